@@ -1,0 +1,86 @@
+/** StateBox task names, display names and statuses (spec oar-commands.md appendix A). */
+
+export const SUPPORTED_TASK_NAMES = [
+  'create-test-report',
+  'take-ownership',
+  'update-bug-list',
+  'image-consistency-check',
+  'analyze-candidate-build',
+  'analyze-promoted-build',
+  'check-greenwave-cvp-tests',
+  'check-cve-tracker-bug',
+  'push-to-cdn-staging',
+  'stage-testing',
+  'image-signed-check',
+  'drop-bugs',
+  'change-advisory-status',
+] as const;
+export type TaskName = (typeof SUPPORTED_TASK_NAMES)[number];
+
+/** Tracked by the result callback and settable via MCP. */
+export const WORKFLOW_TASK_NAMES = [
+  'take-ownership',
+  'image-consistency-check',
+  'analyze-candidate-build',
+  'analyze-promoted-build',
+  'check-cve-tracker-bug',
+  'push-to-cdn-staging',
+  'stage-testing',
+  'image-signed-check',
+  'change-advisory-status',
+] as const satisfies readonly TaskName[];
+export type WorkflowTaskName = (typeof WORKFLOW_TASK_NAMES)[number];
+
+export const TASK_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  'create-test-report': 'Create Test Report',
+  'take-ownership': 'Take Ownership',
+  'update-bug-list': 'Update Bug List',
+  'image-consistency-check': 'Image Consistency Check',
+  'check-greenwave-cvp-tests': 'Check Greenwave CVP Tests',
+  'check-cve-tracker-bug': 'Check CVE Tracker Bug',
+  'push-to-cdn-staging': 'Push to CDN Staging',
+  'stage-testing': 'Stage Testing',
+  'image-signed-check': 'Image Signed Check',
+  'drop-bugs': 'Drop Bugs',
+  'change-advisory-status': 'Change Advisory Status',
+};
+
+export const TASK_STATUSES = ['Not Started', 'In Progress', 'Pass', 'Fail'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export function isTaskName(s: string): s is TaskName {
+  return (SUPPORTED_TASK_NAMES as readonly string[]).includes(s);
+}
+export function isWorkflowTask(s: string): s is WorkflowTaskName {
+  return (WORKFLOW_TASK_NAMES as readonly string[]).includes(s);
+}
+
+/** Unknown task names are used verbatim (analyze-* have no mapping). */
+export function displayName(task: string): string {
+  return TASK_DISPLAY_NAMES[task] ?? task;
+}
+
+/** The load-bearing line AI agents and StateBox parsing depend on. */
+export function taskStatusLine(task: string, status: TaskStatus): string {
+  return `task [${displayName(task)}] status is changed to [${status}]`;
+}
+
+/** Errata advisory states (A.4). */
+export const ADVISORY_STATES = ['NEW_FILES', 'QE', 'REL_PREP', 'PUSH_READY', 'IN_PUSH', 'SHIPPED_LIVE', 'DROPPED_NO_SHIP'] as const;
+export type AdvisoryState = (typeof ADVISORY_STATES)[number];
+
+/** Jira QE subtask summaries (A.5, exact match). */
+export const QE_SUBTASKS = {
+  relPrep: '[Fri/Mon] QE moves advisories to REL_PREP',
+  verification: '[Wed-Fri] QE does release verification',
+  onQaNotify: '[Mon-Wed] QE notifies ON_QA bugzilla owners and analyze ci failures',
+} as const;
+
+/** Jira custom fields (A.6). */
+export const JIRA_FIELDS = {
+  qaContact: 'customfield_10470',
+  releaseBlocker: 'customfield_10847',
+  sfdcCasesCounter: 'customfield_10978',
+  sfdcCasesLinks: 'customfield_10979',
+  needInfoFrom: 'customfield_10482',
+} as const;

@@ -1,0 +1,194 @@
+/**
+ * The operational store: oar-bot's own state (release progress itself lives in StateBox).
+ * One interface, two engines (embedded SQLite via node:sqlite, PostgreSQL via pg).
+ * Every method is safe under concurrent replicas: exactly one caller wins a lock,
+ * a lease or a dedup key.
+ */
+
+export type AuditEvent = 'propose' | 'confirm' | 'cancel' | 'run' | 'deny' | 'failure' | 'unlock' | 'approve' | 'expire';
+
+export interface AuditEntry {
+  id?: number;
+  at?: Date;
+  event: AuditEvent;
+  /** Slack user id, `cli:<user>` or `mcp:<client>`. */
+  actorId: string;
+  actorName?: string;
+  release?: string;
+  command?: string;
+  /** Options with secrets already masked by the caller. */
+  options?: Record<string, unknown>;
+  outcome?: string;
+  durationMs?: number;
+  channel?: string;
+  threadTs?: string;
+  correlationId?: string;
+  detail?: string;
+}
+
+export interface AuditQuery {
+  release?: string;
+  actorId?: string;
+  command?: string;
+  since?: Date;
+  until?: Date;
+  limit?: number;
+}
+
+export interface LockInfo {
+  /** `release:<release>` or `release:<release>:<command>`. */
+  key: string;
+  holder: string;
+  holderName?: string;
+  reason: string;
+  acquiredAt: Date;
+  expiresAt: Date;
+  /** Process/replica that holds it (released on shutdown). */
+  owner: string;
+}
+
+export type LockResult = { acquired: true; lock: LockInfo } | { acquired: false; heldBy: LockInfo };
+
+export interface LeaseInfo {
+  name: string;
+  owner: string;
+  expiresAt: Date;
+}
+
+export type WatchKind = 'prow-job' | 'jenkins-build' | 'cdn-push' | 'async-approval' | (string & {});
+export type WatchState = 'active' | 'done' | 'failed' | 'cancelled' | 'expired';
+
+export interface SlackTarget {
+  channel: string;
+  threadTs?: string;
+  messageTs?: string;
+}
+
+export interface Watch {
+  id: string;
+  kind: WatchKind;
+  release: string;
+  /** What to poll: kind-specific (job id, build number, advisory ids...). */
+  subject: Record<string, unknown>;
+  report?: SlackTarget;
+  state: WatchState;
+  createdAt: Date;
+  nextCheckAt: Date;
+  deadline: Date;
+  intervalMs: number;
+  attempts: number;
+  lastResult?: string;
+  /** Uniqueness: at most one active watch per (kind, dedupKey), e.g. one async approval per release. */
+  dedupKey?: string;
+}
+
+export interface NewWatch {
+  kind: WatchKind;
+  release: string;
+  subject: Record<string, unknown>;
+  report?: SlackTarget;
+  intervalMs: number;
+  deadline: Date;
+  /** First check; default now + interval. */
+  nextCheckAt?: Date;
+  dedupKey?: string;
+}
+
+export type PendingState = 'pending' | 'confirmed' | 'cancelled' | 'expired' | 'approved';
+
+export interface PendingConfirmation {
+  /** Unique id (never user+channel). */
+  id: string;
+  kind: 'confirmation' | 'approval';
+  actorId: string;
+  release: string;
+  command: string;
+  /** Parsed options and context needed to run once confirmed. */
+  payload: Record<string, unknown>;
+  state: PendingState;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface JobRun {
+  id?: number;
+  job: string;
+  startedAt: Date;
+  endedAt?: Date;
+  outcome?: 'ok' | 'failed' | 'skipped';
+  counts?: Record<string, number>;
+  error?: string;
+  owner?: string;
+}
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Apply migrations; throws a clear error naming the file/server if unusable. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** Cheap reachability probe for /health. */
+  ping(): Promise<boolean>;
+
+  // audit
+  audit(entry: AuditEntry): Promise<number>;
+  queryAudit(q: AuditQuery): Promise<AuditEntry[]>;
+
+  // locks (stale locks expire by themselves)
+  acquireLock(req: { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string }): Promise<LockResult>;
+  /** Release if held by `holder` (or unconditionally with force). Returns whether a lock was removed. */
+  releaseLock(key: string, opts?: { holder?: string; force?: boolean }): Promise<boolean>;
+  extendLock(key: string, holder: string, ttlMs: number): Promise<boolean>;
+  listLocks(): Promise<LockInfo[]>;
+  /** Shutdown: release every lock this process (owner) holds. */
+  releaseLocksOwnedBy(owner: string): Promise<number>;
+
+  // leases (leader election for scheduled jobs)
+  tryLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  getLease(name: string): Promise<LeaseInfo | undefined>;
+
+  // watches
+  addWatch(w: NewWatch): Promise<{ created: true; watch: Watch } | { created: false; existing: Watch }>;
+  getWatch(id: string): Promise<Watch | undefined>;
+  listWatches(filter?: { state?: WatchState; release?: string; kind?: WatchKind }): Promise<Watch[]>;
+  /**
+   * Claim due watches atomically: returns watches whose nextCheckAt <= now and pushes their
+   * nextCheckAt forward by `claimMs` so a concurrent replica does not take them too.
+   */
+  claimDueWatches(now: Date, claimMs: number, limit?: number): Promise<Watch[]>;
+  updateWatch(id: string, patch: Partial<Pick<Watch, 'state' | 'nextCheckAt' | 'attempts' | 'lastResult' | 'report' | 'subject'>>): Promise<void>;
+
+  // pending confirmations / approvals
+  createPending(p: Omit<PendingConfirmation, 'state' | 'createdAt'> & { createdAt?: Date }): Promise<PendingConfirmation>;
+  getPending(id: string): Promise<PendingConfirmation | undefined>;
+  /**
+   * Atomically move a pending entry from `from` to `to`. Returns the entry when this caller
+   * made the transition, undefined if it was already moved (double click) or expired.
+   */
+  transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined>;
+
+  // delivery dedup: true the first time a key is seen within ttl
+  markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean>;
+
+  // job state (small key-value)
+  getJobState<T = unknown>(job: string, key: string): Promise<T | undefined>;
+  setJobState(job: string, key: string, value: unknown): Promise<void>;
+  /** Keys of a job's state with a prefix (e.g. result files already notified). */
+  listJobStateKeys(job: string, prefix?: string): Promise<string[]>;
+
+  // job runs
+  recordJobStart(job: string, owner: string, at?: Date): Promise<number>;
+  recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void>;
+  lastJobRuns(limitPerJob?: number): Promise<JobRun[]>;
+
+  /** Housekeeping: drop expired dedup keys, pendings and locks. */
+  purgeExpired(now?: Date): Promise<void>;
+}
+
+/** The store is unreachable or unusable: write and critical commands must refuse (fail closed). */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
