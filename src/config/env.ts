@@ -77,6 +77,7 @@ export const VARS = {
   SLACK_BOT_TOKEN: { schema: str(), description: 'Slack bot token (xoxb-...) for the Web API.', feature: 'slack', secret: true },
   SLACK_APP_TOKEN: { schema: str(), description: 'Slack app-level token (xapp-...) for Socket Mode.', feature: 'slack', secret: true },
   SLACK_API_URL: { schema: url(), description: 'Slack Web API base URL (default https://slack.com/api/); point at the simulated Slack in tests.', feature: 'slack' },
+  SLACK_TIMEOUT_MS: { schema: int(10_000, 100), description: 'Timeout of one Slack Web API request attempt (notifications).', feature: 'slack' },
   OAR_OPS_CHANNEL: { schema: str(), description: 'Channel for job failure reports and job summaries.', feature: 'slack' },
   OAR_CONFIRM_TTL_MS: { schema: int(600_000, 1000), description: 'How long a confirmation modal stays valid (default 10 min).', feature: 'slack' },
 
@@ -85,17 +86,23 @@ export const VARS = {
   JIRA_TOKEN: { schema: str(), description: 'Jira API token (Cloud, with JIRA_USERNAME) or personal access token (Data Center, Bearer).', feature: 'jira', secret: true },
   JIRA_USERNAME: { schema: str(), description: 'Jira Cloud user e-mail for basic auth. Unset means Bearer auth.', feature: 'jira' },
   JIRA_AUTH: { schema: z.enum(['auto', 'basic', 'bearer']).default('auto'), description: 'Jira auth scheme: basic (Cloud), bearer (Data Center PAT), auto = basic when JIRA_USERNAME is set.', feature: 'jira' },
+  JIRA_DEPLOYMENT: { schema: z.enum(['auto', 'cloud', 'datacenter']).default('auto'), description: 'Jira flavour: cloud (enhanced /search/jql, accountId) or datacenter (classic /search, user names); auto = cloud for *.atlassian.net, datacenter for other hosts with bearer auth.', feature: 'jira' },
+  JIRA_TIMEOUT_MS: { schema: int(30_000, 100), description: 'Timeout of one Jira request attempt.', feature: 'jira' },
+  JIRA_PAGE_SIZE: { schema: int(100, 1), description: 'maxResults of one Jira search page (Cloud caps pages with fields at 100).', feature: 'jira' },
+  JIRA_KEY_BATCH_SIZE: { schema: int(100, 1), description: 'Issue keys per key in (...) search when fetching bugs by key (300 bugs = 3 requests at 100).', feature: 'jira' },
 
   // --- GitHub / StateBox ----------------------------------------------------------------------------
   GITHUB_TOKEN: { schema: str(), description: 'GitHub token. StateBox, release discovery, record branch. Unset: StateBox uses the local directory backend.', feature: 'github', secret: true },
   GITHUB_API_URL: { schema: url(), description: 'GitHub REST API base URL (GitHub Enterprise or simulated).', feature: 'github' },
   GITHUB_GRAPHQL_URL: { schema: url(), description: 'GitHub GraphQL endpoint (default <GITHUB_API_URL>/graphql).', feature: 'github' },
   GITHUB_RAW_URL: { schema: url(), description: 'GitHub raw content base URL (default https://raw.githubusercontent.com).', feature: 'github' },
+  GITHUB_TIMEOUT_MS: { schema: int(30_000, 100), description: 'Timeout of one GitHub API call (per attempt).', feature: 'github' },
   OAR_GITHUB_REPO: { schema: z.string().regex(/^[\w.-]+\/[\w.-]+$/).default('openshift/release-tests'), description: 'Repository holding StateBox, tracking files and records.', feature: 'github' },
   OAR_STATEBOX_BRANCH: { schema: z.string().min(1).default('z-stream'), description: 'Branch of StateBox files and ART tracking files.', feature: 'statebox' },
   OAR_RECORD_BRANCH: { schema: z.string().min(1).default('record'), description: 'Branch of Prow test-result records.', feature: 'github' },
   OAR_REGISTRY_BRANCH: { schema: z.string().min(1).default('main'), description: 'Branch of the test-job registries.', feature: 'github' },
   OAR_STATEBOX_DIR: { schema: str(), description: 'Local StateBox directory (embedded backend, used when GITHUB_TOKEN is unset). Default <OAR_DATA_DIR>/statebox.', feature: 'statebox' },
+  OAR_STATEBOX_MAX_ATTEMPTS: { schema: int(8, 1), description: 'Attempts of one StateBox write when other writers keep changing the file (each attempt re-reads and merges; the original used 5).', feature: 'statebox' },
 
   // --- GitLab ---------------------------------------------------------------------------------------
   GITLAB_URL: { schema: url(), description: 'GitLab base URL; overrides gitlab_url from ConfigStore.', feature: 'gitlab' },
@@ -133,6 +140,7 @@ export const VARS = {
   LDAP_BASE_DN: { schema: z.string().default('dc=redhat,dc=com'), description: 'LDAP search base.', feature: 'ldap' },
   LDAP_BIND_DN: { schema: str(), description: 'LDAP bind DN; unset means anonymous bind.', feature: 'ldap' },
   LDAP_BIND_PASSWORD: { schema: str(), description: 'LDAP bind password.', feature: 'ldap', secret: true },
+  LDAP_TIMEOUT_MS: { schema: int(10_000, 100), description: 'Timeout of LDAP connects and operations.', feature: 'ldap' },
 
   // --- Kubernetes (release payload labels) ------------------------------------------------------------
   KUBE_API_URL: { schema: url(), description: 'Kubernetes API of the app.ci cluster (releasepayload labels).', feature: 'kubernetes' },
@@ -180,18 +188,23 @@ export const VARS = {
   RABBITMQ_CAFILE: { schema: str(), description: 'CA bundle for RabbitMQ TLS.', feature: 'cki' },
   WEBHOOK_RECEIVER_EXCHANGE: { schema: z.string().default('cki.exchange.webhooks'), description: 'Exchange the DataWarehouse webhooks arrive on.', feature: 'cki' },
   RABBITMQ_QUEUE: { schema: z.string().default('cki.queue.webhooks.ready-for-test'), description: 'Queue the notifier consumes.', feature: 'cki' },
-  RABBITMQ_ROUTING_KEYS: { schema: z.string().default('#'), description: 'Space-separated routing keys bound to the queue.', feature: 'cki' },
+  RABBITMQ_ROUTING_KEYS: { schema: z.string().default('datawarehouse.checkout.#'), description: 'Space-separated routing keys bound to the queue (DataWarehouse keys are datawarehouse.<object_type>.<status>; only checkout events matter to the notifier).', feature: 'cki' },
   DATAWAREHOUSE_URL: { schema: url(), description: 'DataWarehouse base URL.', feature: 'cki' },
   DATAWAREHOUSE_TOKEN: { schema: str(), description: 'DataWarehouse API token.', feature: 'cki', secret: true },
   CKI_DEPLOYMENT_ENVIRONMENT: { schema: z.string().default('development'), description: 'production publishes; anything else logs the message instead.', feature: 'cki' },
-  CKI_LOGGING_LEVEL: { schema: z.string().default('INFO'), description: 'CKI notifier log level.', feature: 'cki' },
+  CKI_LOGGING_LEVEL: { schema: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(['DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'CRITICAL']).default('WARN')), description: 'CKI notifier log level (Python names), defaults to WARN; set INFO for meaningful command-line output.', feature: 'cki' },
   CKI_METRICS_ENABLED: { schema: bool(false), description: 'Expose CKI Prometheus metrics.', feature: 'cki' },
-  CKI_METRICS_PORT: { schema: int(0, 0), description: 'Separate metrics port for the standalone notifier (0: use the bot /metrics).', feature: 'cki' },
+  CKI_METRICS_PORT: { schema: int(8000, 0), description: 'Port of the Prometheus metrics of the standalone notifier (oarctl cki-notifier); inside the bot the metrics join /metrics. Default 8000.', feature: 'cki' },
   CKI_PUBLISHER: { schema: z.enum(['amqp', 'kafka']).default('amqp'), description: 'Where ready-for-test messages go: an AMQP exchange or Kafka.', feature: 'cki' },
   CKI_READY_FOR_TEST_TOPIC: { schema: z.string().default('kafka.tx.cki.ready-for-test'), description: 'Exchange / topic name for ready-for-test messages.', feature: 'cki' },
   KAFKA_BROKERS: { schema: list(), description: 'Kafka brokers (host:port, comma-separated) when CKI_PUBLISHER=kafka.', feature: 'cki' },
   CKI_FAIL_CHANNEL: { schema: str(), description: 'Optional Slack channel for post-test fail notices.', feature: 'cki' },
   CKI_MAX_ATTEMPTS: { schema: int(5, 1), description: 'Deliveries of one message before it is dead-lettered.', feature: 'cki' },
+  CKI_PREFETCH: { schema: int(10, 1), description: 'Unacknowledged DataWarehouse messages the notifier processes at once (AMQP prefetch).', feature: 'cki' },
+  KAFKA_SSL: { schema: bool(false), description: 'Use TLS to the Kafka brokers (CKI_PUBLISHER=kafka).', feature: 'cki' },
+  KAFKA_SASL_MECHANISM: { schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(), description: 'Kafka SASL mechanism; unset means no SASL.', feature: 'cki' },
+  KAFKA_SASL_USERNAME: { schema: str(), description: 'Kafka SASL user.', feature: 'cki' },
+  KAFKA_SASL_PASSWORD: { schema: str(), description: 'Kafka SASL password.', feature: 'cki', secret: true },
 
   // --- Playground ---------------------------------------------------------------------------------------
   OAR_PLAYGROUND: { schema: z.enum(['auto', 'on', 'off']).default('auto'), description: 'Start the local playground (simulated Slack and services): auto = when Slack tokens are absent and not in production.', feature: 'playground' },

@@ -1,0 +1,207 @@
+/**
+ * One parser for every spelling of a command:
+ *   /oar 4.19.1 take-ownership -e a@b.c        (slash command text)
+ *   oar -r 4.19.1 take-ownership -e a@b.c      (message, terminal)
+ *   <@U123> oar --release 4.19.1 ...           (mention)
+ *   oarctl jira-notificator --dry-run
+ * Words are split with POSIX shell-word rules (quotes work); shell metacharacters are plain
+ * text because nothing ever reaches a shell. A command outside the registry is an error.
+ */
+import { split } from 'shlex';
+import yargsParser from 'yargs-parser';
+import { parseRelease, parseYStream, ReleaseFormatError } from '../release/version.ts';
+import { OptionError, parseOptions } from './options.ts';
+import type { CommandRegistry } from './registry.ts';
+import type { AnyCommand, CommandGroup } from './types.ts';
+
+export class ParseError extends Error {
+  readonly suggestions: string[];
+  readonly helpTopic: string | undefined;
+  constructor(message: string, opts: { suggestions?: string[]; helpTopic?: string } = {}) {
+    super(message);
+    this.name = 'ParseError';
+    this.suggestions = opts.suggestions ?? [];
+    this.helpTopic = opts.helpTopic;
+  }
+}
+
+export type Parsed =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'version' }
+  | {
+      kind: 'command';
+      group: CommandGroup;
+      command: AnyCommand;
+      /** Validated z-stream release, y-stream, or '' per the command's scope. */
+      release: string;
+      options: Record<string, unknown>;
+      debug: boolean;
+      /** Normalised text of the command line, for logs and audit. */
+      text: string;
+    };
+
+export const MAX_INPUT_LENGTH = 4000;
+const GROUPS: readonly CommandGroup[] = ['oar', 'oarctl', 'jobctl'];
+
+/** Slack rewrites e-mails and links; unwrap them all (the original only unwrapped the first mailto). */
+export function normalizeSlackText(text: string): string {
+  return text
+    .replace(/<mailto:([^|>]*)\|([^>]*)>/g, (_m, _addr: string, label: string) => label)
+    .replace(/<mailto:([^|>]*)>/g, (_m, addr: string) => addr)
+    .replace(/<((?:https?):[^|>]*)\|[^>]*>/g, (_m, url: string) => url)
+    .replace(/<((?:https?):[^|>]*)>/g, (_m, url: string) => url)
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'");
+}
+
+/** POSIX shell words, with the original's error texts. */
+export function tokenize(text: string): string[] {
+  if (text.length > MAX_INPUT_LENGTH) throw new ParseError(`command is too long (${text.length} characters; at most ${MAX_INPUT_LENGTH})`);
+  if (text.includes('\0')) throw new ParseError('Invalid command syntax: NUL character');
+  try {
+    return split(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/quot/i.test(msg)) throw new ParseError('Invalid command syntax: No closing quotation');
+    if (/escape/i.test(msg)) throw new ParseError('Invalid command syntax: No escaped character');
+    throw new ParseError(`Invalid command syntax: ${msg}`);
+  }
+}
+
+/** A message is oar-related when it starts with oar/oarctl/jobctl, or with a mention followed by one. */
+export function extractCommandText(message: string): string | undefined {
+  const text = message.trim();
+  if (/^(oar|oarctl|jobctl)(\s|$)/.test(text)) return text;
+  const m = /^<@[^>]+>\s+((?:oar|oarctl|jobctl)(?:\s[\s\S]*)?)$/.exec(text);
+  return m ? m[1]!.trim() : undefined;
+}
+
+export class CommandParser {
+  private readonly registry: CommandRegistry;
+
+  constructor(registry: CommandRegistry) {
+    this.registry = registry;
+  }
+
+  /** A chat message or a typed command line: `oar -r 4.19.1 take-ownership -e x`. */
+  parseLine(text: string): Parsed {
+    const normalized = normalizeSlackText(text);
+    const commandText = extractCommandText(normalized);
+    if (commandText === undefined) throw new ParseError('Could not extract OAR command from message: it must start with oar, oarctl or jobctl');
+    const tokens = tokenize(commandText);
+    const group = tokens[0] as CommandGroup;
+    if (!GROUPS.includes(group)) throw new ParseError(`Command must start with 'oar', 'oarctl' or 'jobctl', got: ${tokens[0] ?? ''}`);
+    return this.parseArgv(group, tokens.slice(1));
+  }
+
+  /**
+   * Slash command text (after `/oar`): `4.19.1 take-ownership -e x`, `4.19.1`, `help [cmd]`,
+   * `jobs run jira-notificator --dry-run`, or any `oar -r ...` line.
+   */
+  parseSlash(text: string): Parsed {
+    const normalized = normalizeSlackText(text).trim();
+    if (normalized === '') return { kind: 'help' };
+    if (extractCommandText(normalized) !== undefined) return this.parseLine(normalized);
+    const tokens = tokenize(normalized);
+    const first = tokens[0]!;
+    if (first.startsWith('-')) return this.parseArgv('oar', tokens);
+    if (/^\d/.test(first)) {
+      // `/oar <release> [command] [options]`
+      const rest = tokens.slice(1);
+      if (rest.length === 0 || rest[0]!.startsWith('-')) return this.parseArgv('oar', ['-r', first, 'release-status', ...rest]);
+      return this.parseArgv('oar', ['-r', first, ...rest]);
+    }
+    const def = this.registry.get(first);
+    return this.parseArgv(def?.group ?? 'oar', tokens);
+  }
+
+  /** Terminal argv after the binary name, or tokens after the group word. */
+  parseArgv(group: CommandGroup, argv: string[]): Parsed {
+    const global = yargsParser.detailed(argv, {
+      string: ['release'],
+      boolean: ['debug', 'help', 'version'],
+      alias: { release: ['r'], debug: ['v'], help: ['h'], version: ['V'] },
+      configuration: { 'halt-at-non-option': true, 'parse-numbers': false, 'parse-positional-numbers': false, 'unknown-options-as-args': true },
+    });
+    if (global.error) throw new ParseError(global.error.message);
+    const g = global.argv as { _: (string | number)[]; release?: string; debug?: boolean; help?: boolean; version?: boolean };
+    const rest = g._.map(String);
+    if (g.version) return { kind: 'version' };
+    const name = rest[0];
+    if (name === undefined || name === 'help') {
+      if (name === 'help' && rest[1] !== undefined && !this.registry.has(rest[1])) {
+        throw new ParseError(this.registry.unknownCommandMessage(rest[1], group), { suggestions: this.registry.suggest(rest[1]) });
+      }
+      return { kind: 'help', topic: name === 'help' ? rest[1] : undefined };
+    }
+    if (name.startsWith('-')) throw new ParseError(`unknown option ${name}: global options are -r/--release, -v/--debug, -V/--version, -h/--help`);
+    const command = this.registry.get(name);
+    if (!command) throw new ParseError(this.registry.unknownCommandMessage(name, group), { suggestions: this.registry.suggest(name) });
+    if (command.group !== group && command.name !== 'help') {
+      throw new ParseError(`${command.name} is a ${command.group} command: run \`${command.group} ${command.name}\``, { helpTopic: command.name });
+    }
+    let cmdArgv = rest.slice(1);
+    // `-h` after the command name asks for that command's help.
+    if (g.help || cmdArgv.some((a) => a === '-h' || a === '--help')) return { kind: 'help', topic: command.name };
+
+    // Accept -r/--release after the command name too (`oarctl start-release-detector -r 4.19`).
+    let releaseArg = g.release;
+    const lifted = liftRelease(cmdArgv);
+    cmdArgv = lifted.rest;
+    if (lifted.release !== undefined) {
+      if (releaseArg !== undefined && releaseArg !== lifted.release) throw new ParseError('the release is given twice with different values');
+      releaseArg = lifted.release;
+    }
+    const release = this.validateRelease(command, releaseArg);
+    let options: Record<string, unknown>;
+    try {
+      options = parseOptions(command, cmdArgv);
+    } catch (e) {
+      if (e instanceof OptionError) throw new ParseError(`${e.message}. See \`${command.group} help ${command.name}\`.`, { helpTopic: command.name });
+      throw e;
+    }
+    const text = [command.group, ...(release ? ['-r', release] : []), command.name, ...cmdArgv].join(' ');
+    return { kind: 'command', group: command.group, command, release, options, debug: Boolean(g.debug), text };
+  }
+
+  private validateRelease(command: AnyCommand, value: string | undefined): string {
+    const v = value?.trim();
+    try {
+      switch (command.scope) {
+        case 'zstream':
+          if (!v) throw new ParseError(`-r/--release is required for ${command.name}: e.g. \`oar -r 4.19.1 ${command.name}\``, { helpTopic: command.name });
+          return parseRelease(v).raw;
+        case 'ystream':
+          if (!v) throw new ParseError(`-r/--release X.Y is required for ${command.name}: e.g. \`${command.group} ${command.name} -r 4.19\``, { helpTopic: command.name });
+          return parseYStream(v).ystream;
+        case 'optional-ystream':
+          return v ? parseYStream(v).ystream : '';
+        case 'none':
+          if (v) throw new ParseError(`${command.name} does not take a release`);
+          return '';
+      }
+    } catch (e) {
+      if (e instanceof ReleaseFormatError) throw new ParseError(e.message, { helpTopic: command.name });
+      throw e;
+    }
+  }
+}
+
+function liftRelease(argv: string[]): { release?: string; rest: string[] } {
+  const rest: string[] = [];
+  let release: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-r' || a === '--release') {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('-')) throw new ParseError(`${a} needs a value`);
+      release = next;
+      i++;
+    } else if (a.startsWith('--release=')) release = a.slice('--release='.length);
+    else rest.push(a);
+  }
+  return { release, rest };
+}

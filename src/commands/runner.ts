@@ -1,0 +1,373 @@
+/**
+ * The runner: one policy pipeline around every command, in this order (DESIGN.md):
+ * validate -> authorize -> confirm -> per-release lock -> StateBox `In Progress` -> run with
+ * timeout and AbortSignal -> StateBox `Pass`/`Fail` (also when the command throws) -> watch
+ * registration -> audit. Commands repeat none of this; front ends only parse and render.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/env.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { ConfigStore } from '../release/configstore.ts';
+import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
+import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
+import { userMessageOf } from './errors.ts';
+import { CommandLog } from './log-capture.ts';
+import { validateOptions } from './options.ts';
+import type { StateBoxPort } from './ports.ts';
+import type { Services } from './services.ts';
+import { ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
+
+/** The store methods the runner uses. */
+export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'audit' | 'markSeen' | 'addWatch'>;
+
+export interface Authorizer {
+  /** The caller's role for this release (the release's QE group may grant write for it). */
+  roleFor(actor: Actor, release: string): Promise<Role>;
+}
+
+/** Terminal users act with their own credentials: they may run everything. */
+export const TERMINAL_AUTHORIZER: Authorizer = { roleFor: async () => 'critical' };
+
+export interface RunnerDeps {
+  config: Config;
+  logger?: Logger;
+  store?: Store;
+  statebox: StateBoxPort;
+  services: Services | ((release: string) => Services);
+  configStores: { get(release: string): Promise<ConfigStore> };
+  authorizer: Authorizer;
+  /** Identity of this process (locks it holds are released at shutdown). */
+  instanceId?: string;
+  now?: () => Date;
+  mask?: (s: string) => string;
+  observer?: RunObserver;
+}
+
+export interface RunObserver {
+  (e: { command: string; safety: Safety; result: RunResult['kind']; status?: Outcome['status']; durationMs?: number }): void;
+}
+
+export interface RunRequest {
+  command: AnyCommand;
+  release: string;
+  options: Record<string, unknown>;
+  actor: Actor;
+  /** Where the request came from in Slack (for audit and for watches reporting back). */
+  slack?: SlackTarget;
+  /**
+   * Critical commands run only when confirmed. `id` is the confirmation's unique id: a second
+   * run with the same id (double click, redelivery) is refused.
+   */
+  confirmation?: { id: string };
+  progress?: (message: string) => void;
+  correlationId?: string;
+  signal?: AbortSignal;
+  /** Command line as typed, for the audit log. */
+  text?: string;
+}
+
+export type RunResult =
+  | { kind: 'done'; outcome: Outcome; safety: Safety; durationMs: number; correlationId: string; log: string }
+  | { kind: 'needs-confirmation'; plan: Plan; safety: Safety; correlationId: string }
+  | { kind: 'denied'; needed: Role; has: Role; message: string; correlationId: string }
+  | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
+  | { kind: 'duplicate'; message: string; correlationId: string }
+  | { kind: 'refused'; message: string; correlationId: string };
+
+const SECRET_KEY = /token|password|secret|key$/i;
+
+export function maskOptions(options: Record<string, unknown>, mask: (s: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? mask(v) : v;
+  return out;
+}
+
+export function lockKey(release: string): string {
+  return `release:${release}`;
+}
+
+export function describeLock(l: LockInfo): string {
+  const who = l.holderName ? `${l.holderName} (${l.holder})` : l.holder;
+  return `${l.key.replace(/^release:/, '')} is locked by ${who} for ${l.reason} since ${l.acquiredAt.toISOString()} (expires ${l.expiresAt.toISOString()})`;
+}
+
+export class Runner {
+  private readonly deps: RunnerDeps;
+  private readonly logger: Logger;
+  readonly instanceId: string;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private accepting = true;
+
+  constructor(deps: RunnerDeps) {
+    this.deps = deps;
+    this.logger = deps.logger ?? silentLogger;
+    this.instanceId = deps.instanceId ?? `oar-${randomUUID().slice(0, 8)}`;
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  /** Shutdown: refuse new work; resolves when in-flight commands finish or the deadline passes. */
+  async drain(deadlineMs: number): Promise<{ finished: boolean; remaining: number }> {
+    this.accepting = false;
+    if (this.inflight.size === 0) return { finished: true, remaining: 0 };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), deadlineMs);
+    });
+    const all = Promise.allSettled([...this.inflight]).then(() => 'done' as const);
+    const r = await Promise.race([all, deadline]);
+    clearTimeout(timer);
+    return { finished: r === 'done', remaining: this.inflight.size };
+  }
+
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  async execute(req: RunRequest): Promise<RunResult> {
+    const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
+    if (!this.accepting) return { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId };
+    const p = this.pipeline(req, correlationId);
+    this.inflight.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inflight.delete(p);
+    }
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private async audit(entry: AuditEntry): Promise<void> {
+    if (!this.deps.store) return;
+    try {
+      await this.deps.store.audit(entry);
+    } catch (e) {
+      // The audit trail matters, but a lost audit row must not hide the command's result.
+      this.logger.error({ err: e, command: entry.command, release: entry.release }, 'audit write failed');
+    }
+  }
+
+  private baseAudit(req: RunRequest, correlationId: string, options: Record<string, unknown>): Omit<AuditEntry, 'event'> {
+    const mask = this.deps.mask ?? ((s: string) => s);
+    return {
+      actorId: req.actor.id,
+      actorName: req.actor.name,
+      release: req.release || undefined,
+      command: req.command.name,
+      options: maskOptions(options, mask),
+      channel: req.slack?.channel,
+      threadTs: req.slack?.threadTs,
+      correlationId,
+    };
+  }
+
+  private services(release: string): Services {
+    const s = this.deps.services;
+    return typeof s === 'function' ? s(release) : s;
+  }
+
+  private makeContext(req: RunRequest, correlationId: string, signal: AbortSignal, log: CommandLog, role: Role): CommandContext {
+    const deps = this.deps;
+    const release = req.release;
+    let services: Services | undefined;
+    const logger = this.logger.child({ release, command: req.command.name, actor: req.actor.id, correlationId });
+    return {
+      config: deps.config,
+      logger,
+      actor: req.actor,
+      role,
+      release,
+      signal,
+      dryRun: req.options.dryRun === true,
+      slack: req.slack,
+      correlationId,
+      store: deps.store,
+      statebox: deps.statebox,
+      get services() {
+        services ??= typeof deps.services === 'function' ? deps.services(release) : deps.services;
+        return services;
+      },
+      configStore: () => deps.configStores.get(release),
+      log,
+      progress: (m: string) => {
+        logger.debug({ progress: m }, 'progress');
+        req.progress?.(m);
+      },
+      now: () => this.now(),
+    };
+  }
+
+  private async pipeline(req: RunRequest, correlationId: string): Promise<RunResult> {
+    const { command } = req;
+    const started = performance.now();
+    // validate (front ends validate too; MCP arguments arrive structured)
+    const options = validateOptions(command, req.options);
+    const safety = safetyOf(command, options);
+    const base = this.baseAudit(req, correlationId, options);
+    const observe = (result: RunResult) => {
+      this.deps.observer?.({ command: command.name, safety, result: result.kind, status: result.kind === 'done' ? result.outcome.status : undefined, durationMs: result.kind === 'done' ? result.durationMs : undefined });
+      return result;
+    };
+
+    // authorize
+    const role = await this.deps.authorizer.roleFor(req.actor, req.release);
+    if (ROLE_RANK[role] < ROLE_RANK[safety]) {
+      const message = `You are not allowed to run \`${command.name}\`${req.release ? ` on ${req.release}` : ''}: it needs the ${safety} role and you have ${role}. Ask a release lead to add you to the roles configuration.`;
+      await this.audit({ ...base, event: 'deny', outcome: `needs ${safety}, has ${role}` });
+      return observe({ kind: 'denied', needed: safety, has: role, message, correlationId });
+    }
+
+    const dryRun = options.dryRun === true;
+    const log = new CommandLog({ logger: this.logger.child({ release: req.release, command: command.name, correlationId }), now: () => this.now(), mask: this.deps.mask });
+
+    // confirm: critical commands show their plan first; --dry-run shows only the plan
+    if (command.plan && (dryRun || (safety === 'critical' && !req.confirmation))) {
+      const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
+      let plan: Plan;
+      try {
+        plan = await command.plan(ctx, options);
+      } catch (e) {
+        const message = userMessageOf(e);
+        await this.audit({ ...base, event: 'failure', outcome: 'plan failed', detail: message });
+        return observe({ kind: 'refused', message: `Could not work out what ${command.name} would change: ${message}`, correlationId });
+      }
+      if (dryRun) {
+        await this.audit({ ...base, event: 'run', outcome: 'dry-run' });
+        return observe({
+          kind: 'done',
+          safety,
+          correlationId,
+          durationMs: performance.now() - started,
+          log: log.text(),
+          outcome: { status: 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false },
+        });
+      }
+      await this.audit({ ...base, event: 'propose', outcome: plan.empty ? 'nothing to do' : `${plan.changes.length} change(s)` });
+      return observe({ kind: 'needs-confirmation', plan, safety, correlationId });
+    }
+    if (safety === 'critical' && !req.confirmation) {
+      // A critical command without a plan still needs an explicit confirmation.
+      await this.audit({ ...base, event: 'propose' });
+      return observe({ kind: 'needs-confirmation', plan: { summary: `${command.name} on ${req.release}`, changes: [] }, safety, correlationId });
+    }
+
+    const writes = safety !== 'read' && !dryRun;
+    const store = this.deps.store;
+    if (writes && !store) {
+      return observe({ kind: 'refused', message: 'The operational store is not available, so write commands are refused (fail closed).', correlationId });
+    }
+
+    // one confirmation runs once (double click, redelivered submission)
+    if (req.confirmation && store) {
+      let first: boolean;
+      try {
+        first = await store.markSeen(`confirm:${req.confirmation.id}`, 24 * 3600_000);
+      } catch (e) {
+        return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name}.`, correlationId });
+      }
+      if (!first) return observe({ kind: 'duplicate', message: `This confirmation of ${command.name} was already used; it runs once.`, correlationId });
+      await this.audit({ ...base, event: 'confirm' });
+    }
+
+    // per-release lock for anything that writes
+    let lockHeld: string | undefined;
+    if (writes && store && req.release) {
+      const key = lockKey(req.release);
+      try {
+        const r = await store.acquireLock({ key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId });
+        if (!r.acquired) {
+          const message = `${describeLock(r.heldBy)}. Wait for it to finish, or release it with \`/oar ${req.release} unlock\` (audited).`;
+          await this.audit({ ...base, event: 'deny', outcome: 'locked', detail: message });
+          return observe({ kind: 'locked', heldBy: r.heldBy, message, correlationId });
+        }
+        lockHeld = key;
+      } catch (e) {
+        return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name} (fail closed).`, correlationId });
+      }
+    }
+
+    // setTimeout (not AbortSignal.timeout) so the deadline follows the process clock and fake timers.
+    const timeoutCtl = new AbortController();
+    const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeoutCtl.signal]) : timeoutCtl.signal;
+    const ctx = this.makeContext(req, correlationId, signal, log, role);
+    const task = command.task && !dryRun ? command.task : undefined;
+    let outcome: Outcome;
+    try {
+      if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
+      outcome = await runWithAbort(() => command.run(ctx, options), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+    } catch (e) {
+      const message = userMessageOf(e);
+      log.error(message);
+      if (!(e instanceof Error && 'userMessage' in e)) this.logger.error({ err: e, command: command.name, release: req.release, correlationId }, 'command failed');
+      outcome = { status: 'fail', summary: message };
+    } finally {
+      clearTimeout(timer);
+    }
+    try {
+      if (task && outcome.recordTask !== false && outcome.status !== 'info') {
+        const status: TaskStatus = outcome.status === 'pass' ? 'Pass' : outcome.status === 'fail' ? 'Fail' : 'In Progress';
+        await this.recordTask(req.release, task, status, log, outcome);
+      }
+      if (outcome.watch && store && !dryRun) {
+        const report = outcome.watch.report ?? req.slack;
+        const w: NewWatch = { ...outcome.watch, release: req.release, report };
+        const r = await store.addWatch(w);
+        if (!r.created) log.info(`already watching ${r.existing.kind} for ${req.release} (watch ${r.existing.id})`);
+      }
+    } catch (e) {
+      const message = userMessageOf(e);
+      log.warn(`could not record the result: ${message}`);
+      outcome = { ...outcome, blockers: [...(outcome.blockers ?? []), `The result was not recorded: ${message}`] };
+    } finally {
+      if (lockHeld && store) {
+        await store.releaseLock(lockHeld, { holder: req.actor.id }).catch((e: unknown) => this.logger.error({ err: e, lock: lockHeld }, 'lock release failed; it will expire'));
+      }
+    }
+    const durationMs = performance.now() - started;
+    await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
+    this.logger.info({ release: req.release, command: command.name, actor: req.actor.id, correlationId, status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
+    return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
+  }
+
+  private async recordTask(release: string, task: NonNullable<AnyCommand['task']>, status: TaskStatus, log: CommandLog, outcome?: Outcome): Promise<void> {
+    log.info(taskStatusLine(task, status));
+    const result = outcome ? log.text() : undefined;
+    await this.deps.statebox.updateTask(release, task, status, result);
+  }
+}
+
+function planSections(plan: Plan): Outcome['sections'] {
+  const sections: NonNullable<Outcome['sections']> = [];
+  if (plan.changes.length) sections.push({ title: 'Would change', lines: plan.changes.map((c) => `${c.target}: ${c.from ? `${c.from} → ` : ''}${c.to}`) });
+  if (plan.notes?.length) sections.push({ title: 'Notes', lines: plan.notes });
+  return sections;
+}
+
+/** Resolve with the command, or reject when the signal aborts even if the command ignores it. */
+async function runWithAbort<T>(fn: () => Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  if (signal.aborted) throw abortError(signal, timeoutMs);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError(signal, timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([fn(), aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function abortError(signal: AbortSignal, timeoutMs: number): Error {
+  const reason = signal.reason as unknown;
+  if (reason instanceof Error && reason.name === 'TimeoutError') return new Error(`Command timed out after ${Math.round(timeoutMs / 1000)} s`);
+  return new Error('Command was cancelled');
+}
+
+export { planSections };
