@@ -1,0 +1,251 @@
+/**
+ * LDAP directory (the corporate people directory): who is a person's manager, who is in a group.
+ *
+ * `LdapDirectory` is the seam: `LdaptsDirectory` talks LDAP through ldapts; the simulated
+ * directory in sandbox/ldap.ts implements the same interface for tests and the playground
+ * (a real LDAP server is impractical to run here).
+ *
+ * Filters are ldapts Filter objects (EqualityFilter): the value is sent as an octet string in
+ * the BER-encoded request and escaped (RFC 4515) wherever it is shown as text, so an e-mail like
+ * `*)(uid=*` cannot widen a search (the original interpolated it into the filter string).
+ */
+import { Client, DN, EqualityFilter, type ClientOptions, type Entry, type Filter, type SearchOptions } from 'ldapts';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import { IntegrationError } from './http.ts';
+
+export const LDAP_SYSTEM = 'LDAP';
+export const DEFAULT_LDAP_URL = 'ldaps://ldap.corp.redhat.com';
+
+export interface LdapPerson {
+  dn: string;
+  uid: string | null;
+  /** rhatPrimaryMail */
+  email: string | null;
+  /** DN of the manager entry, as stored. */
+  managerDn: string | null;
+}
+
+export interface LdapDirectory {
+  /** The person whose rhatPrimaryMail equals `email`, or null. */
+  findPersonByEmail(email: string): Promise<LdapPerson | null>;
+  /** The person with this uid, or null. */
+  findPersonByUid(uid: string): Promise<LdapPerson | null>;
+  /** rhatPrimaryMail of the members of a managed ad-hoc group. */
+  groupMemberEmails(group: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** The part of an ldapts Client this module uses (tests inject a fake). */
+export interface LdapClientLike {
+  bind(dn: string, password?: string): Promise<void>;
+  search(baseDN: string, options?: SearchOptions): Promise<{ searchEntries: Entry[] }>;
+  unbind(): Promise<void>;
+}
+
+export interface LdaptsDirectoryOptions {
+  url: string;
+  baseDn: string;
+  /** Unset: anonymous bind (no bind request at all). */
+  bindDn?: string;
+  bindPassword?: string;
+  /** Connect and per-operation timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Where managed groups live (default `ou=adhoc,ou=managedGroups,<baseDn>`). */
+  groupBaseDn?: string;
+  createClient?: (options: ClientOptions) => LdapClientLike;
+}
+
+const PERSON_ATTRIBUTES = ['uid', 'rhatPrimaryMail', 'manager'];
+
+function firstString(value: Entry[string] | undefined): string | null {
+  if (value === undefined) return null;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return null;
+  return Buffer.isBuffer(first) ? first.toString('utf8') : first;
+}
+
+function allStrings(value: Entry[string] | undefined): string[] {
+  if (value === undefined) return [];
+  const list: (string | Buffer)[] = Array.isArray(value) ? value : [value];
+  return list.map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+}
+
+/** An entry as an LdapPerson (attribute names are matched case-insensitively). */
+export function toPerson(entry: Entry): LdapPerson {
+  const attr = (name: string) => {
+    const key = Object.keys(entry).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : entry[key];
+  };
+  return { dn: entry.dn, uid: firstString(attr('uid')), email: firstString(attr('rhatPrimaryMail')), managerDn: firstString(attr('manager')) };
+}
+
+/** `(rhatPrimaryMail=<email>)` as an ldapts filter; its text form is RFC 4515-escaped. */
+export function emailFilter(email: string): Filter {
+  return new EqualityFilter({ attribute: 'rhatPrimaryMail', value: email });
+}
+
+export function uidFilter(uid: string): Filter {
+  return new EqualityFilter({ attribute: 'uid', value: uid });
+}
+
+/** `(memberOf=cn=<group>,<groupBaseDn>)`: the group name is escaped as a DN value, then as a filter value. */
+export function groupFilter(group: string, groupBaseDn: string): Filter {
+  return new EqualityFilter({ attribute: 'memberOf', value: `${new DN({ cn: group }).toString()},${groupBaseDn}` });
+}
+
+/**
+ * The value of the first RDN attribute `attr` in a DN (RFC 4514), unescaped:
+ * `uid=jdoe,ou=users,dc=redhat,dc=com` -> `jdoe`. Null when absent or malformed.
+ */
+export function rdnValue(dn: string, attr: string): string | null {
+  let i = 0;
+  const wanted = attr.toLowerCase();
+  while (i < dn.length) {
+    const eq = dn.indexOf('=', i);
+    if (eq < 0) return null;
+    const type = dn.slice(i, eq).trim().toLowerCase();
+    let value = '';
+    let j = eq + 1;
+    for (; j < dn.length; j++) {
+      const c = dn[j]!;
+      if (c === '\\') {
+        const hex = /^[0-9a-fA-F]{2}/.exec(dn.slice(j + 1, j + 3));
+        if (hex) {
+          // Hex pairs are UTF-8 bytes; collect a run of them.
+          const bytes: number[] = [];
+          while (dn[j] === '\\' && /^[0-9a-fA-F]{2}$/.test(dn.slice(j + 1, j + 3))) {
+            bytes.push(parseInt(dn.slice(j + 1, j + 3), 16));
+            j += 3;
+          }
+          value += Buffer.from(bytes).toString('utf8');
+          j -= 1;
+        } else {
+          value += dn[j + 1] ?? '';
+          j += 1;
+        }
+      } else if (c === ',' || c === ';' || c === '+') break;
+      else value += c;
+    }
+    if (type === wanted) return value.trim() || null;
+    i = j + 1;
+  }
+  return null;
+}
+
+export class LdaptsDirectory implements LdapDirectory {
+  private readonly opts: LdaptsDirectoryOptions;
+  private client: LdapClientLike | undefined;
+  private bound: Promise<void> | undefined;
+
+  constructor(opts: LdaptsDirectoryOptions) {
+    this.opts = opts;
+  }
+
+  private get groupBaseDn(): string {
+    return this.opts.groupBaseDn ?? `ou=adhoc,ou=managedGroups,${this.opts.baseDn}`;
+  }
+
+  /** One connection, created on first use; ldapts reconnects (and re-binds) by itself. */
+  private async connection(operation: string): Promise<LdapClientLike> {
+    if (!this.client) {
+      const timeout = this.opts.timeoutMs ?? 10_000;
+      const options: ClientOptions = { url: this.opts.url, timeout, connectTimeout: timeout, autoRebind: true };
+      this.client = this.opts.createClient ? this.opts.createClient(options) : new Client(options);
+      const { bindDn, bindPassword } = this.opts;
+      this.bound = bindDn ? this.client.bind(bindDn, bindPassword ?? '') : Promise.resolve();
+    }
+    try {
+      await this.bound;
+    } catch (e) {
+      this.client = undefined;
+      this.bound = undefined;
+      throw new IntegrationError({
+        system: LDAP_SYSTEM,
+        operation,
+        cause: e,
+        userMessage: `LDAP refused the bind as ${this.opts.bindDn} while ${operation}: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+    return this.client;
+  }
+
+  private async search(operation: string, base: string, filter: Filter, attributes: string[]): Promise<Entry[]> {
+    const client = await this.connection(operation);
+    try {
+      const { searchEntries } = await client.search(base, { scope: 'sub', filter, attributes });
+      return searchEntries;
+    } catch (e) {
+      throw new IntegrationError({ system: LDAP_SYSTEM, operation, cause: e, detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async findPersonByEmail(email: string): Promise<LdapPerson | null> {
+    if (!email.trim()) return null;
+    const entries = await this.search(`looking up ${email}`, this.opts.baseDn, emailFilter(email.trim()), PERSON_ATTRIBUTES);
+    return entries[0] ? toPerson(entries[0]) : null;
+  }
+
+  async findPersonByUid(uid: string): Promise<LdapPerson | null> {
+    if (!uid.trim()) return null;
+    const entries = await this.search(`looking up uid ${uid}`, this.opts.baseDn, uidFilter(uid.trim()), PERSON_ATTRIBUTES);
+    return entries[0] ? toPerson(entries[0]) : null;
+  }
+
+  async groupMemberEmails(group: string): Promise<string[]> {
+    if (!group.trim()) throw new RangeError('an LDAP group name is required');
+    const entries = await this.search(`listing the members of ${group}`, this.opts.baseDn, groupFilter(group.trim(), this.groupBaseDn), ['rhatPrimaryMail']);
+    const emails = entries.flatMap((e) => {
+      const key = Object.keys(e).find((k) => k.toLowerCase() === 'rhatprimarymail');
+      return key === undefined ? [] : allStrings(e[key]);
+    });
+    return [...new Set(emails)];
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.bound = undefined;
+    if (client) await client.unbind();
+  }
+}
+
+/**
+ * The manager lookup chain (agents.md 3.8 steps 1-3, oar-commands.md 9.8): person by e-mail ->
+ * manager DN -> its uid -> that person's e-mail. LDAP failures are logged and give null, as in
+ * the original (the notificator then falls back to the assignee path).
+ */
+export async function lookupManagerEmail(directory: LdapDirectory, email: string | null | undefined, logger: Logger = silentLogger): Promise<string | null> {
+  if (!email) return null;
+  try {
+    const person = await directory.findPersonByEmail(email);
+    if (!person?.managerDn) return null;
+    const uid = rdnValue(person.managerDn, 'uid');
+    if (!uid) {
+      logger.warn({ managerDn: person.managerDn }, `LDAP manager DN of ${email} has no uid`);
+      return null;
+    }
+    const manager = await directory.findPersonByUid(uid);
+    return manager?.email ?? null;
+  } catch (e) {
+    logger.warn({ err: e }, `LDAP lookup of the manager of ${email} failed: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
+export interface LdapDeps {
+  createClient?: (options: ClientOptions) => LdapClientLike;
+}
+
+export function ldapDirectoryFromConfig(config: Config, deps: LdapDeps = {}): LdaptsDirectory {
+  if (config.LDAP_BIND_DN && !config.LDAP_BIND_PASSWORD) throw new Error('LDAP_BIND_DN is set but LDAP_BIND_PASSWORD is empty: set both, or neither for an anonymous bind');
+  return new LdaptsDirectory({
+    url: config.LDAP_URL ?? DEFAULT_LDAP_URL,
+    baseDn: config.LDAP_BASE_DN,
+    bindDn: config.LDAP_BIND_DN,
+    bindPassword: config.LDAP_BIND_PASSWORD,
+    timeoutMs: config.LDAP_TIMEOUT_MS,
+    createClient: deps.createClient,
+  });
+}
