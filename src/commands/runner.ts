@@ -126,6 +126,25 @@ export class Runner {
     return this.accepting;
   }
 
+  /**
+   * What a front end needs to know before showing anything: is the caller allowed (a denial is
+   * audited and returned), and does the command need a confirmation step? The same checks run
+   * again inside execute(); front ends never decide policy themselves.
+   */
+  async preflight(req: RunRequest): Promise<{ ok: true; safety: Safety; needsConfirmation: boolean } | { ok: false; result: RunResult }> {
+    const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
+    if (!this.accepting) return { ok: false, result: { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId } };
+    const options = validateOptions(req.command, req.options);
+    const safety = safetyOf(req.command, options);
+    const role = await this.deps.authorizer.roleFor(req.actor, req.release);
+    if (ROLE_RANK[role] < ROLE_RANK[safety]) {
+      const message = deniedMessage(req.command.name, req.release, safety, role);
+      await this.audit({ ...this.baseAudit(req, correlationId, options), event: 'deny', outcome: `needs ${safety}, has ${role}` });
+      return { ok: false, result: { kind: 'denied', needed: safety, has: role, message, correlationId } };
+    }
+    return { ok: true, safety, needsConfirmation: safety === 'critical' && options.dryRun !== true && !req.confirmation };
+  }
+
   async execute(req: RunRequest): Promise<RunResult> {
     const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
     if (!this.accepting) return { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId };
@@ -217,7 +236,7 @@ export class Runner {
     // authorize
     const role = await this.deps.authorizer.roleFor(req.actor, req.release);
     if (ROLE_RANK[role] < ROLE_RANK[safety]) {
-      const message = `You are not allowed to run \`${command.name}\`${req.release ? ` on ${req.release}` : ''}: it needs the ${safety} role and you have ${role}. Ask a release lead to add you to the roles configuration.`;
+      const message = deniedMessage(command.name, req.release, safety, role);
       await this.audit({ ...base, event: 'deny', outcome: `needs ${safety}, has ${role}` });
       return observe({ kind: 'denied', needed: safety, has: role, message, correlationId });
     }
@@ -276,7 +295,7 @@ export class Runner {
 
     // per-release lock for anything that writes
     let lockHeld: string | undefined;
-    if (writes && store && req.release) {
+    if (writes && store && req.release && !command.noLock) {
       const key = lockKey(req.release);
       try {
         const r = await store.acquireLock({ key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId });
@@ -340,6 +359,10 @@ export class Runner {
     const result = outcome ? log.text() : undefined;
     await this.deps.statebox.updateTask(release, task, status, result);
   }
+}
+
+function deniedMessage(command: string, release: string, safety: Safety, role: Role): string {
+  return `You are not allowed to run \`${command}\`${release ? ` on ${release}` : ''}: it needs the ${safety} role and you have ${role}. Ask a release lead to add you to the roles configuration.`;
 }
 
 function planSections(plan: Plan): Outcome['sections'] {

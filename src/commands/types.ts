@@ -120,6 +120,8 @@ export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
   scope: ReleaseScope;
   legacy?: boolean;
   longRunning?: boolean;
+  /** Does not take the per-release lock (e.g. `unlock` itself). */
+  noLock?: boolean;
   /** Option schema; keys are the long names in camelCase (`dryRun` ⇔ `--dry-run`). */
   options: S;
   /** Short flags: `{ e: 'email' }`. */

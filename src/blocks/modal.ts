@@ -1,0 +1,70 @@
+/** Confirmation modals for critical commands: pure view builders. */
+import type { KnownBlock, View } from '@slack/types';
+import type { Plan } from '../commands/types.ts';
+import { esc, planBlocks } from './outcome.ts';
+
+export const CONFIRM_CALLBACK = 'oar_confirm';
+export const CONFIRM_BLOCK = 'oar_confirm_release';
+export const CONFIRM_ACTION = 'value';
+
+export interface ConfirmMeta {
+  pendingId: string;
+  command: string;
+  release: string;
+  expiresAt: Date;
+}
+
+function header(meta: Pick<ConfirmMeta, 'command' | 'release'>): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${esc(meta.command)}* on *${esc(meta.release)}* is a critical operation.` } };
+}
+
+/** Opened immediately (within the trigger_id's 3 s) while the plan is computed. */
+export function loadingModal(meta: Pick<ConfirmMeta, 'command' | 'release' | 'pendingId'>): View {
+  return {
+    type: 'modal',
+    callback_id: CONFIRM_CALLBACK,
+    private_metadata: meta.pendingId,
+    notify_on_close: true,
+    title: { type: 'plain_text', text: 'Confirm operation' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [header(meta), { type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Working out what would change…' } }],
+  };
+}
+
+export function confirmModal(meta: ConfirmMeta, plan: Plan): View {
+  const minutes = Math.max(1, Math.round((meta.expiresAt.getTime() - Date.now()) / 60_000));
+  const blocks: KnownBlock[] = [header(meta), { type: 'divider' }, ...planBlocks(plan).slice(0, 90), { type: 'divider' }];
+  if (!plan.empty) {
+    blocks.push({
+      type: 'input',
+      block_id: CONFIRM_BLOCK,
+      label: { type: 'plain_text', text: `Type ${meta.release} to confirm` },
+      element: { type: 'plain_text_input', action_id: CONFIRM_ACTION, placeholder: { type: 'plain_text', text: meta.release } },
+    });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only you can confirm. This confirmation expires in ${minutes} min.` }] });
+  }
+  return {
+    type: 'modal',
+    callback_id: CONFIRM_CALLBACK,
+    private_metadata: meta.pendingId,
+    notify_on_close: true,
+    title: { type: 'plain_text', text: 'Confirm operation' },
+    close: { type: 'plain_text', text: plan.empty ? 'Close' : 'Cancel' },
+    ...(plan.empty ? {} : { submit: { type: 'plain_text' as const, text: 'Run' } }),
+    blocks,
+  };
+}
+
+export function messageModal(title: string, text: string): View {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title.slice(0, 24) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: esc(text).slice(0, 2990) } }],
+  };
+}
+
+/** Read the typed release from a view submission's state. */
+export function typedRelease(values: Record<string, Record<string, { value?: string | null }>> | undefined): string {
+  return values?.[CONFIRM_BLOCK]?.[CONFIRM_ACTION]?.value?.trim() ?? '';
+}

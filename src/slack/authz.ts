@@ -1,0 +1,90 @@
+/**
+ * Who may run what from Slack. Roles are configured in one place: a YAML file (OAR_ROLES_FILE)
+ * and/or env lists, mapping Slack user ids and user-group handles to read, write, critical.
+ * Everyone may run read commands; the release's QE lead group (ConfigStore
+ * contacts.slack.qe-release.<y>) counts as critical for its own releases.
+ */
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import { z } from 'zod';
+import type { Config } from '../config/env.ts';
+import type { Authorizer } from '../commands/runner.ts';
+import { ROLE_RANK, type Actor, type Role } from '../commands/types.ts';
+import { ystreamOf } from '../release/version.ts';
+
+const role = z.enum(['read', 'write', 'critical']);
+export const RolesFileSchema = z.strictObject({
+  default: role.default('read'),
+  users: z.record(z.string().regex(/^[UW][A-Z0-9_]+$/, 'must be a Slack user id like U012ABC'), role).default({}),
+  groups: z.record(z.string().min(1), role).default({}),
+  /** Role given to a release's QE lead group for that release (default critical). */
+  release_lead_role: role.default('critical'),
+});
+export type RolesConfig = z.infer<typeof RolesFileSchema>;
+
+export function loadRoles(config: Config, readFile: (p: string) => string = (p) => readFileSync(p, 'utf8')): RolesConfig {
+  let base: RolesConfig = RolesFileSchema.parse({});
+  if (config.OAR_ROLES_FILE) {
+    let doc: unknown;
+    try {
+      doc = load(readFile(config.OAR_ROLES_FILE));
+    } catch (e) {
+      throw new Error(`cannot read the roles file ${config.OAR_ROLES_FILE}: ${(e as Error).message}`, { cause: e });
+    }
+    const r = RolesFileSchema.safeParse(doc ?? {});
+    if (!r.success) throw new Error(`invalid roles file ${config.OAR_ROLES_FILE}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    base = r.data;
+  }
+  const users = { ...base.users };
+  const groups = { ...base.groups };
+  const raise = (map: Record<string, Role>, key: string, to: Role) => {
+    if (!map[key] || ROLE_RANK[map[key]] < ROLE_RANK[to]) map[key] = to;
+  };
+  for (const u of config.OAR_WRITE_USERS) raise(users, u, 'write');
+  for (const u of config.OAR_CRITICAL_USERS) raise(users, u, 'critical');
+  for (const g of config.OAR_WRITE_GROUPS) raise(groups, g.replace(/^@/, ''), 'write');
+  for (const g of config.OAR_CRITICAL_GROUPS) raise(groups, g.replace(/^@/, ''), 'critical');
+  return { ...base, users, groups };
+}
+
+export interface GroupDirectory {
+  /** Handles of the user groups a Slack user belongs to. */
+  groupsOf(userId: string): Promise<string[]>;
+}
+
+export interface SlackAuthorizerDeps {
+  roles: RolesConfig;
+  groups: GroupDirectory;
+  /** The release lead group handle for a y-stream, from ConfigStore (undefined when unknown). */
+  releaseLeadGroup?: (ystream: string) => Promise<string | undefined>;
+}
+
+export class SlackAuthorizer implements Authorizer {
+  private readonly deps: SlackAuthorizerDeps;
+  constructor(deps: SlackAuthorizerDeps) {
+    this.deps = deps;
+  }
+
+  async roleFor(actor: Actor, release: string): Promise<Role> {
+    const { roles } = this.deps;
+    let best: Role = roles.default;
+    const consider = (r: Role | undefined) => {
+      if (r && ROLE_RANK[r] > ROLE_RANK[best]) best = r;
+    };
+    consider(roles.users[actor.id]);
+    if (best === 'critical') return best;
+    let handles: string[] = [];
+    try {
+      handles = await this.deps.groups.groupsOf(actor.id);
+    } catch {
+      handles = []; // fail closed: group lookups that fail grant nothing
+    }
+    for (const h of handles) consider(roles.groups[h]);
+    const y = release ? (ystreamOf(release) ?? release) : undefined;
+    if (y && this.deps.releaseLeadGroup && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
+      const lead = await this.deps.releaseLeadGroup(y).catch(() => undefined);
+      if (lead && handles.includes(lead.replace(/^@/, ''))) consider(roles.release_lead_role);
+    }
+    return best;
+  }
+}
