@@ -4,6 +4,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { SECRET_VARS, type Config } from './config/env.ts';
+import { logMixin } from './observability/correlation.ts';
 
 export type { Logger };
 
@@ -61,6 +62,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level ?? 'info',
     base: { app: 'oar-bot' },
+    // release, command, actor and correlation id of the command being run (AsyncLocalStorage).
+    mixin: logMixin,
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     hooks: {
       logMethod(args, method) {

@@ -11,6 +11,7 @@ import type { ConfigStore } from '../release/configstore.ts';
 import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
 import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
 import { userMessageOf } from './errors.ts';
+import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { validateOptions } from './options.ts';
 import type { StateBoxPort } from './ports.ts';
@@ -148,7 +149,7 @@ export class Runner {
   async execute(req: RunRequest): Promise<RunResult> {
     const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
     if (!this.accepting) return { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId };
-    const p = this.pipeline(req, correlationId);
+    const p = withCorrelation({ correlationId, release: req.release || undefined, command: req.command.name, actor: req.actor.id }, () => this.pipeline(req, correlationId));
     this.inflight.add(p);
     try {
       return await p;
@@ -194,7 +195,7 @@ export class Runner {
     const deps = this.deps;
     const release = req.release;
     let services: Services | undefined;
-    const logger = this.logger.child({ release, command: req.command.name, actor: req.actor.id, correlationId });
+    const logger = this.logger;
     return {
       config: deps.config,
       logger,
@@ -242,7 +243,7 @@ export class Runner {
     }
 
     const dryRun = options.dryRun === true;
-    const log = new CommandLog({ logger: this.logger.child({ release: req.release, command: command.name, correlationId }), now: () => this.now(), mask: this.deps.mask });
+    const log = new CommandLog({ logger: this.logger, now: () => this.now(), mask: this.deps.mask });
 
     // confirm: critical commands show their plan first; --dry-run shows only the plan
     if (command.plan && (dryRun || (safety === 'critical' && !req.confirmation))) {
@@ -323,7 +324,7 @@ export class Runner {
     } catch (e) {
       const message = userMessageOf(e);
       log.error(message);
-      if (!(e instanceof Error && 'userMessage' in e)) this.logger.error({ err: e, command: command.name, release: req.release, correlationId }, 'command failed');
+      if (!(e instanceof Error && 'userMessage' in e)) this.logger.error({ err: e }, 'command failed');
       outcome = { status: 'fail', summary: message };
     } finally {
       clearTimeout(timer);
@@ -350,7 +351,7 @@ export class Runner {
     }
     const durationMs = performance.now() - started;
     await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
-    this.logger.info({ release: req.release, command: command.name, actor: req.actor.id, correlationId, status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
+    this.logger.info({ status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
     return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
   }
 
