@@ -1,0 +1,4 @@
+export * from './auth.ts';
+export * from './client.ts';
+export * from './kerberos.ts';
+export * from './push-jobs.ts';

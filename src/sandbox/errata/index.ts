@@ -1,0 +1,2 @@
+export * from './simulator.ts';
+export * from './sim-kit.ts';
