@@ -1,10 +1,11 @@
 /**
- * Integration clients for commands, built lazily: a command asks only for the clients its
- * release's flow needs (an Errata-flow release never builds the GitLab client — a defect of the
- * original, which built it up front and failed).
+ * Integration clients for commands, built lazily and asynchronously: a command asks only for
+ * the clients its release's flow needs (an Errata-flow release never builds the GitLab client —
+ * a defect of the original, which built it up front and failed), and a client whose base URL
+ * comes from the ConfigStore is built after the ConfigStore is loaded.
  */
 
-/** Name → client type. Extended by `src/integrations/index.ts` through declaration merging. */
+/** Name → client type. Declared by src/integrations/index.ts. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ServiceMap {}
 
@@ -18,27 +19,30 @@ export class ServiceUnavailableError extends Error {
 }
 
 export interface Services {
-  get<K extends keyof ServiceMap>(name: K): ServiceMap[K];
+  get<K extends keyof ServiceMap>(name: K): Promise<ServiceMap[K]>;
   has(name: keyof ServiceMap): boolean;
 }
 
-type Factories = { [K in keyof ServiceMap]?: () => ServiceMap[K] };
+export type ServiceFactories = { [K in keyof ServiceMap]?: () => ServiceMap[K] | Promise<ServiceMap[K]> };
 
 export class LazyServices implements Services {
-  private readonly factories: Factories;
-  private readonly built = new Map<keyof ServiceMap, unknown>();
+  private readonly factories: ServiceFactories;
+  private readonly built = new Map<keyof ServiceMap, Promise<unknown>>();
 
-  constructor(factories: Factories = {}) {
+  constructor(factories: ServiceFactories = {}) {
     this.factories = factories;
   }
 
-  get<K extends keyof ServiceMap>(name: K): ServiceMap[K] {
-    if (this.built.has(name)) return this.built.get(name) as ServiceMap[K];
-    const factory = this.factories[name];
-    if (!factory) throw new ServiceUnavailableError(String(name), 'not configured in this process');
-    const client = factory();
-    this.built.set(name, client);
-    return client as ServiceMap[K];
+  get<K extends keyof ServiceMap>(name: K): Promise<ServiceMap[K]> {
+    const existing = this.built.get(name);
+    if (existing) return existing as Promise<ServiceMap[K]>;
+    const factory = this.factories[name] as (() => ServiceMap[K] | Promise<ServiceMap[K]>) | undefined;
+    if (!factory) return Promise.reject(new ServiceUnavailableError(String(name), 'not configured in this process'));
+    const p = Promise.resolve().then(factory);
+    // A failed construction (missing credentials) is not cached: the next command retries.
+    p.catch(() => this.built.delete(name));
+    this.built.set(name, p);
+    return p;
   }
 
   has(name: keyof ServiceMap): boolean {

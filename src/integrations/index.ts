@@ -1,0 +1,104 @@
+/**
+ * Every integration client, declared for `ctx.services.get(name)`, and the factory that builds
+ * them from configuration. Clients whose base URL lives in the ConfigStore (jira_server,
+ * gitlab_url, jenkins_server, release_url, signature_url) read it only when env has no override,
+ * and only when the command actually asks for that client.
+ */
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../log.ts';
+import type { ConfigStore } from '../release/configstore.ts';
+import { LazyServices } from '../commands/services.ts';
+import type { CallObserver, FetchLike } from './http.ts';
+import { jiraClientFromConfig, type JiraClient } from './jira.ts';
+import { ErrataClient } from './errata/index.ts';
+import { GitLabClient } from './gitlab/index.ts';
+import { JenkinsClient } from './jenkins.ts';
+import { ProwClient } from './prow.ts';
+import { payloadMetadataCheckFromConfig, ReleaseControllerClient, type MetadataCheck } from './release-controller.ts';
+import { CatalogClient, PyxisClient, RegistryClient, SignatureClient } from './images.ts';
+import { slackNotifierFromConfig, type SlackNotifier } from './slack-notify.ts';
+import { ldapDirectoryFromConfig, type LdapDirectory } from './ldap.ts';
+import { createGitHubClient, type GitHubClient } from './github.ts';
+import { errataAuthFromConfig } from './errata/auth.ts';
+import type { StateBoxService } from '../release/statebox/index.ts';
+
+declare module '../commands/services.ts' {
+  interface ServiceMap {
+    jira: JiraClient;
+    errata: ErrataClient;
+    gitlab: GitLabClient;
+    jenkins: JenkinsClient;
+    prow: ProwClient;
+    releaseController: ReleaseControllerClient;
+    payloadMetadata: (release: string) => Promise<MetadataCheck>;
+    registry: RegistryClient;
+    signatures: SignatureClient;
+    pyxis: PyxisClient;
+    catalogStage: CatalogClient;
+    catalogProd: CatalogClient;
+    slack: SlackNotifier;
+    ldap: LdapDirectory;
+    github: GitHubClient;
+    statebox: StateBoxService;
+  }
+}
+
+export interface IntegrationDeps {
+  config: Config;
+  logger?: Logger;
+  fetch?: FetchLike;
+  observer?: CallObserver;
+  /** The release's ConfigStore when the command has one (for URLs kept there). */
+  configStore?: () => Promise<ConfigStore>;
+  /** Replace individual clients (tests, playground). */
+  overrides?: Partial<{ slack: SlackNotifier; ldap: LdapDirectory }>;
+  /** The process's StateBox service (commands that create StateBox or add issues). */
+  statebox?: StateBoxService;
+}
+
+export function createServices(deps: IntegrationDeps): LazyServices {
+  const { config, fetch, observer, logger } = deps;
+  const common = { ...(fetch ? { fetch } : {}), ...(observer ? { observer } : {}) };
+  /** A ConfigStore value, only when env does not override it and a ConfigStore exists. */
+  const fromConfigStore = async (envValue: string | undefined, pick: (cs: ConfigStore) => string | undefined): Promise<string | undefined> => {
+    if (envValue || !deps.configStore) return undefined;
+    return pick(await deps.configStore());
+  };
+  const errataHost = () => new URL(config.ERRATA_URL ?? 'https://errata.devel.redhat.com').host;
+  return new LazyServices({
+    jira: async () => {
+      const serverUrl = await fromConfigStore(config.JIRA_URL, (cs) => cs.jiraServer());
+      return jiraClientFromConfig(config, { ...common, ...(logger ? { logger } : {}), ...(serverUrl ? { serverUrl } : {}) });
+    },
+    errata: () => ErrataClient.fromConfig(config, common),
+    gitlab: async () => {
+      const gitlabUrl = await fromConfigStore(config.GITLAB_URL, (cs) => cs.gitlabUrl());
+      return GitLabClient.fromConfig(config, { ...common, ...(logger ? { logger } : {}), ...(gitlabUrl ? { gitlabUrl } : {}) });
+    },
+    jenkins: async () => {
+      const jenkinsUrl = await fromConfigStore(config.JENKINS_URL, (cs) => cs.jenkinsServer());
+      return JenkinsClient.fromConfig(config, { ...common, ...(jenkinsUrl ? { jenkinsUrl } : {}) });
+    },
+    prow: () => ProwClient.fromConfig(config, common),
+    releaseController: async () => {
+      const releaseUrl = await fromConfigStore(config.RELEASE_CONTROLLER_URL, (cs) => cs.releaseUrl());
+      return ReleaseControllerClient.fromConfig(config, { ...common, ...(releaseUrl ? { releaseUrl } : {}) });
+    },
+    registry: () => RegistryClient.fromConfig(config, common),
+    payloadMetadata: async () => {
+      const releaseUrl = await fromConfigStore(config.RELEASE_CONTROLLER_URL, (cs) => cs.releaseUrl());
+      return payloadMetadataCheckFromConfig(config, { registry: RegistryClient.fromConfig(config, common), ...common, ...(releaseUrl ? { releaseUrl } : {}) });
+    },
+    signatures: async () => {
+      const signatureUrl = await fromConfigStore(config.SIGNATURE_URL, (cs) => cs.signatureUrl());
+      return SignatureClient.fromConfig(config, { ...common, ...(signatureUrl ? { signatureUrl } : {}) });
+    },
+    pyxis: () => PyxisClient.fromConfig(config, { ...common, auth: errataAuthFromConfig(config, errataHost()) }),
+    catalogStage: () => CatalogClient.stageFromConfig(config, common),
+    catalogProd: () => CatalogClient.prodFromConfig(config, common),
+    slack: () => deps.overrides?.slack ?? slackNotifierFromConfig(config, { ...(fetch ? { fetch } : {}), ...(logger ? { logger } : {}) }),
+    ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config),
+    github: () => createGitHubClient(config, common),
+    ...(deps.statebox ? { statebox: () => deps.statebox! } : {}),
+  });
+}

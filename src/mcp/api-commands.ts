@@ -1,0 +1,242 @@
+/**
+ * The original MCP server's API tools (agents.md 9.4) as MCP-only commands. They are
+ * CommandDefs so that every tool call takes the same road through the runner (authorization,
+ * per-release lock, audit with the client's identity); they are not in the registry because
+ * Slack and the terminal have their own spellings of these reads.
+ *
+ * Their `data` is the original's JSON shape; the MCP layer returns it as the tool result.
+ */
+import { z } from 'zod';
+import { userMessageOf } from '../commands/errors.ts';
+import { defineCommand, type AnyCommand, type Outcome } from '../commands/types.ts';
+import type { ConfigStoreCache } from '../release/configstore.ts';
+import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
+import type { ReleaseStatusReader } from './ports.ts';
+
+export interface ApiCommandDeps {
+  configStores: Pick<ConfigStoreCache, 'stats' | 'invalidate' | 'warm' | 'maxSize'>;
+  statusReader: ReleaseStatusReader;
+}
+
+/** An MCP-only command and the tool name the original server gave it. */
+export interface ApiCommand {
+  toolName: string;
+  command: AnyCommand;
+  /** Registered only when the registry lacks this command (whose generated tool has the same name). */
+  standInFor?: string;
+}
+
+const SETTABLE_STATUSES = ['Pass', 'Fail', 'In Progress'] as const satisfies readonly TaskStatus[];
+const PREVIEW_CHARS = 200;
+
+function isSettableStatus(s: string): s is (typeof SETTABLE_STATUSES)[number] {
+  return (SETTABLE_STATUSES as readonly string[]).includes(s);
+}
+
+function failed(summary: string, data: Record<string, unknown>): Outcome {
+  return { status: 'fail', summary, data };
+}
+
+export const getReleaseMetadata = (): AnyCommand =>
+  defineCommand({
+    name: 'get-release-metadata',
+    group: 'oar',
+    summary: "The release's metadata from ConfigStore as JSON: advisories, ART Jira ticket, candidate builds, shipment MR and release date",
+    description: 'Returns {release, advisories, jira_ticket, candidate_builds, shipment_mr, release_date}; missing values are {} or "". On error: {error, release}.',
+    examples: ['oar -r 4.19.1 release-info'],
+    safety: 'read',
+    scope: 'zstream',
+    options: z.object({}),
+    async run(ctx) {
+      try {
+        const md = (await ctx.configStore()).metadata();
+        const data = {
+          release: md.release,
+          advisories: md.advisories ?? {},
+          jira_ticket: md.jira_ticket ?? '',
+          candidate_builds: md.candidate_builds ?? {},
+          shipment_mr: md.shipment_mr ?? '',
+          release_date: md.release_date ?? '',
+        };
+        return { status: 'info', summary: `metadata of ${md.release}`, data };
+      } catch (e) {
+        const error = userMessageOf(e);
+        return failed(error, { error, release: ctx.release });
+      }
+    },
+  }) as unknown as AnyCommand;
+
+export const getReleaseStatus = (reader: ReleaseStatusReader): AnyCommand =>
+  defineCommand({
+    name: 'get-release-status',
+    group: 'oar',
+    summary: "The release's StateBox document as JSON: metadata, every task with status and result, and the issues (blockers)",
+    description:
+      'Returns the whole StateBox document (schema_version, release, created_at, updated_at, metadata, tasks[], issues[]). ' +
+      'A release without a StateBox gives {source: "none", release, overall_status: "Unknown", tasks: {}, message}; ' +
+      'a read error gives {source: "error", error, release, overall_status: "Unknown", tasks: {}}.',
+    examples: ['oar -r 4.19.1 release-status'],
+    safety: 'read',
+    scope: 'zstream',
+    options: z.object({}),
+    async run(ctx) {
+      let doc: Awaited<ReturnType<ReleaseStatusReader['get']>>;
+      try {
+        doc = await reader.get(ctx.release);
+      } catch (e) {
+        const error = userMessageOf(e);
+        return failed(error, { source: 'error', error, release: ctx.release, overall_status: 'Unknown', tasks: {} });
+      }
+      if (!doc) {
+        const message = `${ctx.release} has no StateBox yet: create-test-report creates it`;
+        return { status: 'info', summary: message, data: { source: 'none', release: ctx.release, overall_status: 'Unknown', tasks: {}, message } };
+      }
+      return { status: 'info', summary: `StateBox of ${ctx.release}`, data: doc.state };
+    },
+  }) as unknown as AnyCommand;
+
+export const updateTaskStatus = (reader: ReleaseStatusReader): AnyCommand =>
+  defineCommand({
+    name: 'update-task-status',
+    group: 'oar',
+    summary: "Set a workflow task's status (and optionally its result text) in the release's StateBox",
+    description:
+      `task_name is one of: ${WORKFLOW_TASK_NAMES.join(', ')}. status is one of: ${SETTABLE_STATUSES.join(', ')}. ` +
+      'A blank result is treated as no result. Returns {success, release, task, status, updated_systems, message} ' +
+      '(plus result_length and result_preview when a result is given); errors give {success: false, error, ...}.',
+    examples: [],
+    safety: 'write',
+    scope: 'zstream',
+    options: z.object({
+      taskName: z.string().describe(`The workflow task: ${WORKFLOW_TASK_NAMES.join(', ')}`),
+      status: z.string().describe(`The new status: ${SETTABLE_STATUSES.join(', ')}`),
+      result: z.string().max(200_000).optional().describe('Result text (log) stored with the task; blank means none'),
+    }),
+    async run(ctx, o) {
+      // Checked in the original's order: status first, then the task name (agents.md 9.5).
+      if (!isSettableStatus(o.status)) {
+        const error = `Invalid status: ${o.status}. Must be one of: ${SETTABLE_STATUSES.join(', ')}`;
+        return failed(error, { success: false, error });
+      }
+      if (!isWorkflowTask(o.taskName)) {
+        const error = `Invalid task name: ${o.taskName}. Must be one of: ${WORKFLOW_TASK_NAMES.join(', ')}`;
+        return failed(error, { success: false, error });
+      }
+      const base = { release: ctx.release, task: o.taskName, status: o.status };
+      const result = o.result && o.result.trim() ? o.result : undefined;
+      try {
+        // There is no legacy sheet any more, so a release without StateBox has nowhere to record
+        // the update: say so instead of reporting a success that changed nothing.
+        if (!(await reader.get(ctx.release))) {
+          const error = `${ctx.release} has no StateBox yet (create-test-report creates it); nothing was updated`;
+          return failed(error, { success: false, error, ...base });
+        }
+        await ctx.statebox.updateTask(ctx.release, o.taskName, o.status, result);
+      } catch (e) {
+        const error = userMessageOf(e);
+        return failed(error, { success: false, error, ...base });
+      }
+      const updatedSystems = ['StateBox'];
+      const message = `Successfully updated task '${o.taskName}' to '${o.status}' in ${updatedSystems.join(', ')}`;
+      const data: Record<string, unknown> = { success: true, ...base, updated_systems: updatedSystems, message };
+      if (result !== undefined) {
+        data.result_length = result.length;
+        data.result_preview = result.length > PREVIEW_CHARS ? `${result.slice(0, PREVIEW_CHARS)}...` : result;
+      }
+      return { status: 'pass', summary: message, data };
+    },
+  }) as unknown as AnyCommand;
+
+/** Stands in for `oar_is_release_shipped` when the registry has no `is-release-shipped` command. */
+export const isReleaseShippedUnavailable = (): AnyCommand =>
+  defineCommand({
+    name: 'is-release-shipped',
+    group: 'oar',
+    summary: 'Whether the release is shipped (not available in this build)',
+    description: 'The is-release-shipped command is not registered in this oar-bot build, so this tool always reports an error.',
+    examples: [],
+    safety: 'read',
+    scope: 'zstream',
+    options: z.object({}),
+    async run() {
+      const error = 'is-release-shipped is not available in this oar-bot build';
+      return failed(error, { error, shipped: false, details: {} });
+    },
+  }) as unknown as AnyCommand;
+
+export const cacheStats = (deps: ApiCommandDeps): AnyCommand =>
+  defineCommand({
+    name: 'cache-stats',
+    group: 'oarctl',
+    summary: 'ConfigStore cache statistics: hits, misses, evictions, hit rate, size, TTL and the cached releases',
+    examples: [],
+    safety: 'read',
+    scope: 'none',
+    options: z.object({}),
+    async run() {
+      const stats = deps.configStores.stats();
+      return { status: 'info', summary: `${stats.cache_size} cached ConfigStores, hit rate ${stats.metrics.hit_rate}`, data: stats };
+    },
+  }) as unknown as AnyCommand;
+
+export const cacheInvalidate = (deps: ApiCommandDeps): AnyCommand =>
+  defineCommand({
+    name: 'cache-invalidate',
+    group: 'oarctl',
+    summary: "Drop one release's cached ConfigStore (or all of them), so the next call re-reads ocp-build-data",
+    description: 'Without release (or with a blank one) every entry is dropped. Succeeds for a release that is not cached (removed: 0).',
+    examples: [],
+    safety: 'write',
+    scope: 'none',
+    options: z.object({ release: z.string().optional().describe('Release whose entry to drop (exact string); omit for all') }),
+    async run(ctx, o) {
+      const release = o.release && o.release.trim() ? o.release : undefined;
+      const removed = deps.configStores.invalidate(release);
+      if (release !== undefined && removed === 0) ctx.log.warn(`no cached ConfigStore for release ${release}`);
+      const message = release !== undefined ? `Cache entry for release ${release} invalidated` : 'All cache entries invalidated';
+      return { status: 'pass', summary: message, data: { success: true, message, release: release ?? 'all', removed } };
+    },
+  }) as unknown as AnyCommand;
+
+export const cacheWarm = (deps: ApiCommandDeps): AnyCommand =>
+  defineCommand({
+    name: 'cache-warm',
+    group: 'oarctl',
+    summary: 'Build and cache the ConfigStores of the given releases ahead of use',
+    description: 'releases is a comma-separated list such as "4.19.1,4.18.5". Releases that fail to load are listed in failed.',
+    examples: [],
+    safety: 'write',
+    scope: 'none',
+    options: z.object({ releases: z.string().max(2000).describe("Comma-separated releases, e.g. '4.19.1,4.18.5'") }),
+    async run(_ctx, o) {
+      const releases = o.releases.split(',').map((r) => r.trim()).filter(Boolean);
+      if (releases.length === 0) {
+        const error = "No releases provided. Expected comma-separated list (e.g., '4.19.1,4.18.5')";
+        return failed(error, { success: false, error });
+      }
+      if (releases.length > deps.configStores.maxSize) {
+        const error = `Too many releases (${releases.length}): the cache holds at most ${deps.configStores.maxSize}`;
+        return failed(error, { success: false, error });
+      }
+      const { warmed, failed: failures } = await deps.configStores.warm(releases);
+      if (warmed.length === 0) {
+        const error = `No release could be loaded: ${failures.map((f) => `${f.release}: ${f.error}`).join('; ')}`;
+        return failed(error, { success: false, error, releases, failed: failures });
+      }
+      const message = `Cache warmed with ${warmed.length} releases`;
+      return { status: 'pass', summary: message, data: { success: true, message, releases: warmed, failed: failures } };
+    },
+  }) as unknown as AnyCommand;
+
+/** The API tools in the original's order. */
+export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
+  return [
+    { toolName: 'oar_get_release_metadata', command: getReleaseMetadata() },
+    { toolName: 'oar_is_release_shipped', command: isReleaseShippedUnavailable(), standInFor: 'is-release-shipped' },
+    { toolName: 'oar_get_release_status', command: getReleaseStatus(deps.statusReader) },
+    { toolName: 'oar_update_task_status', command: updateTaskStatus(deps.statusReader) },
+    { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
+    { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
+    { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },
+  ];
+}
