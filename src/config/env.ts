@@ -119,12 +119,15 @@ export const VARS = {
   JENKINS_URL: { schema: url(), description: 'Jenkins base URL; overrides jenkins_server from ConfigStore.', feature: 'jenkins' },
   JENKINS_USER: { schema: str(), description: 'Jenkins user (basic auth).', feature: 'jenkins' },
   JENKINS_TOKEN: { schema: str(), description: 'Jenkins API token.', feature: 'jenkins', secret: true },
+  JENKINS_QUEUE_WAIT_MS: { schema: int(90_000, 0), description: 'How long a Jenkins trigger follows its queue item to the build number (the original: 3 x 30 s).', feature: 'jenkins' },
+  JENKINS_QUEUE_POLL_MS: { schema: int(5_000, 1), description: 'Interval between reads of a Jenkins queue item.', feature: 'jenkins' },
 
   // --- Prow / Gangway ---------------------------------------------------------------------------------
   APITOKEN: { schema: str(), description: 'Gangway bearer token (Prow job triggers).', feature: 'prow', secret: true },
   GANGWAY_URL: { schema: url(), description: 'Gangway base URL.', feature: 'prow' },
   PROW_URL: { schema: url(), description: 'Prow base URL (job records).', feature: 'prow' },
   PROW_URL_WAIT_MS: { schema: int(25_000, 0), description: 'How long to wait for a triggered Prow job to get its URL (the original: 5 x 5 s).', feature: 'prow' },
+  PROW_URL_POLL_MS: { schema: int(5_000, 1), description: 'Interval between reads of a triggered Prow job while waiting for its URL.', feature: 'prow' },
 
   // --- Release controller, payload, images --------------------------------------------------------------
   RELEASE_CONTROLLER_URL: { schema: str(), description: 'Release controller base URL; may contain {arch} (default https://{arch}.ocp.releases.ci.openshift.org).', feature: 'release-controller' },
@@ -134,6 +137,8 @@ export const VARS = {
   CATALOG_STAGE_URL: { schema: url(), description: 'Stage container catalog base URL (Konflux image grades).', feature: 'images' },
   OAR_IMAGE_DIGEST_RETRIES: { schema: int(3, 0), description: 'Retries of the image digest lookup (the original: 16 x 30 s).', feature: 'images' },
   OAR_IMAGE_DIGEST_RETRY_MS: { schema: int(5_000, 0), description: 'Delay between image digest retries.', feature: 'images' },
+  OAR_REGISTRY_URL: { schema: url(), description: 'Registry base URL used to read release images (payload metadata); default https://<registry host of the pullspec>.', feature: 'images' },
+  OAR_PAYLOAD_METADATA_TIMEOUT_MS: { schema: int(10_000, 1), description: 'Timeout of the payload metadata URL reachability check (the original: 10 s).', feature: 'images' },
 
   // --- LDAP -------------------------------------------------------------------------------------------
   LDAP_URL: { schema: str(), description: 'LDAP URL (default ldaps://ldap.corp.redhat.com).', feature: 'ldap' },
@@ -163,6 +168,7 @@ export const VARS = {
   OAR_WRITE_GROUPS: { schema: list(), description: 'Slack user-group handles with the write role.', feature: 'auth' },
   OAR_CRITICAL_GROUPS: { schema: list(), description: 'Slack user-group handles with the critical role.', feature: 'auth' },
   OAR_MCP_TOKENS: { schema: str(), description: 'MCP bearer tokens: comma-separated name:role:token entries (role read, write or critical).', feature: 'auth', secret: true },
+  OAR_MCP_ANONYMOUS: { schema: bool(true), description: 'Accept MCP requests without a token as client anonymous with the read role; false requires a token from OAR_MCP_TOKENS.', feature: 'auth' },
   OAR_SECOND_APPROVAL: { schema: list(), description: 'Critical commands that need a second person to approve after confirmation.', feature: 'auth' },
 
   // --- Scheduled jobs ------------------------------------------------------------------------------------

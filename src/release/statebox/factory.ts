@@ -1,0 +1,46 @@
+/**
+ * Picks the StateBox backend: GitHub when GITHUB_TOKEN is set (OAR_GITHUB_REPO @ OAR_STATEBOX_BRANCH),
+ * else the local directory (OAR_STATEBOX_DIR, default <OAR_DATA_DIR>/statebox).
+ */
+import { join } from 'node:path';
+import type { Config } from '../../config/env.ts';
+import { createGitHubClient, type GitHubClient } from '../../integrations/github.ts';
+import type { FetchLike } from '../../integrations/http.ts';
+import type { Logger } from '../../log.ts';
+import { GitHubStateBoxBackend } from './github-backend.ts';
+import { LocalStateBoxBackend } from './local-backend.ts';
+import type { ReleaseMetadataInput } from './schema.ts';
+import { StateBoxService, type StateBoxServiceOptions } from './service.ts';
+
+export interface StateBoxServiceDeps {
+  fetch?: FetchLike;
+  logger?: Logger;
+  /** Reuse an existing client (else one is built from the config). */
+  github?: GitHubClient;
+  metadataProvider?: (release: string) => Promise<ReleaseMetadataInput>;
+  now?: () => Date;
+  observer?: StateBoxServiceOptions['observer'];
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+export function createStateBoxService(config: Config, deps: StateBoxServiceDeps = {}): StateBoxService {
+  const backend = config.GITHUB_TOKEN
+    ? new GitHubStateBoxBackend({
+        client: deps.github ?? createGitHubClient(config, { fetch: deps.fetch, logger: deps.logger }),
+        repo: config.OAR_GITHUB_REPO,
+        branch: config.OAR_STATEBOX_BRANCH,
+      })
+    : new LocalStateBoxBackend({ dir: config.OAR_STATEBOX_DIR ?? join(config.OAR_DATA_DIR, 'statebox') });
+  deps.logger?.info({ backend: backend.kind }, `StateBox: ${backend.description}`);
+  return new StateBoxService({
+    backend,
+    metadataProvider: deps.metadataProvider,
+    logger: deps.logger,
+    now: deps.now,
+    observer: deps.observer,
+    maxAttempts: config.OAR_STATEBOX_MAX_ATTEMPTS,
+    minRetryDelayMs: deps.minRetryDelayMs,
+    maxRetryDelayMs: deps.maxRetryDelayMs,
+  });
+}
