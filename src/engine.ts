@@ -8,11 +8,14 @@ import { loggerFor, makeSecretMasker, secretValues, type Logger } from './log.ts
 import { ConfigStoreCache, ConfigStoreLoader } from './release/configstore.ts';
 import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
-import { MemoryStateBox, type StateBoxPort } from './commands/ports.ts';
-import { Runner, TERMINAL_AUTHORIZER, type Authorizer } from './commands/runner.ts';
-import { LazyServices } from './commands/services.ts';
+import type { StateBoxPort } from './commands/ports.ts';
+import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
+import type { Services } from './commands/services.ts';
+import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
-import type { FetchLike } from './integrations/http.ts';
+import type { CallObserver, FetchLike } from './integrations/http.ts';
+import { createServices, type IntegrationDeps } from './integrations/index.ts';
+import { createStateBoxService, type StateBoxService } from './release/statebox/index.ts';
 
 export interface EngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,8 +26,14 @@ export interface EngineOptions {
   authorizer?: Authorizer;
   fetch?: FetchLike;
   logger?: Logger;
-  store?: Store;
-  statebox?: StateBoxPort;
+  /** An open store; default: opened from config (SQLite in OAR_DATA_DIR, or DATABASE_URL). */
+  store?: Store | null;
+  statebox?: StateBoxService;
+  /** Replace what the runner records task statuses through (tests observe updates). */
+  stateboxPort?: StateBoxPort;
+  observer?: RunObserver;
+  callObserver?: CallObserver;
+  overrides?: IntegrationDeps['overrides'];
 }
 
 export interface Engine {
@@ -33,32 +42,67 @@ export interface Engine {
   registry: CommandRegistry;
   runner: Runner;
   store: Store | undefined;
-  statebox: StateBoxPort;
+  statebox: StateBoxService;
   configStores: ConfigStoreCache;
+  /** Integration clients for work outside a command (jobs). */
+  services(release?: string): Services;
   close(): Promise<void>;
+}
+
+/** StateBoxService as the runner's port (it returns more than the port needs). */
+function stateboxPort(s: StateBoxService): StateBoxPort {
+  return {
+    description: s.backendDescription,
+    updateTask: async (release, task, status, result) => {
+      await s.updateTask(release, task, status, result ?? null);
+    },
+    getTaskStatus: (release, task) => s.getTaskStatus(release, task),
+  };
 }
 
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
-  const logger = opts.logger ?? loggerFor(opts.debug ? { ...config, LOG_LEVEL: 'debug' } : opts.frontEnd === 'cli' ? { ...config, LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL } : config);
+  const quietCli = opts.frontEnd === 'cli' && config.LOG_LEVEL === 'info';
+  const logger = opts.logger ?? loggerFor(opts.debug ? { ...config, LOG_LEVEL: 'debug' } : quietCli ? { ...config, LOG_LEVEL: 'warn' } : config);
   const registry = opts.registry ?? createRegistry();
-  const loader = new ConfigStoreLoader({ config, fetch: opts.fetch });
+  const loader = new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const configStores = new ConfigStoreCache({
     build: (release) => loader.load(release),
     maxSize: config.OAR_CONFIG_CACHE_MAX,
     ttlMs: config.OAR_CONFIG_CACHE_TTL_MS,
   });
-  const store = opts.store;
-  const statebox = opts.statebox ?? new MemoryStateBox();
+  const store = opts.store === null ? undefined : (opts.store ?? (await openStore(config)));
+  const statebox =
+    opts.statebox ??
+    createStateBoxService(config, {
+      logger,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      // The first workflow command on a release creates its StateBox from the ConfigStore.
+      metadataProvider: async (release) => {
+        const md = (await configStores.get(release)).metadata();
+        return { release: md.release, advisories: md.advisories, jira_ticket: md.jira_ticket, candidate_builds: md.candidate_builds, shipment_mr: md.shipment_mr || null, release_date: md.release_date || null };
+      },
+    });
+  const services = (release?: string) =>
+    createServices({
+      config,
+      logger,
+      statebox,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(opts.callObserver ? { observer: opts.callObserver } : {}),
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+      ...(release && /^\d+\.\d+\.\d+/.test(release) ? { configStore: () => configStores.get(release) } : {}),
+    });
   const runner = new Runner({
     config,
     logger,
     store,
-    statebox,
-    services: new LazyServices(),
+    statebox: opts.stateboxPort ?? stateboxPort(statebox),
+    services: (release) => services(release),
     configStores,
     authorizer: opts.authorizer ?? TERMINAL_AUTHORIZER,
     mask: makeSecretMasker(secretValues(config)),
+    ...(opts.observer ? { observer: opts.observer } : {}),
   });
   return {
     config,
@@ -68,6 +112,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     store,
     statebox,
     configStores,
+    services,
     async close() {
       await store?.close();
     },

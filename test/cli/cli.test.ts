@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'oar-cli-'));
 
 function io(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: CliIO = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: { LOG_LEVEL: 'silent', ...env }, isTTY: false };
+  const value: CliIO = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: { LOG_LEVEL: 'silent', OAR_DATA_DIR: dataDir, ...env }, isTTY: false };
   return { io: value, out, err };
 }
 

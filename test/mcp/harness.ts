@@ -220,7 +220,7 @@ export async function startHarness(opts: { tokens?: string; extraCommands?: AnyC
     logger,
     registry: createRegistry([...testCommands(effects, gates), ...(opts.extraCommands ?? [])]),
     store,
-    statebox,
+    stateboxPort: statebox,
     authorizer: auth,
   });
   const reader = new FakeStatusReader();

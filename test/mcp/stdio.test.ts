@@ -30,7 +30,7 @@ describe('runMcpStdio', () => {
       logger: silentLogger,
       registry: createRegistry(testCommands(effects, new Map())),
       store,
-      statebox: new MemoryStateBox(),
+      stateboxPort: new MemoryStateBox(),
       authorizer: TERMINAL_AUTHORIZER,
     });
     const toServer = new PassThrough();
