@@ -5,7 +5,7 @@
 import type { Config } from './config/env.ts';
 import { loadConfig } from './config/env.ts';
 import { loggerFor, makeSecretMasker, secretValues, type Logger } from './log.ts';
-import { ConfigStoreCache, ConfigStoreLoader } from './release/configstore.ts';
+import { ConfigStoreCache, ConfigStoreLoader, type LocalConfig } from './release/configstore.ts';
 import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
@@ -44,6 +44,8 @@ export interface Engine {
   store: Store | undefined;
   statebox: StateBoxService;
   configStores: ConfigStoreCache;
+  /** The decrypted local config (contacts, owners) without any release. */
+  localConfig(): Promise<LocalConfig>;
   /** Integration clients for work outside a command (jobs). */
   services(release?: string): Services;
   close(): Promise<void>;
@@ -112,6 +114,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     store,
     statebox,
     configStores,
+    localConfig: () => loader.localConfig(),
     services,
     async close() {
       await store?.close();

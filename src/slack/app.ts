@@ -4,7 +4,7 @@
  * the runner. Every listener acks first, before any I/O that could be slow.
  */
 import { randomUUID } from 'node:crypto';
-import bolt from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { AllMiddlewareArgs, App as BoltApp, BlockAction, ButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { LogLevel } from '@slack/logger';
@@ -21,7 +21,6 @@ import type { Actor, AnyCommand } from '../commands/types.ts';
 import type { PendingConfirmation, Store } from '../store/types.ts';
 import { SlackGroupDirectory } from './groups.ts';
 
-const { App, SocketModeReceiver } = bolt;
 
 export interface SlackMetrics {
   ack(type: 'slash_command' | 'action' | 'view' | 'event', latencyMs: number): void;

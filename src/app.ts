@@ -1,0 +1,202 @@
+/**
+ * Composition root: config -> logger -> store -> engine (StateBox, integrations, runner) ->
+ * HTTP server (/livez, /health, /metrics, /mcp) -> Slack front end -> scheduled jobs -> CKI
+ * notifier; and the shutdown that takes them down in the right order.
+ */
+import type { Config } from './config/env.ts';
+import { loadConfig } from './config/env.ts';
+import { environmentReport, formatReport } from './config/report.ts';
+import { loggerFor, type Logger } from './log.ts';
+import { createEngine, type Engine } from './engine.ts';
+import { createRegistry } from './commands/index.ts';
+import type { Authorizer } from './commands/runner.ts';
+import type { Actor, AnyCommand, Role } from './commands/types.ts';
+import { openStore } from './store/index.ts';
+import type { Store } from './store/types.ts';
+import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
+import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
+import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
+import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
+import { kerberosStatus } from './integrations/errata/index.ts';
+import type { FetchLike } from './integrations/http.ts';
+import { homeReleasesFrom } from './slack/home.ts';
+import { VERSION } from './cli/main.ts';
+
+export interface AppOptions {
+  env?: NodeJS.ProcessEnv;
+  config?: Config;
+  logger?: Logger;
+  fetch?: FetchLike;
+  /** Install signal handlers and process guards (the real process; not in tests). */
+  installSignals?: boolean;
+  /** Exit function for the shutdown (tests pass a spy). */
+  exit?: (code: number) => void;
+  /** Socket Mode ping timeout (tests reconnect fast). */
+  slackPingTimeoutMs?: number;
+  /** Commands added to the registry (tests). */
+  extraCommands?: AnyCommand[];
+}
+
+export interface RunningApp {
+  config: Config;
+  logger: Logger;
+  engine: Engine;
+  store: Store;
+  http: HttpServer;
+  slack: SlackFrontEnd | undefined;
+  metrics: OarMetrics;
+  /** Extra parts started after construction (jobs, CKI) register their stop here. */
+  onStop(step: { name: string; stop: () => Promise<void> | void }): void;
+  shutdown(reason?: string): Promise<void>;
+}
+
+/** Actors of scheduled jobs act for the bot itself. */
+const JOB_AUTHORIZER: Authorizer = { roleFor: async () => 'critical' };
+
+class FrontEndAuthorizer implements Authorizer {
+  private readonly slack: Authorizer | undefined;
+  constructor(slack: Authorizer | undefined) {
+    this.slack = slack;
+  }
+  async roleFor(actor: Actor, release: string): Promise<Role> {
+    if (actor.via === 'job' || actor.via === 'cli') return JOB_AUTHORIZER.roleFor(actor, release);
+    if (actor.via === 'slack' && this.slack) return this.slack.roleFor(actor, release);
+    return 'read';
+  }
+}
+
+export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
+  const config = opts.config ?? loadConfig(opts.env ?? process.env);
+  const logger = opts.logger ?? loggerFor(config);
+  const report = environmentReport(config);
+  for (const line of formatReport(report)) logger.info(`startup: ${line}`);
+
+  const registry = createMetricsRegistry();
+  const metrics = createMetrics(registry);
+  // A corrupt or unreachable store stops startup with a clear error naming it.
+  const store = await openStore(config);
+
+  const slackConfigured = Boolean(config.SLACK_BOT_TOKEN && config.SLACK_APP_TOKEN);
+  let slackAuthz: SlackAuthorizer | undefined;
+  // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
+  const engineHolder: { engine?: Engine } = {};
+  const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
+    const local = await engineHolder.engine?.localConfig().catch(() => undefined);
+    return local?.contacts.slack['qe-release']?.[ystream];
+  };
+  const groupsHolder: { groupsOf(u: string): Promise<string[]> } = { groupsOf: async () => [] };
+  if (slackConfigured) slackAuthz = new SlackAuthorizer({ roles: loadRoles(config), groups: { groupsOf: (u) => groupsHolder.groupsOf(u) }, releaseLeadGroup });
+  const authorizer = createMcpAuthorizer(config, new FrontEndAuthorizer(slackAuthz));
+
+  const engine = await createEngine({
+    frontEnd: 'bot',
+    config,
+    logger,
+    store,
+    registry: createRegistry(opts.extraCommands ?? []),
+    authorizer,
+    observer: metrics.runObserver,
+    callObserver: metrics.callObserver,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
+  engineHolder.engine = engine;
+
+  let slack: SlackFrontEnd | undefined;
+  let slackState: (() => { state: string }) | undefined;
+  if (slackConfigured) {
+    slack = createSlackFrontEnd({
+      config,
+      logger,
+      registry: engine.registry,
+      runner: engine.runner,
+      store,
+      metrics: { ack: (type, ms) => metrics.slackAck(type, ms), reconnect: () => metrics.slackReconnect() },
+      homeReleases: homeReleasesFrom(engine),
+      ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
+    });
+    groupsHolder.groupsOf = (u) => slack!.groups.groupsOf(u);
+  } else {
+    logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');
+  }
+
+  const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  const extraStops: { name: string; stop: () => Promise<void> | void }[] = [];
+  let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
+  const http = await startHttpServer({
+    port: config.OAR_HTTP_PORT,
+    host: config.OAR_HTTP_HOST,
+    registry,
+    logger,
+    metrics,
+    mounts: { '/mcp': mcp },
+    health: () =>
+      buildHealth({
+        config,
+        version: VERSION,
+        ...(slackConfigured && slackState ? { slack: async () => slackState!() as never } : {}),
+        store: { engine: store.engine, ping: () => store.ping() },
+        kerberos: () => kerberosStatus(),
+        cache: () => engine.configStores.stats(),
+        jobs: () => store.lastJobRuns(5),
+        tools: () => mcp.runtime.catalog.counts(),
+        lifecycle: () => lifecycle,
+      }),
+  });
+  logger.info(`health: ${http.url}/health  metrics: ${http.url}/metrics  mcp: ${http.url}/mcp`);
+
+  if (slack) {
+    const tracker = trackSlackConnection((slack.app as unknown as { receiver: { client: Parameters<typeof trackSlackConnection>[0] } }).receiver.client, { metrics });
+    slackState = () => tracker.state() as unknown as { state: string };
+    await slack.start();
+  }
+  lifecycle = 'running';
+
+  let handle: ShutdownHandle | undefined;
+  const steps = () => [
+    ...standardShutdownSteps({
+      instanceId: engine.runner.instanceId,
+      logger,
+      ...(slack ? { slack } : {}),
+      runner: engine.runner,
+      store: { releaseLocksOwnedBy: (o) => store.releaseLocksOwnedBy(o), close: async () => undefined },
+      http: { close: async () => undefined },
+    }).filter((s) => s.name !== 'close-store' && s.name !== 'close-http'),
+    ...extraStops.map((s) => ({ name: s.name, run: async () => void (await s.stop()) })),
+    { name: 'close-store', run: async () => void (await engine.close()) },
+    { name: 'close-http', run: async () => void (await http.close()) },
+  ];
+  const shutdownNow = async (reason = 'requested') => {
+    lifecycle = 'stopping';
+    if (handle) return handle.shutdown(reason);
+    for (const step of steps()) {
+      try {
+        await step.run({ at: Date.now() + config.OAR_SHUTDOWN_GRACE_MS, remainingMs: () => config.OAR_SHUTDOWN_GRACE_MS });
+      } catch (e) {
+        logger.error({ err: e, step: step.name }, 'shutdown step failed');
+      }
+    }
+  };
+  if (opts.installSignals) {
+    handle = installShutdown({ logger, steps: steps(), graceMs: config.OAR_SHUTDOWN_GRACE_MS, exit: opts.exit ?? ((c) => process.exit(c)) });
+    installProcessGuards({ logger, metrics, onFatal: () => void handle?.shutdown('fatal', 1) });
+  }
+
+  return {
+    config,
+    logger,
+    engine,
+    store,
+    http,
+    slack,
+    metrics,
+    onStop(step) {
+      extraStops.push(step);
+      // Signal handlers captured the step list at install time: re-install with the new list.
+      if (handle && opts.installSignals) {
+        handle.uninstall();
+        handle = installShutdown({ logger, steps: steps(), graceMs: config.OAR_SHUTDOWN_GRACE_MS, exit: opts.exit ?? ((c) => process.exit(c)) });
+      }
+    },
+    shutdown: shutdownNow,
+  };
+}
