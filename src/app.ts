@@ -161,12 +161,16 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store: { releaseLocksOwnedBy: (o) => store.releaseLocksOwnedBy(o), close: async () => undefined },
       http: { close: async () => undefined },
     }).filter((s) => s.name !== 'close-store' && s.name !== 'close-http'),
+    ...(slack ? [{ name: 'flush-slack-replies', run: async (d: { remainingMs(): number }) => ({ flushed: await slack!.flush(Math.max(1000, d.remainingMs())) }) }] : []),
     ...extraStops.map((s) => ({ name: s.name, run: async () => void (await s.stop()) })),
     { name: 'close-store', run: async () => void (await engine.close()) },
     { name: 'close-http', run: async () => void (await http.close()) },
   ];
   const shutdownNow = async (reason = 'requested') => {
+    // Synchronously, before any await: new work is refused from this instant.
     lifecycle = 'stopping';
+    engine.runner.stopAccepting();
+    slack?.stopAccepting();
     if (handle) return handle.shutdown(reason);
     for (const step of steps()) {
       try {

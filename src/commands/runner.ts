@@ -123,6 +123,11 @@ export class Runner {
     return { finished: r === 'done', remaining: this.inflight.size };
   }
 
+  /** Refuse new work from now on (shutdown); in-flight commands continue. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
   get isAccepting(): boolean {
     return this.accepting;
   }

@@ -49,6 +49,8 @@ export interface SlackFrontEnd {
   connected(): boolean;
   /** Stop taking new work (shutdown): later requests get "restarting, try again in a minute". */
   stopAccepting(): void;
+  /** Wait (bounded) until replies of in-flight commands are posted. */
+  flush(deadlineMs: number): Promise<boolean>;
 }
 
 interface Where {
@@ -137,7 +139,15 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
   }
 
   /** Run a (non-confirmation) command: a first message, progress edits, the final result. */
-  async function runVisible(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, confirmation?: { id: string }, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
+  const inflight = new Set<Promise<unknown>>();
+  function runVisible(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, confirmation?: { id: string }, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
+    const run = runVisibleNow(p, actor, where, confirmation, respond);
+    inflight.add(run);
+    void run.finally(() => inflight.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  async function runVisibleNow(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, confirmation?: { id: string }, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
     const correlationId = randomUUID().slice(0, 12);
     const meta = metaOf(p, actor.id, correlationId);
     let root: { channel: string; ts: string } | undefined;
@@ -516,6 +526,16 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     connected: () => isConnected,
     stopAccepting() {
       accepting = false;
+    },
+    async flush(deadlineMs: number) {
+      if (inflight.size === 0) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((r) => {
+        timer = setTimeout(() => r(false), deadlineMs);
+      });
+      const r = await Promise.race([Promise.allSettled([...inflight]).then(() => true as const), timeout]);
+      clearTimeout(timer);
+      return r;
     },
   };
 }
