@@ -3,6 +3,11 @@
  * One interface, two engines (embedded SQLite via node:sqlite, PostgreSQL via pg).
  * Every method is safe under concurrent replicas: exactly one caller wins a lock,
  * a lease or a dedup key.
+ *
+ * Time: every expiry is decided by the clock value passed as `now` (default: the store's
+ * clock, normally `new Date()`), so tests use explicit dates instead of sleeping.
+ * Failures of the database itself surface as `StoreError` (fail closed); malformed
+ * arguments (empty key, non-positive TTL) throw `TypeError`/`RangeError` and change nothing.
  */
 
 export type AuditEvent = 'propose' | 'confirm' | 'cancel' | 'run' | 'deny' | 'failure' | 'unlock' | 'approve' | 'expire';
@@ -30,13 +35,19 @@ export interface AuditQuery {
   release?: string;
   actorId?: string;
   command?: string;
+  event?: AuditEvent;
   since?: Date;
+  /** Exclusive upper bound. */
   until?: Date;
+  /** Newest first; default 100, at most 10,000. */
   limit?: number;
 }
 
 export interface LockInfo {
-  /** `release:<release>` or `release:<release>:<command>`. */
+  /**
+   * `release:<release>` or `release:<release>:<command>`. Keys are hierarchical on `:`:
+   * a live `release:4.19.1` blocks `release:4.19.1:<any command>` and vice versa.
+   */
   key: string;
   holder: string;
   holderName?: string;
@@ -84,6 +95,8 @@ export interface Watch {
 
 export interface NewWatch {
   kind: WatchKind;
+  /** Default: the store's clock. */
+  createdAt?: Date;
   release: string;
   subject: Record<string, unknown>;
   report?: SlackTarget;
@@ -121,6 +134,13 @@ export interface JobRun {
   owner?: string;
 }
 
+export interface PurgeCounts {
+  dedup: number;
+  pendings: number;
+  locks: number;
+  leases: number;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Apply migrations; throws a clear error naming the file/server if unusable. */
@@ -134,36 +154,54 @@ export interface Store {
   queryAudit(q: AuditQuery): Promise<AuditEntry[]>;
 
   // locks (stale locks expire by themselves)
-  acquireLock(req: { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string }): Promise<LockResult>;
-  /** Release if held by `holder` (or unconditionally with force). Returns whether a lock was removed. */
+  /**
+   * Not re-entrant: a second acquire of a live lock is refused even for the same holder
+   * (use extendLock to renew). An expired lock in the way is removed and an `expire`
+   * audit entry names its former holder.
+   */
+  acquireLock(req: { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string; now?: Date }): Promise<LockResult>;
+  /**
+   * Release if held by `holder` (or unconditionally with force). Returns whether a lock was removed.
+   * Passing neither `holder` nor `force` is a TypeError (an unlock must say whose lock it drops).
+   */
   releaseLock(key: string, opts?: { holder?: string; force?: boolean }): Promise<boolean>;
-  extendLock(key: string, holder: string, ttlMs: number): Promise<boolean>;
-  listLocks(): Promise<LockInfo[]>;
+  /** Push the expiry of a live lock held by `holder` to now + ttl; false if not held or already expired. */
+  extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean>;
+  /** Live (unexpired) locks, oldest first. */
+  listLocks(now?: Date): Promise<LockInfo[]>;
   /** Shutdown: release every lock this process (owner) holds. */
   releaseLocksOwnedBy(owner: string): Promise<number>;
 
   // leases (leader election for scheduled jobs)
-  tryLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** True when `owner` holds the lease afterwards (newly taken, taken over after expiry, or renewed). */
+  tryLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
-  getLease(name: string): Promise<LeaseInfo | undefined>;
+  /** The live lease, or undefined when free or expired at `now`. */
+  getLease(name: string, now?: Date): Promise<LeaseInfo | undefined>;
 
   // watches
+  /** With a dedupKey, an active watch of the same (kind, dedupKey) wins: nothing is created. */
   addWatch(w: NewWatch): Promise<{ created: true; watch: Watch } | { created: false; existing: Watch }>;
   getWatch(id: string): Promise<Watch | undefined>;
   listWatches(filter?: { state?: WatchState; release?: string; kind?: WatchKind }): Promise<Watch[]>;
   /**
    * Claim due watches atomically: returns watches whose nextCheckAt <= now and pushes their
    * nextCheckAt forward by `claimMs` so a concurrent replica does not take them too.
+   * Only `active` watches are claimed, including those past their deadline (the caller reports the timeout).
    */
   claimDueWatches(now: Date, claimMs: number, limit?: number): Promise<Watch[]>;
-  updateWatch(id: string, patch: Partial<Pick<Watch, 'state' | 'nextCheckAt' | 'attempts' | 'lastResult' | 'report' | 'subject'>>): Promise<void>;
+  /** Returns false when no watch has that id. */
+  updateWatch(id: string, patch: Partial<Pick<Watch, 'state' | 'nextCheckAt' | 'attempts' | 'lastResult' | 'report' | 'subject'>>): Promise<boolean>;
 
   // pending confirmations / approvals
+  /** Throws StoreError if the id already exists. */
   createPending(p: Omit<PendingConfirmation, 'state' | 'createdAt'> & { createdAt?: Date }): Promise<PendingConfirmation>;
-  getPending(id: string): Promise<PendingConfirmation | undefined>;
+  /** A stored `pending` entry past its expiry is reported with state `expired`. */
+  getPending(id: string, now?: Date): Promise<PendingConfirmation | undefined>;
   /**
    * Atomically move a pending entry from `from` to `to`. Returns the entry when this caller
    * made the transition, undefined if it was already moved (double click) or expired.
+   * Only a move to `expired` is allowed past the expiry.
    */
   transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined>;
 
@@ -181,8 +219,8 @@ export interface Store {
   recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void>;
   lastJobRuns(limitPerJob?: number): Promise<JobRun[]>;
 
-  /** Housekeeping: drop expired dedup keys, pendings and locks. */
-  purgeExpired(now?: Date): Promise<void>;
+  /** Housekeeping: drop expired dedup keys, pendings, locks (audited as `expire`) and leases. */
+  purgeExpired(now?: Date): Promise<PurgeCounts>;
 }
 
 /** The store is unreachable or unusable: write and critical commands must refuse (fail closed). */

@@ -1,0 +1,614 @@
+/**
+ * Server engine: PostgreSQL through a pg Pool, shared by every replica.
+ *
+ * Races between replicas are settled by the database, never by a read-then-write in the app:
+ * - leases, dedup keys and pending transitions are single statements (INSERT ... ON CONFLICT
+ *   DO UPDATE ... WHERE, UPDATE ... WHERE state = $from) whose row lock makes the loser see
+ *   the winner's row;
+ * - lock acquisition checks a key family (release and per-command keys), so it runs in a
+ *   transaction holding a transaction-scoped advisory lock for the schema's lock table;
+ * - due watches are claimed with FOR UPDATE SKIP LOCKED;
+ * - at most one active watch per dedup key is a partial unique index.
+ *
+ * A lost connection is dropped from the pool (pg does that when a query fails on it, and the
+ * pool's error handler covers idle ones); the operation that hit it fails with a StoreError and
+ * the next one opens a new connection.
+ */
+import pg from 'pg';
+import type { Pool as PgPool, PoolClient, PoolConfig } from 'pg';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import {
+  StoreError,
+  type AuditEntry,
+  type AuditQuery,
+  type JobRun,
+  type LeaseInfo,
+  type LockInfo,
+  type LockResult,
+  type NewWatch,
+  type PendingConfirmation,
+  type PendingState,
+  type PurgeCounts,
+  type Store,
+  type Watch,
+  type WatchKind,
+  type WatchState,
+} from './types.ts';
+import {
+  DEFAULT_CLAIM_LIMIT,
+  JOB_OUTCOMES,
+  WATCH_STATES,
+  addMs,
+  charLength,
+  errorText,
+  lockKeyAndAncestors,
+  maskOptions,
+  releaseOfLockKey,
+  requireDate,
+  requireLimit,
+  requireOneOf,
+  requireText,
+  requireTtl,
+  systemClock,
+  toJson,
+  validateAuditEntry,
+  validateAuditQuery,
+  validateLockRequest,
+  validateNewPending,
+  validateNewWatch,
+  validateTransition,
+  validateWatchPatch,
+  type Clock,
+  type LockRequest,
+  type NewPending,
+  type WatchPatch,
+} from './common.ts';
+import { auditFromRow, expiredLockDetail, jobRunFromRow, leaseFromRow, lockFromRow, pendingFromRow, watchFromRow, type Decoder, type Row } from './rows.ts';
+import { postgresMigrations } from './migrations/postgres.ts';
+import { checkMigrationList } from './migrations/types.ts';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /**
+   * Schema holding the tables (created if missing). Default: the connection's search_path
+   * (normally `public`). Tests and benches use a fresh schema per run.
+   */
+  schema?: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  /** How long to wait for a connection before failing (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Server-side statement_timeout (default 30 s): a stuck query fails instead of hanging a command. */
+  statementTimeoutMs?: number;
+  /** application_name shown in pg_stat_activity (default oar-bot). */
+  applicationName?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const decoder: Decoder = {
+  date: (v) => (v instanceof Date ? v : new Date(String(v))),
+  json: (v) => v,
+};
+
+/** SQLSTATEs and socket errors that mean "the server or the connection is gone", not "the query was wrong". */
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  const msg = errorText(e);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable/i.test(msg);
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export class PostgresStore implements Store {
+  readonly engine = 'postgres' as const;
+  /** host:port/database, for messages (never the password). */
+  readonly target: string;
+  readonly schema: string | undefined;
+  readonly #pool: PgPool;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #ready = false;
+  #closed = false;
+
+  constructor(opts: PostgresStoreOptions) {
+    this.target = describeTarget(opts.url);
+    if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new TypeError(`schema must match ${SCHEMA_NAME}, got ${JSON.stringify(opts.schema)}`);
+    this.schema = opts.schema;
+    this.#clock = opts.clock ?? systemClock;
+    this.#log = opts.logger ?? silentLogger;
+    const config: PoolConfig = {
+      connectionString: opts.url,
+      max: opts.maxConnections ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: opts.statementTimeoutMs ?? 30_000,
+      application_name: opts.applicationName ?? 'oar-bot',
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    };
+    this.#pool = new pg.Pool(config);
+    // Without a listener an idle connection killed by the server would crash the process.
+    this.#pool.on('error', (err) => {
+      this.#log.warn({ err, target: this.target }, 'idle PostgreSQL connection lost; the pool opens a new one on next use');
+    });
+  }
+
+  async init(): Promise<void> {
+    if (this.#ready) return;
+    if (this.#closed) throw new StoreError(`PostgreSQL store ${this.target} is closed`);
+    checkMigrationList(postgresMigrations);
+    const latest = postgresMigrations.length;
+    let current = 0;
+    try {
+      current = await this.#txRaw(async (c) => {
+        // Replicas starting together: one migrates, the others wait here and then find nothing to do.
+        const scope = this.schema ?? 'default';
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`oar-bot:migrate:${scope}`]);
+        if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+        const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+        const newest = Math.max(0, ...done);
+        if (newest > latest) {
+          throw new StoreError(`PostgreSQL database ${this.target}${this.schema ? ` (schema ${this.schema})` : ''} has schema version ${newest}, newer than this oar-bot knows (${latest}); upgrade oar-bot`);
+        }
+        for (const m of postgresMigrations) {
+          if (done.has(m.version)) continue;
+          await c.query(m.sql);
+          await c.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          this.#log.info({ engine: 'postgres', target: this.target, version: m.version, name: m.name }, 'store migration applied');
+        }
+        return latest;
+      });
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw this.#error('applying migrations at startup', e);
+    }
+    this.#ready = true;
+    this.#log.info({ engine: 'postgres', target: this.target, schema: this.schema, schemaVersion: current }, 'store ready');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ready = false;
+    await this.#pool.end();
+  }
+
+  async ping(): Promise<boolean> {
+    if (!this.#ready) return false;
+    try {
+      await this.#pool.query('SELECT 1');
+      return true;
+    } catch (e) {
+      this.#log.warn({ err: e, target: this.target }, 'store ping failed');
+      return false;
+    }
+  }
+
+  // --- plumbing -----------------------------------------------------------------------------------
+
+  #error(op: string, e: unknown): StoreError {
+    if (e instanceof StoreError) return e;
+    const where = `PostgreSQL at ${this.target}`;
+    if (isConnectionError(e)) return new StoreError(`${where} is unreachable (${op}): ${errorText(e)}`, { cause: e });
+    return new StoreError(`${where}: ${op} failed: ${errorText(e)}`, { cause: e });
+  }
+
+  #check(): void {
+    if (this.#ready) return;
+    throw new StoreError(this.#closed ? `PostgreSQL store ${this.target} is closed` : `PostgreSQL store ${this.target} is not initialised (call init())`);
+  }
+
+  async #q(op: string, sql: string, args: unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+    this.#check();
+    try {
+      const r = await this.#pool.query<Row>(sql, args);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    } catch (e) {
+      throw this.#error(op, e);
+    }
+  }
+
+  /** A transaction on one pooled connection; a connection that failed is destroyed, not reused. */
+  async #txRaw<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      broken = isConnectionError(e);
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = true;
+          this.#log.warn({ err: rollbackError, target: this.target }, 'ROLLBACK failed; dropping the connection');
+        }
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async #tx<T>(op: string, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    this.#check();
+    try {
+      return await this.#txRaw(fn);
+    } catch (e) {
+      throw this.#error(op, e);
+    }
+  }
+
+  #now(now?: Date): Date {
+    return now ? requireDate('now', now) : this.#clock();
+  }
+
+  // --- audit ----------------------------------------------------------------------------------------
+
+  async audit(entry: AuditEntry): Promise<number> {
+    validateAuditEntry(entry);
+    const at = entry.at ?? this.#clock();
+    const { rows } = await this.#q(
+      'writing an audit entry',
+      `INSERT INTO audit (at, event, actor_id, actor_name, release_name, command, options, outcome, duration_ms, channel, thread_ts, correlation_id, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [
+        at, entry.event, entry.actorId, entry.actorName ?? null, entry.release ?? null, entry.command ?? null,
+        toJson(maskOptions(entry.options)), entry.outcome ?? null,
+        entry.durationMs === undefined ? null : Math.round(entry.durationMs),
+        entry.channel ?? null, entry.threadTs ?? null, entry.correlationId ?? null, entry.detail ?? null,
+      ],
+    );
+    return Number(rows[0]!.id);
+  }
+
+  async queryAudit(q: AuditQuery): Promise<AuditEntry[]> {
+    const { limit } = validateAuditQuery(q);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (col: string, op: string, v: unknown) => { args.push(v); where.push(`${col} ${op} $${args.length}`); };
+    if (q.release !== undefined) add('release_name', '=', q.release);
+    if (q.actorId !== undefined) add('actor_id', '=', q.actorId);
+    if (q.command !== undefined) add('command', '=', q.command);
+    if (q.event !== undefined) add('event', '=', q.event);
+    if (q.since !== undefined) add('at', '>=', q.since);
+    if (q.until !== undefined) add('at', '<', q.until);
+    args.push(limit);
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${args.length}`;
+    const { rows } = await this.#q('querying the audit log', sql, args);
+    return rows.map((r) => auditFromRow(r, decoder));
+  }
+
+  // --- locks ----------------------------------------------------------------------------------------
+
+  async acquireLock(req: LockRequest): Promise<LockResult> {
+    validateLockRequest(req);
+    const now = this.#now(req.now);
+    return this.#tx(`acquiring lock ${req.key}`, async (c) => {
+      // One advisory lock per schema serialises acquisitions: the family check below reads
+      // several rows, and row locks cannot guard a row that does not exist yet.
+      await c.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':oar-bot:locks'))");
+      const rows = (await c.query<Row>(
+        'SELECT * FROM locks WHERE lock_key = ANY($1::text[]) OR left(lock_key, $2) = $3',
+        [lockKeyAndAncestors(req.key), charLength(req.key) + 1, `${req.key}:`],
+      )).rows.map((r) => lockFromRow(r, decoder));
+      const live = rows.filter((l) => l.expiresAt > now);
+      if (live.length > 0) {
+        const heldBy = live.find((l) => l.key === req.key) ?? live[0]!;
+        return { acquired: false as const, heldBy };
+      }
+      for (const stale of rows) await this.#dropExpiredLock(c, stale, now, req.holder);
+      const lock: LockInfo = {
+        key: req.key, holder: req.holder, ...(req.holderName ? { holderName: req.holderName } : {}),
+        reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner,
+      };
+      await c.query(
+        'INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        [lock.key, lock.holder, lock.holderName ?? null, lock.reason, lock.owner, lock.acquiredAt, lock.expiresAt],
+      );
+      return { acquired: true as const, lock };
+    });
+  }
+
+  async #dropExpiredLock(c: PoolClient, lock: LockInfo, now: Date, takenBy?: string): Promise<void> {
+    await c.query('DELETE FROM locks WHERE lock_key = $1', [lock.key]);
+    const { release, command } = releaseOfLockKey(lock.key);
+    await c.query(
+      'INSERT INTO audit (at, event, actor_id, actor_name, release_name, command, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [now, 'expire', lock.holder, lock.holderName ?? null, release ?? null, command ?? null, expiredLockDetail(lock, now, takenBy)],
+    );
+  }
+
+  async releaseLock(key: string, opts: { holder?: string; force?: boolean } = {}): Promise<boolean> {
+    requireText('lock key', key);
+    if (!opts.force && opts.holder === undefined) throw new TypeError('releaseLock needs the holder, or force: true for an explicit unlock');
+    const r = opts.force
+      ? await this.#q(`releasing lock ${key}`, 'DELETE FROM locks WHERE lock_key = $1', [key])
+      : await this.#q(`releasing lock ${key}`, 'DELETE FROM locks WHERE lock_key = $1 AND holder = $2', [key, requireText('lock holder', opts.holder)]);
+    return r.rowCount > 0;
+  }
+
+  async extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean> {
+    requireText('lock key', key);
+    requireText('lock holder', holder);
+    requireTtl('lock ttlMs', ttlMs);
+    const at = this.#now(now);
+    const r = await this.#q(`extending lock ${key}`, 'UPDATE locks SET expires_at = $1 WHERE lock_key = $2 AND holder = $3 AND expires_at > $4', [addMs(at, ttlMs), key, holder, at]);
+    return r.rowCount > 0;
+  }
+
+  async listLocks(now?: Date): Promise<LockInfo[]> {
+    const at = this.#now(now);
+    const { rows } = await this.#q('listing locks', 'SELECT * FROM locks WHERE expires_at > $1 ORDER BY acquired_at, lock_key', [at]);
+    return rows.map((r) => lockFromRow(r, decoder));
+  }
+
+  async releaseLocksOwnedBy(owner: string): Promise<number> {
+    requireText('lock owner', owner);
+    return (await this.#q(`releasing the locks of ${owner}`, 'DELETE FROM locks WHERE owner = $1', [owner])).rowCount;
+  }
+
+  // --- leases ---------------------------------------------------------------------------------------
+
+  async tryLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean> {
+    requireText('lease name', name);
+    requireText('lease owner', owner);
+    requireTtl('lease ttlMs', ttlMs);
+    const at = this.#now(now);
+    const { rows } = await this.#q(
+      `taking lease ${name}`,
+      `INSERT INTO leases (name, owner, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO UPDATE SET
+         acquired_at = CASE WHEN leases.owner = excluded.owner THEN leases.acquired_at ELSE excluded.acquired_at END,
+         owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE leases.owner = excluded.owner OR leases.expires_at <= excluded.acquired_at
+       RETURNING owner`,
+      [name, owner, at, addMs(at, ttlMs)],
+    );
+    return rows.length > 0;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    requireText('lease name', name);
+    requireText('lease owner', owner);
+    await this.#q(`releasing lease ${name}`, 'DELETE FROM leases WHERE name = $1 AND owner = $2', [name, owner]);
+  }
+
+  async getLease(name: string, now?: Date): Promise<LeaseInfo | undefined> {
+    requireText('lease name', name);
+    const at = this.#now(now);
+    const { rows } = await this.#q(`reading lease ${name}`, 'SELECT * FROM leases WHERE name = $1 AND expires_at > $2', [name, at]);
+    return rows[0] ? leaseFromRow(rows[0], decoder) : undefined;
+  }
+
+  // --- watches --------------------------------------------------------------------------------------
+
+  async addWatch(w: NewWatch): Promise<{ created: true; watch: Watch } | { created: false; existing: Watch }> {
+    validateNewWatch(w);
+    const createdAt = w.createdAt ?? this.#clock();
+    const op = `adding a ${w.kind} watch for ${w.release}`;
+    const args = [
+      randomUUID(), w.kind, w.release, JSON.stringify(w.subject), toJson(w.report), createdAt,
+      w.nextCheckAt ?? addMs(createdAt, w.intervalMs), w.deadline, w.intervalMs, w.dedupKey ?? null,
+    ];
+    // The existing watch can finish between our failed insert and the read: then try again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const ins = await this.#q(
+        op,
+        `INSERT INTO watches (id, kind, release_name, subject, report, state, created_at, next_check_at, deadline, interval_ms, attempts, dedup_key)
+         VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'active', $6, $7, $8, $9, 0, $10)
+         ON CONFLICT (kind, dedup_key) WHERE state = 'active' AND dedup_key IS NOT NULL DO NOTHING
+         RETURNING *`,
+        args,
+      );
+      if (ins.rows[0]) return { created: true, watch: watchFromRow(ins.rows[0], decoder) };
+      const ex = await this.#q(op, "SELECT * FROM watches WHERE kind = $1 AND dedup_key = $2 AND state = 'active'", [w.kind, w.dedupKey]);
+      if (ex.rows[0]) return { created: false, existing: watchFromRow(ex.rows[0], decoder) };
+    }
+    throw new StoreError(`PostgreSQL at ${this.target}: ${op} failed: the watch with dedup key ${w.dedupKey ?? ''} kept changing state`);
+  }
+
+  async getWatch(id: string): Promise<Watch | undefined> {
+    requireText('watch id', id);
+    const { rows } = await this.#q(`reading watch ${id}`, 'SELECT * FROM watches WHERE id = $1', [id]);
+    return rows[0] ? watchFromRow(rows[0], decoder) : undefined;
+  }
+
+  async listWatches(filter: { state?: WatchState; release?: string; kind?: WatchKind } = {}): Promise<Watch[]> {
+    if (filter.state !== undefined) requireOneOf('watch state', filter.state, WATCH_STATES);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (col: string, v: unknown) => { args.push(v); where.push(`${col} = $${args.length}`); };
+    if (filter.state !== undefined) add('state', filter.state);
+    if (filter.release !== undefined) add('release_name', filter.release);
+    if (filter.kind !== undefined) add('kind', filter.kind);
+    const { rows } = await this.#q('listing watches', `SELECT * FROM watches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    return rows.map((r) => watchFromRow(r, decoder));
+  }
+
+  async claimDueWatches(now: Date, claimMs: number, limit?: number): Promise<Watch[]> {
+    requireDate('now', now);
+    requireTtl('claimMs', claimMs);
+    const n = requireLimit('limit', limit, DEFAULT_CLAIM_LIMIT, 1_000);
+    const { rows } = await this.#q(
+      'claiming due watches',
+      // The CTE runs once (a plain IN (subquery) may be re-executed and then exceed the LIMIT).
+      `WITH due AS (
+         SELECT id FROM watches WHERE state = 'active' AND next_check_at <= $1 ORDER BY next_check_at, id LIMIT $3 FOR UPDATE SKIP LOCKED
+       )
+       UPDATE watches w SET next_check_at = $2 FROM due WHERE w.id = due.id
+       RETURNING w.*`,
+      [now, addMs(now, claimMs), n],
+    );
+    return rows.map((r) => watchFromRow(r, decoder)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  async updateWatch(id: string, patch: WatchPatch): Promise<boolean> {
+    requireText('watch id', id);
+    validateWatchPatch(patch);
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    const set = (col: string, v: unknown, cast = '') => { args.push(v); sets.push(`${col} = $${args.length}${cast}`); };
+    if (patch.state !== undefined) set('state', patch.state);
+    if (patch.nextCheckAt !== undefined) set('next_check_at', patch.nextCheckAt);
+    if (patch.attempts !== undefined) set('attempts', patch.attempts);
+    if (patch.lastResult !== undefined) set('last_result', patch.lastResult);
+    if (patch.report !== undefined) set('report', toJson(patch.report), '::jsonb');
+    if (patch.subject !== undefined) set('subject', toJson(patch.subject), '::jsonb');
+    args.push(id);
+    const sql = sets.length ? `UPDATE watches SET ${sets.join(', ')} WHERE id = $${args.length}` : 'SELECT 1 FROM watches WHERE id = $1';
+    return (await this.#q(`updating watch ${id}`, sql, args)).rowCount > 0;
+  }
+
+  // --- pending confirmations ----------------------------------------------------------------------
+
+  async createPending(p: NewPending): Promise<PendingConfirmation> {
+    validateNewPending(p);
+    const createdAt = p.createdAt ?? this.#clock();
+    const { rows } = await this.#q(
+      `creating pending ${p.kind} ${p.id}`,
+      `INSERT INTO pendings (id, kind, actor_id, release_name, command, payload, state, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'pending', $7, $8) ON CONFLICT (id) DO NOTHING RETURNING *`,
+      [p.id, p.kind, p.actorId, p.release, p.command, JSON.stringify(p.payload), createdAt, p.expiresAt],
+    );
+    if (!rows[0]) throw new StoreError(`pending ${p.kind} ${p.id} already exists`);
+    return pendingFromRow(rows[0], decoder);
+  }
+
+  async getPending(id: string, now?: Date): Promise<PendingConfirmation | undefined> {
+    requireText('pending id', id);
+    const at = this.#now(now);
+    const { rows } = await this.#q(`reading pending ${id}`, 'SELECT * FROM pendings WHERE id = $1', [id]);
+    return rows[0] ? pendingFromRow(rows[0], decoder, at) : undefined;
+  }
+
+  async transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined> {
+    validateTransition(id, from, to);
+    const at = this.#now(now);
+    const { rows } = await this.#q(
+      `moving pending ${id} from ${from} to ${to}`,
+      `UPDATE pendings SET state = $1 WHERE id = $2 AND state = $3 AND (expires_at > $4 OR $1 = 'expired') RETURNING *`,
+      [to, id, from, at],
+    );
+    return rows[0] ? pendingFromRow(rows[0], decoder) : undefined;
+  }
+
+  // --- delivery dedup -------------------------------------------------------------------------------
+
+  async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
+    requireText('dedup key', key);
+    requireTtl('dedup ttlMs', ttlMs);
+    const at = this.#now(now);
+    const { rows } = await this.#q(
+      `recording delivery ${key}`,
+      `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+       WHERE dedup.expires_at <= excluded.seen_at
+       RETURNING dedup_key`,
+      [key, at, addMs(at, ttlMs)],
+    );
+    return rows.length > 0;
+  }
+
+  // --- job state ------------------------------------------------------------------------------------
+
+  async getJobState<T = unknown>(job: string, key: string): Promise<T | undefined> {
+    requireText('job', job);
+    requireText('job state key', key);
+    const { rows } = await this.#q(`reading state ${key} of job ${job}`, 'SELECT value FROM job_state WHERE job = $1 AND state_key = $2', [job, key]);
+    return rows[0] ? (rows[0].value as T) : undefined;
+  }
+
+  async setJobState(job: string, key: string, value: unknown): Promise<void> {
+    requireText('job', job);
+    requireText('job state key', key);
+    if (value === undefined) throw new TypeError('job state value must not be undefined');
+    await this.#q(
+      `writing state ${key} of job ${job}`,
+      `INSERT INTO job_state (job, state_key, value, updated_at) VALUES ($1, $2, $3::jsonb, $4)
+       ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      [job, key, JSON.stringify(value), this.#clock()],
+    );
+  }
+
+  async listJobStateKeys(job: string, prefix = ''): Promise<string[]> {
+    requireText('job', job);
+    const { rows } = await this.#q(
+      `listing state keys of job ${job}`,
+      'SELECT state_key FROM job_state WHERE job = $1 AND left(state_key, $2) = $3 ORDER BY state_key COLLATE "C"',
+      [job, charLength(prefix), prefix],
+    );
+    return rows.map((r) => String(r.state_key));
+  }
+
+  // --- job runs -------------------------------------------------------------------------------------
+
+  async recordJobStart(job: string, owner: string, at?: Date): Promise<number> {
+    requireText('job', job);
+    requireText('job owner', owner);
+    const started = this.#now(at);
+    const { rows } = await this.#q(`recording the start of job ${job}`, 'INSERT INTO job_runs (job, owner, started_at) VALUES ($1, $2, $3) RETURNING id', [job, owner, started]);
+    return Number(rows[0]!.id);
+  }
+
+  async recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void> {
+    if (!Number.isInteger(id) || id <= 0) throw new RangeError(`job run id must be a positive integer, got ${String(id)}`);
+    requireOneOf('job outcome', r.outcome, JOB_OUTCOMES);
+    const ended = this.#now(r.at);
+    const res = await this.#q(
+      `recording the end of job run ${id}`,
+      'UPDATE job_runs SET ended_at = $1, outcome = $2, counts = $3::jsonb, error = $4 WHERE id = $5',
+      [ended, r.outcome, toJson(r.counts), r.error ?? null, id],
+    );
+    if (res.rowCount === 0) throw new StoreError(`job run ${id} does not exist`);
+  }
+
+  async lastJobRuns(limitPerJob = 1): Promise<JobRun[]> {
+    const n = requireLimit('limitPerJob', limitPerJob, 1, 1_000);
+    const { rows } = await this.#q(
+      'listing job runs',
+      `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY job ORDER BY started_at DESC, id DESC) AS rn FROM job_runs) runs
+       WHERE rn <= $1 ORDER BY job COLLATE "C", started_at DESC, id DESC`,
+      [n],
+    );
+    return rows.map((r) => jobRunFromRow(r, decoder));
+  }
+
+  // --- housekeeping ---------------------------------------------------------------------------------
+
+  async purgeExpired(now?: Date): Promise<PurgeCounts> {
+    const at = this.#now(now);
+    return this.#tx('purging expired entries', async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext(coalesce(current_schema(), '') || ':oar-bot:locks'))");
+      const stale = (await c.query<Row>('SELECT * FROM locks WHERE expires_at <= $1', [at])).rows.map((r) => lockFromRow(r, decoder));
+      for (const l of stale) await this.#dropExpiredLock(c, l, at);
+      return {
+        locks: stale.length,
+        dedup: (await c.query('DELETE FROM dedup WHERE expires_at <= $1', [at])).rowCount ?? 0,
+        pendings: (await c.query('DELETE FROM pendings WHERE expires_at <= $1', [at])).rowCount ?? 0,
+        leases: (await c.query('DELETE FROM leases WHERE expires_at <= $1', [at])).rowCount ?? 0,
+      };
+    });
+  }
+}
+
+/** host:port/database of a postgres URL, without credentials. */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : '/'}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
