@@ -108,6 +108,8 @@ export const VARS = {
   GITLAB_URL: { schema: url(), description: 'GitLab base URL; overrides gitlab_url from ConfigStore.', feature: 'gitlab' },
   GITLAB_TOKEN: { schema: str(), description: 'GitLab private token (shipment MR flow).', feature: 'gitlab', secret: true },
   OAR_SHIPMENT_FORK: { schema: str(), description: 'GitLab project path of the fork used for drop-bugs shipment MRs (no hard-coded personal fork).', feature: 'gitlab' },
+  OAR_DROP_BUGS_MERGE_POLL_MS: { schema: int(10_000, 1), description: 'drop-bugs: interval between reads of a new drop-bugs MR while waiting until it can be merged (the original: 10 s).', feature: 'gitlab' },
+  OAR_DROP_BUGS_MERGE_WAIT_MS: { schema: int(300_000, 0), description: 'drop-bugs: how long to wait for a new drop-bugs MR to become mergeable before setting auto-merge (the original: 300 s); 0 skips auto-merge.', feature: 'gitlab' },
 
   // --- Errata Tool ------------------------------------------------------------------------------------
   ERRATA_URL: { schema: url(), description: 'Errata Tool base URL (default https://errata.devel.redhat.com).', feature: 'errata' },
@@ -128,6 +130,8 @@ export const VARS = {
   PROW_URL: { schema: url(), description: 'Prow base URL (job records).', feature: 'prow' },
   PROW_URL_WAIT_MS: { schema: int(25_000, 0), description: 'How long to wait for a triggered Prow job to get its URL (the original: 5 x 5 s).', feature: 'prow' },
   PROW_URL_POLL_MS: { schema: int(5_000, 1), description: 'Interval between reads of a triggered Prow job while waiting for its URL.', feature: 'prow' },
+  GCS_CRED_FILE: { schema: str(), description: 'Path of the Google service-account JSON that reads QE test reports of Prow runs from GCS (aggregator testResultSummary). Unset: no summaries.', feature: 'prow' },
+  GCS_API_URL: { schema: url(), description: 'Google Cloud Storage JSON API base URL (default https://storage.googleapis.com).', feature: 'prow' },
 
   // --- Release controller, payload, images --------------------------------------------------------------
   RELEASE_CONTROLLER_URL: { schema: str(), description: 'Release controller base URL; may contain {arch} (default https://{arch}.ocp.releases.ci.openshift.org).', feature: 'release-controller' },
@@ -183,7 +187,10 @@ export const VARS = {
   OAR_RESULT_CHECKER_CHANNEL: { schema: str(), description: 'Channel for rejected-build notifications.', feature: 'jobs' },
   OAR_APPROVAL_CHECK_INTERVAL_MS: { schema: int(30 * 60_000, 1000), description: 'Async approval: interval between payload metadata checks.', feature: 'jobs' },
   OAR_APPROVAL_MAX_WAIT_MS: { schema: int(2 * 24 * 3600_000, 1000), description: 'Async approval: give up after this long.', feature: 'jobs' },
+  OAR_CDN_PUSH_POLL_MS: { schema: int(5 * 60_000, 1000), description: 'push-to-cdn-staging: interval between checks of the running CDN stage push jobs (cdn-push watch).', feature: 'jobs' },
+  OAR_CDN_PUSH_MAX_WAIT_MS: { schema: int(4 * 3600_000, 1000), description: 'push-to-cdn-staging: stop watching the stage push jobs after this long (they take 30-60 min).', feature: 'jobs' },
   OAR_PROW_STREAMS: { schema: list(), description: 'Prow controller streams: comma-separated y:nightly|stable:arch (e.g. 4.19:nightly:amd64).', feature: 'jobs' },
+  OAR_PROW_CHANNEL: { schema: str(), description: 'Release channel for the Prow aggregator verdicts (QE accepted / rejected build, failed jobs with links). Unset: verdicts are only logged.', feature: 'jobs' },
 
   // --- CKI notifier (names from the CKI README) -----------------------------------------------------------
   RABBITMQ_HOST: { schema: str(), description: 'RabbitMQ host; set it to run the CKI notifier in the bot process.', feature: 'cki' },

@@ -5,7 +5,7 @@ import { VARS } from '../../src/config/env.ts';
 
 describe('README configuration reference', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  it('lists every environment variable (run `npm run docs:env` after changing src/config/env.ts)', () => {
+  it('lists every environment variable (run `npm run docs:env` after changing src/config/env.ts (README table and OpenShift ConfigMap/Secret))', () => {
     for (const name of Object.keys(VARS)) expect(readme, name).toContain(`\`${name}\``);
     expect(replaceEnvTable(readme)).toBe(readme);
   });
