@@ -1,0 +1,86 @@
+/**
+ * The notificator as a scheduled job (and what `oarctl jira-notificator` runs): resolves its
+ * clients at run time (missing credentials fail the run, not the bot), runs, and posts the
+ * summary to OAR_NOTIFICATOR_CHANNEL.
+ */
+import { z } from 'zod';
+import type { Config } from '../../config/env.ts';
+import { notificatorSummaryMessage } from '../../blocks/notificator.ts';
+import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
+import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
+import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
+
+export const JIRA_NOTIFICATOR_JOB = 'jira-notificator';
+
+/** Manual-run parameters (`oarctl jira-notificator --from-date 2025-07-01 --search-batch-size 50`). */
+export const notificatorParamsSchema = z.object({
+  fromDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '--from-date must be YYYY-MM-DD').optional(),
+  searchBatchSize: z.number().int().min(1).max(1000).optional(),
+});
+
+export interface JiraNotificatorJobDeps {
+  config: Pick<Config, 'OAR_CRON_JIRA_NOTIFICATOR' | 'OAR_NOTIFICATOR_CHANNEL' | 'OAR_SUPPORTED_YSTREAMS'>;
+  /** Clients, built when a run starts. */
+  clients(): Promise<Omit<NotificatorDeps, 'targetVersions' | 'logger' | 'now'>>;
+  /** Release discovery (undefined: not configured). */
+  discovery?: () => Promise<YStreamSource | undefined>;
+  /** Slack for the summary; undefined: the summary is only logged. */
+  slack?: () => Promise<SlackPoster | undefined>;
+}
+
+export function notificatorLines(r: NotificatorReport): string[] {
+  const verb = r.dryRun ? 'would ' : '';
+  const lines = r.actions.map((a) => {
+    const who = a.recipients.length ? ` → ${a.recipients.join(', ')}` : '';
+    if (a.kind === 'label-added') return `${a.key}: ${verb}add label ert:pending-onqa-over-96hrs`;
+    if (a.kind === 'label-removed') return `${a.key}: ${verb}remove label ert:pending-onqa-over-96hrs`;
+    return `${a.key}: ${verb}notify ${a.kind}${who}`;
+  });
+  for (const k of r.premergeVerified) lines.push(`${k}: pre-merge verified, skipped`);
+  for (const k of r.noTransition) lines.push(`${k}: no ON_QA transition in the changelog`);
+  for (const e of r.errors) lines.push(`${e.key}: error: ${e.message}`);
+  return lines;
+}
+
+export function jiraNotificatorJob(deps: JiraNotificatorJobDeps): JobDefinition {
+  return {
+    name: JIRA_NOTIFICATOR_JOB,
+    description: 'Escalates OCPBUGS issues that stay in ON_QA (QA contact → team lead → manager → label), with Jira comments and Need Info From',
+    schedule: deps.config.OAR_CRON_JIRA_NOTIFICATOR,
+    scheduleVar: 'OAR_CRON_JIRA_NOTIFICATOR',
+    // A long run over many issues: renewals keep it; the TTL bounds a dead replica's hold.
+    leaseTtlMs: 10 * 60_000,
+    async run(ctx): Promise<JobReport> {
+      const params = notificatorParamsSchema.parse(ctx.params);
+      const { ystreams, source } = await resolveYStreams({ discovery: deps.discovery, configured: deps.config.OAR_SUPPORTED_YSTREAMS, logger: ctx.logger });
+      const clients = await deps.clients();
+      const report = await runJiraNotificator(
+        { ...clients, targetVersions: ystreams.map((y) => `${y}.z`), logger: ctx.logger, now: ctx.now },
+        { dryRun: ctx.dryRun, signal: ctx.signal, ...params },
+      );
+      const summary = notificatorSummaryMessage({ ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k) => clients.jira.browseUrl(k) });
+      const lines = [`y-streams (${source}): ${ystreams.join(', ')}`, ...notificatorLines(report)];
+      if (!ctx.dryRun && (report.actions.length > 0 || report.errors.length > 0)) {
+        const channel = deps.config.OAR_NOTIFICATOR_CHANNEL;
+        const slack = channel ? await deps.slack?.() : undefined;
+        if (channel && slack) {
+          try {
+            await slack.post({ channel }, summary);
+          } catch (e) {
+            // The Jira work is done and recorded; a lost summary is reported but does not undo it.
+            ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);
+            lines.push(`the summary could not be posted to ${channel}: ${errorText(e)}`);
+          }
+        } else ctx.logger.info('notificator summary not posted: OAR_NOTIFICATOR_CHANNEL or Slack is not configured');
+      }
+      return {
+        summary: summary.text,
+        counts: reportCounts(report),
+        lines,
+        links: [...new Map(report.actions.map((a) => [a.key, { label: a.key, url: a.url }])).values()],
+        ...(report.errors.length ? { error: RUN_ERROR_MESSAGE } : {}),
+        data: report,
+      };
+    },
+  };
+}

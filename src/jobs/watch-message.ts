@@ -1,0 +1,46 @@
+/**
+ * What a finished (or expired, or cancelled) watch says in Slack: the replacement of the
+ * original "running" message, and the thread reply. Pure.
+ */
+import type { KnownBlock } from '@slack/types';
+import { esc } from '../blocks/outcome.ts';
+import { fitText } from '../blocks/limits.ts';
+import type { Watch, WatchState } from '../store/types.ts';
+
+export interface WatchEnd {
+  state: Extract<WatchState, 'done' | 'expired' | 'cancelled'>;
+  status?: 'Pass' | 'Fail';
+  summary: string;
+}
+
+const EMOJI = { Pass: ':white_check_mark:', Fail: ':x:', expired: ':alarm_clock:', cancelled: ':no_entry_sign:', done: ':information_source:' } as const;
+
+export function watchEndEmoji(end: WatchEnd): string {
+  if (end.state === 'cancelled') return EMOJI.cancelled;
+  if (end.state === 'expired') return EMOJI.expired;
+  return end.status ? EMOJI[end.status] : EMOJI.done;
+}
+
+export function watchEndMessage(watch: Pick<Watch, 'kind' | 'release' | 'id'>, end: WatchEnd): { text: string; blocks: KnownBlock[] } {
+  const word = end.state === 'cancelled' ? 'Cancelled' : end.state === 'expired' ? 'Timed out' : (end.status ?? 'Done');
+  const head = `${watchEndEmoji(end)} *${word}* · \`${esc(watch.kind)}\`${watch.release ? ` on *${esc(watch.release)}*` : ''}\n${esc(end.summary)}`;
+  return {
+    text: `[${word}] ${watch.kind}${watch.release ? ` ${watch.release}` : ''}: ${end.summary}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: fitText(head, 2990) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `watch ${esc(watch.id)}` }] },
+    ],
+  };
+}
+
+/** action_id of the "Stop watching" button; the Slack action handler calls `poller.cancelWatch(value, actor)`. */
+export const WATCH_CANCEL_ACTION_ID = 'oar_watch_cancel';
+
+/** A "Stop watching" button for a message that reports a watched run (value: the watch id). */
+export function watchCancelButton(watchId: string): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: `oar_watch_${watchId}`.slice(0, 255),
+    elements: [{ type: 'button', action_id: WATCH_CANCEL_ACTION_ID, text: { type: 'plain_text', text: 'Stop watching' }, value: watchId, style: 'danger', confirm: { title: { type: 'plain_text', text: 'Stop watching?' }, text: { type: 'mrkdwn', text: 'oar-bot stops polling this run. The StateBox task is left as it is; re-run the command to check it later.' }, confirm: { type: 'plain_text', text: 'Stop watching' }, deny: { type: 'plain_text', text: 'Keep watching' } } }],
+  };
+}
