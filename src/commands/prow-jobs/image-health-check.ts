@@ -1,0 +1,110 @@
+/**
+ * Image health after a successful image consistency check (spec 10.5, 11.7, edge case 10):
+ *
+ * - Konflux: grade every image of the shipment's stage advisories in the stage catalog and post
+ *   the Markdown summary on the shipment MR (once: an identical note is not posted again).
+ *   The MR may already be merged or closed (defect 5): the check and the note still work on it.
+ *   A stage release that has not succeeded yet means "not checkable yet", not unhealthy.
+ * - Errata: the advisories' container grades; unhealthy advisories are posted to Slack.
+ *
+ * Only the clients the release's flow needs are built (an Errata release never builds GitLab).
+ */
+import type { ConfigStore } from '../../release/configstore.ts';
+import type { ImageHealthData, UnhealthyAdvisory } from '../../release/image-health.ts';
+import type { OutcomeLink, CommandContext } from '../types.ts';
+import { userMessageOf } from '../errors.ts';
+import { DEFAULT_ERRATA_URL, notifyQeRelease, unhealthyAdvisoriesText } from './notify.ts';
+
+export type HealthVerdict = 'healthy' | 'unhealthy' | 'pending';
+
+export interface ImageHealthResult {
+  verdict: HealthVerdict;
+  /** One line for humans. */
+  summary: string;
+  lines: string[];
+  /** Problems that did not decide the verdict (unreadable files, a note or Slack post that failed). */
+  warnings: string[];
+  links: OutcomeLink[];
+  data: { flow: 'konflux'; health?: ImageHealthData; mergeRequest: { iid: number; state: string; url: string } } | { flow: 'errata'; unhealthy: UnhealthyAdvisory[] };
+}
+
+export async function checkReleaseImageHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
+  return cs.flow() === 'konflux' ? konfluxHealth(ctx, cs) : errataHealth(ctx, cs);
+}
+
+async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
+  const { checkKonfluxImageHealth, StageReleaseNotCompletedError } = await import('../../integrations/images.ts');
+  const gitlab = await ctx.services.get('gitlab');
+  const shipment = await gitlab.openShipmentMergeRequest(cs.shipmentMr(), { requireOpen: false });
+  const mergeRequest = { iid: shipment.iid, state: shipment.state, url: shipment.url };
+  const links = [{ label: `Shipment MR !${shipment.iid}`, url: shipment.url }];
+  if (!shipment.isOpen) ctx.log.info(`Shipment MR ${shipment.iid} is ${shipment.state}; checking image health on it anyway`);
+  const catalog = await ctx.services.get('catalogStage');
+  let health;
+  try {
+    health = await checkKonfluxImageHealth({ shipment, catalog, now: ctx.now() });
+  } catch (e) {
+    if (!(e instanceof StageReleaseNotCompletedError)) throw e;
+    ctx.log.warn(e.userMessage);
+    return {
+      verdict: 'pending',
+      summary: `Image health cannot be checked yet: ${e.userMessage}`,
+      lines: [e.userMessage],
+      warnings: [],
+      links,
+      data: { flow: 'konflux', mergeRequest },
+    };
+  }
+  const warnings: string[] = [];
+  for (const f of health.failures) {
+    const w = `image health: ${f.source}: ${f.error}`;
+    ctx.log.warn(w);
+    warnings.push(w);
+  }
+  ctx.log.info(health.message);
+  try {
+    const note = await shipment.addNoteOnce(health.summary);
+    ctx.log.info(note.created ? `Image health summary posted on shipment MR ${shipment.iid}` : `Image health summary already on shipment MR ${shipment.iid}, not posted again`);
+  } catch (e) {
+    // The verdict stands without the note (the original only logged this).
+    const w = `Failed to add image health comment to MR ${shipment.iid}: ${userMessageOf(e)}`;
+    ctx.log.warn(w);
+    warnings.push(w);
+  }
+  const d = health.data;
+  return {
+    verdict: health.healthy ? 'healthy' : 'unhealthy',
+    summary: `Images scanned: ${d.total_scanned}, unhealthy: ${d.unhealthy_count}, health info missed: ${d.unknown_count}`,
+    lines: d.unhealthy_components.map((c) => `${c.name} (grade ${c.grade}, arch ${c.architecture}) - ${c.pull_spec}`),
+    warnings,
+    links,
+    data: { flow: 'konflux', health: d, mergeRequest },
+  };
+}
+
+async function errataHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
+  const { checkErrataAdvisoryGrades } = await import('../../integrations/images.ts');
+  const errata = await ctx.services.get('errata');
+  const pyxis = await ctx.services.get('pyxis');
+  const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+  const unhealthy = await checkErrataAdvisoryGrades(
+    { errata, pyxis, now: ctx.now(), log: (level, line) => (level === 'warn' ? ctx.log.warn(line) : ctx.log.info(line)) },
+    advisories.map((a) => ({ id: a.id, impetus: a.impetus ?? '' })),
+  );
+  const errataUrl = ctx.config.ERRATA_URL ?? DEFAULT_ERRATA_URL;
+  const links = advisories.map((a) => ({ label: `Advisory ${a.id}`, url: `${errataUrl.replace(/\/+$/, '')}/advisory/${a.id}` }));
+  if (unhealthy.length === 0) {
+    ctx.log.info(`All ${advisories.length} advisories have healthy container grades`);
+    return { verdict: 'healthy', summary: 'All advisories have healthy container grades', lines: [], warnings: [], links, data: { flow: 'errata', unhealthy } };
+  }
+  const lines: string[] = [];
+  for (const ad of unhealthy) {
+    const line = `Advisory ${ad.errata_id} has grade ${ad.ad_grade} with ${ad.unhealthy_builds.length} unhealthy builds`;
+    ctx.log.info(line);
+    lines.push(line, ...ad.unhealthy_builds.map((b) => `  ${b.nvr} build for architecture ${b.arch} has grade ${b.grade}`));
+  }
+  const warnings: string[] = [];
+  const notice = await notifyQeRelease(ctx, cs, (lead) => unhealthyAdvisoriesText(lead, unhealthy, errataUrl));
+  if (notice) warnings.push(notice);
+  return { verdict: 'unhealthy', summary: `Found ${unhealthy.length} unhealthy advisories`, lines, warnings, links, data: { flow: 'errata', unhealthy } };
+}
