@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { releaseStatus } from '../../src/commands/release-status.ts';
+import { createRegistry } from '../../src/commands/index.ts';
+import type { AnyCommand } from '../../src/commands/types.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { createEngine, type Engine } from '../../src/engine.ts';
+import { startBugsHarness, type BugsHarness } from './update-bug-list.harness.ts';
+
+const rs = releaseStatus as unknown as AnyCommand;
+
+describe('release-status', () => {
+  let h: BugsHarness;
+  beforeAll(async () => {
+    h = await startBugsHarness({ commands: [rs] });
+    const sb = h.engine.statebox;
+    await sb.updateTask('4.19.1', 'take-ownership', 'Pass', '2026-01-05T10:00:00Z: INFO: task [Take Ownership] status is changed to [In Progress]\n2026-01-05T10:02:00Z: INFO: task [Take Ownership] status is changed to [Pass]');
+    await sb.updateTask('4.19.1', 'check-cve-tracker-bug', 'Fail', '2026-01-05T11:00:00Z: INFO: task [Check CVE Tracker Bug] status is changed to [Fail]');
+    await sb.updateTask('4.19.1', 'image-consistency-check', 'In Progress', '2026-01-05T12:00:00Z: INFO: Triggered image consistency check Prow job: abc');
+    await sb.addIssue('4.19.1', 'Found 1 missed CVE tracker bugs in advisories\n\nMissed CVE tracker bugs:\n- OCPBUGS-9\n', { blocker: true, relatedTasks: ['check-cve-tracker-bug'] });
+    await sb.addIssue('4.19.1', 'Payload not signed yet', { blocker: true });
+    await sb.addIssue('4.19.1', 'Docs review pending', { blocker: false });
+    await sb.addIssue('4.19.1', 'Old blocker', { blocker: true });
+    await sb.resolveIssue('4.19.1', 'Old blocker', 'fixed');
+  }, 60_000);
+  afterAll(() => h.stop());
+
+  it('prints each task with its display name and status, and each open blocker', async () => {
+    const r = await h.run(rs, '4.19.1');
+    expect(r.outcome.status).toBe('info');
+    expect(r.outcome.summary).toBe('4.19.1: Red, 1 of 9 tasks passed, 2 open blockers');
+    const tasks = r.outcome.sections?.find((s) => s.title === 'Tasks')?.lines ?? [];
+    expect(tasks.slice(0, 3)).toEqual([
+      'Take Ownership: Pass (completed 2026-01-05T10:02:00Z)',
+      'Check CVE Tracker Bug: Fail (completed 2026-01-05T11:00:00Z) [blocked]',
+      'Image Consistency Check: In Progress (started 2026-01-05T12:00:00Z)',
+    ]);
+    // The workflow tasks not recorded yet are shown as Not Started.
+    expect(tasks).toContain('Push to CDN Staging: Not Started');
+    expect(tasks).toContain('Change Advisory Status: Not Started');
+    const blockers = r.outcome.sections?.find((s) => s.title === 'Open blockers')?.lines ?? [];
+    expect(blockers).toHaveLength(2);
+    expect(blockers[0]).toMatch(/^Found 1 missed CVE tracker bugs in advisories … \(Check CVE Tracker Bug; reported /);
+    expect(blockers[1]).toMatch(/^Payload not signed yet \(whole release; reported /);
+    expect(r.outcome.blockers).toEqual(['Found 1 missed CVE tracker bugs in advisories', 'Payload not signed yet']);
+    expect(r.outcome.sections?.find((s) => s.title === 'Other open issues')?.lines?.[0]).toMatch(/^Docs review pending/);
+    expect(r.outcome.links?.[0]?.url).toMatch(/\/openshift\/release-tests\/blob\/z-stream\/_releases\/4\.19\/statebox\/4\.19\.1\.yaml$/);
+  });
+
+  it('returns the StateBox document as data (agents.md 9.7 shape)', async () => {
+    const r = await h.run(rs, '4.19.1');
+    const data = r.outcome.data as Record<string, unknown>;
+    expect(Object.keys(data)).toEqual(['schema_version', 'release', 'created_at', 'updated_at', 'metadata', 'tasks', 'issues']);
+    expect(data).toMatchObject({ schema_version: '1.0', release: '4.19.1' });
+    expect((data.tasks as { name: string }[]).map((t) => t.name)).toEqual(['take-ownership', 'check-cve-tracker-bug', 'image-consistency-check']);
+    expect((data.issues as unknown[]).length).toBe(4);
+  });
+
+  it('suggests the natural next commands (suggestNext), not itself', async () => {
+    const r = await h.run(rs, '4.19.1');
+    expect(r.outcome.nextSteps?.map((n) => n.command)).toEqual(['check-cve-tracker-bug', 'push-to-cdn-staging']);
+  });
+
+  it('says when a release has no StateBox yet and suggests create-test-report', async () => {
+    const r = await h.run(rs, '4.19.7');
+    expect(r.outcome.status).toBe('info');
+    expect(r.outcome.summary).toBe('4.19.7 has no StateBox yet: create-test-report creates it');
+    expect(r.outcome.data).toMatchObject({ source: 'none', release: '4.19.7', overall_status: 'Unknown' });
+    expect(r.outcome.nextSteps?.map((n) => n.command)).toEqual(['create-test-report']);
+    expect(r.outcome.recordTask).toBeUndefined();
+  });
+});
+
+describe('release-status without ConfigStore', () => {
+  let engine: Engine;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'oar-rs-'));
+    // No OAR_JWK, no ConfigStore, no GitHub token: the local StateBox backend only.
+    engine = await createEngine({ frontEnd: 'test', config: loadConfig({ LOG_LEVEL: 'silent', OAR_DATA_DIR: dir }), registry: createRegistry([rs]), store: null });
+    await engine.statebox.saveDocument(
+      '4.18.3',
+      {
+        schema_version: '1.0',
+        release: '4.18.3',
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+        metadata: { jira_ticket: 'ART-1', advisory_ids: {}, release_date: '2026-Jan-07', candidate_builds: {}, shipment_mr: null },
+        tasks: [{ name: 'stage-testing', status: 'Pass', started_at: '2026-01-02T00:00:00Z', completed_at: '2026-01-02T03:00:00Z', result: null }],
+        issues: [],
+      },
+      null,
+    );
+  });
+  afterAll(async () => {
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('works with StateBox alone', async () => {
+    const r = await engine.runner.execute({ command: rs, release: '4.18.3', options: {}, actor: { id: 'cli:qe', via: 'cli' } });
+    expect(r.kind).toBe('done');
+    if (r.kind !== 'done') return;
+    expect(r.outcome.summary).toBe('4.18.3: Green, 1 of 9 tasks passed, 0 open blockers');
+    expect(r.outcome.sections?.find((s) => s.title === 'Tasks')?.lines?.[0]).toBe('Stage Testing: Pass (completed 2026-01-02T03:00:00Z)');
+    expect(r.outcome.links).toEqual([]);
+  });
+});
