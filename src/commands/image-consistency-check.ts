@@ -232,8 +232,7 @@ async function checkJob(ctx: CommandContext, jobId: string): Promise<Outcome> {
 
 /**
  * An aborted/errored job did not judge the payload: reset the task to `Not Started` so the check
- * is triggered again (defect 3). The runner only records Pass/Fail/In Progress, so this writes the
- * status itself, with the captured log as the result, and tells the runner not to record.
+ * is triggered again (defect 3). The outcome's taskStatus tells the runner to record Not Started.
  */
 async function resetForRetrigger(ctx: CommandContext, jobId: string, state: string, links: Outcome['links'], data: Record<string, unknown>): Promise<Outcome> {
   ctx.log.warn(`Prow job ${jobId} ended with state '${state}', resetting for re-trigger`);
@@ -242,12 +241,10 @@ async function resetForRetrigger(ctx: CommandContext, jobId: string, state: stri
     ctx.log.info('Image consistency check already passed; the task is not reset');
     return { status: 'info', summary: `Prow job ${jobId} ended with state '${state}'; the task already passed and is kept`, recordTask: false, ...(links ? { links } : {}), data };
   }
-  ctx.log.info(taskStatusLine(TASK, 'Not Started'));
-  await ctx.statebox.updateTask(ctx.release, TASK, 'Not Started', ctx.log.text());
   return {
     status: 'info',
+    taskStatus: 'Not Started',
     summary: `Prow job ${jobId} ended with state '${state}'; the task is reset to Not Started, trigger the check again`,
-    recordTask: false,
     ...(links ? { links } : {}),
     nextSteps: [{ label: 'Trigger again', command: 'image-consistency-check', style: 'primary' }],
     data: { ...data, taskStatus: 'Not Started' },

@@ -196,7 +196,7 @@ export class Runner {
     return typeof s === 'function' ? s(release) : s;
   }
 
-  private makeContext(req: RunRequest, correlationId: string, signal: AbortSignal, log: CommandLog, role: Role): CommandContext {
+  private makeContext(req: RunRequest, correlationId: string, signal: AbortSignal, log: CommandLog, role: Role, previousTaskStatus: TaskStatus | null = null): CommandContext {
     const deps = this.deps;
     const release = req.release;
     let services: Services | undefined;
@@ -210,6 +210,7 @@ export class Runner {
       signal,
       dryRun: req.options.dryRun === true,
       slack: req.slack,
+      previousTaskStatus,
       correlationId,
       store: deps.store,
       statebox: deps.statebox,
@@ -320,8 +321,10 @@ export class Runner {
     const timeoutCtl = new AbortController();
     const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     const signal = req.signal ? AbortSignal.any([req.signal, timeoutCtl.signal]) : timeoutCtl.signal;
-    const ctx = this.makeContext(req, correlationId, signal, log, role);
     const task = command.task && !dryRun ? command.task : undefined;
+    // Read before this run writes In Progress: commands decide re-runs from it (defect 2).
+    const previous = task ? await this.deps.statebox.getTaskStatus(req.release, task).catch(() => null) : null;
+    const ctx = this.makeContext(req, correlationId, signal, log, role, previous);
     let outcome: Outcome;
     try {
       if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
@@ -335,8 +338,8 @@ export class Runner {
       clearTimeout(timer);
     }
     try {
-      if (task && outcome.recordTask !== false && outcome.status !== 'info') {
-        const status: TaskStatus = outcome.status === 'pass' ? 'Pass' : outcome.status === 'fail' ? 'Fail' : 'In Progress';
+      if (task && outcome.recordTask !== false && (outcome.status !== 'info' || outcome.taskStatus)) {
+        const status: TaskStatus = outcome.taskStatus ?? (outcome.status === 'pass' ? 'Pass' : outcome.status === 'fail' ? 'Fail' : 'In Progress');
         await this.recordTask(req.release, task, status, log, outcome);
       }
       if (outcome.watch && store && !dryRun) {

@@ -72,6 +72,11 @@ export interface Outcome {
    * command declares a task. A status query that learned nothing new may say false.
    */
   recordTask?: boolean;
+  /**
+   * The StateBox status to record when it is not the one implied by `status` — e.g. `Not Started`
+   * after an aborted job, so the check can be triggered again (defect 3).
+   */
+  taskStatus?: TaskStatus;
 }
 
 /** What a critical command would change, shown in the confirmation step. */
@@ -95,6 +100,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   readonly dryRun: boolean;
   readonly slack: SlackTarget | undefined;
+  /** The command's StateBox task status before this run (null when none/unknown). */
+  readonly previousTaskStatus: TaskStatus | null;
   readonly correlationId: string;
   readonly store: Store | undefined;
   readonly statebox: StateBoxPort;
