@@ -1,0 +1,154 @@
+/**
+ * The Prow release gate as a scheduled job (the CI periodic `qe-release-gate-test`, agents.md
+ * 0.3): every configured stream's controller pass, then one aggregator pass per architecture,
+ * on OAR_CRON_PROW (hourly at :15). A failing stream does not stop the others; the run fails
+ * (and the ops channel hears) when any pass failed.
+ */
+import type { Config } from '../../config/env.ts';
+import type { JobDefinition, JobReport, JobRunContext } from '../types.ts';
+import { errorText } from '../types.ts';
+import { runAggregatorPass, type AggregatorReport } from './aggregator.ts';
+import { runControllerPass, type ControllerResult } from './controller.ts';
+import type { ProwDeps } from './deps.ts';
+import { assertProwCredentials, buildProwDeps, type ProwClients, type ProwConfig } from './factory.ts';
+import { parseStateFile } from './record.ts';
+import { loadRegistry, type TestJobRegistry } from './registry.ts';
+import { archesOf, latestStatePath, parseProwStreams, streamKey, type Arch, type ProwStream } from './streams.ts';
+import type { TriggerStore } from './trigger-once.ts';
+
+export const PROW_GATE_JOB = 'prow-release-gate';
+
+export interface ProwGateJobDeps {
+  config: Pick<Config, 'OAR_CRON_PROW' | 'OAR_PROW_STREAMS'> & ProwConfig;
+  store: TriggerStore;
+  /** Clients, built when a run starts (missing credentials fail the run, not the bot). */
+  clients(): Promise<ProwClients>;
+}
+
+export function controllerLine(r: ControllerResult): string {
+  const name = streamKey(r.stream);
+  switch (r.kind) {
+    case 'no-build':
+      return `${name}: no build on the release controller`;
+    case 'unchanged':
+      return `${name}: ${r.build} unchanged`;
+    case 'resumed':
+      return `${name}: ${r.build} resumed, ${triggeredCount(r.triggered)} job(s) triggered`;
+    case 'new-build':
+      return r.triggerSkipped
+        ? `${name}: new build ${r.build} recorded, jobs not triggered (--no-trigger-prow-job)`
+        : `${name}: new build ${r.build}${r.previous ? ` (was ${r.previous})` : ''}, ${triggeredCount(r.triggered)} job(s) triggered${failedTriggers(r) ? `, ${failedTriggers(r)} failed` : ''}`;
+  }
+}
+
+function triggeredCount(reports: { jobs: { result: string }[] }[]): number {
+  return reports.flatMap((r) => r.jobs).filter((j) => j.result === 'triggered' || j.result === 'existing').length;
+}
+
+function failedTriggers(r: ControllerResult): number {
+  return r.kind === 'new-build' || r.kind === 'resumed' ? r.triggered.flatMap((t) => t.jobs).filter((j) => j.result === 'failed' || j.result === 'unknown').length : 0;
+}
+
+export function aggregatorLine(r: AggregatorReport): string {
+  const c = r.counts;
+  return `aggregator ${r.arch}: ${c.aggregated} aggregated (${c.accepted} accepted, ${c.rejected} rejected), ${c.pending} pending, ${c.retried} job(s) retried, ${c.recycled} recycled, ${c.errors} error(s)`;
+}
+
+/** What a dry run reports: the builds a real run would act on; nothing is written or triggered. */
+async function dryRun(deps: ProwDeps, streams: ProwStream[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const s of streams) {
+    try {
+      const latest = await deps.releaseController.latest({ ystream: s.ystream, kind: s.kind, arch: s.arch });
+      const file = await deps.github.getFile(deps.repo, deps.recordBranch, latestStatePath(s));
+      const current = file ? parseStateFile(file.text) : null;
+      if (!latest) lines.push(`${streamKey(s)}: no build on the release controller`);
+      else if (current?.name === latest.name) lines.push(`${streamKey(s)}: ${latest.name} unchanged`);
+      else lines.push(`${streamKey(s)}: would trigger the jobs of new build ${latest.name}${current ? ` (was ${current.name})` : ''}`);
+    } catch (e) {
+      lines.push(`${streamKey(s)}: error: ${errorText(e)}`);
+    }
+  }
+  return lines;
+}
+
+export function prowGateJob(d: ProwGateJobDeps): JobDefinition {
+  return {
+    name: PROW_GATE_JOB,
+    description: 'Prow release gate: triggers the registry jobs for new nightly/stable builds, retries failed jobs and records QE acceptance',
+    schedule: d.config.OAR_CRON_PROW,
+    scheduleVar: 'OAR_CRON_PROW',
+    leaseTtlMs: 10 * 60_000,
+    async run(ctx: JobRunContext): Promise<JobReport> {
+      const streams = parseProwStreams(d.config.OAR_PROW_STREAMS);
+      if (streams.length === 0) return { summary: 'OAR_PROW_STREAMS is empty: no Prow streams to watch', counts: { streams: 0 } };
+      assertProwCredentials(d.config);
+      const deps = buildProwDeps(d.config, await d.clients(), { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal });
+      if (ctx.dryRun) {
+        const lines = await dryRun(deps, streams);
+        return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };
+      }
+      return runProwGate(deps, streams);
+    },
+  };
+}
+
+/** Controllers for every stream, then the aggregator for every architecture. */
+export async function runProwGate(deps: ProwDeps, streams: readonly ProwStream[]): Promise<JobReport> {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const controllers: ControllerResult[] = [];
+  const aggregators: AggregatorReport[] = [];
+  const registries = new Map<Arch, TestJobRegistry | Error>();
+  const registryOf = async (arch: Arch): Promise<TestJobRegistry> => {
+    let r = registries.get(arch);
+    if (!r) {
+      try {
+        r = await loadRegistry(deps.github, { repo: deps.repo, branch: deps.registryBranch, arch, logger: deps.logger, ...(deps.signal ? { signal: deps.signal } : {}) });
+      } catch (e) {
+        r = e instanceof Error ? e : new Error(String(e));
+      }
+      registries.set(arch, r);
+    }
+    if (r instanceof Error) throw r;
+    return r;
+  };
+  for (const stream of streams) {
+    deps.signal?.throwIfAborted();
+    try {
+      const r = await runControllerPass(deps, stream, { registry: await registryOf(stream.arch) });
+      controllers.push(r);
+      lines.push(controllerLine(r));
+      if (failedTriggers(r)) errors.push(`${streamKey(stream)}: ${failedTriggers(r)} job(s) could not be triggered`);
+    } catch (e) {
+      if (deps.signal?.aborted) throw e;
+      deps.logger.error({ err: e, stream: streamKey(stream) }, `controller ${streamKey(stream)} failed: ${errorText(e)}`);
+      lines.push(`${streamKey(stream)}: error: ${errorText(e)}`);
+      errors.push(`${streamKey(stream)}: ${errorText(e)}`);
+    }
+  }
+  for (const arch of archesOf(streams)) {
+    deps.signal?.throwIfAborted();
+    try {
+      const r = await runAggregatorPass(deps, arch, { registry: await registryOf(arch) });
+      aggregators.push(r);
+      lines.push(aggregatorLine(r));
+      for (const f of r.files) if (f.kind === 'error') errors.push(`${f.path}: ${f.error}`);
+    } catch (e) {
+      if (deps.signal?.aborted) throw e;
+      deps.logger.error({ err: e, arch }, `aggregator ${arch} failed: ${errorText(e)}`);
+      lines.push(`aggregator ${arch}: error: ${errorText(e)}`);
+      errors.push(`aggregator ${arch}: ${errorText(e)}`);
+    }
+  }
+  const newBuilds = controllers.filter((c) => c.kind === 'new-build' || c.kind === 'resumed').length;
+  const sum = (k: keyof AggregatorReport['counts']) => aggregators.reduce((n, a) => n + a.counts[k], 0);
+  const counts = { streams: streams.length, newBuilds, aggregated: sum('aggregated'), accepted: sum('accepted'), rejected: sum('rejected'), pending: sum('pending'), retried: sum('retried'), recycled: sum('recycled'), errors: errors.length };
+  return {
+    summary: `${streams.length} stream(s): ${newBuilds} new build(s); ${counts.aggregated} record(s) aggregated (${counts.accepted} accepted, ${counts.rejected} rejected), ${counts.pending} pending${errors.length ? `; ${errors.length} error(s)` : ''}`,
+    counts,
+    lines,
+    ...(errors.length ? { error: errors.slice(0, 5).join('; ') + (errors.length > 5 ? `; and ${errors.length - 5} more` : '') } : {}),
+    data: { controllers, aggregators },
+  };
+}
