@@ -1,0 +1,172 @@
+/**
+ * The local playground: the whole app with no credentials. One call composes
+ *
+ *   startPlaygroundWorld (simulated services + simulated Slack, seeded as a demo)
+ *   → createEngine (real store, StateBox, integration clients, runner)
+ *   → createSlackFrontEnd (the real Bolt app, Socket Mode over a real WebSocket to the simulated Slack)
+ *   → startPlaygroundServer (the Slack-like web page at http://127.0.0.1:3000)
+ *
+ * This is what the composition root (src/app.ts) runs in playground mode; the end-to-end
+ * browser test runs exactly this too. Scheduled jobs are the composition root's: it builds the
+ * scheduler on `engine` and wires its runNow with `setJobRunner` (or the `runJob` option).
+ */
+import { loadConfig, type Config } from '../../config/env.ts';
+import { createEngine, type Engine } from '../../engine.ts';
+import { loggerFor, type Logger } from '../../log.ts';
+import type { CommandRegistry } from '../../commands/registry.ts';
+import { suggestNext, type HomeRelease } from '../../blocks/home.ts';
+import { ConfigStoreLoader } from '../../release/configstore.ts';
+import { createSlackFrontEnd, type SlackFrontEnd } from '../../slack/app.ts';
+import { loadRoles, SlackAuthorizer } from '../../slack/authz.ts';
+import { startPlaygroundServer, type PlaygroundServer } from './web/server.ts';
+import type { JobRunner } from './web/api.ts';
+import { DEMO_RELEASES, LEAD, startPlaygroundWorld, type PlaygroundWorld, type PlaygroundWorldOptions } from './world.ts';
+
+export { startPlaygroundWorld, DEMO_RELEASES, LEAD, VIEWER, PERSONAS, PLAYGROUND_CHANNELS, PLAYGROUND_GROUPS, PLAYGROUND_USERS, PLAYGROUND_SCHEDULES } from './world.ts';
+export type { PlaygroundWorld, PlaygroundWorldOptions, Persona, DemoBugs } from './world.ts';
+export { startPlaygroundServer } from './web/server.ts';
+export type { PlaygroundServer, PlaygroundServerOptions } from './web/server.ts';
+export type { JobRunner } from './web/api.ts';
+
+export interface PlaygroundOptions {
+  /** Port of the web page (default OAR_PLAYGROUND_PORT, 3000; 0 picks a free one). */
+  port?: number;
+  host?: string;
+  /** Variables under the playground's own (e.g. process.env for LOG_LEVEL, DATABASE_URL). */
+  baseEnv?: Record<string, string | undefined>;
+  /** Variables over the playground's own. */
+  env?: Record<string, string>;
+  logger?: Logger;
+  /** Another command registry (tests). */
+  registry?: CommandRegistry;
+  /** "Run now" for scheduled jobs (can also be wired later with setJobRunner). */
+  runJob?: JobRunner;
+  jobNames?: () => string[] | Promise<string[]>;
+  /** Where the world keeps its files (default: a temp dir removed on stop). */
+  dir?: string;
+  slack?: PlaygroundWorldOptions['slack'];
+}
+
+export interface Playground {
+  /** The web page. */
+  url: string;
+  /** The environment the app runs with (simulated services, Slack, roles, short schedules). */
+  env: Record<string, string>;
+  config: Config;
+  engine: Engine;
+  slackFrontEnd: SlackFrontEnd;
+  world: PlaygroundWorld;
+  server: PlaygroundServer;
+  setJobRunner(run: JobRunner | undefined, names?: () => string[] | Promise<string[]>): void;
+  stop(): Promise<void>;
+}
+
+/** The App Home of the demo releases: their StateBox tasks and blockers, next steps that exist. */
+export function playgroundHomeReleases(engine: Pick<Engine, 'statebox' | 'registry'>, releases: { release: string; flow: 'konflux' | 'errata' }[]): () => Promise<HomeRelease[]> {
+  return async () =>
+    Promise.all(
+      releases.map(async ({ release, flow }) => {
+        const view = await engine.statebox.readStatus(release);
+        const tasks = (view?.tasks ?? []).map((t) => ({ name: t.name, status: t.status }));
+        return {
+          release,
+          flow,
+          tasks,
+          blockers: (view?.blockers ?? []).map((b) => b.issue),
+          next: suggestNext(tasks).filter((n) => engine.registry.get(n.command)),
+        };
+      }),
+    );
+}
+
+/** Commands to try, limited to what the registry has. */
+export function playgroundExamples(registry: CommandRegistry): string[] {
+  const { errata, konflux } = DEMO_RELEASES;
+  const candidates: [string | undefined, string][] = [
+    ['release-info', `/oar ${errata} release-info`],
+    ['take-ownership', `/oar ${errata} take-ownership -e ${LEAD.email}`],
+    ['change-advisory-status', `/oar ${errata} change-advisory-status`],
+    ['release-status', `oar -r ${konflux} release-status`],
+    ['release-info', `@oar-bot oar -r ${konflux} release-info`],
+    ['check-cve-tracker-bug', `/oar ${errata} check-cve-tracker-bug`],
+    ['help', '/oar help'],
+  ];
+  return candidates.filter(([name]) => !name || registry.get(name)).map(([, text]) => text);
+}
+
+export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Playground> {
+  const world = await startPlaygroundWorld({ ...(opts.dir ? { dir: opts.dir } : {}), ...(opts.slack ? { slack: opts.slack } : {}) });
+  const cleanup: (() => Promise<unknown>)[] = [() => world.stop()];
+  const unwind = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const env = { ...world.env, ...opts.env };
+    const config = loadConfig({ ...opts.baseEnv, ...env });
+    const logger = opts.logger ?? loggerFor(config);
+    const roles = loadRoles(config);
+    const configLoader = new ConfigStoreLoader({ config });
+    // The group directory lives in the Slack front end, which needs the engine first.
+    const slack: { frontEnd?: SlackFrontEnd } = {};
+    const authorizer = new SlackAuthorizer({
+      roles,
+      groups: {
+        groupsOf: (user) => (slack.frontEnd ? slack.frontEnd.groups.groupsOf(user) : Promise.reject(new Error('the Slack front end is not started'))),
+      },
+      releaseLeadGroup: async (y) => (await configLoader.localConfig()).contacts.slack['qe-release']?.[y],
+    });
+    const engine = await createEngine({ config, frontEnd: 'bot', authorizer, logger, ...(opts.registry ? { registry: opts.registry } : {}) });
+    cleanup.push(() => engine.close());
+    cleanup.push(() => engine.runner.drain(5000));
+    if (!engine.store) throw new Error('the playground needs the operational store (OAR_DATA_DIR)');
+    const { errata, konflux } = world.releases;
+    const slackFrontEnd = createSlackFrontEnd({
+      config,
+      logger,
+      registry: engine.registry,
+      runner: engine.runner,
+      store: engine.store,
+      homeReleases: playgroundHomeReleases(engine, [
+        { release: errata.release, flow: errata.flow },
+        { release: konflux.release, flow: konflux.flow },
+      ]),
+    });
+    slack.frontEnd = slackFrontEnd;
+    await slackFrontEnd.start();
+    cleanup.push(() => slackFrontEnd.stop());
+    const server = await startPlaygroundServer({
+      slack: world.slack,
+      world: world.world,
+      port: opts.port ?? config.OAR_PLAYGROUND_PORT,
+      ...(opts.host ? { host: opts.host } : {}),
+      personas: world.personas.map((p) => ({ id: p.id, role: p.role })),
+      examples: playgroundExamples(engine.registry),
+      defaultChannel: 'C_QE_RELEASE',
+      ...(opts.runJob ? { runJob: opts.runJob } : {}),
+      ...(opts.jobNames ? { jobNames: opts.jobNames } : {}),
+      logger,
+    });
+    cleanup.push(() => server.close());
+    logger.info({ url: server.url }, `oar-bot playground: open ${server.url}`);
+    let stopped = false;
+    return {
+      url: server.url,
+      env,
+      config,
+      engine,
+      slackFrontEnd,
+      world,
+      server,
+      setJobRunner: (run, names) => server.setJobRunner(run, names),
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        // Page first, then the app (before the Slack it is connected to), then the world.
+        await unwind();
+      },
+    };
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}
