@@ -1,0 +1,110 @@
+/**
+ * The release's advisories as the approval commands see them (AdvisoryManager.get_advisories:
+ * every ConfigStore advisory except impetus `microshift`, without those in DROPPED_NO_SHIP) and
+ * the move to REL_PREP of oar-commands 11.11, split into a check that changes nothing and the
+ * move itself, so a predictable refusal (an advisory still in NEW_FILES, a blocking security
+ * alert) is found before anything is changed.
+ */
+import type { ErrataClient, Erratum } from '../../integrations/errata/index.ts';
+import { CommandError } from '../errors.ts';
+import type { LineLog } from './log.ts';
+
+export const REL_PREP = 'REL_PREP';
+/** States at or after REL_PREP: the advisory is already approved by QE. */
+export const APPROVED_STATES: readonly string[] = ['REL_PREP', 'PUSH_READY', 'IN_PUSH', 'SHIPPED_LIVE'];
+
+export interface ReleaseAdvisory {
+  id: number;
+  impetus: string;
+  type: string;
+  state: string;
+  blockingAdvisories: number[];
+}
+
+/** Advisories the commands act on, in ConfigStore order (one erratum read each). */
+export async function loadReleaseAdvisories(errata: ErrataClient, advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<ReleaseAdvisory[]> {
+  const out: ReleaseAdvisory[] = [];
+  for (const [impetus, id] of Object.entries(advisories)) {
+    if (impetus === 'microshift') continue;
+    const e: Erratum = await errata.getErratum(id, signal);
+    if (e.state === 'DROPPED_NO_SHIP') continue;
+    out.push({ id, impetus, type: e.type, state: e.state, blockingAdvisories: e.blockingAdvisories });
+  }
+  return out;
+}
+
+export interface RelPrepCheck {
+  /** In QE: will be moved. */
+  toMove: ReleaseAdvisory[];
+  /** Already REL_PREP or later: nothing to do. */
+  done: ReleaseAdvisory[];
+  /** Reasons the approval cannot go on (nothing is changed when there is any). */
+  problems: string[];
+}
+
+/**
+ * What a move to REL_PREP would do. An advisory before QE (NEW_FILES) is a problem: the
+ * original skipped it with a warning and still reported Pass, so a release could be "approved"
+ * with an advisory left behind. With `alerts`, RHSA advisories are checked for blocking security
+ * alerts (refresh is a POST that only recomputes: safe to repeat); `alerts: 'read'` reads the
+ * stored alerts without recomputing (for plans).
+ */
+export async function checkRelPrep(errata: ErrataClient, ads: readonly ReleaseAdvisory[], log: LineLog | undefined, opts: { alerts: 'refresh' | 'read' | 'skip' }): Promise<RelPrepCheck> {
+  const toMove: ReleaseAdvisory[] = [];
+  const done: ReleaseAdvisory[] = [];
+  const problems: string[] = [];
+  for (const ad of ads) {
+    if (ad.state === 'QE') toMove.push(ad);
+    else if (APPROVED_STATES.includes(ad.state)) {
+      done.push(ad);
+      log?.info(`advisory ${ad.id} is already in ${ad.state}, skip`);
+    } else {
+      // The original's wording was inverted ("from <target> to <current>"); this says it the right way round.
+      log?.warn(`cannot change state of advisory ${ad.id} from ${ad.state} to ${REL_PREP}, skip`);
+      problems.push(`advisory ${ad.id} (${ad.impetus}) is in ${ad.state}, not QE: it cannot be moved to ${REL_PREP}`);
+    }
+  }
+  if (opts.alerts !== 'skip') {
+    for (const ad of toMove) {
+      let blocking: boolean;
+      if (opts.alerts === 'refresh') {
+        const check = await errata.checkBlockingSecurityAlerts({ id: ad.id, type: ad.type });
+        if (check.level === 'warn') log?.warn(check.message);
+        else log?.info(check.message);
+        blocking = check.blocking;
+      } else {
+        blocking = ad.type === 'RHSA' && (await errata.getSecurityAlerts(ad.id)).blocking === true;
+      }
+      if (blocking) problems.push(`advisory ${ad.id} has blocking secalerts, please contact prodsec team`);
+    }
+  }
+  return { toMove, done, problems };
+}
+
+/** Refuse (CommandError, nothing changed) when the check found anything blocking the approval. */
+export function assertApprovable(check: RelPrepCheck, log: LineLog): void {
+  if (check.problems.length === 0) return;
+  for (const p of check.problems) log.error(p);
+  throw new CommandError(`change advisory status failed: ${check.problems.join('; ')}`);
+}
+
+/** Move the advisories a passed check found in QE to REL_PREP. */
+export async function applyRelPrep(errata: ErrataClient, check: RelPrepCheck, log: LineLog): Promise<ReleaseAdvisory[]> {
+  const moved: ReleaseAdvisory[] = [];
+  for (const ad of check.toMove) {
+    await errata.changeState(ad.id, REL_PREP, ad.state);
+    log.info(`advisory ${ad.id} state is updated to ${REL_PREP}`);
+    moved.push({ ...ad, state: REL_PREP });
+  }
+  return moved;
+}
+
+/**
+ * 11.11 as one step: check every advisory first (states, blocking security alerts), refuse
+ * without changing anything when one blocks, then move those in QE to REL_PREP.
+ */
+export async function moveAdvisoriesToRelPrep(errata: ErrataClient, ads: readonly ReleaseAdvisory[], log: LineLog): Promise<{ moved: ReleaseAdvisory[]; alreadyDone: ReleaseAdvisory[] }> {
+  const check = await checkRelPrep(errata, ads, log, { alerts: 'refresh' });
+  assertApprovable(check, log);
+  return { moved: await applyRelPrep(errata, check, log), alreadyDone: check.done };
+}

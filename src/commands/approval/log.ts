@@ -1,0 +1,34 @@
+/**
+ * Where the approval helpers write the original's log lines: the command's captured log
+ * (CommandLog) while a command runs, or a plain line collector when the watcher completes an
+ * async approval outside any command.
+ */
+
+export interface LineLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** Collects messages in order (the async approval's result lines). */
+export class LineCollector implements LineLog {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warn(message: string): void {
+    this.lines.push(message);
+  }
+  error(message: string): void {
+    this.lines.push(message);
+  }
+}
+
+/** The sentence of an error for logs and users (integration errors carry their own). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) {
+    const um = (e as { userMessage?: unknown }).userMessage;
+    return typeof um === 'string' ? um : e.message;
+  }
+  return String(e);
+}

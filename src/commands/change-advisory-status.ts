@@ -1,0 +1,202 @@
+/**
+ * `change-advisory-status` (oar-commands 6.8, 10.3, 10.4, 11.11; edge cases 1 and 9): the final
+ * QE approval of a release.
+ *
+ * 1. Every advisory is checked first (state QE, no blocking security alert): a refusal changes
+ *    nothing.
+ * 2. Konflux flow: the shipment MR is approved exactly once while it is open (already approved:
+ *    no call); a merged MR is skipped (edge case 1); a closed MR is refused. An Errata-flow
+ *    release never builds the GitLab client (defect 5).
+ * 3. Konflux flow: when the payload metadata URL of THIS release (defect 10) is reachable, or in
+ *    the Errata flow, the advisories move to REL_PREP and the ART QE subtasks are closed now.
+ *    Otherwise the command returns In Progress with one `async-approval` watch per release that
+ *    checks every OAR_APPROVAL_CHECK_INTERVAL_MS up to OAR_APPROVAL_MAX_WAIT_MS and then runs
+ *    approval/completion.ts; the subtasks stay open until then (defect 9).
+ *
+ * `-s/--status` (ignored by the original, defect 9) is honoured by rejecting anything but
+ * REL_PREP before anything runs: this command is the QE approval and nothing else.
+ */
+import { z } from 'zod';
+import { asyncApprovalWatch, ASYNC_APPROVAL_KIND } from '../jobs/async-approval.ts';
+import type { MetadataCheck } from '../integrations/release-controller.ts';
+import { CommandError } from './errors.ts';
+import { defineCommand, type CommandContext, type OutcomeLink, type Plan } from './types.ts';
+import { applyRelPrep, assertApprovable, checkRelPrep, loadReleaseAdvisories, REL_PREP } from './approval/advisories.ts';
+import { errorMessage } from './approval/log.ts';
+import { approvalState, approveShipment, openShipment, type OpenedShipment } from './approval/shipment.ts';
+import { closeQeSubtasks, findQeSubtasks, openQeSubtasks } from './approval/subtasks.ts';
+
+export const CHANGE_ADVISORY_STATUS_TASK = 'change-advisory-status';
+
+const statusOption = z
+  .string()
+  .trim()
+  .refine((v) => v.toUpperCase() === REL_PREP, { message: `only ${REL_PREP} is supported: change-advisory-status is the QE approval, which moves advisories to ${REL_PREP}` })
+  .default(REL_PREP)
+  .describe(`Target advisory state; only ${REL_PREP} is accepted`);
+
+function closedMrMessage(s: OpenedShipment): string {
+  return `Shipment MR !${s.iid} is closed, not merged: there is nothing to approve and the release would not ship. Fix the shipment MR (or the release's shipment url in ocp-build-data) and run change-advisory-status again`;
+}
+
+function duration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
+}
+
+async function checkMetadata(ctx: CommandContext, release: string): Promise<MetadataCheck> {
+  const check = await ctx.services.get('payloadMetadata');
+  return check(release);
+}
+
+async function activeApprovalWatch(ctx: CommandContext, release: string) {
+  if (!ctx.store) return undefined;
+  return (await ctx.store.listWatches({ state: 'active', release, kind: ASYNC_APPROVAL_KIND }))[0];
+}
+
+export const changeAdvisoryStatus = defineCommand({
+  name: 'change-advisory-status',
+  group: 'oar',
+  summary: 'Final QE approval: approve the shipment MR, move the advisories to REL_PREP, close the ART QE subtasks',
+  description:
+    'Checks every advisory first (QE state, no blocking security alert). Konflux flow: approves the open shipment MR once (a merged MR is skipped), ' +
+    'then waits for the payload metadata URL of the release: when it is not reachable yet, an async-approval watch finishes the approval later. ' +
+    'Only REL_PREP is accepted for -s/--status.',
+  examples: ['oar -r 4.19.1 change-advisory-status', '/oar 4.19.10 change-advisory-status', 'oar -r 4.19.1 change-advisory-status --dry-run'],
+  safety: 'critical',
+  task: 'change-advisory-status',
+  scope: 'zstream',
+  longRunning: true,
+  options: z.object({ status: statusOption }),
+  aliases: { s: 'status' },
+
+  async plan(ctx): Promise<Plan> {
+    const cs = await ctx.configStore();
+    const release = cs.release;
+    const flow = cs.flow();
+    const errata = await ctx.services.get('errata');
+    const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+    const check = await checkRelPrep(errata, ads, undefined, { alerts: 'read' });
+    if (check.problems.length) throw new CommandError(`the approval cannot run: ${check.problems.join('; ')}`);
+    const changes: Plan['changes'] = [];
+    const notes: string[] = [];
+    let deferred = false;
+    if (flow === 'konflux') {
+      const shipment = await openShipment(await ctx.services.get('gitlab'), cs.shipmentMr());
+      if (shipment.state === 'closed') throw new CommandError(closedMrMessage(shipment));
+      if (shipment.state === 'merged') notes.push(`Shipment MR !${shipment.iid} is already merged: the QE approval step is skipped`);
+      else {
+        const a = await approvalState(shipment.mr);
+        if (a.approved) notes.push(`Shipment MR !${shipment.iid} is already approved by ${a.username}`);
+        else changes.push({ target: `shipment MR !${shipment.iid}`, from: a.approvedBy.length ? `approved by ${a.approvedBy.join(', ')}` : 'not approved', to: `approved by ${a.username}` });
+      }
+      const metadata = await checkMetadata(ctx, release);
+      deferred = !metadata.accessible;
+      if (deferred) {
+        const existing = await activeApprovalWatch(ctx, release);
+        notes.push(
+          existing
+            ? `The payload metadata URL of ${release} is not reachable yet (${metadata.reason}); an async approval is already waiting for it (next check ${existing.nextCheckAt.toISOString()})`
+            : `The payload metadata URL of ${release} is not reachable yet (${metadata.reason}): the advisories move to ${REL_PREP} and the QE subtasks close when it is, checked every ${duration(ctx.config.OAR_APPROVAL_CHECK_INTERVAL_MS)} for up to ${duration(ctx.config.OAR_APPROVAL_MAX_WAIT_MS)}`,
+        );
+      } else notes.push(`The payload metadata URL of ${release} is reachable`);
+    }
+    for (const ad of check.toMove) changes.push({ target: `advisory ${ad.id} (${ad.impetus})`, from: ad.state, to: deferred ? `${REL_PREP} once the payload metadata URL is reachable` : REL_PREP });
+    for (const ad of check.done) notes.push(`advisory ${ad.id} (${ad.impetus}) is already ${ad.state}`);
+    const ticket = cs.jiraTicket();
+    if (ticket) {
+      const open = openQeSubtasks(await findQeSubtasks(await ctx.services.get('jira'), ticket));
+      for (const s of open) changes.push({ target: `Jira ${s.key} (${s.summary})`, from: s.status, to: deferred ? 'Closed once the approval completes' : 'Closed' });
+      if (open.length === 0) notes.push(`The QE subtasks of ${ticket} are closed already`);
+    } else notes.push(`${release} has no ART Jira ticket: no QE subtask to close`);
+    return {
+      summary: `${flow === 'konflux' ? 'Konflux' : 'Errata'} flow: ${check.toMove.length} advisor${check.toMove.length === 1 ? 'y' : 'ies'} to ${REL_PREP}${deferred ? ' (deferred until the payload metadata URL is reachable)' : ''}`,
+      changes,
+      notes,
+      empty: changes.length === 0,
+    };
+  },
+
+  async run(ctx) {
+    const cs = await ctx.configStore();
+    const release = cs.release;
+    const flow = cs.flow();
+    const log = ctx.log;
+    const links: OutcomeLink[] = [];
+    try {
+      ctx.progress('Checking the advisories');
+      const errata = await ctx.services.get('errata');
+      const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+      for (const ad of ads) links.push({ label: `Advisory ${ad.id} (${ad.impetus})`, url: errata.advisoryUrl(ad.id) });
+      const check = await checkRelPrep(errata, ads, log, { alerts: 'refresh' });
+      assertApprovable(check, log);
+
+      let shipment: OpenedShipment | undefined;
+      let approval: 'approved' | 'already-approved' | 'merged' | undefined;
+      if (flow === 'konflux') {
+        ctx.progress('Approving the shipment MR');
+        shipment = await openShipment(await ctx.services.get('gitlab'), cs.shipmentMr(), log);
+        links.push({ label: `Shipment MR !${shipment.iid}`, url: shipment.url });
+        if (shipment.state === 'closed') throw new CommandError(closedMrMessage(shipment));
+        if (shipment.state === 'opened') approval = await approveShipment(shipment.mr, log);
+        else {
+          log.info(`Shipment MR for ${release} already merged, skipping QE approval step`);
+          approval = 'merged';
+        }
+
+        ctx.progress('Checking the payload metadata URL');
+        const metadata = await checkMetadata(ctx, release);
+        for (const line of metadata.lines) log.info(line);
+        if (!metadata.accessible) {
+          log.info('Payload metadata URL not accessible immediately, scheduling background check...');
+          const shipmentLine = `Shipment MR !${shipment.iid}: ${approval === 'merged' ? 'already merged' : approval === 'approved' ? 'approved' : 'already approved'}`;
+          const existing = await activeApprovalWatch(ctx, release);
+          if (existing) {
+            log.info('Not all the release resources are approved e.g. ET advisories are not updated yet. Please try again later');
+            log.info(`an async approval of ${release} is already waiting for the payload metadata URL (watch ${existing.id}, next check ${existing.nextCheckAt.toISOString()})`);
+            return {
+              status: 'in_progress',
+              summary: `${release}: the payload metadata URL is not reachable yet and an async approval is already waiting for it (next check ${existing.nextCheckAt.toISOString()})`,
+              sections: [{ lines: [shipmentLine, `Payload metadata: ${metadata.reason}`] }],
+              links,
+              data: { release, flow, deferred: true, approval, metadata: { accessible: false, reason: metadata.reason }, watch: existing.id },
+            };
+          }
+          log.info('Background metadata checker process started. Task status will be updated when metadata URL becomes accessible.');
+          const watch = asyncApprovalWatch(release, ctx.config, { now: ctx.now() });
+          return {
+            status: 'in_progress',
+            summary: `${release}: shipment MR ${approval === 'merged' ? 'already merged' : 'approved'}; the payload metadata URL is not reachable yet, so the advisories move to ${REL_PREP} (and the QE subtasks close) when it is — checked every ${duration(ctx.config.OAR_APPROVAL_CHECK_INTERVAL_MS)} for up to ${duration(ctx.config.OAR_APPROVAL_MAX_WAIT_MS)}`,
+            sections: [
+              { lines: [shipmentLine, `Payload metadata: ${metadata.reason}`] },
+              { title: `Waiting to move to ${REL_PREP}`, lines: check.toMove.map((a) => `advisory ${a.id} (${a.impetus}) ${a.state}`) },
+            ],
+            links,
+            data: { release, flow, deferred: true, approval, metadata: { accessible: false, reason: metadata.reason } },
+            watch: { kind: watch.kind, subject: watch.subject, intervalMs: watch.intervalMs, deadline: watch.deadline, ...(watch.createdAt ? { createdAt: watch.createdAt } : {}), ...(watch.nextCheckAt ? { nextCheckAt: watch.nextCheckAt } : {}), ...(watch.dedupKey ? { dedupKey: watch.dedupKey } : {}) },
+          };
+        }
+      }
+
+      ctx.progress(`Moving the advisories to ${REL_PREP}`);
+      const moved = await applyRelPrep(errata, check, log);
+      ctx.progress('Closing the QE subtasks');
+      const closed = await closeQeSubtasks(await ctx.services.get('jira'), cs.jiraTicket(), log);
+      return {
+        status: 'pass',
+        summary: `${release} approved: ${moved.length} advisor${moved.length === 1 ? 'y' : 'ies'} moved to ${REL_PREP}${check.done.length ? `, ${check.done.length} already there` : ''}${approval ? `, shipment MR ${approval === 'merged' ? 'already merged' : approval === 'approved' ? 'approved' : 'already approved'}` : ''}, ${closed.length} QE subtask${closed.length === 1 ? '' : 's'} closed`,
+        sections: [
+          { title: 'Advisories', lines: [...moved.map((a) => `${a.id} (${a.impetus}) QE → ${REL_PREP}`), ...check.done.map((a) => `${a.id} (${a.impetus}) already ${a.state}`)] },
+          ...(closed.length ? [{ title: 'QE subtasks closed', lines: closed }] : []),
+        ],
+        links,
+        nextSteps: [{ label: 'Is it shipped?', command: 'is-release-shipped' }],
+        data: { release, flow, deferred: false, approval: approval ?? null, moved: moved.map((a) => a.id), alreadyApproved: check.done.map((a) => a.id), subtasksClosed: closed },
+      };
+    } catch (e) {
+      if (e instanceof CommandError) throw e;
+      throw new CommandError(`change advisory status to ${REL_PREP} failed: ${errorMessage(e)}`, { cause: e });
+    }
+  },
+});

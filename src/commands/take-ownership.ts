@@ -1,0 +1,189 @@
+/**
+ * `take-ownership -e EMAIL` (oar-commands 6.2, 10.1): make EMAIL the QE owner of the release —
+ * Errata QE owner of every advisory (microshift excluded, dropped ones skipped), assignee of the
+ * ART QE subtasks (the two weekly ones also started), `QE Release Lead is @<username>` on the
+ * shipment MR (Konflux flow, once), a StateBox blocker for advisories still in NEW_FILES, and the
+ * Slack notices of 12 #3/#4/#15.
+ *
+ * Re-running is safe: an advisory that already has the owner, a subtask already assigned or
+ * started, and an MR that already has the note are left alone. An Errata-flow release never
+ * builds the GitLab client (defect 5). The GitLab user is looked up before anything changes, so
+ * an unknown user (edge case 9) fails the command with nothing changed.
+ */
+import { z } from 'zod';
+import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
+import type { JiraClient, JiraIssue, JiraUser } from '../integrations/jira.ts';
+import { CommandError } from './errors.ts';
+import { emailOption } from './schemas.ts';
+import { defineCommand, type OutcomeLink } from './types.ts';
+import { errorMessage, type LineLog } from './approval/log.ts';
+import type { Services } from './services.ts';
+import { abnormalAdvisoriesText, errataOwnershipText, konfluxOwnershipText, sendNotices, type Linked, type Notice } from './approval/notices.ts';
+import { openShipment, type OpenedShipment } from './approval/shipment.ts';
+import { assignQeSubtasks, findQeSubtasks, resolveJiraUser, type SubtaskChange } from './approval/subtasks.ts';
+
+export const QE_LEAD_NOTE_PREFIX = 'QE Release Lead is @';
+
+export const takeOwnership = defineCommand({
+  name: 'take-ownership',
+  group: 'oar',
+  summary: 'Make someone the QE owner of the release: Errata QE owner, ART QE subtasks, shipment MR note, Slack notice',
+  description:
+    'Sets the QE owner of every advisory (microshift excluded), assigns the ART ticket\'s QE subtasks (and starts the two weekly ones), ' +
+    'announces "QE Release Lead is @user" on the shipment MR (Konflux flow), records a StateBox blocker for advisories still in NEW_FILES and posts to the QE release channel. Safe to re-run.',
+  examples: ['oar -r 4.19.1 take-ownership -e someone@redhat.com', '/oar 4.19.1 take-ownership -e someone@redhat.com'],
+  safety: 'write',
+  task: 'take-ownership',
+  scope: 'zstream',
+  options: z.object({ email: emailOption().describe('E-mail of the new QE owner') }),
+  aliases: { e: 'email' },
+  async run(ctx, { email }) {
+    const cs = await ctx.configStore();
+    const release = cs.release;
+    const flow = cs.flow();
+    const log = ctx.log;
+    const blockers: string[] = [];
+    const localPart = email.split('@')[0]!;
+    try {
+      // 1. Konflux: the shipment MR and the GitLab user first, so an unknown user changes nothing (edge case 9).
+      let shipment: OpenedShipment | undefined;
+      let gitlabUser: string | undefined;
+      if (flow === 'konflux') {
+        ctx.progress('Reading the shipment MR');
+        const gitlab = await ctx.services.get('gitlab');
+        shipment = await openShipment(gitlab, cs.shipmentMr(), log);
+        if (shipment.state === 'opened') {
+          try {
+            gitlabUser = await gitlab.usernameByEmail(email);
+          } catch (e) {
+            throw new CommandError(`Failed to add QE release lead comments: ${errorMessage(e)}`, { cause: e });
+          }
+        }
+      }
+
+      // Jira reads first too: an e-mail Jira does not know changes nothing either.
+      const ticket = cs.jiraTicket();
+      let jiraWork: { jira: JiraClient; found: JiraIssue[]; user: JiraUser } | undefined;
+      let jiraBrowse: ((key: string) => string) | undefined;
+      if (!ticket) {
+        log.warn(`${release} has no ART Jira ticket (release_jira): no QE subtask to assign`);
+      } else {
+        const jira = await ctx.services.get('jira');
+        jiraBrowse = (k) => jira.browseUrl(k);
+        const found = await findQeSubtasks(jira, ticket, log);
+        if (found.length === 0) log.warn(`no QE subtask found in ${ticket}`);
+        else jiraWork = { jira, found, user: await resolveJiraUser(jira, email) };
+      }
+
+      // 2. Errata QE owner of every advisory.
+      ctx.progress('Setting the QE owner of the advisories');
+      const errata = await ctx.services.get('errata');
+      const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+      const abnormal: number[] = [];
+      try {
+        for (const ad of advisories) {
+          if (ad.state === 'NEW_FILES') {
+            log.warn('advisory state is not QE, it is NEW_FILES');
+            abnormal.push(ad.id);
+          }
+          if ((ad.qeEmail ?? '').toLowerCase() === email.toLowerCase()) {
+            log.info(`QA Owner of advisory ${ad.id} is already ${email}`);
+            continue;
+          }
+          await errata.changeQeOwner(ad.id, email);
+          log.info(`QA Owner of advisory ${ad.id} is updated to ${email}`);
+        }
+      } catch (e) {
+        throw new CommandError(`change advisory owner failed: ${errorMessage(e)}`, { cause: e });
+      }
+
+      // 3. Konflux: announce the QE release lead on the shipment MR, once.
+      let mrNote: 'added' | 'present' | 'skipped' | 'failed' | undefined;
+      if (shipment?.state === 'opened' && gitlabUser) {
+        mrNote = await addLeadNote(shipment.mr, gitlabUser, log, blockers);
+      } else if (shipment) {
+        log.warn(`Shipment MR ${shipment.iid} is ${shipment.state}: the QE release lead comment is not added`);
+        mrNote = 'skipped';
+      }
+
+      // 4. StateBox blocker for advisories still in NEW_FILES.
+      if (abnormal.length) {
+        const text = `Advisories in abnormal state (NEW_FILES instead of QE): ${abnormal.join(', ')}`;
+        blockers.push(text);
+        await recordAbnormalBlocker(ctx, release, text);
+      }
+
+      // 5. The ART ticket's QE subtasks (read, and the Jira user resolved, before step 2).
+      const subtasks: SubtaskChange[] = [];
+      if (jiraWork) {
+        ctx.progress(`Assigning the QE subtasks of ${ticket}`);
+        subtasks.push(...(await assignQeSubtasks(jiraWork.jira, jiraWork.found, jiraWork.user, localPart, log)));
+      }
+
+      // 6. Slack.
+      const adLink = (id: number): Linked => ({ text: String(id), url: errata.advisoryUrl(id) });
+      const subLinks = subtasks.map((s) => ({ text: s.key, url: jiraBrowse ? jiraBrowse(s.key) : s.key }));
+      const body = { release, email, advisories: advisories.map((a) => adLink(a.id)), subtasks: subLinks, abnormal: abnormal.map(adLink), ...(shipment ? { mrUrl: shipment.url } : {}) };
+      const notices: Notice[] = [{ team: 'qe-release', text: ({ lead }) => (flow === 'konflux' ? konfluxOwnershipText({ ...body, lead }) : errataOwnershipText({ ...body, lead })) }];
+      if (abnormal.length) notices.push({ team: 'art', text: ({ art }) => abnormalAdvisoriesText(art, release, abnormal.map(adLink)) });
+      ctx.progress('Posting the Slack notice');
+      blockers.push(...(await sendNotices(ctx.services, cs, notices, log)));
+
+      const links: OutcomeLink[] = [
+        ...advisories.map((a) => ({ label: `Advisory ${a.id} (${a.impetus})`, url: errata.advisoryUrl(a.id) })),
+        ...subLinks.map((s) => ({ label: s.text, url: s.url })),
+        ...(shipment ? [{ label: `Shipment MR !${shipment.iid}`, url: shipment.url }] : []),
+      ];
+      return {
+        status: 'pass',
+        summary: `${email} is now the QE owner of ${release}: ${advisories.length} advisor${advisories.length === 1 ? 'y' : 'ies'}, ${subtasks.length} QE subtask${subtasks.length === 1 ? '' : 's'}${mrNote === 'added' ? ', announced on the shipment MR' : ''}`,
+        sections: [
+          { title: 'Advisories', lines: advisories.length ? advisories.map((a) => `${a.id} (${a.impetus}) ${a.state}${abnormal.includes(a.id) ? ' — abnormal: not QE' : ''}`) : ['none'] },
+          { title: 'QE subtasks', lines: subtasks.length ? subtasks.map((s) => `${s.key} ${s.summary}${s.assigned ? '' : ' (already assigned)'}${s.started ? ' → In Progress' : ''}`) : ['none'] },
+          ...(shipment ? [{ title: 'Shipment MR', lines: [`!${shipment.iid} ${shipment.state}: ${mrNote === 'added' ? `commented "${QE_LEAD_NOTE_PREFIX}${gitlabUser}"` : mrNote === 'present' ? 'the QE release lead comment was already there' : 'no comment added'}`] }] : []),
+        ],
+        links,
+        ...(blockers.length ? { blockers } : {}),
+        nextSteps: [{ label: 'Push to CDN staging', command: 'push-to-cdn-staging' }],
+        data: { release, flow, owner: email, advisories: advisories.map((a) => ({ id: a.id, impetus: a.impetus, state: a.state })), abnormal, subtasks, mrNote: mrNote ?? null },
+      };
+    } catch (e) {
+      if (e instanceof CommandError && /^(change advisory owner failed|Failed to add QE release lead comments)/.test(e.message)) throw e;
+      throw new CommandError(`take ownership of advisory and jira subtasks failed: ${errorMessage(e)}`, { cause: e });
+    }
+  },
+});
+
+/** The note is informational: failing to post it is logged, not fatal (as the original). */
+async function addLeadNote(mr: ShipmentMergeRequest, username: string, log: LineLog, blockers: string[]): Promise<'added' | 'present' | 'failed'> {
+  const body = `${QE_LEAD_NOTE_PREFIX}${username}`;
+  try {
+    const r = await mr.addNoteOnce(body);
+    log.info(r.created ? `added comment "${body}" to shipment MR ${mr.iid}` : `shipment MR ${mr.iid} already has the comment "${body}"`);
+    return r.created ? 'added' : 'present';
+  } catch (e) {
+    const why = `Failed to add QE release lead comment on MR ${mr.iid}: ${errorMessage(e)}`;
+    log.error(why);
+    blockers.push(why);
+    return 'failed';
+  }
+}
+
+/** Only when the release's StateBox exists; any failure is logged and ignored (as the original). */
+async function recordAbnormalBlocker(ctx: { services: Services; log: LineLog }, release: string, text: string): Promise<void> {
+  try {
+    if (!ctx.services.has('statebox')) {
+      ctx.log.info('StateBox does not exist, skipping blocker issue creation');
+      return;
+    }
+    const statebox = await ctx.services.get('statebox');
+    if (!(await statebox.exists(release))) {
+      ctx.log.info('StateBox does not exist, skipping blocker issue creation');
+      return;
+    }
+    const r = await statebox.addIssue(release, text, { blocker: true, relatedTasks: ['push-to-cdn-staging'] });
+    ctx.log.info(r.created ? `Created StateBox blocker issue: ${text}` : `StateBox blocker issue already recorded: ${text}`);
+  } catch (e) {
+    ctx.log.error(`Failed to create StateBox blocker issue: ${errorMessage(e)}`);
+  }
+}
