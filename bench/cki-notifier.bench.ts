@@ -1,0 +1,198 @@
+/**
+ * CKI notifier throughput: 1,000 DataWarehouse messages through the REAL RabbitMQ on
+ * 127.0.0.1:5672 (guest/guest), the simulated DataWarehouse over HTTP, ready-for-test messages
+ * published to a real exchange and read back from a bound queue.
+ *
+ * Figures (median of 3 runs for msgs_per_s; worst run for lost and duplicated):
+ * - msgs_per_s: messages / (first publish -> last settled delivery);
+ * - lost: notifications expected but not found on the ready-for-test queue;
+ * - duplicated: ready-for-test messages beyond one per notification;
+ * - cpu_ms_per_msg: CPU time of this process per message (median), a figure that does not depend
+ *   on how busy the machine is, unlike msgs_per_s.
+ *
+ * Half the messages are build_setups_finished (pre-test: 2 DataWarehouse calls), half
+ * ready_to_report (post-test: 5 calls: checkout, builds, tests of 2 builds, issue occurrences).
+ * The simulated DataWarehouse runs in its own process (as the real one is another service), so
+ * its HTTP serving does not compete with the notifier for the same event loop.
+ * The ledger is the real operational store (SQLite, test/helpers/store.ts).
+ * A warm-up run of 200 messages precedes the 3 measured runs.
+ * Run: npx node bench/cki-notifier.bench.ts
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { connect, type ConfirmChannel } from 'amqplib';
+import { testConfig } from '../src/config/env.ts';
+import type { Store } from '../src/store/types.ts';
+import { startCkiNotifier } from '../src/jobs/cki-notifier/service.ts';
+import { silentLogger } from '../src/log.ts';
+import { checkoutTree, dataWarehouseMessage, routingKeyFor, type CheckoutSpec } from '../src/sandbox/datawarehouse/index.ts';
+import { emit, median, note } from './lib.ts';
+import { MemoryLedgerStore } from '../test/jobs/cki-notifier/memory-store.ts';
+import { openTestStore } from '../test/helpers/store.ts';
+
+const MESSAGES = 1000;
+const RUNS = 3;
+const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? '32';
+const SETTLE_TIMEOUT_MS = 120_000;
+
+type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
+
+/** The real operational store (a migrated SQLite file); CKI_BENCH_STORE=memory compares with the in-memory test store. */
+async function openStore(): Promise<{ store: LedgerStore; kind: string; close: () => Promise<void> }> {
+  if (process.env.CKI_BENCH_STORE === 'memory') return { store: new MemoryLedgerStore(), kind: 'in-memory ledger store', close: async () => {} };
+  const store = await openTestStore();
+  return { store, kind: `operational store (${store.engine})`, close: () => store.close() };
+}
+
+async function publishAll(ch: ConfirmChannel, exchange: string, bodies: { key: string; body: Buffer }[]): Promise<void> {
+  for (const { key, body } of bodies) {
+    if (!ch.publish(exchange, key, body, { persistent: true, contentType: 'application/json' })) await new Promise((r) => ch.once('drain', r));
+  }
+  await ch.waitForConfirms();
+}
+
+async function drain(ch: ConfirmChannel, queue: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (;;) {
+    const m = await ch.get(queue, { noAck: true });
+    if (m === false) return ids;
+    ids.push(String(m.properties.messageId));
+  }
+}
+
+/** The simulated DataWarehouse in a child process, seeded over IPC with the same specs the bench uses. */
+interface RemoteDw {
+  url: string;
+  seed(specs: CheckoutSpec[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startRemoteDataWarehouse(): Promise<RemoteDw> {
+  const sandbox = fileURLToPath(new URL('../src/sandbox/datawarehouse/index.ts', import.meta.url));
+  const code = `
+    const { SimulatedDataWarehouse, checkoutTree } = await import(${JSON.stringify(sandbox)});
+    const sim = await SimulatedDataWarehouse.start({ token: 'bench-token' });
+    process.on('message', async (m) => {
+      if (m.seed) { for (const spec of m.seed) sim.seedTree(checkoutTree(spec)); process.send({ seeded: m.id }); }
+      if (m.close) { await sim.close(); process.disconnect(); }
+    });
+    process.send({ url: sim.url });`;
+  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => reject(new Error(`simulated DataWarehouse exited (${c})`)));
+    child.once('message', (m) => resolve((m as { url: string }).url));
+  });
+  let seq = 0;
+  return {
+    url,
+    seed: (specs) =>
+      new Promise<void>((resolve) => {
+        const id = ++seq;
+        const on = (m: unknown) => {
+          if ((m as { seeded?: number }).seeded === id) {
+            child.off('message', on);
+            resolve();
+          }
+        };
+        child.on('message', on);
+        child.send({ seed: specs, id });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => resolve());
+        child.send({ close: true });
+      }),
+  };
+}
+
+async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<{ rate: number; cpuMsPerMsg: number; lost: number; duplicated: number }> {
+  const id = randomUUID().slice(0, 8);
+  const names = { webhooks: `bench.cki.webhooks.${id}`, queue: `bench.cki.queue.${id}`, rft: `bench.cki.ready-for-test.${id}`, results: `bench.cki.results.${id}` };
+  const conn = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' });
+  const ch = await conn.createConfirmChannel();
+  await ch.assertExchange(names.rft, 'topic', { durable: true });
+  await ch.assertQueue(names.results, { durable: true });
+  await ch.bindQueue(names.results, names.rft, '#');
+
+  const expected = new Set<string>();
+  const bodies: { key: string; body: Buffer }[] = [];
+  const specs: CheckoutSpec[] = [];
+  for (let i = 0; i < messages; i++) {
+    const n = (run + 1) * 1_000_000 + i;
+    const post = i % 2 === 1;
+    const spec: CheckoutSpec = { n, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }, { path: 'ltp' }] }, { arch: 'aarch64', tests: [{ path: 'boot' }] }] };
+    specs.push(spec);
+    const tree = checkoutTree(spec);
+    const status = post ? 'ready_to_report' : 'build_setups_finished';
+    expected.add(`${tree.checkout.id}|${post ? 'post_test' : 'pre_test'}|success`);
+    bodies.push({ key: routingKeyFor(status), body: Buffer.from(JSON.stringify(dataWarehouseMessage(tree.checkout, status))) });
+  }
+
+  await sim.seed(specs);
+  const { store, kind, close } = await openStore();
+  let settled = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const notifier = await startCkiNotifier(
+    {
+      config: testConfig({
+        RABBITMQ_HOST: '127.0.0.1',
+        WEBHOOK_RECEIVER_EXCHANGE: names.webhooks,
+        RABBITMQ_QUEUE: names.queue,
+        DATAWAREHOUSE_URL: sim.url,
+        DATAWAREHOUSE_TOKEN: 'bench-token',
+        CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+        CKI_READY_FOR_TEST_TOPIC: names.rft,
+        CKI_PREFETCH: PREFETCH,
+      }),
+      logger: silentLogger,
+      store,
+    },
+    {
+      onSettled: (e) => {
+        if (e.settlement === 'ack' && ++settled === messages) resolveDone();
+      },
+    },
+  );
+  if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; warm-up run of ${messages} messages not counted`);
+
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  await publishAll(ch, names.webhooks, bodies);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), SETTLE_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMsPerMsg = (cpu.user + cpu.system) / 1000 / messages;
+  await notifier.stop();
+
+  const ids = await drain(ch, names.results);
+  const unique = new Set(ids);
+  const lost = [...expected].filter((k) => !unique.has(k)).length;
+  const duplicated = ids.length - unique.size;
+  for (const q of [names.queue, `${names.queue}.dead-letter`, names.results]) await ch.deleteQueue(q);
+  for (const e of [names.webhooks, names.rft]) await ch.deleteExchange(e);
+  await conn.close();
+  await close();
+  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}`);
+  return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated };
+}
+
+const sim = await startRemoteDataWarehouse();
+try {
+  // JIT, schema compilation and SQLite page cache warm up on a first, uncounted run.
+  await oneRun(-1, sim, 200);
+  const results = [];
+  for (let run = 0; run < RUNS; run++) results.push(await oneRun(run, sim));
+  emit('cki-notifier', 'msgs_per_s', median(results.map((r) => r.rate)), 'msg/s');
+  // Load-independent companion figure: CPU of the notifier process (publisher and results reader included) per message.
+  emit('cki-notifier', 'cpu_ms_per_msg', median(results.map((r) => r.cpuMsPerMsg)), 'ms');
+  emit('cki-notifier', 'lost', Math.max(...results.map((r) => r.lost)), 'messages');
+  emit('cki-notifier', 'duplicated', Math.max(...results.map((r) => r.duplicated)), 'messages');
+} finally {
+  await sim.close();
+}

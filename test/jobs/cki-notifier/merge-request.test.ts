@@ -1,0 +1,38 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GitLabMergeRequestLookup, parseMergeRequestUrl } from '../../../src/jobs/cki-notifier/merge-request.ts';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+const MR = 'https://gitlab.com/redhat/centos-stream/src/kernel/centos-stream-9/-/merge_requests/6521';
+const API = '/api/v4/projects/redhat%2Fcentos-stream%2Fsrc%2Fkernel%2Fcentos-stream-9/merge_requests/6521';
+
+describe('GitLab merge request lookup (stale rule, is_draft)', () => {
+  it('parses MR URLs', () => {
+    expect(parseMergeRequestUrl(MR)).toEqual({ origin: 'https://gitlab.com', project: 'redhat/centos-stream/src/kernel/centos-stream-9', iid: 6521 });
+    expect(parseMergeRequestUrl('https://gitlab.com/group/project/-/pipelines/1')).toBeUndefined();
+    expect(parseMergeRequestUrl('not a url')).toBeUndefined();
+  });
+
+  it('reads state, draft and head pipeline; sends GITLAB_TOKEN to the GITLAB_URL instance only', async () => {
+    const withToken = nock('https://gitlab.com', { reqheaders: { 'private-token': 'glpat-secret' } })
+      .get(API)
+      .reply(200, { iid: 6521, state: 'opened', draft: true, work_in_progress: true, head_pipeline: { id: 1824518562, status: 'success' } });
+    const lookup = new GitLabMergeRequestLookup({ gitlabUrl: 'https://gitlab.com', token: 'glpat-secret' });
+    expect(await lookup.get(MR)).toEqual({ state: 'opened', draft: true, headPipelineId: 1824518562 });
+    withToken.done();
+
+    const other = nock('https://gitlab.example.org', { badheaders: ['private-token'] })
+      .get('/api/v4/projects/kernel%2Flinux/merge_requests/3')
+      .reply(200, { state: 'merged', draft: false, head_pipeline: null });
+    expect(await lookup.get('https://gitlab.example.org/kernel/linux/-/merge_requests/3')).toEqual({ state: 'merged', draft: false, headPipelineId: undefined });
+    other.done();
+  });
+
+  it('a GitLab error is an error (the message is retried), not a silent pass', async () => {
+    nock('https://gitlab.com').get(API).reply(404, { message: '404 Not found' });
+    await expect(new GitLabMergeRequestLookup({}).get(MR)).rejects.toThrow(/GitLab found nothing while reading merge request/);
+    await expect(new GitLabMergeRequestLookup({}).get('https://gitlab.com/x')).rejects.toThrow(/not a GitLab merge request URL/);
+  });
+});

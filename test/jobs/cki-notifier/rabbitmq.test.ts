@@ -1,0 +1,314 @@
+/**
+ * The notifier against the REAL RabbitMQ on 127.0.0.1:5672 and the simulated DataWarehouse over
+ * HTTP: DataWarehouse-style messages are published to a webhook exchange, ready-for-test messages
+ * are read from a queue bound to the ready-for-test exchange. Exchange and queue names are unique
+ * per run. The broker restart is a real one (`rabbitmqctl stop_app` / `start_app`); all broker
+ * tests live in this one file so the restart cannot hit another test file of this area.
+ * The ledger is the real operational store (migrated SQLite from test/helpers/store.ts).
+ */
+import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig, type VarName } from '../../../src/config/env.ts';
+import { runCkiNotifierCli } from '../../../src/jobs/cki-notifier/cli.ts';
+import type { SettledEvent } from '../../../src/jobs/cki-notifier/consumer.ts';
+import type { Outcome } from '../../../src/jobs/cki-notifier/processor.ts';
+import { startCkiNotifier, type CkiNotifier } from '../../../src/jobs/cki-notifier/service.ts';
+import { createLogger, silentLogger } from '../../../src/log.ts';
+import { SimulatedDataWarehouse, checkoutTree, dataWarehouseMessage, routingKeyFor, type CheckoutTree } from '../../../src/sandbox/datawarehouse/index.ts';
+import type { Store } from '../../../src/store/types.ts';
+import { openTestStore } from '../../helpers/store.ts';
+import { MemoryLedgerStore } from './memory-store.ts';
+import { bindResults, closeConnectionsNamed, deleteAll, drain, openBroker, publishConfirmed, rabbitmqctl, uniqueNames } from './rabbit.ts';
+
+let sim: SimulatedDataWarehouse;
+let broker: { conn: ChannelModel; ch: ConfirmChannel };
+const cleanups: (() => Promise<void>)[] = [];
+let seq = 10_000;
+
+beforeAll(async () => {
+  broker = await openBroker();
+  sim = await SimulatedDataWarehouse.start({ token: 'dw-token' });
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  await broker?.conn.close().catch(() => undefined);
+  await sim?.close();
+});
+
+interface Run {
+  names: ReturnType<typeof uniqueNames>;
+  notifier: CkiNotifier;
+  events: SettledEvent[];
+  store: Store;
+  registry: Registry;
+  /** Resolves once `predicate(events)` holds. */
+  until(predicate: (events: SettledEvent[]) => boolean): Promise<void>;
+  publish(tree: CheckoutTree, status: string, misc?: Record<string, unknown>): Promise<void>;
+  results(): Promise<GetMessage[]>;
+}
+
+const sentOutcomes = (events: SettledEvent[]) =>
+  events.flatMap((e) => (e.settlement === 'ack' && (e.result as Outcome).result === 'sent' ? [e.result as Extract<Outcome, { result: 'sent' }>] : []));
+
+async function startRun(over: Partial<Record<VarName, string>> = {}, tuning: Parameters<typeof startCkiNotifier>[0]['tuning'] = {}): Promise<Run> {
+  const names = uniqueNames();
+  await bindResults(broker.ch, names.readyForTest, names.results);
+  const config = testConfig({
+    RABBITMQ_HOST: '127.0.0.1',
+    RABBITMQ_PORT: '5672',
+    RABBITMQ_USER: 'guest',
+    RABBITMQ_PASSWORD: 'guest',
+    WEBHOOK_RECEIVER_EXCHANGE: names.webhooks,
+    RABBITMQ_QUEUE: names.queue,
+    RABBITMQ_ROUTING_KEYS: 'datawarehouse.checkout.#',
+    DATAWAREHOUSE_URL: sim.url,
+    DATAWAREHOUSE_TOKEN: 'dw-token',
+    CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+    CKI_READY_FOR_TEST_TOPIC: names.readyForTest,
+    CKI_MAX_ATTEMPTS: '3',
+    CKI_METRICS_ENABLED: 'true',
+    ...(process.env.CKI_TEST_LOG ? { CKI_LOGGING_LEVEL: 'DEBUG' } : {}),
+    ...over,
+  });
+  const events: SettledEvent[] = [];
+  const waiters: { predicate: (e: SettledEvent[]) => boolean; resolve: () => void }[] = [];
+  const store = await openTestStore();
+  cleanups.push(() => store.close());
+  const registry = new Registry();
+  const notifier = await startCkiNotifier(
+    {
+      config,
+      logger: process.env.CKI_TEST_LOG ? createLogger({ level: 'debug', format: 'json' }) : silentLogger,
+      store,
+      registry,
+      tuning: { retryDelayMs: () => 20, reconnectInitialDelayMs: 100, reconnectMaxDelayMs: 500, dwRetries: 0, connectionName: `cki-notifier-test-${names.id}`, ...tuning },
+    },
+    {
+      onSettled: (e) => {
+        events.push(e);
+        for (const w of [...waiters]) if (w.predicate(events)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      },
+    },
+  );
+  cleanups.push(async () => {
+    await notifier.stop();
+    await deleteAll(broker.ch, { queues: [names.queue, `${names.queue}.dead-letter`, names.results], exchanges: [names.webhooks, names.readyForTest] });
+  });
+  return {
+    names,
+    notifier,
+    events,
+    store,
+    registry,
+    until: (predicate) => (predicate(events) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ predicate, resolve }))),
+    publish: (tree, status, misc = {}) => publishConfirmed(broker.ch, names.webhooks, routingKeyFor(status), dataWarehouseMessage(tree.checkout, status, misc)),
+    results: () => drain(broker.ch, names.results),
+  };
+}
+
+const tree = (spec: Omit<Parameters<typeof checkoutTree>[0], 'n'> = {}) => {
+  const t = checkoutTree({ n: ++seq, ...spec });
+  sim.seedTree(t);
+  return t;
+};
+const acks = (n: number) => (events: SettledEvent[]) => events.filter((e) => e.settlement === 'ack').length >= n;
+const body = (m: GetMessage) => JSON.parse(m.content.toString('utf8')) as { checkout_id: string; cki_finished: boolean; status: string };
+
+describe('CKI notifier against the real RabbitMQ', () => {
+  it('routes DataWarehouse messages from the webhook exchange to the ready-for-test exchange', async () => {
+    // Two routing keys: the build key only exists to show a non-checkout object being dropped.
+    const r = await startRun({ RABBITMQ_ROUTING_KEYS: 'datawarehouse.checkout.# datawarehouse.build.#' });
+    const pre = tree({ builds: [{ arch: 'x86_64' }, { arch: 'aarch64', valid: false }] });
+    const post = tree({ builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }, { path: 'ltp', status: 'FAIL' }] }] });
+    const retriggered = tree({ misc: { retrigger: true } });
+    const viaUnknown = tree({ misc: { ready_to_report: true } });
+    await r.publish(pre, 'build_setups_finished');
+    await r.publish(post, 'ready_to_report');
+    await r.publish(retriggered, 'ready_to_report');
+    await r.publish(viaUnknown, 'unknown');
+    await publishConfirmed(broker.ch, r.names.webhooks, 'datawarehouse.build.ready_to_report', dataWarehouseMessage(pre.checkout, 'ready_to_report', {}, 'build'));
+    await r.publish(pre, 'updated');
+    await r.until(acks(6));
+
+    const got = await r.results();
+    const summary = got.map((m) => [m.fields.routingKey, body(m).checkout_id, m.properties.messageId]).sort();
+    expect(summary).toEqual(
+      [
+        ['pre_test.success', pre.checkout.id, `${pre.checkout.id}|pre_test|success`],
+        ['post_test.fail', post.checkout.id, `${post.checkout.id}|post_test|fail`],
+        ['post_test.success', viaUnknown.checkout.id, `${viaUnknown.checkout.id}|post_test|success`],
+      ].sort(),
+    );
+    expect(got.every((m) => m.properties.contentType === 'application/json' && m.properties.deliveryMode === 2)).toBe(true);
+    const preMsg = got.map(body).find((b) => b.checkout_id === pre.checkout.id) as unknown as { build_info: unknown[]; cki_finished: boolean };
+    expect(preMsg.cki_finished).toBe(false);
+    expect(preMsg.build_info).toHaveLength(1);
+
+    const skipped = r.events.flatMap((e) => (e.settlement === 'ack' && (e.result as Outcome).result === 'skipped' ? [(e.result as { reason: string }).reason] : [])).sort();
+    expect(skipped).toEqual(['not_checkout', 'retrigger', 'unsupported_status']);
+    expect(sim.calls().filter((c) => c.path.includes(post.checkout.id)).every((c) => c.auth === 'token')).toBe(true);
+    const metrics = await r.registry.metrics();
+    expect(metrics).toContain('cki_notifier_messages_sent_total{kind="pre_test",status="success"} 1');
+    expect(metrics).toContain('cki_notifier_messages_skipped_total{reason="retrigger"} 1');
+    expect(r.notifier.state()).toMatchObject({ running: true, connected: true, consuming: true, publisher: 'amqp', inFlight: 0, counts: { handled: 6, sent: 3, skipped: 3 } });
+  });
+
+  it('a redelivered / repeated message publishes its notification once', async () => {
+    const r = await startRun();
+    const t = tree();
+    for (let i = 0; i < 4; i++) await r.publish(t, 'ready_to_report');
+    await r.until(acks(4));
+    const got = await r.results();
+    expect(got).toHaveLength(1);
+    expect(r.events.filter((e) => e.settlement === 'ack' && (e.result as Outcome).result === 'skipped')).toHaveLength(3);
+    expect(await r.store.listJobStateKeys('cki-notifier')).toEqual([`sent:${t.checkout.id}|post_test|success`]);
+  });
+
+  it('dead-letters a poison message after CKI_MAX_ATTEMPTS attempts, and a malformed one at once; the stream goes on', async () => {
+    const r = await startRun({ CKI_MAX_ATTEMPTS: '3' });
+    const poison = tree();
+    const fine = tree();
+    sim.injectFault({ path: `/api/1/kcidb/checkouts/${poison.checkout.id}`, status: 500, times: Infinity });
+    await r.publish(poison, 'ready_to_report');
+    await publishConfirmed(broker.ch, r.names.webhooks, routingKeyFor('ready_to_report'), '{"object_type": "checkout", "status": ');
+    await r.publish(fine, 'ready_to_report');
+    await r.until((ev) => ev.filter((e) => e.settlement === 'dead_letter').length >= 2 && acks(1)(ev));
+
+    const dead = await drain(broker.ch, `${r.names.queue}.dead-letter`);
+    expect(dead).toHaveLength(2);
+    const byReason = Object.fromEntries(dead.map((m) => [m.properties.headers?.['x-cki-dead-letter-reason'], m]));
+    expect(byReason.max_attempts?.properties.headers?.['x-cki-attempts']).toBe(3);
+    expect(byReason.max_attempts?.properties.headers?.['x-cki-error']).toMatch(/DataWarehouse did not answer loading checkout .*: 500/);
+    expect(byReason.max_attempts?.properties.headers?.['x-cki-routing-key']).toBe(routingKeyFor('ready_to_report'));
+    expect(JSON.parse(byReason.max_attempts!.content.toString()).id).toBe(poison.checkout.id);
+    expect(byReason.malformed?.properties.headers?.['x-cki-attempts']).toBe(1);
+    // Exactly CKI_MAX_ATTEMPTS attempts reached DataWarehouse for the poison checkout.
+    expect(sim.calls().filter((c) => c.path === `/api/1/kcidb/checkouts/${poison.checkout.id}`)).toHaveLength(3);
+    expect(r.events.filter((e) => e.settlement === 'retry').map((e) => e.attempt)).toEqual([1, 2]);
+    expect((await r.results()).map((m) => body(m).checkout_id)).toEqual([fine.checkout.id]);
+    expect(await r.registry.metrics()).toContain('cki_notifier_dead_lettered_total{reason="max_attempts"} 1');
+    sim.clearFaults();
+  });
+
+  it('a transient DataWarehouse failure is retried and then succeeds (republished with the attempt header)', async () => {
+    const r = await startRun();
+    const t = tree();
+    sim.injectFault({ path: `/api/1/kcidb/checkouts/${t.checkout.id}/builds`, status: 503, times: 1 });
+    await r.publish(t, 'ready_to_report');
+    await r.until(acks(1));
+    expect(r.events.map((e) => e.settlement)).toEqual(['retry', 'ack']);
+    expect((await r.results()).map((m) => body(m).checkout_id)).toEqual([t.checkout.id]);
+  });
+
+  it('survives a connection closed by the broker (rabbitmqctl close_connection) without losing messages', async () => {
+    const r = await startRun();
+    const first = Array.from({ length: 5 }, () => tree());
+    for (const t of first) await r.publish(t, 'build_setups_finished');
+    await r.until(acks(5));
+    expect(await closeConnectionsNamed(`cki-notifier-test-${r.names.id}`)).toBe(1);
+    const second = Array.from({ length: 5 }, () => tree());
+    for (const t of second) await r.publish(t, 'build_setups_finished');
+    await r.until((ev) => sentOutcomes(ev).length >= 10);
+    const ids = (await r.results()).map((m) => body(m).checkout_id).sort();
+    expect(ids).toEqual([...first, ...second].map((t) => t.checkout.id).sort());
+    expect(r.notifier.state().reconnects).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a broker restart mid-stream (rabbitmqctl stop_app / start_app) loses nothing; redelivery duplicates nothing', { timeout: 90_000 }, async () => {
+    const r = await startRun({ CKI_PREFETCH: '4' });
+    const trees = Array.from({ length: 100 }, (_, i) => tree(i % 2 ? {} : { builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL' }] }] }));
+    // Slow DataWarehouse answers keep messages in flight, and most of the stream still queued, when the broker goes away.
+    sim.injectFault({ path: /^\/api\/1\/kcidb\//, delayMs: 50, times: Infinity });
+    for (const [i, t] of trees.entries()) await r.publish(t, i % 3 ? 'ready_to_report' : 'build_setups_finished');
+    await r.until((ev) => sentOutcomes(ev).length >= 5);
+    let sentWhileStopped: number;
+    try {
+      await rabbitmqctl('stop_app');
+      sentWhileStopped = sentOutcomes(r.events).length;
+    } finally {
+      await rabbitmqctl('start_app');
+    }
+    // Most of the stream is still to come: it can only be processed after the reconnection.
+    expect(sentWhileStopped).toBeLessThan(60);
+    // The harness connection died with the broker; reopen it.
+    broker = await openBroker();
+    await r.until((ev) => new Set(sentOutcomes(ev).map((s) => s.key)).size >= 100);
+    await r.until(() => r.notifier.state().inFlight === 0);
+    sim.clearFaults();
+    const got = await r.results();
+    const ids = got.map((m) => m.properties.messageId as string);
+    // Nothing lost: every notification arrived.
+    expect(new Set(ids).size).toBe(100);
+    // Nothing duplicated by redelivery: a copy can only come from a publish whose confirmation the
+    // restart swallowed (counted), and it carries the same message id.
+    const uncertain = Number(/cki_notifier_publish_outcome_unknown_total (\d+)/.exec(await r.registry.metrics())?.[1] ?? NaN);
+    if (process.env.CKI_TEST_LOG) console.error(`restart: ${ids.length} messages for 100 notifications, ${uncertain} publish(es) with unknown outcome`);
+    expect(ids.length - 100).toBeLessThanOrEqual(uncertain);
+    expect(r.notifier.state()).toMatchObject({ connected: true, consuming: true });
+    expect(r.notifier.state().reconnects).toBeGreaterThanOrEqual(1);
+    const queue = await broker.ch.checkQueue(r.names.queue);
+    expect(queue.messageCount).toBe(0);
+  });
+
+  it('serves its own /metrics on CKI_METRICS_PORT in standalone mode', async () => {
+    const names = uniqueNames();
+    const config = testConfig({
+      RABBITMQ_HOST: '127.0.0.1',
+      WEBHOOK_RECEIVER_EXCHANGE: names.webhooks,
+      RABBITMQ_QUEUE: names.queue,
+      DATAWAREHOUSE_URL: sim.url,
+      DATAWAREHOUSE_TOKEN: 'dw-token',
+      CKI_METRICS_ENABLED: 'true',
+      CKI_METRICS_PORT: '0',
+    });
+    const n = await startCkiNotifier({ config, logger: silentLogger, store: new MemoryLedgerStore() }, { serveMetrics: true });
+    cleanups.push(async () => {
+      await n.stop();
+      await deleteAll(broker.ch, { queues: [names.queue, `${names.queue}.dead-letter`], exchanges: [names.webhooks] });
+    });
+    const port = n.state().metricsPort;
+    expect(port).toBeGreaterThan(0);
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('# TYPE cki_notifier_messages_received_total counter');
+    // Not production: the publisher logs.
+    expect(n.state().publisher).toBe('log');
+  });
+
+  it('manual trigger (oarctl cki-notifier --status --checkout-id) publishes through the AMQP publisher', async () => {
+    const names = uniqueNames();
+    await bindResults(broker.ch, names.readyForTest, names.results);
+    cleanups.push(() => deleteAll(broker.ch, { queues: [names.results], exchanges: [names.readyForTest] }));
+    const t = tree({ misc: { ready_to_report: true } });
+    const config = testConfig({
+      RABBITMQ_HOST: '127.0.0.1',
+      DATAWAREHOUSE_URL: sim.url,
+      DATAWAREHOUSE_TOKEN: 'dw-token',
+      CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+      CKI_READY_FOR_TEST_TOPIC: names.readyForTest,
+    });
+    const out: string[] = [];
+    const store = await openTestStore();
+    cleanups.push(() => store.close());
+    const deps = { config, logger: silentLogger, store, stdout: (s: string) => void out.push(s), stderr: (s: string) => void out.push(s) };
+    expect(await runCkiNotifierCli(['--status', 'unknown', '--checkout-id', t.checkout.id], deps)).toBe(0);
+    expect(out.join('')).toContain(`published: post_test success for checkout ${t.checkout.id}`);
+    expect(await runCkiNotifierCli(['--status', 'ready_to_report', '--checkout-id', t.checkout.id], deps)).toBe(0);
+    expect(out.join('')).toContain('skipped (duplicate)');
+    const got = await drain(broker.ch, names.results);
+    expect(got.map((m) => [m.fields.routingKey, body(m).checkout_id])).toEqual([['post_test.success', t.checkout.id]]);
+  });
+
+  it('refuses to start, with a clear error, when the broker cannot be reached', async () => {
+    const config = testConfig({ RABBITMQ_HOST: '127.0.0.1', RABBITMQ_PORT: '1', DATAWAREHOUSE_URL: sim.url, DATAWAREHOUSE_TOKEN: 'x' });
+    await expect(
+      startCkiNotifier({ config, logger: silentLogger, store: new MemoryLedgerStore(), tuning: { initialConnectRetries: 1, reconnectInitialDelayMs: 10 } }),
+    ).rejects.toThrow(/cannot connect to RabbitMQ at amqp:\/\/127\.0\.0\.1:1\//);
+  });
+});
