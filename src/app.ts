@@ -20,7 +20,10 @@ import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { FetchLike } from './integrations/http.ts';
 import { homeReleasesFrom } from './slack/home.ts';
+import type { HomeRelease } from './blocks/home.ts';
 import { VERSION } from './cli/main.ts';
+import { wireJobs } from './jobs/wiring.ts';
+import type { JobScheduler } from './jobs/scheduler.ts';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -35,6 +38,8 @@ export interface AppOptions {
   slackPingTimeoutMs?: number;
   /** Commands added to the registry (tests). */
   extraCommands?: AnyCommand[];
+  /** Releases for the App Home (default: release discovery + StateBox). */
+  homeReleases?: (engine: Engine) => () => Promise<HomeRelease[]>;
 }
 
 export interface RunningApp {
@@ -45,6 +50,8 @@ export interface RunningApp {
   http: HttpServer;
   slack: SlackFrontEnd | undefined;
   metrics: OarMetrics;
+  /** Scheduled jobs of this process (started only when OAR_JOBS_ENABLED). */
+  scheduler: JobScheduler;
   /** Extra parts started after construction (jobs, CKI) register their stop here. */
   onStop(step: { name: string; stop: () => Promise<void> | void }): void;
   shutdown(reason?: string): Promise<void>;
@@ -80,6 +87,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   let slackAuthz: SlackAuthorizer | undefined;
   // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
   const engineHolder: { engine?: Engine } = {};
+  const schedulerHolder: { scheduler?: JobScheduler } = {};
   const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
     const local = await engineHolder.engine?.localConfig().catch(() => undefined);
     return local?.contacts.slack['qe-release']?.[ystream];
@@ -93,7 +101,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     config,
     logger,
     store,
-    registry: createRegistry(opts.extraCommands ?? []),
+    registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler }),
     authorizer,
     observer: metrics.runObserver,
     callObserver: metrics.callObserver,
@@ -111,7 +119,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       runner: engine.runner,
       store,
       metrics: { ack: (type, ms) => metrics.slackAck(type, ms), reconnect: () => metrics.slackReconnect() },
-      homeReleases: homeReleasesFrom(engine),
+      homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
     });
     groupsHolder.groupsOf = (u) => slack!.groups.groupsOf(u);
@@ -138,6 +146,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         kerberos: () => kerberosStatus(),
         cache: () => engine.configStores.stats(),
         jobs: () => store.lastJobRuns(5),
+        ...(ckiState ? { cki: async () => ckiState!() as never } : {}),
         tools: () => mcp.runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
@@ -148,6 +157,22 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     const tracker = trackSlackConnection((slack.app as unknown as { receiver: { client: Parameters<typeof trackSlackConnection>[0] } }).receiver.client, { metrics });
     slackState = () => tracker.state() as unknown as { state: string };
     await slack.start();
+  }
+  // Jobs exist in every replica (manual runs, /oar jobs); the cron only when enabled, and each
+  // job then runs on the replica holding its lease.
+  const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
+  schedulerHolder.scheduler = jobs.scheduler;
+  if (config.OAR_JOBS_ENABLED) {
+    jobs.scheduler.start();
+    extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });
+  }
+  let ckiState: (() => unknown) | undefined;
+  if (config.RABBITMQ_HOST) {
+    const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
+    const notifySlack = config.CKI_FAIL_CHANNEL && slack ? async (text: string) => void (await slack!.client.chat.postMessage({ channel: config.CKI_FAIL_CHANNEL!, text })) : undefined;
+    const cki = await startCkiNotifier({ config, logger, store, registry, ...(notifySlack ? { notify: notifySlack } : {}) });
+    ckiState = () => cki.state();
+    extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
   }
   lifecycle = 'running';
 
@@ -193,6 +218,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     http,
     slack,
     metrics,
+    scheduler: jobs.scheduler,
     onStop(step) {
       extraStops.push(step);
       // Signal handlers captured the step list at install time: re-install with the new list.

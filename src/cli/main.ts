@@ -8,6 +8,7 @@ import { createRegistry } from '../commands/index.ts';
 import { commandHelp, registryHelp } from '../commands/registry.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
 import type { CommandGroup } from '../commands/types.ts';
+import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
 
 export interface CliIO {
@@ -39,7 +40,10 @@ function defaultIO(): CliIO {
 }
 
 export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  const registry = createRegistry();
+  // Long-running services behind oarctl: not commands (they serve until stopped).
+  if (group === 'oarctl' && (argv[0] === 'mcp' || argv[0] === 'cki-notifier')) return runService(argv, io);
+  const schedulerHolder: { scheduler?: JobScheduler } = {};
+  const registry = createRegistry([], { scheduler: () => schedulerHolder.scheduler });
   const parser = new CommandParser(registry);
   // --yes / -y confirms critical commands non-interactively (terminal only).
   const yes = argv.includes('--yes') || argv.includes('-y');
@@ -80,6 +84,12 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     return 1;
   }
   try {
+    // Job commands (oarctl jobs, jira-notificator, start-release-detector) run the same job code
+    // as the bot's scheduler, by hand, under the same leases.
+    if (parsed.command.group === 'oarctl' && engine.store) {
+      const { wireJobs } = await import('../jobs/wiring.ts');
+      schedulerHolder.scheduler = wireJobs(engine, engine.store).scheduler;
+    }
     const actor = { id: `cli:${io.env.USER ?? 'unknown'}`, name: io.env.USER, via: 'cli' as const };
     const request = {
       command: parsed.command,
@@ -116,5 +126,38 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     return 1;
   } finally {
     await engine.close();
+  }
+}
+
+/** `oarctl mcp --stdio` and `oarctl cki-notifier ...`. */
+async function runService(argv: string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'mcp') {
+    if (!argv.includes('--stdio')) {
+      io.stderr('Usage: oarctl mcp --stdio   (the HTTP transport is served by the bot at /mcp)');
+      return 2;
+    }
+    const [{ createEngine }, { runMcpStdio }] = await Promise.all([import('../engine.ts'), import('../mcp/index.ts')]);
+    // Logs go to stderr; stdout carries the MCP protocol.
+    const engine = await createEngine({ env: io.env, frontEnd: 'mcp' });
+    try {
+      const handle = await runMcpStdio({ engine, statusReader: engine.statebox, clientName: `stdio-${io.env.USER ?? 'user'}` });
+      await handle.closed;
+      return 0;
+    } finally {
+      await engine.close();
+    }
+  }
+  const [{ runCkiNotifierCli }, { loadConfig }, { loggerFor }, { openStore }] = await Promise.all([
+    import('../jobs/cki-notifier/cli.ts'),
+    import('../config/env.ts'),
+    import('../log.ts'),
+    import('../store/index.ts'),
+  ]);
+  const config = loadConfig(io.env);
+  const store = await openStore(config);
+  try {
+    return await runCkiNotifierCli(argv.slice(1), { config, logger: loggerFor(config), store, stdout: (t) => io.stdout(t.replace(/\n$/, '')), stderr: (t) => io.stderr(t.replace(/\n$/, '')) });
+  } finally {
+    await store.close();
   }
 }

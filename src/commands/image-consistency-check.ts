@@ -20,7 +20,6 @@
  * note on the shipment MR (Konflux) or a Slack post (Errata, unhealthy), and the task status.
  */
 import { z } from 'zod';
-import { taskStatusLine } from '../release/tasks.ts';
 import { userMessageOf, CommandError } from './errors.ts';
 import { defineCommand, type CommandContext, type Outcome } from './types.ts';
 import { concludedStatus, checkedJobIds, triggeredJobIds, type StoredTask } from './prow-jobs/task-record.ts';

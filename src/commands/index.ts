@@ -5,13 +5,68 @@
 import { makeHelpCommand } from './help.ts';
 import { CommandRegistry } from './registry.ts';
 import { releaseInfo } from './release-info.ts';
+import { releaseStatus } from './release-status.ts';
+import { unlock } from './unlock.ts';
+import { createTestReport } from './create-test-report.ts';
+import { checkCveTrackerBug } from './check-cve-tracker-bug.ts';
+import { imageConsistencyCheck } from './image-consistency-check.ts';
+import { stageTesting } from './stage-testing.ts';
+import { updateBugList } from './update-bug-list.ts';
+import { dropBugs } from './drop-bugs.ts';
+import { checkGreenwaveCvpTests } from './check-greenwave-cvp-tests.ts';
+import { makeJobsCommand, type SchedulerRef } from './jobs.ts';
+import { makeJiraNotificatorCommand } from './jira-notificator.ts';
+import { makeStartReleaseDetectorCommand } from './start-release-detector.ts';
+import { runJob } from './run-job.ts';
+import { triggerJobsForBuild } from './trigger-jobs-for-build.ts';
+import { startController } from './start-controller.ts';
+import { startAggregator } from './start-aggregator.ts';
+import { takeOwnership } from './take-ownership.ts';
+import { pushToCdnStaging } from './push-to-cdn-staging.ts';
+import { changeAdvisoryStatus } from './change-advisory-status.ts';
+import { addQeApproval } from './add-qe-approval.ts';
+import { imageSignedCheck } from './image-signed-check.ts';
+import { isReleaseShipped } from './is-release-shipped.ts';
 import type { AnyCommand } from './types.ts';
 
-export const COMMANDS: AnyCommand[] = [releaseInfo as unknown as AnyCommand];
+const any = (c: unknown) => c as AnyCommand;
 
-export function createRegistry(extra: AnyCommand[] = []): CommandRegistry {
+/** The release workflow commands, in the order of a release (help lists them in this order). */
+export const COMMANDS: AnyCommand[] = [
+  any(createTestReport),
+  any(releaseInfo),
+  any(releaseStatus),
+  any(takeOwnership),
+  any(checkCveTrackerBug),
+  any(imageConsistencyCheck),
+  any(pushToCdnStaging),
+  any(stageTesting),
+  any(imageSignedCheck),
+  any(changeAdvisoryStatus),
+  any(isReleaseShipped),
+  any(unlock),
+  any(updateBugList),
+  any(dropBugs),
+  any(checkGreenwaveCvpTests),
+  any(addQeApproval),
+  any(runJob),
+  any(triggerJobsForBuild),
+  any(startController),
+  any(startAggregator),
+];
+
+export interface RegistryOptions {
+  /** The process's scheduler, for `jobs`, `jira-notificator` and `start-release-detector`. */
+  scheduler?: SchedulerRef;
+}
+
+export function createRegistry(extra: AnyCommand[] = [], opts: RegistryOptions = {}): CommandRegistry {
   const registry = new CommandRegistry();
-  registry.register(makeHelpCommand(registry) as unknown as AnyCommand);
-  for (const c of [...COMMANDS, ...extra]) registry.register(c);
+  registry.register(any(makeHelpCommand(registry)));
+  const scheduler: SchedulerRef = opts.scheduler ?? (() => undefined);
+  const byName = new Map<string, AnyCommand>();
+  // `extra` comes last: a test or an embedding may replace a built-in command of the same name.
+  for (const c of [...COMMANDS, any(makeJobsCommand(scheduler)), any(makeJiraNotificatorCommand(scheduler)), any(makeStartReleaseDetectorCommand(scheduler)), ...extra]) byName.set(c.name, c);
+  for (const c of byName.values()) registry.register(c);
   return registry;
 }

@@ -115,7 +115,8 @@ describe('the playground in a browser', () => {
   }, TEST_TIMEOUT);
 
   it('offers "Run now" for scheduled jobs once the composition root wires a runner', async () => {
-    expect(await page.locator('#jobs').isHidden()).toBe(true);
+    // The app's real scheduler is offered by default; a stand-in runner keeps this test fast.
+    await page.locator('#job-list .job', { hasText: 'jira-notificator' }).waitFor();
     const ran: string[] = [];
     pg.setJobRunner(async (name) => {
       ran.push(name);

@@ -14,7 +14,6 @@ import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { LazyServices, type ServiceFactories } from '../../src/commands/services.ts';
 import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
-import { makeStartReleaseDetectorCommand } from '../../src/commands/start-release-detector.ts';
 import { GitHubClient } from '../../src/integrations/github.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
@@ -65,6 +64,7 @@ describe('release detector', () => {
   let failCreate: boolean;
   let runner: Runner;
   let registry: ReturnType<typeof createRegistry>;
+  let schedulerRef: JobScheduler | undefined;
   const config = testConfig({ GITHUB_TOKEN: 'gh-token', OAR_OPS_CHANNEL: 'C-OPS' });
 
   beforeEach(async () => {
@@ -90,7 +90,7 @@ describe('release detector', () => {
       },
     }) as unknown as AnyCommand;
     const releaseStatus = defineCommand({ name: 'release-status', group: 'oar', summary: 'fake', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) }) as unknown as AnyCommand;
-    registry = createRegistry([createTestReport, releaseStatus]);
+    registry = createRegistry([createTestReport, releaseStatus], { scheduler: () => schedulerRef });
     runner = new Runner({ config, store, statebox: new MemoryStateBox(), services: new LazyServices({}), configStores: { get: async () => { throw new Error('no ConfigStore in this test'); } }, authorizer: TERMINAL_AUTHORIZER, logger: silentLogger });
   });
   afterEach(async () => {
@@ -181,7 +181,7 @@ describe('release detector', () => {
       const configStore = { slackChannel: () => CHANNEL, releaseLeadGroup: () => 'qe-release-leads-419' } as unknown as ConfigStore;
       const jobs = createJobs({ config, store, owner: 'replica-a', services: new LazyServices(factories), statebox: new MemoryStateBox(), runner, registry, configStores: { get: async () => configStore } });
       scheduler = jobs.scheduler;
-      registry.register(makeStartReleaseDetectorCommand(() => scheduler) as unknown as AnyCommand);
+      schedulerRef = scheduler;
       parser = new CommandParser(registry);
     });
 
@@ -197,8 +197,8 @@ describe('release detector', () => {
       const post = slack.in(CHANNEL)[0]!;
       expect(post.text).toContain('Hello <!subteam^S-qe-release-leads-419>');
       const actions = (post.blocks as { type: string; elements?: { value?: string }[] }[]).find((b) => b.type === 'actions')!;
-      // Only commands this registry has become buttons.
-      expect(actions.elements!.map((e) => JSON.parse(e.value!).c)).toEqual(['release-status']);
+      // The first steps of a new release, as buttons (only commands the registry has).
+      expect(actions.elements!.map((e) => JSON.parse(e.value!).c)).toEqual(['release-status', 'image-consistency-check', 'check-cve-tracker-bug']);
       expect((await store.lastJobRuns(1))[0]).toMatchObject({ job: 'release-detector', outcome: 'ok' });
       await scheduler.stop();
     });

@@ -293,10 +293,13 @@ describe('API tools', () => {
     expect(h.statebox.updates).toHaveLength(2);
   });
 
-  it('reports oar_is_release_shipped as not available when the registry lacks the command', async () => {
+  it('runs the registered is-release-shipped command and returns its original shape', async () => {
     const r = await (await h.connect()).callTool({ name: 'oar_is_release_shipped', arguments: { release: '4.19.1' } });
-    expect(r.isError).toBe(true);
-    expect(structured(r)).toEqual({ error: 'is-release-shipped is not available in this oar-bot build', shipped: false, details: {} });
+    const body = structured(r) as { shipped: boolean; flow_type: string; details: Record<string, string> };
+    // The harness has no Errata Tool credentials: each advisory reports its error, nothing ships.
+    expect(body).toMatchObject({ shipped: false, flow_type: 'errata' });
+    expect(Object.keys(body.details)).toEqual(expect.arrayContaining(['rpm_advisory']));
+    expect(JSON.stringify(r)).not.toContain('not available in this oar-bot build');
   });
 });
 

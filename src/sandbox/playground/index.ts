@@ -2,22 +2,21 @@
  * The local playground: the whole app with no credentials. One call composes
  *
  *   startPlaygroundWorld (simulated services + simulated Slack, seeded as a demo)
- *   → createEngine (real store, StateBox, integration clients, runner)
- *   → createSlackFrontEnd (the real Bolt app, Socket Mode over a real WebSocket to the simulated Slack)
- *   → startPlaygroundServer (the Slack-like web page at http://127.0.0.1:3000)
+ *   → startApp (the real composition: store, engine, Bolt over a real WebSocket to the simulated
+ *     Slack, HTTP server, scheduled jobs on short schedules)
+ *   → startPlaygroundServer (the Slack-like web page at http://127.0.0.1:3000, "Run now" wired
+ *     to the app's scheduler)
  *
- * This is what the composition root (src/app.ts) runs in playground mode; the end-to-end
- * browser test runs exactly this too. Scheduled jobs are the composition root's: it builds the
- * scheduler on `engine` and wires its runNow with `setJobRunner` (or the `runJob` option).
+ * `npm start` without Slack tokens runs this; the end-to-end browser test runs exactly this too.
  */
 import { loadConfig, type Config } from '../../config/env.ts';
-import { createEngine, type Engine } from '../../engine.ts';
+import type { Engine } from '../../engine.ts';
 import { loggerFor, type Logger } from '../../log.ts';
 import type { CommandRegistry } from '../../commands/registry.ts';
 import { suggestNext, type HomeRelease } from '../../blocks/home.ts';
-import { ConfigStoreLoader } from '../../release/configstore.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from '../../slack/app.ts';
-import { loadRoles, SlackAuthorizer } from '../../slack/authz.ts';
+import type { SlackFrontEnd } from '../../slack/app.ts';
+import { startApp, type RunningApp } from '../../app.ts';
+import type { AnyCommand } from '../../commands/types.ts';
 import { startPlaygroundServer, type PlaygroundServer } from './web/server.ts';
 import type { JobRunner } from './web/api.ts';
 import { DEMO_RELEASES, LEAD, startPlaygroundWorld, type PlaygroundWorld, type PlaygroundWorldOptions } from './world.ts';
@@ -37,10 +36,10 @@ export interface PlaygroundOptions {
   /** Variables over the playground's own. */
   env?: Record<string, string>;
   logger?: Logger;
-  /** Another command registry (tests). */
-  registry?: CommandRegistry;
-  /** "Run now" for scheduled jobs (can also be wired later with setJobRunner). */
-  runJob?: JobRunner;
+  /** "Run now" for scheduled jobs: default the app's scheduler; null offers none (tests wire their own with setJobRunner). */
+  runJob?: JobRunner | null;
+  /** Commands added to the app's registry (tests). */
+  extraCommands?: AnyCommand[];
   jobNames?: () => string[] | Promise<string[]>;
   /** Where the world keeps its files (default: a temp dir removed on stop). */
   dir?: string;
@@ -55,6 +54,8 @@ export interface Playground {
   config: Config;
   engine: Engine;
   slackFrontEnd: SlackFrontEnd;
+  /** The running app (HTTP server, scheduler, store). */
+  app: RunningApp;
   world: PlaygroundWorld;
   server: PlaygroundServer;
   setJobRunner(run: JobRunner | undefined, names?: () => string[] | Promise<string[]>): void;
@@ -101,49 +102,32 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   };
   try {
-    const env = { ...world.env, ...opts.env };
+    // The real app, composed exactly as in production, pointed at the simulated world.
+    const env = { OAR_HTTP_PORT: '0', OAR_HTTP_HOST: '127.0.0.1', ...world.env, ...opts.env };
     const config = loadConfig({ ...opts.baseEnv, ...env });
     const logger = opts.logger ?? loggerFor(config);
-    const roles = loadRoles(config);
-    const configLoader = new ConfigStoreLoader({ config });
-    // The group directory lives in the Slack front end, which needs the engine first.
-    const slack: { frontEnd?: SlackFrontEnd } = {};
-    const authorizer = new SlackAuthorizer({
-      roles,
-      groups: {
-        groupsOf: (user) => (slack.frontEnd ? slack.frontEnd.groups.groupsOf(user) : Promise.reject(new Error('the Slack front end is not started'))),
-      },
-      releaseLeadGroup: async (y) => (await configLoader.localConfig()).contacts.slack['qe-release']?.[y],
-    });
-    const engine = await createEngine({ config, frontEnd: 'bot', authorizer, logger, ...(opts.registry ? { registry: opts.registry } : {}) });
-    cleanup.push(() => engine.close());
-    cleanup.push(() => engine.runner.drain(5000));
-    if (!engine.store) throw new Error('the playground needs the operational store (OAR_DATA_DIR)');
     const { errata, konflux } = world.releases;
-    const slackFrontEnd = createSlackFrontEnd({
+    const app = await startApp({
       config,
       logger,
-      registry: engine.registry,
-      runner: engine.runner,
-      store: engine.store,
-      homeReleases: playgroundHomeReleases(engine, [
+      ...(opts.extraCommands ? { extraCommands: opts.extraCommands } : {}),
+      homeReleases: (engine) => playgroundHomeReleases(engine, [
         { release: errata.release, flow: errata.flow },
         { release: konflux.release, flow: konflux.flow },
       ]),
     });
-    slack.frontEnd = slackFrontEnd;
-    await slackFrontEnd.start();
-    cleanup.push(() => slackFrontEnd.stop());
+    cleanup.push(() => app.shutdown('playground stopped'));
+    if (!app.slack) throw new Error('the playground needs the Slack front end (simulated Slack tokens missing)');
+    const runJob: JobRunner | undefined = opts.runJob === null ? undefined : (opts.runJob ?? ((name) => app.scheduler.runNow(name)));
     const server = await startPlaygroundServer({
       slack: world.slack,
       world: world.world,
       port: opts.port ?? config.OAR_PLAYGROUND_PORT,
       ...(opts.host ? { host: opts.host } : {}),
       personas: world.personas.map((p) => ({ id: p.id, role: p.role })),
-      examples: playgroundExamples(engine.registry),
+      examples: playgroundExamples(app.engine.registry),
       defaultChannel: 'C_QE_RELEASE',
-      ...(opts.runJob ? { runJob: opts.runJob } : {}),
-      ...(opts.jobNames ? { jobNames: opts.jobNames } : {}),
+      ...(runJob ? { runJob, jobNames: opts.jobNames ?? (() => app.scheduler.names()) } : {}),
       logger,
     });
     cleanup.push(() => server.close());
@@ -153,8 +137,9 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
       url: server.url,
       env,
       config,
-      engine,
-      slackFrontEnd,
+      engine: app.engine,
+      slackFrontEnd: app.slack,
+      app,
       world,
       server,
       setJobRunner: (run, names) => server.setJobRunner(run, names),

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRegistry } from '../../../src/commands/index.ts';
 import { defineCommand, type AnyCommand } from '../../../src/commands/types.ts';
 import { startPlayground, startPlaygroundServer, LEAD, VIEWER, type Playground } from '../../../src/sandbox/playground/index.ts';
 import { ApiError, slackifyCommandText, slackifyMessageText, type PlaygroundApi } from '../../../src/sandbox/playground/web/api.ts';
@@ -37,7 +36,7 @@ let api: PlaygroundApi;
 const channel = 'C_QE_RELEASE';
 
 beforeAll(async () => {
-  pg = await startPlayground({ port: 0, registry: createRegistry([standIn]), baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' } });
+  pg = await startPlayground({ port: 0, runJob: null, extraCommands: [standIn], baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' } });
   api = pg.server.api;
 });
 afterAll(() => pg?.stop());

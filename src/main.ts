@@ -1,0 +1,29 @@
+/**
+ * `npm start`: the bot. Without Slack tokens (and outside production) it starts the local
+ * playground: simulated Slack and services, the real app connected to them, and a web page.
+ */
+import { ConfigError, loadConfig } from './config/env.ts';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+const playground = config.OAR_PLAYGROUND === 'on' || (config.OAR_PLAYGROUND === 'auto' && !(config.SLACK_BOT_TOKEN && config.SLACK_APP_TOKEN) && config.NODE_ENV !== 'production');
+try {
+  if (playground) {
+    const { runPlayground } = await import('./playground.ts');
+    await runPlayground();
+  } else {
+    const { startApp } = await import('./app.ts');
+    await startApp({ config, installSignals: true });
+  }
+} catch (e) {
+  console.error(`oar-bot could not start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
