@@ -87,7 +87,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   let slackAuthz: SlackAuthorizer | undefined;
   // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
   const engineHolder: { engine?: Engine } = {};
-  const schedulerHolder: { scheduler?: JobScheduler } = {};
+  const schedulerHolder: { scheduler?: JobScheduler; cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }> } = {};
   const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
     const local = await engineHolder.engine?.localConfig().catch(() => undefined);
     return local?.contacts.slack['qe-release']?.[ystream];
@@ -120,6 +120,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store,
       metrics: { ack: (type, ms) => metrics.slackAck(type, ms), reconnect: () => metrics.slackReconnect() },
       homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
+      cancelWatch: (id, actor) => (schedulerHolder.cancelWatch ? schedulerHolder.cancelWatch(id, actor) : Promise.resolve({ ok: false, message: 'watchers are not running yet' })),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
     });
     groupsHolder.groupsOf = (u) => slack!.groups.groupsOf(u);
@@ -162,6 +163,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   // job then runs on the replica holding its lease.
   const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
   schedulerHolder.scheduler = jobs.scheduler;
+  schedulerHolder.cancelWatch = (id, actor) => jobs.poller.cancelWatch(id, actor);
   if (config.OAR_JOBS_ENABLED) {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });

@@ -7,6 +7,7 @@ import type { RunResult } from '../commands/runner.ts';
 import type { NextStep, Outcome, OutcomeStatus, Plan } from '../commands/types.ts';
 import { displayName } from '../release/tasks.ts';
 import { fitText, splitOnLines } from './limits.ts';
+import { watchCancelButton } from './watch.ts';
 
 export interface RunMeta {
   actorId: string;
@@ -106,6 +107,7 @@ export function outcomeBlocks(outcome: Outcome, meta: RunMeta): KnownBlock[] {
   }
   const buttons = nextStepButtons(outcome.nextSteps ?? [], meta.release);
   if (buttons) blocks.push(buttons);
+  if (outcome.watchId) blocks.push(watchCancelButton(outcome.watchId));
   blocks.push(context(meta));
   return blocks;
 }

@@ -13,6 +13,7 @@ import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../stor
 import { userMessageOf } from './errors.ts';
 import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
+import { lockKey } from './locks.ts';
 import { validateOptions } from './options.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
@@ -81,10 +82,6 @@ export function maskOptions(options: Record<string, unknown>, mask: (s: string) 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? mask(v) : v;
   return out;
-}
-
-export function lockKey(release: string): string {
-  return `release:${release}`;
 }
 
 export function describeLock(l: LockInfo): string {
@@ -347,6 +344,7 @@ export class Runner {
         const w: NewWatch = { ...outcome.watch, release: req.release, report };
         const r = await store.addWatch(w);
         if (!r.created) log.info(`already watching ${r.existing.kind} for ${req.release} (watch ${r.existing.id})`);
+        outcome = { ...outcome, watchId: r.created ? r.watch.id : r.existing.id };
       }
     } catch (e) {
       const message = userMessageOf(e);

@@ -77,6 +77,8 @@ export interface Outcome {
    * after an aborted job, so the check can be triggered again (defect 3).
    */
   taskStatus?: TaskStatus;
+  /** Set by the runner when it registered `watch`: front ends offer to stop watching. */
+  watchId?: string;
 }
 
 /** What a critical command would change, shown in the confirmation step. */

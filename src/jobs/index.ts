@@ -35,7 +35,7 @@ export { jiraNotificatorJob, JIRA_NOTIFICATOR_JOB } from './jira-notificator/job
 export { resultCheckerJob, RESULT_CHECKER_JOB } from './result-checker.ts';
 export { releaseDetectorJob, RELEASE_DETECTOR_JOB } from './release-detector.ts';
 export { runRegisteredCommand } from './run-command.ts';
-export { watchCancelButton, watchEndMessage, WATCH_CANCEL_ACTION_ID } from './watch-message.ts';
+export { watchCancelButton, watchEndMessage, WATCH_CANCEL_ACTION_ID } from '../blocks/watch.ts';
 export { resolveYStreams, NoYStreamsError } from './ystreams.ts';
 
 export interface JobsWiring {

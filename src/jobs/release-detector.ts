@@ -15,8 +15,10 @@ import { compareReleases, parseRelease, parseYStream } from '../release/version.
 import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type JobRunContext, type SlackPoster } from './types.ts';
+import { RELEASE_DETECTOR_JOB } from './names.ts';
 
-export const RELEASE_DETECTOR_JOB = 'release-detector';
+export { RELEASE_DETECTOR_JOB };
+
 const ANNOUNCED_PREFIX = 'announced:';
 
 export interface CreateTestReportResult {

@@ -17,7 +17,7 @@ import type { StateBoxPort } from '../commands/ports.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isTaskName, type TaskName } from '../release/tasks.ts';
 import type { Store, Watch } from '../store/types.ts';
-import { watchEndMessage, type WatchEnd } from './watch-message.ts';
+import { watchEndMessage, type WatchEnd } from '../blocks/watch.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackThreadPoster } from './types.ts';
 import type { Config } from '../config/env.ts';
 

@@ -13,6 +13,7 @@ import { prowClientsFromServices, prowGateJob } from './prow/index.ts';
 import { registerCommandWatchHandlers } from '../commands/prow-jobs/watch.ts';
 import { CDN_PUSH_KIND, createCdnPushWatchHandler } from '../commands/approval/push.ts';
 import { createApprovalCompletion } from '../commands/approval/completion.ts';
+import { housekeepingJob } from './housekeeping.ts';
 
 let handlersRegistered = false;
 
@@ -42,6 +43,6 @@ export function wireJobs(engine: Engine, store: Store, opts: { metrics?: JobMetr
     configStores: engine.configStores,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     asyncApproval: { completeApproval: createApprovalCompletion({ services: (r) => engine.services(r), configStores: engine.configStores }) },
-    extraJobs: [prowGateJob({ config, store, clients: () => prowClientsFromServices(engine.services(), config, logger) })],
+    extraJobs: [prowGateJob({ config, store, clients: () => prowClientsFromServices(engine.services(), config, logger) }), housekeepingJob(store)],
   });
 }

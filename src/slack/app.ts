@@ -14,6 +14,7 @@ import { planMessages } from '../blocks/limits.ts';
 import { homeView, type HomeRelease } from '../blocks/home.ts';
 import { confirmModal, CONFIRM_BLOCK, loadingModal, messageModal, typedRelease } from '../blocks/modal.ts';
 import { errorMessage, resultMessage, runningMessage, textMessage, type ButtonValue, type RunMeta, type SlackMessage } from '../blocks/outcome.ts';
+import { WATCH_CANCEL_ACTION_ID } from '../blocks/watch.ts';
 import { CommandParser, extractCommandText, normalizeSlackText, ParseError, type Parsed } from '../commands/parser.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
 import type { RunRequest, Runner, RunResult } from '../commands/runner.ts';
@@ -38,6 +39,8 @@ export interface SlackFrontEndDeps {
   metrics?: SlackMetrics;
   /** Socket Mode ping timeout (tests use a short one to reconnect fast). */
   clientPingTimeout?: number;
+  /** "Stop watching" on a long-running command's message. */
+  cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }>;
 }
 
 export interface SlackFrontEnd {
@@ -282,11 +285,14 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     }
     await ack();
     deps.metrics?.ack('slash_command', performance.now() - t0);
-    const actor = await actorOf(command.user_id, command.user_name);
     const reply = async (m: SlackMessage) => {
       await respond({ response_type: 'ephemeral', text: m.text, blocks: m.blocks });
     };
+    // The work starts on the next turn of the event loop, so a burst of commands is acked
+    // first instead of queueing each ack behind the previous command's work.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
+      const actor = await actorOf(command.user_id, command.user_name);
       await handleParsed(parsed, actor, { channel: command.channel_id }, { triggerId: command.trigger_id, respond: reply });
     } catch (e) {
       logger.error({ err: e }, '/oar failed');
@@ -371,6 +377,22 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     } catch (e) {
       await ephemeral(where, actor.id, parseErrorMessage(e));
     }
+  });
+
+  app.action(WATCH_CANCEL_ACTION_ID, async ({ ack, body, action }) => {
+    await ack();
+    const b = body as BlockAction;
+    const a = action as ButtonAction;
+    const where = whereOf(b) ?? { channel: b.user.id };
+    if (!(await firstClick(b, a))) return;
+    if (!deps.cancelWatch) {
+      await ephemeral(where, b.user.id, errorMessage('Watches are not handled by this oar-bot process.'));
+      return;
+    }
+    const r = await deps.cancelWatch(a.value ?? '', await actorOf(b.user.id, b.user.name));
+    const msg = errorMessage(r.message, undefined, r.ok ? ':octagonal_sign:' : ':warning:');
+    if (r.ok && where.threadTs) await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, text: `<@${b.user.id}>: ${r.message}` });
+    else await ephemeral(where, b.user.id, msg);
   });
 
   app.action('oar_confirm_open', async ({ ack, body, action }) => {

@@ -54,10 +54,23 @@ const longOutput = defineCommand({
   },
 }) as unknown as AnyCommand;
 
+const watched = defineCommand({
+  name: 'test-watched',
+  group: 'oar',
+  summary: 'Starts long-running work',
+  examples: [],
+  safety: 'write',
+  scope: 'zstream',
+  options: z.object({}),
+  async run() {
+    return { status: 'in_progress', summary: 'job 42 triggered', watch: { kind: 'test-kind', subject: { job: 42 }, intervalMs: 600_000, deadline: new Date(Date.now() + 3600_000) } };
+  },
+}) as unknown as AnyCommand;
+
 describe('Slack front end end to end', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD', OAR_CONFIRM_TTL_MS: '60000' }, extraCommands: [criticalTest, slowWrite, longOutput] });
+    e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD', OAR_CONFIRM_TTL_MS: '60000' }, extraCommands: [criticalTest, slowWrite, longOutput, watched] });
     e.world.seedRelease('4.19.1');
     e.world.seedRelease('4.19.10');
   });
@@ -184,6 +197,16 @@ describe('Slack front end end to end', () => {
     expect(r.acked).toBe(true);
     const metrics = await (await fetch(`${e.app.http.url}/metrics`)).text();
     expect(metrics).toMatch(/oar_slack_reconnects_total \d/);
+  });
+
+  it('a long-running command offers "Stop watching"; pressing it cancels the durable watch', async () => {
+    await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 test-watched' });
+    const msg = await root((t) => t.includes('job 42 triggered') && t.includes('oar_watch_cancel'));
+    const [watch] = await e.app.store.listWatches({ release: '4.19.1', kind: 'test-kind' });
+    expect(watch?.state).toBe('active');
+    await e.slack.clickButton({ user: 'U_LEAD', actionId: 'oar_watch_cancel', messageTs: msg.ts, channel: 'C_QE_RELEASE' });
+    await e.slack.waitForMessage((m) => m.threadTs === msg.ts && /stop|cancel/i.test(textOf(m)), { existing: true });
+    expect((await e.app.store.getWatch(watch!.id))?.state).toBe('cancelled');
   });
 
   it('App Home shows the active releases', async () => {

@@ -4,7 +4,7 @@ import { notificatorSummaryMessage, type SummaryAction } from '../../src/blocks/
 import { FIRST_STEPS, newReleaseMessage } from '../../src/blocks/detector.ts';
 import { rejectedBuildMessage } from '../../src/blocks/result-checker.ts';
 import { validateBlocks } from '../../src/sandbox/slack/index.ts';
-import { watchCancelButton, watchEndMessage, WATCH_CANCEL_ACTION_ID } from '../../src/jobs/watch-message.ts';
+import { watchCancelButton, watchEndMessage, WATCH_CANCEL_ACTION_ID } from '../../src/blocks/watch.ts';
 
 const action = (i: number, kind: SummaryAction['kind'] = 'QA_CONTACT'): SummaryAction => ({ key: `OCPBUGS-${i}`, url: `https://redhat.atlassian.net/browse/OCPBUGS-${i}`, kind, recipients: ['Quinn <QA>'] });
 

@@ -9,8 +9,9 @@ import { notificatorSummaryMessage } from '../../blocks/notificator.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
+import { JIRA_NOTIFICATOR_JOB } from '../names.ts';
 
-export const JIRA_NOTIFICATOR_JOB = 'jira-notificator';
+export { JIRA_NOTIFICATOR_JOB };
 
 /** Manual-run parameters (`oarctl jira-notificator --from-date 2025-07-01 --search-batch-size 50`). */
 export const notificatorParamsSchema = z.object({

@@ -3,8 +3,8 @@
  * original "running" message, and the thread reply. Pure.
  */
 import type { KnownBlock } from '@slack/types';
-import { esc } from '../blocks/outcome.ts';
-import { fitText } from '../blocks/limits.ts';
+import { esc } from './outcome.ts';
+import { fitText } from './limits.ts';
 import type { Watch, WatchState } from '../store/types.ts';
 
 export interface WatchEnd {
