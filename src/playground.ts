@@ -1,8 +1,13 @@
 /** `npm start` without Slack tokens: the local playground, running until Ctrl-C. */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startPlayground } from './sandbox/playground/index.ts';
 
 export async function runPlayground(): Promise<void> {
-  const pg = await startPlayground({ baseEnv: process.env });
+  // A fresh demo world on every start, kept under the data directory (not a hidden temp dir).
+  const dir = join(process.env.OAR_DATA_DIR ?? './data', 'playground');
+  rmSync(dir, { recursive: true, force: true });
+  const pg = await startPlayground({ baseEnv: process.env, dir, env: { OAR_HTTP_PORT: process.env.OAR_HTTP_PORT ?? '8080' } });
   const examples = [
     '/oar 4.19.1 take-ownership -e qe-lead@example.com',
     'oar -r 4.19.10 release-status',
