@@ -6,7 +6,6 @@
  * non-HTTP errors escape without a Fail).
  */
 import { z } from 'zod';
-import { digestLookupOptions, lookupPayloadDigest, signatureUrl } from '../integrations/images.ts';
 import { defineCommand } from './types.ts';
 import { errorMessage } from './approval/log.ts';
 
@@ -25,6 +24,8 @@ export const imageSignedCheck = defineCommand({
     let digest: string;
     let digestUrl: string;
     let mirror: string | undefined;
+    // Loaded here, not at module load: `oar help` imports every command definition.
+    const { digestLookupOptions, lookupPayloadDigest, signatureUrl } = await import('../integrations/images.ts');
     try {
       ctx.progress('Reading the payload digest');
       const rc = await ctx.services.get('releaseController');

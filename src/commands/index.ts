@@ -1,6 +1,8 @@
 /**
  * Every registered command. Kept free of heavy imports so `oar help` starts fast: command
- * modules import integration clients only as types and get them from `ctx.services`.
+ * modules import integration clients only as types and get them from `ctx.services`; constants
+ * they need live in light modules (e.g. integrations/gitlab/constants.ts, jobs/names.ts), heavy
+ * helpers are imported inside `run`. test/cli/light-help.test.ts fails when a library slips back in.
  */
 import { makeHelpCommand } from './help.ts';
 import { CommandRegistry } from './registry.ts';

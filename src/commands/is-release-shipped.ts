@@ -10,7 +10,8 @@
  *   "state is not open" as merged): `shipment_mr_status` is `closed`.
  */
 import { z } from 'zod';
-import { ShipmentMrNotOpenError, type ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
+import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
+import { ShipmentMrNotOpenError } from '../integrations/gitlab/errors.ts';
 import { defineCommand, type CommandContext } from './types.ts';
 import { APPROVED_STATES } from './approval/advisories.ts';
 import { errorMessage } from './approval/log.ts';

@@ -4,7 +4,7 @@
  * accepted payloads, post the verdict, delete records of recycled nightlies.
  */
 import { z } from 'zod';
-import { ARCHES } from '../integrations/release-controller.ts';
+import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { defineCommand } from './types.ts';
 
 export const startAggregator = defineCommand({

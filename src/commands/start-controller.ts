@@ -4,7 +4,7 @@
  * exactly once (also across restarts) and writes the state file and the test-result record.
  */
 import { z } from 'zod';
-import { ARCHES } from '../integrations/release-controller.ts';
+import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { defineCommand } from './types.ts';
 
 export const startController = defineCommand({

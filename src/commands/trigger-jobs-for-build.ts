@@ -5,7 +5,7 @@
  * --no-skip-existing deliberately starts every job again and rewrites the record.
  */
 import { z } from 'zod';
-import { ARCHES } from '../integrations/release-controller.ts';
+import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { defineCommand } from './types.ts';
 
 export const triggerJobsForBuild = defineCommand({

@@ -1,6 +1,6 @@
 /** `unlock`: release a stale per-release lock by hand (audited by the runner like any write). */
 import { z } from 'zod';
-import { lockKey } from './runner.ts';
+import { lockKey } from './locks.ts';
 import { CommandError } from './errors.ts';
 import { defineCommand } from './types.ts';
 

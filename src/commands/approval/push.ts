@@ -13,7 +13,7 @@
  * its own decision in the same run).
  */
 import type { ErrataClient, PushJob } from '../../integrations/errata/index.ts';
-import { pushJobLine, summarizePushJobs } from '../../integrations/errata/index.ts';
+import { pushJobLine, summarizePushJobs } from '../../integrations/errata/push-jobs.ts';
 import type { Watch } from '../../store/types.ts';
 import { taskStatusLine } from '../../release/tasks.ts';
 import { CommandLog } from '../log-capture.ts';

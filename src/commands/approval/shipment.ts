@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { GitLabClient, ShipmentMergeRequest } from '../../integrations/gitlab/index.ts';
-import { ShipmentMrNotOpenError } from '../../integrations/gitlab/index.ts';
+import { ShipmentMrNotOpenError } from '../../integrations/gitlab/errors.ts';
 import { errorMessage, type LineLog } from './log.ts';
 
 export type ShipmentState = 'opened' | 'merged' | 'closed';

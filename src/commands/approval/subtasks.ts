@@ -4,7 +4,7 @@
  * in one bulk request (getIssuesByKeys), never one request per issue.
  */
 import type { JiraClient, JiraIssue, JiraUser } from '../../integrations/jira.ts';
-import { sameUser } from '../../integrations/jira.ts';
+import { sameUser } from '../../integrations/jira/model.ts';
 import { QE_SUBTASKS } from '../../release/tasks.ts';
 import { CommandError } from '../errors.ts';
 import type { LineLog } from './log.ts';

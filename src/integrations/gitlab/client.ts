@@ -7,45 +7,18 @@ import type { Logger } from 'pino';
 import { IntegrationError, type CallObserver, type FetchLike } from '../http.ts';
 import type { Config } from '../../config/env.ts';
 import { silentLogger } from '../../log.ts';
-import { createGitlabApi, SYSTEM, toGitLabError, type GitlabApi } from './transport.ts';
+import { createGitlabApi, SYSTEM, toGitLabError, type GitlabApi, type GitlabTransportOptions } from './transport.ts';
 import { toMergeRequestInfo, UserSchema, type GitLabUser, type MergeRequestInfo } from './types.ts';
 import { parseMergeRequestUrl, MergeRequestUrlError } from './mr-url.ts';
 import { ShipmentMergeRequest } from './merge-request.ts';
+import { ShipmentMrError, ShipmentMrNotOpenError } from './errors.ts';
+
+export { ShipmentMrError, ShipmentMrNotOpenError };
 
 export const SHIPMENT_PROJECT = 'hybrid-platforms/art/ocp-shipment-data';
 const EMAIL_RE = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/;
 
-/** Raised while opening a shipment MR; `Gitlab MR <iid> state is not open` has its own class. */
-export class ShipmentMrError extends IntegrationError {
-  constructor(operation: string, userMessage: string, cause?: unknown) {
-    super({ system: SYSTEM, operation, userMessage, ...(cause !== undefined ? { cause } : {}) });
-    this.name = 'ShipmentMrError';
-  }
-}
-
-/** The shipment MR exists but is no longer `opened` (edge case 1): `state` tells merged from closed. */
-export class ShipmentMrNotOpenError extends ShipmentMrError {
-  readonly state: string;
-  readonly iid: number;
-  readonly mergeRequest: MergeRequestInfo;
-  constructor(info: MergeRequestInfo) {
-    super(`opening shipment MR ${info.iid}`, `Gitlab MR ${info.iid} state is not open`);
-    this.name = 'ShipmentMrNotOpenError';
-    this.state = info.state;
-    this.iid = info.iid;
-    this.mergeRequest = info;
-  }
-}
-
-export interface GitLabClientOptions {
-  baseUrl: string;
-  token?: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  observer?: CallObserver;
+export interface GitLabClientOptions extends GitlabTransportOptions {
   logger?: Logger;
 }
 

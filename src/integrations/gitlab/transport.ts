@@ -6,9 +6,10 @@
  */
 import { createRequesterFn, type FormattedResponse, type ResponseBodyTypes } from '@gitbeaker/requester-utils';
 import { Gitlab } from '@gitbeaker/rest';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from '../http.ts';
+import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from '../http.ts';
+import { SYSTEM } from './constants.ts';
 
-export const SYSTEM = 'GitLab';
+export { SYSTEM };
 
 export type GitlabApi = InstanceType<typeof Gitlab<false>>;
 
@@ -34,15 +35,9 @@ async function parseBody(res: Response, asStream: boolean): Promise<ResponseBody
   return res.blob();
 }
 
-export interface GitlabTransportOptions {
+export interface GitlabTransportOptions extends TransportOptions {
   baseUrl: string;
   token?: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  observer?: CallObserver;
 }
 
 /** A gitbeaker `Gitlab` instance whose every request goes through HttpClient. */
@@ -50,12 +45,7 @@ export function createGitlabApi(opts: GitlabTransportOptions): GitlabApi {
   const http = new HttpClient({
     system: SYSTEM,
     baseUrl: opts.baseUrl,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    timeoutMs: opts.timeoutMs ?? 30_000,
-    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-    ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-    ...(opts.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: opts.maxRetryDelayMs } : {}),
-    ...(opts.observer ? { observer: opts.observer } : {}),
+    ...transportOptions(opts),
   });
   const requesterFn = createRequesterFn(
     async (_service, requestOptions) => requestOptions,

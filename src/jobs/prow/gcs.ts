@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { importPKCS8, SignJWT } from 'jose';
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from '../../integrations/http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from '../../integrations/http.ts';
 import { parseQeReport, QE_REPORT_PATTERN, runOfJobUrl, type QeReportSource } from './artifacts.ts';
 
 export const GCS_SYSTEM = 'Google Cloud Storage';
@@ -52,14 +52,9 @@ export function runLocation(jobURL: string): { bucket: string; prefix: string } 
   return { bucket: m?.[1] ?? DEFAULT_QE_BUCKET, prefix: `logs/${run.jobName}/${run.runId}` };
 }
 
-export interface GcsQeReportsOptions {
+export interface GcsQeReportsOptions extends TransportOptions {
   account: ServiceAccount;
   apiUrl?: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  observer?: CallObserver;
   now?: () => number;
 }
 
@@ -72,13 +67,7 @@ export class GcsQeReports implements QeReportSource {
 
   constructor(opts: GcsQeReportsOptions) {
     this.opts = opts;
-    const common = {
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
-    };
+    const common = transportOptions(opts);
     this.http = new HttpClient({ system: GCS_SYSTEM, baseUrl: (opts.apiUrl ?? DEFAULT_GCS_API_URL).replace(/\/+$/, ''), headers: async () => ({ authorization: `Bearer ${await this.accessToken()}` }), ...common });
     this.auth = new HttpClient({ system: GCS_SYSTEM, baseUrl: opts.account.token_uri, ...common });
   }

@@ -1,0 +1,112 @@
+/**
+ * `oar help` must stay light: loading every command definition may not load the integration
+ * libraries (they cost hundreds of milliseconds of cold start). Asserted on what is loaded, not on
+ * wall time: a fresh Node process records every module it resolves (module.registerHooks).
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const node = join(root, 'node_modules', '.bin', 'node');
+
+/** Packages whose loading means a command definition pulled in a client or a service runtime. */
+const HEAVY = ['@gitbeaker', 'octokit', '@octokit', 'jira.js', '@slack', 'amqplib', 'ldapts', 'node-cron', 'kafkajs', 'pg', 'prom-client', '@modelcontextprotocol', 'pino'];
+
+interface Resolved {
+  url: string;
+  parent: string | null;
+}
+
+/** Runs `body` (an ES module snippet) in a fresh Node process and returns every module it resolved. */
+function resolvedBy(body: string): { resolved: Resolved[]; result: unknown } {
+  const script = `
+    import { registerHooks } from 'node:module';
+    const resolved = [];
+    registerHooks({
+      resolve(specifier, context, nextResolve) {
+        const r = nextResolve(specifier, context);
+        resolved.push({ url: r.url, parent: context.parentURL ?? null });
+        return r;
+      },
+    });
+    const result = await (async () => { ${body} })();
+    process.stdout.write(JSON.stringify({ resolved, result }));
+  `;
+  const r = spawnSync(node, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent' } });
+  if (r.status !== 0) throw new Error(`child process failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { resolved: Resolved[]; result: unknown };
+}
+
+/** `@scope/name` or `name` of a module inside node_modules (the innermost, for nested copies). */
+function packageOf(url: string): string | undefined {
+  const i = url.lastIndexOf('/node_modules/');
+  if (i < 0) return undefined;
+  const parts = url.slice(i + '/node_modules/'.length).split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+function isHeavy(pkg: string): boolean {
+  return HEAVY.some((h) => pkg === h || (h.startsWith('@') && !h.includes('/') && pkg.startsWith(`${h}/`)));
+}
+
+/** Each heavy package loaded, with the import chain that first reached it (so a failure names the culprit). */
+function heavyLoads(resolved: Resolved[]): string[] {
+  const parentOf = new Map<string, string | null>();
+  for (const r of resolved) if (!parentOf.has(r.url)) parentOf.set(r.url, r.parent);
+  const short = (u: string) => u.replace(pathToFileURL(root).href + '/', '');
+  const out = new Map<string, string>();
+  for (const url of parentOf.keys()) {
+    const pkg = packageOf(url);
+    if (!pkg || !isHeavy(pkg) || out.has(pkg)) continue;
+    const chain: string[] = [];
+    for (let u: string | null | undefined = parentOf.get(url); u; u = parentOf.get(u)) {
+      if (!packageOf(u)) chain.push(short(u));
+    }
+    out.set(pkg, `${pkg} <- ${chain.join(' <- ')}`);
+  }
+  return [...out.values()];
+}
+
+const packages = (resolved: Resolved[]) => new Set(resolved.map((r) => packageOf(r.url)).filter((p) => p !== undefined));
+
+describe('oar help loads no integration library', () => {
+  it('classifies package names (the guard itself)', () => {
+    expect(packageOf('file:///x/node_modules/@gitbeaker/rest/dist/index.mjs')).toBe('@gitbeaker/rest');
+    expect(packageOf('file:///x/node_modules/a/node_modules/pg/lib/index.js')).toBe('pg');
+    expect(isHeavy('@slack/web-api')).toBe(true);
+    expect(isHeavy('pg')).toBe(true);
+    expect(isHeavy('pg-types')).toBe(false);
+    expect(isHeavy('zod')).toBe(false);
+  });
+
+  it('src/commands/index.ts and every command definition in it', () => {
+    const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
+    const { resolved, result } = resolvedBy(`
+      const { createRegistry } = await import(${JSON.stringify(indexUrl)});
+      return createRegistry().list().length;
+    `);
+    // The recording works: the registry and zod (used by every definition) were seen.
+    expect(result).toBeGreaterThan(20);
+    expect(resolved.some((r) => r.url === indexUrl)).toBe(true);
+    expect(packages(resolved).has('zod')).toBe(true);
+    expect(heavyLoads(resolved)).toEqual([]);
+  });
+
+  it('the whole `oar help` path of the terminal front end, without the engine', () => {
+    const mainUrl = pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href;
+    const { resolved, result } = resolvedBy(`
+      const { runCli } = await import(${JSON.stringify(mainUrl)});
+      const out = [];
+      const code = await runCli('oar', ['help'], { stdout: (s) => out.push(s), stderr: (s) => out.push(s), env: {}, isTTY: false });
+      return { code, text: out.join('\\n') };
+    `);
+    const { code, text } = result as { code: number; text: string };
+    expect(code).toBe(0);
+    expect(text).toContain('take-ownership');
+    expect(heavyLoads(resolved)).toEqual([]);
+    const engine = pathToFileURL(join(root, 'src', 'engine.ts')).href;
+    expect(resolved.map((r) => r.url)).not.toContain(engine);
+  });
+});
