@@ -152,21 +152,28 @@ export function splitOversizedSections<B extends BlockLike>(blocks: readonly B[]
   return out;
 }
 
+/**
+ * Every `text` string of a block tree in document order, down to six levels of nesting;
+ * the content under the key `skip` is not looked at.
+ */
+function eachText(value: unknown, onText: (text: string) => void, skip?: string, depth = 0): void {
+  if (depth > 6 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) eachText(v, onText, skip, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'text' && typeof v === 'string') onText(v);
+    else if (k !== skip) eachText(v, onText, skip, depth + 1);
+  }
+}
+
 /** Characters of visible text in a block, counted the way Slack's total-size check seems to. */
 export function blockTextLength(block: BlockLike): number {
   let total = 0;
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 6 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v, depth + 1);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'text' && typeof v === 'string') total += v.length;
-      else visit(v, depth + 1);
-    }
-  };
-  visit(block, 0);
+  eachText(block, (text) => {
+    total += text.length;
+  });
   return total;
 }
 
@@ -248,21 +255,10 @@ export function fence(chunkText: string): string {
  */
 export function blocksToPlainText<B extends BlockLike>(blocks: readonly B[]): string {
   const lines: string[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 6 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v, depth + 1);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'text' && typeof v === 'string') lines.push(v);
-      // Accessories are buttons and menus: their labels are not content.
-      else if (k !== 'accessory') visit(v, depth + 1);
-    }
-  };
   for (const block of blocks) {
     if (block.type === 'actions' || block.type === 'input') continue;
-    visit(block, 0);
+    // Accessories are buttons and menus: their labels are not content.
+    eachText(block, (text) => lines.push(text), 'accessory');
   }
   return lines.join('\n');
 }

@@ -18,17 +18,22 @@ function header(meta: Pick<ConfirmMeta, 'command' | 'release'>): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: *${esc(meta.command)}* on *${esc(meta.release)}* is a critical operation.` } };
 }
 
-/** Opened immediately (within the trigger_id's 3 s) while the plan is computed. */
-export function loadingModal(meta: Pick<ConfirmMeta, 'command' | 'release' | 'pendingId'>): View {
+/** What the loading and the plan views of one confirmation share: the plan view replaces the loading one (views.update). */
+function confirmView(pendingId: string, close: string, blocks: KnownBlock[]): View {
   return {
     type: 'modal',
     callback_id: CONFIRM_CALLBACK,
-    private_metadata: meta.pendingId,
+    private_metadata: pendingId,
     notify_on_close: true,
     title: { type: 'plain_text', text: 'Confirm operation' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [header(meta), { type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Working out what would change…' } }],
+    close: { type: 'plain_text', text: close },
+    blocks,
   };
+}
+
+/** Opened immediately (within the trigger_id's 3 s) while the plan is computed. */
+export function loadingModal(meta: Pick<ConfirmMeta, 'command' | 'release' | 'pendingId'>): View {
+  return confirmView(meta.pendingId, 'Cancel', [header(meta), { type: 'section', text: { type: 'mrkdwn', text: ':hourglass_flowing_sand: Working out what would change…' } }]);
 }
 
 export function confirmModal(meta: ConfirmMeta, plan: Plan): View {
@@ -44,14 +49,8 @@ export function confirmModal(meta: ConfirmMeta, plan: Plan): View {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Only you can confirm. This confirmation expires in ${minutes} min.` }] });
   }
   return {
-    type: 'modal',
-    callback_id: CONFIRM_CALLBACK,
-    private_metadata: meta.pendingId,
-    notify_on_close: true,
-    title: { type: 'plain_text', text: 'Confirm operation' },
-    close: { type: 'plain_text', text: plan.empty ? 'Close' : 'Cancel' },
+    ...confirmView(meta.pendingId, plan.empty ? 'Close' : 'Cancel', blocks),
     ...(plan.empty ? {} : { submit: { type: 'plain_text' as const, text: 'Run' } }),
-    blocks,
   };
 }
 

@@ -11,7 +11,7 @@
  * - DRF token auth: `Authorization: Token <DATAWAREHOUSE_TOKEN>`.
  */
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from './http.ts';
 
 const SYSTEM = 'DataWarehouse';
 
@@ -116,15 +116,9 @@ export interface DataWarehouseReader {
   listIssueOccurrences(checkoutId: string, signal?: AbortSignal): Promise<DwIssueOccurrence[]>;
 }
 
-export interface DataWarehouseClientOptions {
+export interface DataWarehouseClientOptions extends TransportOptions {
   baseUrl: string;
   token: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  observer?: CallObserver;
   /** `limit` asked for on list endpoints (the server may answer with less). */
   pageSize?: number;
   /** Guard against a server whose `next` never ends. */
@@ -143,13 +137,8 @@ export class DataWarehouseClient implements DataWarehouseReader {
     this.http = new HttpClient({
       system: SYSTEM,
       baseUrl: opts.baseUrl,
-      fetch: opts.fetch,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      retries: opts.retries ?? 3,
-      minRetryDelayMs: opts.minRetryDelayMs,
-      maxRetryDelayMs: opts.maxRetryDelayMs,
-      observer: opts.observer,
       headers: () => ({ authorization: `Token ${token}` }),
+      ...transportOptions(opts),
     });
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = opts.maxPages ?? 1000;

@@ -67,19 +67,44 @@ export interface CallObserver {
   (event: { system: string; operation: string; status: number | 'error' | 'timeout'; durationMs: number }): void;
 }
 
-export interface HttpClientOptions {
-  system: string;
-  baseUrl: string;
+/** The transport settings a client accepts from its caller and hands on to its HttpClient unchanged. */
+export interface TransportOptions {
   fetch?: FetchLike;
-  /** Per attempt. */
+  /** Per attempt (default 30 s). */
   timeoutMs?: number;
-  /** Retries for idempotent calls (429/5xx/network). */
+  /** Retries for idempotent calls (429/5xx/network; default 3). */
   retries?: number;
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
+  observer?: CallObserver;
+}
+
+export interface HttpClientOptions extends TransportOptions {
+  system: string;
+  baseUrl: string;
   /** Headers added to every request (auth); may be async (e.g. SPNEGO). */
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
-  observer?: CallObserver;
+}
+
+/**
+ * The transport settings among a client's options (which may hold more: token, page size...),
+ * only those actually set, so HttpClient's defaults apply to the rest:
+ * `new HttpClient({ system, baseUrl, headers, ...transportOptions(opts) })`.
+ */
+export function transportOptions(opts: TransportOptions): TransportOptions {
+  return {
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
+    ...(opts.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: opts.maxRetryDelayMs } : {}),
+    ...(opts.observer ? { observer: opts.observer } : {}),
+  };
+}
+
+/** `Basic <base64(user:secret)>` (Jira basic auth, Jenkins API tokens). */
+export function basicAuthorization(user: string, secret: string): string {
+  return `Basic ${Buffer.from(`${user}:${secret}`, 'utf8').toString('base64')}`;
 }
 
 export interface RequestOptions<T> {

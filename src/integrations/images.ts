@@ -7,7 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import pRetry, { AbortError } from 'p-retry';
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 import type { Config } from '../config/env.ts';
 import type { Arch, ReleaseControllerClient } from './release-controller.ts';
 import type { ErrataAuthProvider } from './errata/auth.ts';
@@ -120,17 +120,9 @@ export interface SignatureCheck {
 export class SignatureClient {
   readonly baseUrl: string;
   private readonly http: HttpClient;
-  constructor(opts: { baseUrl: string; fetch?: FetchLike; timeoutMs?: number; retries?: number; minRetryDelayMs?: number; observer?: CallObserver }) {
+  constructor(opts: TransportOptions & { baseUrl: string }) {
     this.baseUrl = opts.baseUrl;
-    this.http = new HttpClient({
-      system: 'Signature mirror',
-      baseUrl: opts.baseUrl,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
-    });
+    this.http = new HttpClient({ system: 'Signature mirror', baseUrl: opts.baseUrl, ...transportOptions(opts) });
   }
 
   /** SIGNATURE_URL, else the ConfigStore's signature_url. */
@@ -232,17 +224,9 @@ export class RegistryClient {
   private readonly override: string | undefined;
   private readonly tokens = new Map<string, string>();
 
-  constructor(opts: { baseUrl?: string; fetch?: FetchLike; timeoutMs?: number; retries?: number; minRetryDelayMs?: number; observer?: CallObserver } = {}) {
+  constructor(opts: TransportOptions & { baseUrl?: string } = {}) {
     this.override = opts.baseUrl?.replace(/\/+$/, '');
-    this.http = new HttpClient({
-      system: 'Registry',
-      baseUrl: this.override ?? 'https://quay.io',
-      timeoutMs: opts.timeoutMs ?? 60_000,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
-    });
+    this.http = new HttpClient({ system: 'Registry', baseUrl: this.override ?? 'https://quay.io', ...transportOptions(opts), timeoutMs: opts.timeoutMs ?? 60_000 });
   }
 
   static fromConfig(config: Config, deps: { fetch?: FetchLike; observer?: CallObserver } = {}): RegistryClient {
@@ -341,17 +325,13 @@ export type PyxisImage = z.infer<typeof PyxisImages>['data'][number];
 
 export class PyxisClient {
   private readonly http: HttpClient;
-  constructor(opts: { baseUrl?: string; auth?: ErrataAuthProvider; fetch?: FetchLike; timeoutMs?: number; retries?: number; minRetryDelayMs?: number; observer?: CallObserver } = {}) {
+  constructor(opts: TransportOptions & { baseUrl?: string; auth?: ErrataAuthProvider } = {}) {
     const auth = opts.auth;
     this.http = new HttpClient({
       system: 'Pyxis',
       baseUrl: opts.baseUrl ?? DEFAULT_PYXIS_URL,
       ...(auth ? { headers: () => auth.headers() } : {}),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
+      ...transportOptions(opts),
     });
   }
 
@@ -391,17 +371,9 @@ export interface CatalogImage {
 export class CatalogClient {
   private readonly http: HttpClient;
   readonly baseUrl: string;
-  constructor(opts: { baseUrl: string; system?: string; fetch?: FetchLike; timeoutMs?: number; retries?: number; minRetryDelayMs?: number; observer?: CallObserver }) {
+  constructor(opts: TransportOptions & { baseUrl: string; system?: string }) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.http = new HttpClient({
-      system: opts.system ?? 'Container catalog',
-      baseUrl: this.baseUrl,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
-    });
+    this.http = new HttpClient({ system: opts.system ?? 'Container catalog', baseUrl: this.baseUrl, ...transportOptions(opts) });
   }
 
   /** The stage catalog (Konflux grades): CATALOG_STAGE_URL. */

@@ -4,7 +4,7 @@
  * configurable wait instead of 3 x 30 s), read a build's status and its payload parameter.
  */
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, basicAuthorization, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 import type { Config } from '../config/env.ts';
 
 export const SYSTEM = 'Jenkins';
@@ -67,19 +67,13 @@ export interface BuildInfo {
   parameters: Record<string, string>;
 }
 
-export interface JenkinsClientOptions {
+export interface JenkinsClientOptions extends TransportOptions {
   baseUrl: string;
   user?: string;
   token?: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
   /** Total wait for a queue item to become a build (default 90 s, the original's 3 x 30 s). */
   queueWaitMs?: number;
   queuePollMs?: number;
-  observer?: CallObserver;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -94,17 +88,12 @@ export class JenkinsClient {
   constructor(opts: JenkinsClientOptions) {
     this.opts = opts;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    const auth = opts.user && opts.token ? `Basic ${Buffer.from(`${opts.user}:${opts.token}`).toString('base64')}` : undefined;
+    const auth = opts.user && opts.token ? basicAuthorization(opts.user, opts.token) : undefined;
     this.http = new HttpClient({
       system: SYSTEM,
       baseUrl: this.baseUrl,
       ...(auth ? { headers: () => ({ authorization: auth }) } : {}),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: opts.maxRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
+      ...transportOptions(opts),
     });
   }
 

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 
 export const KUBERNETES_SYSTEM = 'Kubernetes';
 export const RELEASE_PAYLOAD_GROUP = 'release.openshift.io';
@@ -37,14 +37,9 @@ export interface ReleasePayloadLabeler {
   labelAccepted(build: string, arch: string, opts?: { signal?: AbortSignal }): Promise<void>;
 }
 
-export interface KubernetesClientOptions {
+export interface KubernetesClientOptions extends TransportOptions {
   apiUrl: string;
   token: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  observer?: CallObserver;
 }
 
 export class KubernetesClient implements ReleasePayloadLabeler {
@@ -55,12 +50,8 @@ export class KubernetesClient implements ReleasePayloadLabeler {
     this.http = new HttpClient({
       system: KUBERNETES_SYSTEM,
       baseUrl: opts.apiUrl.replace(/\/+$/, ''),
-      timeoutMs: opts.timeoutMs ?? 30_000,
       headers: () => ({ authorization: `Bearer ${token}` }),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
+      ...transportOptions(opts),
     });
   }
 

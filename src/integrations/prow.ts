@@ -5,7 +5,7 @@
  */
 import { load } from 'js-yaml';
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 import type { Config } from '../config/env.ts';
 
 export const GANGWAY_SYSTEM = 'Gangway';
@@ -177,18 +177,14 @@ export interface TriggeredJob {
   message?: string;
 }
 
-export interface ProwClientOptions {
+export interface ProwClientOptions extends TransportOptions {
   gangwayUrl?: string;
   prowUrl?: string;
   token?: string;
-  fetch?: FetchLike;
   /** Gangway request timeout (the original: 30 s). */
   timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
   urlWaitMs?: number;
   urlPollMs?: number;
-  observer?: CallObserver;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -203,21 +199,15 @@ export class ProwClient {
   constructor(opts: ProwClientOptions) {
     this.opts = opts;
     this.prowUrl = (opts.prowUrl ?? DEFAULT_PROW_URL).replace(/\/+$/, '');
-    const common = {
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
-    };
+    const common = transportOptions(opts);
     const token = opts.token?.trim();
     this.gangway = new HttpClient({
       system: GANGWAY_SYSTEM,
       baseUrl: opts.gangwayUrl ?? DEFAULT_GANGWAY_URL,
-      timeoutMs: opts.timeoutMs ?? 30_000,
       ...(token ? { headers: () => ({ authorization: `Bearer ${token}` }) } : {}),
       ...common,
     });
-    this.prow = new HttpClient({ system: PROW_SYSTEM, baseUrl: this.prowUrl, timeoutMs: opts.timeoutMs ?? 30_000, ...common });
+    this.prow = new HttpClient({ system: PROW_SYSTEM, baseUrl: this.prowUrl, ...common });
   }
 
   static fromConfig(config: Config, deps: { fetch?: FetchLike; observer?: CallObserver } = {}): ProwClient {

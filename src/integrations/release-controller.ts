@@ -11,14 +11,14 @@
  * reason.
  */
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 import type { Config } from '../config/env.ts';
 import type { RegistryClient } from './images.ts';
+import { ARCHES, type Arch } from './release-controller/constants.ts';
 
 export const SYSTEM = 'Release controller';
 export const DEFAULT_RELEASE_CONTROLLER_URL = 'https://{arch}.ocp.releases.ci.openshift.org';
-export const ARCHES = ['amd64', 'arm64', 'multi', 'ppc64le', 's390x'] as const;
-export type Arch = (typeof ARCHES)[number];
+export { ARCHES, type Arch };
 export type StreamKind = 'nightly' | 'stable';
 
 export function assertArch(arch: string): asserts arch is Arch {
@@ -65,14 +65,11 @@ export interface ReleaseDetails {
 
 const TagsSchema = z.looseObject({ name: z.string(), tags: z.array(ReleaseBuildSchema) });
 
-export interface ReleaseControllerOptions {
+export interface ReleaseControllerOptions extends TransportOptions {
   /** May contain `{arch}`; without it the same host serves every architecture. */
   baseUrl?: string;
-  fetch?: FetchLike;
-  timeoutMs?: number;
+  /** Default 5 (HttpClient's is 3). */
   retries?: number;
-  minRetryDelayMs?: number;
-  observer?: CallObserver;
 }
 
 export class ReleaseControllerClient {
@@ -85,11 +82,8 @@ export class ReleaseControllerClient {
     this.http = new HttpClient({
       system: SYSTEM,
       baseUrl: this.apiBase('amd64'),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      timeoutMs: opts.timeoutMs ?? 30_000,
+      ...transportOptions(opts),
       retries: opts.retries ?? 5,
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
     });
   }
 

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditEvent, AuditQuery, NewWatch, PendingConfirmation, PendingState, SlackTarget, Watch, WatchState } from './types.ts';
+import type { AuditEntry, AuditEvent, AuditQuery, LockInfo, NewWatch, PendingConfirmation, PendingState, SlackTarget, Watch, WatchState } from './types.ts';
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
@@ -206,3 +206,78 @@ export function validateTransition(id: string, from: unknown, to: unknown): void
 }
 
 export const JOB_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
+
+/** Checks a releaseLock call; returns the holder the delete must match, or undefined for a forced unlock. */
+export function validateReleaseLock(key: string, opts: { holder?: string; force?: boolean }): string | undefined {
+  requireText('lock key', key);
+  if (!opts.force && opts.holder === undefined) throw new TypeError('releaseLock needs the holder, or force: true for an explicit unlock');
+  return opts.force ? undefined : requireText('lock holder', opts.holder);
+}
+
+export function validateLockExtension(key: string, holder: string, ttlMs: number): void {
+  requireText('lock key', key);
+  requireText('lock holder', holder);
+  requireTtl('lock ttlMs', ttlMs);
+}
+
+export function validateLease(name: string, owner: string, ttlMs: number): void {
+  requireText('lease name', name);
+  requireText('lease owner', owner);
+  requireTtl('lease ttlMs', ttlMs);
+}
+
+/** Checks a claimDueWatches call; returns the batch size. */
+export function validateClaim(now: Date, claimMs: number, limit: number | undefined): number {
+  requireDate('now', now);
+  requireTtl('claimMs', claimMs);
+  return requireLimit('limit', limit, DEFAULT_CLAIM_LIMIT, 1_000);
+}
+
+export function validateDedup(key: string, ttlMs: number): void {
+  requireText('dedup key', key);
+  requireTtl('dedup ttlMs', ttlMs);
+}
+
+export function validateJobStateKey(job: string, key: string): void {
+  requireText('job', job);
+  requireText('job state key', key);
+}
+
+export function validateJobStateWrite(job: string, key: string, value: unknown): void {
+  validateJobStateKey(job, key);
+  if (value === undefined) throw new TypeError('job state value must not be undefined');
+}
+
+export function validateJobStart(job: string, owner: string): void {
+  requireText('job', job);
+  requireText('job owner', owner);
+}
+
+export function validateJobEnd(id: number, outcome: unknown): void {
+  if (!Number.isInteger(id) || id <= 0) throw new RangeError(`job run id must be a positive integer, got ${String(id)}`);
+  requireOneOf('job outcome', outcome, JOB_OUTCOMES);
+}
+
+// --- decisions shared by both engines (made on rows the engine read inside its transaction) ------
+
+/**
+ * The live lock that stops a new lock on `key`, among the locks of its family (the key, its
+ * ancestors and descendants): the one on the key itself first, so the message names it.
+ */
+export function blockingLock(family: readonly LockInfo[], key: string, now: Date): LockInfo | undefined {
+  const live = family.filter((l) => l.expiresAt > now);
+  return live.find((l) => l.key === key) ?? live[0];
+}
+
+/** The lock a successful acquisition records. */
+export function newLock(req: LockRequest, now: Date): LockInfo {
+  return {
+    key: req.key, holder: req.holder, ...(req.holderName ? { holderName: req.holderName } : {}),
+    reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner,
+  };
+}
+
+/** Claimed watches in creation order (ties by id), whatever order the engine returned them in. */
+export function byCreation(a: Watch, b: Watch): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
+}

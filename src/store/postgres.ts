@@ -37,27 +37,36 @@ import {
   type WatchState,
 } from './types.ts';
 import {
-  DEFAULT_CLAIM_LIMIT,
-  JOB_OUTCOMES,
   WATCH_STATES,
   addMs,
+  blockingLock,
+  byCreation,
   charLength,
   errorText,
   lockKeyAndAncestors,
   maskOptions,
+  newLock,
   releaseOfLockKey,
   requireDate,
   requireLimit,
   requireOneOf,
   requireText,
-  requireTtl,
   systemClock,
   toJson,
   validateAuditEntry,
   validateAuditQuery,
+  validateClaim,
+  validateDedup,
+  validateJobEnd,
+  validateJobStart,
+  validateJobStateKey,
+  validateJobStateWrite,
+  validateLease,
+  validateLockExtension,
   validateLockRequest,
   validateNewPending,
   validateNewWatch,
+  validateReleaseLock,
   validateTransition,
   validateWatchPatch,
   type Clock,
@@ -303,16 +312,10 @@ export class PostgresStore implements Store {
         'SELECT * FROM locks WHERE lock_key = ANY($1::text[]) OR left(lock_key, $2) = $3',
         [lockKeyAndAncestors(req.key), charLength(req.key) + 1, `${req.key}:`],
       )).rows.map((r) => lockFromRow(r, decoder));
-      const live = rows.filter((l) => l.expiresAt > now);
-      if (live.length > 0) {
-        const heldBy = live.find((l) => l.key === req.key) ?? live[0]!;
-        return { acquired: false as const, heldBy };
-      }
+      const heldBy = blockingLock(rows, req.key, now);
+      if (heldBy) return { acquired: false as const, heldBy };
       for (const stale of rows) await this.#dropExpiredLock(c, stale, now, req.holder);
-      const lock: LockInfo = {
-        key: req.key, holder: req.holder, ...(req.holderName ? { holderName: req.holderName } : {}),
-        reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner,
-      };
+      const lock = newLock(req, now);
       await c.query(
         'INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
         [lock.key, lock.holder, lock.holderName ?? null, lock.reason, lock.owner, lock.acquiredAt, lock.expiresAt],
@@ -331,18 +334,15 @@ export class PostgresStore implements Store {
   }
 
   async releaseLock(key: string, opts: { holder?: string; force?: boolean } = {}): Promise<boolean> {
-    requireText('lock key', key);
-    if (!opts.force && opts.holder === undefined) throw new TypeError('releaseLock needs the holder, or force: true for an explicit unlock');
-    const r = opts.force
+    const holder = validateReleaseLock(key, opts);
+    const r = holder === undefined
       ? await this.#q(`releasing lock ${key}`, 'DELETE FROM locks WHERE lock_key = $1', [key])
-      : await this.#q(`releasing lock ${key}`, 'DELETE FROM locks WHERE lock_key = $1 AND holder = $2', [key, requireText('lock holder', opts.holder)]);
+      : await this.#q(`releasing lock ${key}`, 'DELETE FROM locks WHERE lock_key = $1 AND holder = $2', [key, holder]);
     return r.rowCount > 0;
   }
 
   async extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('lock key', key);
-    requireText('lock holder', holder);
-    requireTtl('lock ttlMs', ttlMs);
+    validateLockExtension(key, holder, ttlMs);
     const at = this.#now(now);
     const r = await this.#q(`extending lock ${key}`, 'UPDATE locks SET expires_at = $1 WHERE lock_key = $2 AND holder = $3 AND expires_at > $4', [addMs(at, ttlMs), key, holder, at]);
     return r.rowCount > 0;
@@ -362,9 +362,7 @@ export class PostgresStore implements Store {
   // --- leases ---------------------------------------------------------------------------------------
 
   async tryLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('lease name', name);
-    requireText('lease owner', owner);
-    requireTtl('lease ttlMs', ttlMs);
+    validateLease(name, owner, ttlMs);
     const at = this.#now(now);
     const { rows } = await this.#q(
       `taking lease ${name}`,
@@ -438,9 +436,7 @@ export class PostgresStore implements Store {
   }
 
   async claimDueWatches(now: Date, claimMs: number, limit?: number): Promise<Watch[]> {
-    requireDate('now', now);
-    requireTtl('claimMs', claimMs);
-    const n = requireLimit('limit', limit, DEFAULT_CLAIM_LIMIT, 1_000);
+    const n = validateClaim(now, claimMs, limit);
     const { rows } = await this.#q(
       'claiming due watches',
       // The CTE runs once (a plain IN (subquery) may be re-executed and then exceed the LIMIT).
@@ -451,7 +447,7 @@ export class PostgresStore implements Store {
        RETURNING w.*`,
       [now, addMs(now, claimMs), n],
     );
-    return rows.map((r) => watchFromRow(r, decoder)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+    return rows.map((r) => watchFromRow(r, decoder)).sort(byCreation);
   }
 
   async updateWatch(id: string, patch: WatchPatch): Promise<boolean> {
@@ -507,8 +503,7 @@ export class PostgresStore implements Store {
   // --- delivery dedup -------------------------------------------------------------------------------
 
   async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('dedup key', key);
-    requireTtl('dedup ttlMs', ttlMs);
+    validateDedup(key, ttlMs);
     const at = this.#now(now);
     const { rows } = await this.#q(
       `recording delivery ${key}`,
@@ -524,16 +519,13 @@ export class PostgresStore implements Store {
   // --- job state ------------------------------------------------------------------------------------
 
   async getJobState<T = unknown>(job: string, key: string): Promise<T | undefined> {
-    requireText('job', job);
-    requireText('job state key', key);
+    validateJobStateKey(job, key);
     const { rows } = await this.#q(`reading state ${key} of job ${job}`, 'SELECT value FROM job_state WHERE job = $1 AND state_key = $2', [job, key]);
     return rows[0] ? (rows[0].value as T) : undefined;
   }
 
   async setJobState(job: string, key: string, value: unknown): Promise<void> {
-    requireText('job', job);
-    requireText('job state key', key);
-    if (value === undefined) throw new TypeError('job state value must not be undefined');
+    validateJobStateWrite(job, key, value);
     await this.#q(
       `writing state ${key} of job ${job}`,
       `INSERT INTO job_state (job, state_key, value, updated_at) VALUES ($1, $2, $3::jsonb, $4)
@@ -555,16 +547,14 @@ export class PostgresStore implements Store {
   // --- job runs -------------------------------------------------------------------------------------
 
   async recordJobStart(job: string, owner: string, at?: Date): Promise<number> {
-    requireText('job', job);
-    requireText('job owner', owner);
+    validateJobStart(job, owner);
     const started = this.#now(at);
     const { rows } = await this.#q(`recording the start of job ${job}`, 'INSERT INTO job_runs (job, owner, started_at) VALUES ($1, $2, $3) RETURNING id', [job, owner, started]);
     return Number(rows[0]!.id);
   }
 
   async recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void> {
-    if (!Number.isInteger(id) || id <= 0) throw new RangeError(`job run id must be a positive integer, got ${String(id)}`);
-    requireOneOf('job outcome', r.outcome, JOB_OUTCOMES);
+    validateJobEnd(id, r.outcome);
     const ended = this.#now(r.at);
     const res = await this.#q(
       `recording the end of job run ${id}`,

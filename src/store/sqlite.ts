@@ -32,27 +32,36 @@ import {
   type WatchState,
 } from './types.ts';
 import {
-  DEFAULT_CLAIM_LIMIT,
-  JOB_OUTCOMES,
   WATCH_STATES,
   addMs,
+  blockingLock,
+  byCreation,
   charLength,
   errorText,
   lockKeyAndAncestors,
   maskOptions,
+  newLock,
   releaseOfLockKey,
   requireDate,
   requireLimit,
   requireOneOf,
   requireText,
-  requireTtl,
   systemClock,
   toJson,
   validateAuditEntry,
   validateAuditQuery,
+  validateClaim,
+  validateDedup,
+  validateJobEnd,
+  validateJobStart,
+  validateJobStateKey,
+  validateJobStateWrite,
+  validateLease,
+  validateLockExtension,
   validateLockRequest,
   validateNewPending,
   validateNewWatch,
+  validateReleaseLock,
   validateTransition,
   validateWatchPatch,
   type Clock,
@@ -274,16 +283,10 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM locks WHERE lock_key IN (${family.map(() => '?').join(', ')}) OR substr(lock_key, 1, ?) = ?`;
     return this.#run(`acquiring lock ${req.key}`, () => {
       const rows = (this.#stmt(sql).all(...family, charLength(req.key) + 1, `${req.key}:`) as Row[]).map((r) => lockFromRow(r, decoder));
-      const live = rows.filter((l) => l.expiresAt > now);
-      if (live.length > 0) {
-        const heldBy = live.find((l) => l.key === req.key) ?? live[0]!;
-        return { acquired: false as const, heldBy };
-      }
+      const heldBy = blockingLock(rows, req.key, now);
+      if (heldBy) return { acquired: false as const, heldBy };
       for (const stale of rows) this.#dropExpiredLock(stale, now, req.holder);
-      const lock: LockInfo = {
-        key: req.key, holder: req.holder, ...(req.holderName ? { holderName: req.holderName } : {}),
-        reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner,
-      };
+      const lock = newLock(req, now);
       this.#stmt('INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(lock.key, lock.holder, val(lock.holderName), lock.reason, lock.owner, ms(lock.acquiredAt), ms(lock.expiresAt));
       return { acquired: true as const, lock };
@@ -299,20 +302,17 @@ export class SqliteStore implements Store {
   }
 
   async releaseLock(key: string, opts: { holder?: string; force?: boolean } = {}): Promise<boolean> {
-    requireText('lock key', key);
-    if (!opts.force && opts.holder === undefined) throw new TypeError('releaseLock needs the holder, or force: true for an explicit unlock');
+    const holder = validateReleaseLock(key, opts);
     return this.#run(`releasing lock ${key}`, () => {
-      const r = opts.force
+      const r = holder === undefined
         ? this.#stmt('DELETE FROM locks WHERE lock_key = ?').run(key)
-        : this.#stmt('DELETE FROM locks WHERE lock_key = ? AND holder = ?').run(key, requireText('lock holder', opts.holder));
+        : this.#stmt('DELETE FROM locks WHERE lock_key = ? AND holder = ?').run(key, holder);
       return Number(r.changes) > 0;
     });
   }
 
   async extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('lock key', key);
-    requireText('lock holder', holder);
-    requireTtl('lock ttlMs', ttlMs);
+    validateLockExtension(key, holder, ttlMs);
     const at = this.#now(now);
     return this.#run(`extending lock ${key}`, () =>
       Number(this.#stmt('UPDATE locks SET expires_at = ? WHERE lock_key = ? AND holder = ? AND expires_at > ?').run(ms(at) + ttlMs, key, holder, ms(at)).changes) > 0);
@@ -332,9 +332,7 @@ export class SqliteStore implements Store {
   // --- leases ---------------------------------------------------------------------------------------
 
   async tryLease(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('lease name', name);
-    requireText('lease owner', owner);
-    requireTtl('lease ttlMs', ttlMs);
+    validateLease(name, owner, ttlMs);
     const at = this.#now(now);
     return this.#run(`taking lease ${name}`, () => {
       const row = this.#stmt(
@@ -407,16 +405,14 @@ export class SqliteStore implements Store {
   }
 
   async claimDueWatches(now: Date, claimMs: number, limit?: number): Promise<Watch[]> {
-    requireDate('now', now);
-    requireTtl('claimMs', claimMs);
-    const n = requireLimit('limit', limit, DEFAULT_CLAIM_LIMIT, 1_000);
+    const n = validateClaim(now, claimMs, limit);
     return this.#run('claiming due watches', () => {
       const rows = this.#stmt(
         `UPDATE watches SET next_check_at = ?
          WHERE id IN (SELECT id FROM watches WHERE state = 'active' AND next_check_at <= ? ORDER BY next_check_at, id LIMIT ?)
          RETURNING *`,
       ).all(ms(now) + claimMs, ms(now), n) as Row[];
-      return rows.map((r) => watchFromRow(r, decoder)).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+      return rows.map((r) => watchFromRow(r, decoder)).sort(byCreation);
     }, true);
   }
 
@@ -482,8 +478,7 @@ export class SqliteStore implements Store {
   // --- delivery dedup -------------------------------------------------------------------------------
 
   async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
-    requireText('dedup key', key);
-    requireTtl('dedup ttlMs', ttlMs);
+    validateDedup(key, ttlMs);
     const at = this.#now(now);
     return this.#run(`recording delivery ${key}`, () =>
       this.#stmt(
@@ -497,8 +492,7 @@ export class SqliteStore implements Store {
   // --- job state ------------------------------------------------------------------------------------
 
   async getJobState<T = unknown>(job: string, key: string): Promise<T | undefined> {
-    requireText('job', job);
-    requireText('job state key', key);
+    validateJobStateKey(job, key);
     return this.#run(`reading state ${key} of job ${job}`, () => {
       const row = this.#stmt('SELECT value FROM job_state WHERE job = ? AND state_key = ?').get(job, key) as Row | undefined;
       return row ? (decoder.json(row.value) as T) : undefined;
@@ -506,9 +500,7 @@ export class SqliteStore implements Store {
   }
 
   async setJobState(job: string, key: string, value: unknown): Promise<void> {
-    requireText('job', job);
-    requireText('job state key', key);
-    if (value === undefined) throw new TypeError('job state value must not be undefined');
+    validateJobStateWrite(job, key, value);
     const json = JSON.stringify(value);
     const at = this.#clock();
     await this.#run(`writing state ${key} of job ${job}`, () =>
@@ -527,16 +519,14 @@ export class SqliteStore implements Store {
   // --- job runs -------------------------------------------------------------------------------------
 
   async recordJobStart(job: string, owner: string, at?: Date): Promise<number> {
-    requireText('job', job);
-    requireText('job owner', owner);
+    validateJobStart(job, owner);
     const started = this.#now(at);
     return this.#run(`recording the start of job ${job}`, () =>
       Number(this.#stmt('INSERT INTO job_runs (job, owner, started_at) VALUES (?, ?, ?)').run(job, owner, ms(started)).lastInsertRowid));
   }
 
   async recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void> {
-    if (!Number.isInteger(id) || id <= 0) throw new RangeError(`job run id must be a positive integer, got ${String(id)}`);
-    requireOneOf('job outcome', r.outcome, JOB_OUTCOMES);
+    validateJobEnd(id, r.outcome);
     const ended = this.#now(r.at);
     await this.#run(`recording the end of job run ${id}`, () => {
       const res = this.#stmt('UPDATE job_runs SET ended_at = ?, outcome = ?, counts = ?, error = ? WHERE id = ?')

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
 import { addQeApproval } from '../../src/commands/add-qe-approval.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { commandHelp } from '../../src/commands/registry.ts';
 import type { AnyCommand } from '../../src/commands/types.ts';
 import { issueStatus, qeSubtaskKeys, startApprovalHarness, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 const approveCalls = (h: ApprovalHarness) => h.world.gitlab.callsTo('POST', /\/merge_requests\/\d+\/approve$/);
 
@@ -20,12 +21,8 @@ describe('add-qe-approval (legacy)', () => {
 
   describe('runs', () => {
     let h: ApprovalHarness;
-    beforeEach(async () => {
-      h = await startApprovalHarness();
-    });
-    afterEach(async () => {
-      vi.restoreAllMocks();
-      await h.stop();
+    freshHarnessPerTest(startApprovalHarness, (started) => {
+      h = started;
     });
 
     it('approves the open shipment MR once and closes the QE subtasks; advisories are not moved', async () => {

@@ -1,18 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
 import { issueStatus, qeSubtaskKeys, startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 const approveCalls = (h: ApprovalHarness) => h.world.gitlab.callsTo('POST', /\/merge_requests\/\d+\/approve$/);
 const stateChanges = (h: ApprovalHarness) => h.world.errata.changes.filter((c) => c.kind === 'state-changed');
 
 describe('change-advisory-status', () => {
   let h: ApprovalHarness;
-  beforeEach(async () => {
-    h = await startApprovalHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.stop();
+  freshHarnessPerTest(startApprovalHarness, (started) => {
+    h = started;
   });
 
   it('Errata flow: moves every advisory to REL_PREP, closes the QE subtasks, records Pass', async () => {

@@ -7,15 +7,9 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { CommandParser, ParseError } from '../../src/commands/parser.ts';
 import { createRegistry } from '../../src/commands/index.ts';
-import { Runner } from '../../src/commands/runner.ts';
-import { MemoryStateBox } from '../../src/commands/ports.ts';
-import { LazyServices } from '../../src/commands/services.ts';
 import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
 import { emailOption } from '../../src/commands/schemas.ts';
-import { testConfig } from '../../src/config/env.ts';
-import type { ConfigStore } from '../../src/release/configstore.ts';
-import type { Store } from '../../src/store/types.ts';
-import { memoryRunnerStore } from '../helpers/commands.ts';
+import { memoryRunner } from '../helpers/commands.ts';
 
 const executed: Record<string, unknown>[] = [];
 const spy = defineCommand({
@@ -35,14 +29,7 @@ const spy = defineCommand({
 
 const registry = createRegistry([spy]);
 const parser = new CommandParser(registry);
-const runner = new Runner({
-  config: testConfig(),
-  store: memoryRunnerStore() as unknown as Store,
-  statebox: new MemoryStateBox(),
-  services: new LazyServices(),
-  configStores: { get: async () => ({}) as ConfigStore },
-  authorizer: { roleFor: async () => 'critical' },
-});
+const runner = memoryRunner();
 
 const META = [';', '&', '|', '`', '$', '(', ')', '<', '>', '\n', '\r', '&&', '||', '$(whoami)', '`id`', '>>', '\\', '"', "'", '*', '?', '~', '#', '!'];
 const SLACK = ['<mailto:a@b.co|a@b.co>', '<@U12345>', '<#C123|chan>', '<https://x.y|x>', '&amp;', '&lt;', '&gt;', '<!here>', '<!subteam^S1|@grp>'];

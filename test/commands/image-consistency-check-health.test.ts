@@ -7,18 +7,14 @@ import { LazyServices } from '../../src/commands/services.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
 import type { AnyCommand } from '../../src/commands/types.ts';
 import { hex, seedStageImages, shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
+import { endCommandTest } from '../helpers/command-world.ts';
 
 const icc = imageConsistencyCheck as unknown as AnyCommand;
 
-let h: Harness | undefined;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await h?.stop();
-  h = undefined;
-});
+afterEach(endCommandTest);
 
 async function konflux(opts: { mrState?: 'opened' | 'merged' | 'closed'; stageReleased?: boolean } = {}): Promise<Harness> {
-  h = await startHarness({ commands: [icc] });
+  const h = await startHarness({ commands: [icc] });
   h.world.seedRelease('4.19.10', { ...(opts.mrState ? { mrState: opts.mrState } : {}) });
   if (opts.stageReleased !== false) shipmentMr(h.world, '4.19.10').labels.push('stage-release-success');
   return h;
@@ -130,7 +126,7 @@ describe('image-consistency-check -i: Konflux image health', () => {
 
 describe('image-consistency-check -i: Errata image health', () => {
   async function errata(imageGrade: string): Promise<Harness> {
-    h = await startHarness({ commands: [icc] });
+    const h = await startHarness({ commands: [icc] });
     const seeded = h.world.seedRelease('4.19.1');
     for (const [impetus, id] of Object.entries(seeded.advisories)) {
       const adv = h.world.errata.advisory(id);

@@ -1,58 +1,23 @@
 /**
- * Shared set-up of the image-consistency-check and stage-testing tests: the simulated world,
- * a simulated Slack, an engine with the commands registered, an SQLite store.
+ * Shared set-up of the image-consistency-check and stage-testing tests: the shared command
+ * world (test/helpers/command-world.ts) and a task reader with the StateBox field names.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { dump, load } from 'js-yaml';
-import { startSimulatedWorld, SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.ts';
-import { startSimulatedSlack, type SimulatedSlack } from '../../src/sandbox/slack/index.ts';
-import { createEngine, type Engine } from '../../src/engine.ts';
-import { createRegistry } from '../../src/commands/index.ts';
-import { loadConfig } from '../../src/config/env.ts';
+import { SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.ts';
 import type { AnyCommand } from '../../src/commands/types.ts';
-import type { RunResult } from '../../src/commands/runner.ts';
-import type { Store } from '../../src/store/types.ts';
-import { openTestStore } from '../helpers/store.ts';
+import { startCommandWorld, type CommandWorld } from '../helpers/command-world.ts';
 
-export interface Harness {
-  world: SimulatedWorld;
-  slack: SimulatedSlack;
-  engine: Engine;
-  store: Store;
-  run(command: AnyCommand, release: string, options?: Record<string, unknown>): Promise<Extract<RunResult, { kind: 'done' }>>;
+export interface Harness extends CommandWorld {
   task(release: string, name: string): Promise<{ status: string; result: string | null; started_at: string | null; completed_at: string | null } | null>;
-  stop(): Promise<void>;
 }
 
 export async function startHarness(opts: { commands: AnyCommand[]; env?: Record<string, string>; omitEnv?: string[] }): Promise<Harness> {
-  const world = await startSimulatedWorld();
-  const slack = await startSimulatedSlack();
-  const dataDir = mkdtempSync(join(tmpdir(), 'oar-icc-'));
-  const env: Record<string, string> = { ...world.env, LOG_LEVEL: 'silent', OAR_DATA_DIR: dataDir, SLACK_BOT_TOKEN: slack.botToken, SLACK_API_URL: slack.apiUrl, ...opts.env };
-  for (const k of opts.omitEnv ?? []) delete env[k];
-  const store = await openTestStore();
-  const engine = await createEngine({ frontEnd: 'test', config: loadConfig(env), registry: createRegistry(opts.commands), store });
+  const base = await startCommandWorld({ ...opts, dataDirPrefix: 'oar-icc-' });
   return {
-    world,
-    slack,
-    engine,
-    store,
-    async run(command, release, options = {}) {
-      const r = await engine.runner.execute({ command, release, options, actor: { id: 'U_LEAD', via: 'slack' } });
-      if (r.kind !== 'done') throw new Error(`expected the command to run, got ${r.kind}: ${'message' in r ? r.message : ''}`);
-      return r;
-    },
+    ...base,
     async task(release, name) {
-      const t = await engine.statebox.getTask(release, name);
+      const t = await base.engine.statebox.getTask(release, name);
       return t ? { status: t.status, result: t.result ?? null, started_at: t.started_at ?? null, completed_at: t.completed_at ?? null } : null;
-    },
-    async stop() {
-      await engine.close();
-      await slack.stop();
-      await world.stop();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,19 +5,15 @@ import { parseOptions } from '../../src/commands/options.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
 import type { AnyCommand } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
+import { endCommandTest } from '../helpers/command-world.ts';
 
 const icc = imageConsistencyCheck as unknown as AnyCommand;
 const TRIGGER_LINE = /Triggered image consistency check Prow job: (\S+)/;
 
-let h: Harness | undefined;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await h?.stop();
-  h = undefined;
-});
+afterEach(endCommandTest);
 
 async function harness(opts: { env?: Record<string, string>; omitEnv?: string[] } = {}): Promise<Harness> {
-  h = await startHarness({ commands: [icc], ...opts });
+  const h = await startHarness({ commands: [icc], ...opts });
   return h;
 }
 

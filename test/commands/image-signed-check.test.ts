@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 describe('image-signed-check', () => {
   let h: ApprovalHarness;
-  beforeEach(async () => {
-    h = await startApprovalHarness();
-  });
-  afterEach(async () => {
-    await h.stop();
+  freshHarnessPerTest(startApprovalHarness, (started) => {
+    h = started;
   });
 
   it('signed payload: the original lines, Pass recorded', async () => {

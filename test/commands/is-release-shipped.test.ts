@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
 import { startApprovalHarness, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 describe('is-release-shipped', () => {
   let h: ApprovalHarness;
-  beforeEach(async () => {
-    h = await startApprovalHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.stop();
+  freshHarnessPerTest(startApprovalHarness, (started) => {
+    h = started;
   });
 
   const setStates = (advisories: Record<string, number>, state: string) => {

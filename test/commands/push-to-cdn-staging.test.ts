@@ -1,19 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
 import { createCdnPushWatchHandler } from '../../src/commands/approval/push.ts';
 import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
 import { startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 const pushPosts = (h: ApprovalHarness) => h.world.errata.callsTo('POST', /^\/api\/v1\/erratum\/\d+\/push$/);
 
 describe('push-to-cdn-staging', () => {
   let h: ApprovalHarness;
-  beforeEach(async () => {
-    h = await startApprovalHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.stop();
+  freshHarnessPerTest(startApprovalHarness, (started) => {
+    h = started;
   });
 
   it('plan: every advisory and what happens to it; nothing is triggered', async () => {

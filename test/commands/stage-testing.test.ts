@@ -5,19 +5,15 @@ import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
 import { safetyOf, type AnyCommand } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
+import { endCommandTest } from '../helpers/command-world.ts';
 
 const st = stageTesting as unknown as AnyCommand;
 const JOB = 'zstreams/Stage-Pipeline';
 
-let h: Harness | undefined;
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await h?.stop();
-  h = undefined;
-});
+afterEach(endCommandTest);
 
 async function harness(release: string, opts: { mrState?: 'opened' | 'merged' | 'closed'; stageReleased?: boolean } = {}): Promise<Harness> {
-  h = await startHarness({ commands: [st] });
+  const h = await startHarness({ commands: [st] });
   h.world.seedRelease(release, { ...(opts.mrState ? { mrState: opts.mrState } : {}) });
   if (release === '4.19.10' && opts.stageReleased !== false) shipmentMr(h.world, release).labels.push('stage-release-success');
   return h;

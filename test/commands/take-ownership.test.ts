@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
 import { qeSubtaskKeys, startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 const OWNER = 'new-owner@example.com';
 const LEAD = '<!subteam^S_QE_REL_419>';
@@ -14,12 +15,8 @@ const field = (h: ApprovalHarness, key: string, name: string) => h.world.jira.st
 
 describe('take-ownership', () => {
   let h: ApprovalHarness;
-  beforeEach(async () => {
-    h = await startApprovalHarness();
-  });
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await h.stop();
+  freshHarnessPerTest(startApprovalHarness, (started) => {
+    h = started;
   });
 
   it('Errata flow: sets the QE owner of every advisory, assigns and starts the QE subtasks, posts notice #3, records Pass', async () => {

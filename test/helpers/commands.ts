@@ -1,9 +1,13 @@
-/** Small command definitions and an in-memory runner store for engine tests. */
+/** Small command definitions, an in-memory runner store and a runner on in-memory ports for engine tests. */
 import { z } from 'zod';
 import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
 import { emailOption } from '../../src/commands/schemas.ts';
-import type { RunnerStore } from '../../src/commands/runner.ts';
-import type { AuditEntry, LockInfo, NewWatch } from '../../src/store/types.ts';
+import { Runner, TERMINAL_AUTHORIZER, type RunnerDeps, type RunnerStore } from '../../src/commands/runner.ts';
+import { MemoryStateBox } from '../../src/commands/ports.ts';
+import { LazyServices } from '../../src/commands/services.ts';
+import { testConfig } from '../../src/config/env.ts';
+import type { ConfigStore } from '../../src/release/configstore.ts';
+import type { AuditEntry, LockInfo, NewWatch, Store } from '../../src/store/types.ts';
 
 export const takeOwnershipLike = defineCommand({
   name: 'take-ownership',
@@ -88,4 +92,20 @@ export function memoryRunnerStore(now: () => Date = () => new Date()) {
     },
   };
   return store;
+}
+
+/**
+ * A Runner on in-memory ports: test config, memoryRunnerStore, MemoryStateBox, no services, an
+ * empty ConfigStore, and every caller allowed everything; `deps` replace any of them.
+ */
+export function memoryRunner(deps: Partial<RunnerDeps> = {}): Runner {
+  return new Runner({
+    config: testConfig(),
+    store: memoryRunnerStore() as unknown as Store,
+    statebox: new MemoryStateBox(),
+    services: new LazyServices(),
+    configStores: { get: async () => ({}) as ConfigStore },
+    authorizer: TERMINAL_AUTHORIZER,
+    ...deps,
+  });
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/config/env.ts';
 import { IntegrationError, type FetchLike } from '../../src/integrations/http.ts';
 import {
@@ -21,6 +21,7 @@ import {
   nonexistentKeys,
   onQaJql,
 } from '../../src/integrations/jira.ts';
+import { strictNock } from '../helpers/nock.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/jira/${name}`, import.meta.url), 'utf8'));
 const CLOUD = 'https://redhat.atlassian.net';
@@ -35,13 +36,7 @@ function dc(extra: Partial<ConstructorParameters<typeof JiraClient>[0]> = {}) {
   return new JiraClient({ baseUrl: DC, auth: { type: 'bearer', token: 'pat-456' }, deployment: 'datacenter', minRetryDelayMs: 1, maxRetryDelayMs: 2, ...extra });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
+strictNock();
 
 describe('search (Cloud enhanced /search/jql)', () => {
   it('pages with nextPageToken, selects fields, expands the changelog and maps the model', async () => {

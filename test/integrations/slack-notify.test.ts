@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/config/env.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import { SlackNotifier, slackErrorCode, slackNotifierFromConfig, stripPlusTag, type SlackNotifierOptions } from '../../src/integrations/slack-notify.ts';
+import { strictNock } from '../helpers/nock.ts';
 
 const API = 'https://slack.test';
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/slack/${name}`, import.meta.url), 'utf8')) as nock.Body;
@@ -47,13 +48,7 @@ function expectMethod(method: string, reply: nock.Body, times = 1, status = 200,
 
 const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'every mocked request was made').toEqual([]);
-});
+strictNock();
 
 describe('posting', () => {
   it('posts text (and blocks) with the bot token and logs like the original', async () => {

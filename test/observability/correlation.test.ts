@@ -1,17 +1,11 @@
-import { Writable } from 'node:stream';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { currentCorrelation, logMixin, newCorrelationId, withCorrelation } from '../../src/observability/correlation.ts';
+import { jsonLineSink } from '../helpers/log.ts';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { stream, lines } = jsonLineSink();
   return { logger: pino({ level: 'info', mixin: logMixin, base: { app: 'oar-bot' } }, stream), lines };
 }
 

@@ -1,19 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { classifyProcessError, installProcessGuards, installShutdown, standardShutdownSteps, type GuardSource, type ShutdownSignal, type SignalSource } from '../../src/observability/lifecycle.ts';
 import { HttpListenError } from '../../src/observability/http-server.ts';
 import { createMetrics, createMetricsRegistry } from '../../src/observability/metrics.ts';
+import { jsonLineSink } from '../helpers/log.ts';
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { stream, lines } = jsonLineSink();
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
 

@@ -1,26 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Runner } from '../../src/commands/runner.ts';
-import { MemoryStateBox } from '../../src/commands/ports.ts';
-import { LazyServices } from '../../src/commands/services.ts';
-import { testConfig } from '../../src/config/env.ts';
 import { HttpClient } from '../../src/integrations/http.ts';
 import { createNotifierMetrics } from '../../src/jobs/cki-notifier/metrics.ts';
 import { createMetrics, createMetricsRegistry } from '../../src/observability/metrics.ts';
 import { trackSlackConnection } from '../../src/observability/slack-connection.ts';
-import type { ConfigStore } from '../../src/release/configstore.ts';
-import type { Store } from '../../src/store/types.ts';
-import { memoryRunnerStore, takeOwnershipLike } from '../helpers/commands.ts';
+import { memoryRunner, takeOwnershipLike } from '../helpers/commands.ts';
 
 describe('metrics', () => {
   it('records a command run through the runner observer, with its duration', async () => {
     const metrics = createMetrics(createMetricsRegistry({ defaultMetrics: false }));
-    const runner = new Runner({
-      config: testConfig(),
-      store: memoryRunnerStore() as unknown as Store,
-      statebox: new MemoryStateBox(),
-      services: new LazyServices(),
-      configStores: { get: async () => ({}) as ConfigStore },
+    const runner = memoryRunner({
       authorizer: { roleFor: async (a) => (a.id === 'U_LEAD' ? 'critical' : 'read') },
       observer: metrics.runObserver,
     });

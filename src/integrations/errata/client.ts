@@ -6,7 +6,7 @@
  * 400/422: the field errors Errata Tool returned).
  */
 import { z } from 'zod';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike, type RequestOptions } from '../http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type RequestOptions, type TransportOptions } from '../http.ts';
 import type { Config } from '../../config/env.ts';
 import { errataAuthFromConfig, type ErrataAuthProvider, type KerberosLoader } from './auth.ts';
 import type { PushJob } from './push-jobs.ts';
@@ -195,15 +195,9 @@ export function mapErrataError(e: unknown, authKind: string): unknown {
   });
 }
 
-export interface ErrataClientOptions {
+export interface ErrataClientOptions extends TransportOptions {
   baseUrl?: string;
   auth: ErrataAuthProvider;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  observer?: CallObserver;
 }
 
 export class ErrataClient {
@@ -218,12 +212,7 @@ export class ErrataClient {
       system: SYSTEM,
       baseUrl: this.baseUrl,
       headers: () => opts.auth.headers(),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.minRetryDelayMs !== undefined ? { minRetryDelayMs: opts.minRetryDelayMs } : {}),
-      ...(opts.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: opts.maxRetryDelayMs } : {}),
-      ...(opts.observer ? { observer: opts.observer } : {}),
+      ...transportOptions(opts),
     });
   }
 

@@ -8,7 +8,7 @@
  * interface keeps jira.js's flat functions usable through this transport (a test drives one).
  */
 import type { Client, SendRequestOptions } from 'jira.js/core';
-import { HttpClient, IntegrationError, type CallObserver, type FetchLike, type RequestOptions } from '../http.ts';
+import { HttpClient, IntegrationError, basicAuthorization, transportOptions, type RequestOptions, type TransportOptions } from '../http.ts';
 import { errorBodySchema } from './model.ts';
 
 export const JIRA_SYSTEM = 'Jira';
@@ -16,15 +16,9 @@ export const JIRA_SYSTEM = 'Jira';
 /** jira.js's basic and bearer auth shapes. */
 export type JiraAuth = { type: 'basic'; email: string; apiToken: string } | { type: 'bearer'; token: string };
 
-export interface JiraTransportOptions {
+export interface JiraTransportOptions extends TransportOptions {
   baseUrl: string;
   auth?: JiraAuth;
-  fetch?: FetchLike;
-  timeoutMs?: number;
-  retries?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
-  observer?: CallObserver;
 }
 
 export type JiraRequest<T> = SendRequestOptions<T> & {
@@ -35,7 +29,7 @@ export type JiraRequest<T> = SendRequestOptions<T> & {
 };
 
 export function authHeader(auth: JiraAuth): string {
-  if (auth.type === 'basic') return `Basic ${Buffer.from(`${auth.email}:${auth.apiToken}`, 'utf8').toString('base64')}`;
+  if (auth.type === 'basic') return basicAuthorization(auth.email, auth.apiToken);
   return `Bearer ${auth.token}`;
 }
 
@@ -75,13 +69,8 @@ export class JiraTransport implements Client {
     this.http = new HttpClient({
       system: JIRA_SYSTEM,
       baseUrl: this.baseUrl,
-      fetch: opts.fetch,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      retries: opts.retries ?? 3,
-      minRetryDelayMs: opts.minRetryDelayMs,
-      maxRetryDelayMs: opts.maxRetryDelayMs,
-      observer: opts.observer,
-      headers: auth ? () => ({ authorization: authHeader(auth) }) : undefined,
+      ...(auth ? { headers: () => ({ authorization: authHeader(auth) }) } : {}),
+      ...transportOptions(opts),
     });
   }
 

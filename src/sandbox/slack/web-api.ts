@@ -60,13 +60,19 @@ function postMessage(args: JsonObject, ctx: SimContext): JsonObject {
 
 const updateArgs = z.looseObject({ channel: id, ts: id, text: z.string().optional(), blocks: z.unknown().optional(), attachments: z.unknown().optional() });
 
+/** The bot's own message that chat.update / chat.delete may change; `notOwn` is the error for someone else's. */
+function ownMessage(ctx: SimContext, channelId: string, ts: string, notOwn: 'cant_update_message' | 'cant_delete_message') {
+  const rec = ctx.workspace.findMessage(ts, channelId);
+  // Ephemeral messages are not in the channel history: chat.update and chat.delete cannot find them.
+  if (!rec || rec.deleted || rec.ephemeral) throw new SlackApiError('message_not_found');
+  if (rec.user !== ctx.identity.botUserId) throw new SlackApiError(notOwn);
+  return rec;
+}
+
 function update(args: JsonObject, ctx: SimContext): JsonObject {
   const a = parse(updateArgs, args);
   const channel = ctx.workspace.requireChannel(a.channel);
-  const rec = ctx.workspace.findMessage(a.ts, channel.id);
-  // Ephemeral messages are not in the channel history: chat.update cannot find them.
-  if (!rec || rec.deleted || rec.ephemeral) throw new SlackApiError('message_not_found');
-  if (rec.user !== ctx.identity.botUserId) throw new SlackApiError('cant_update_message');
+  const rec = ownMessage(ctx, channel.id, a.ts, 'cant_update_message');
   // Omitted blocks keep the current ones; an explicit [] clears them.
   const content = checkContent(ctx, { text: a.text ?? rec.text, blocks: a.blocks ?? rec.blocks, attachments: a.attachments ?? rec.attachments });
   editMessage(ctx, rec, content);
@@ -97,9 +103,7 @@ const deleteArgs = z.looseObject({ channel: id, ts: id });
 function chatDelete(args: JsonObject, ctx: SimContext): JsonObject {
   const a = parse(deleteArgs, args);
   const channel = ctx.workspace.requireChannel(a.channel);
-  const rec = ctx.workspace.findMessage(a.ts, channel.id);
-  if (!rec || rec.deleted || rec.ephemeral) throw new SlackApiError('message_not_found');
-  if (rec.user !== ctx.identity.botUserId) throw new SlackApiError('cant_delete_message');
+  const rec = ownMessage(ctx, channel.id, a.ts, 'cant_delete_message');
   deleteMessage(ctx, rec);
   return { channel: channel.id, ts: rec.ts };
 }
