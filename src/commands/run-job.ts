@@ -1,5 +1,5 @@
 /**
- * `jobctl run-job JOB [--payload P | --upgrade-from F --upgrade-to T]`: start one Prow job through
+ * `jobctl run JOB [--payload P | --upgrade-from F --upgrade-to T]`: start one Prow job through
  * Gangway with the payload variables of agents.md 6.4 (the original `job run`). A name that does
  * not start with `periodic-ci-` is looked up in openshift/release. Missing APITOKEN (or
  * GITHUB_TOKEN for a lookup) is an error, not the original's exit 0.
@@ -14,14 +14,14 @@ const pullspec = () =>
     .regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be a release image pull spec like quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64');
 
 export const runJob = defineCommand({
-  name: 'run-job',
+  name: 'run',
   group: 'jobctl',
   summary: 'Trigger one Prow job through Gangway, with an install payload or an upgrade pair',
   description:
     'The job runs once per call (a deliberate manual run). --payload sets RELEASE_IMAGE_LATEST (or the ARM64/MULTI/PPC64LE variant the pull spec calls for); --upgrade-from/--upgrade-to set the LATEST/TARGET pair. A name not starting with periodic-ci- is resolved to the first openshift-tests-private periodic containing it.',
   examples: [
-    'jobctl run-job periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-aws-ipi-f999 --payload quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64',
-    'jobctl run-job release-4.19-automated-release-stable-4.19-upgrade-from-stable-4.18-aws-ipi-f999 --upgrade-to quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64',
+    'jobctl run periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-aws-ipi-f999 --payload quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64',
+    'jobctl run release-4.19-automated-release-stable-4.19-upgrade-from-stable-4.18-aws-ipi-f999 --upgrade-to quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64',
   ],
   safety: 'write',
   scope: 'none',

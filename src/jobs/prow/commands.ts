@@ -37,7 +37,7 @@ function jobLine(j: JobTriggerOutcome): string {
     case 'failed':
       return `${j.jobName}: not triggered: ${j.error}`;
     case 'unknown':
-      return `${j.jobName}: unknown whether it started (${j.error}); not triggered again — use \`jobctl run-job\` if it did not start`;
+      return `${j.jobName}: unknown whether it started (${j.error}); not triggered again — use \`jobctl run\` if it did not start`;
   }
 }
 
@@ -119,7 +119,7 @@ export async function triggerJobsForBuildCommand(ctx: CommandContext, o: { build
   };
 }
 
-/** `jobctl run-job JOB [--payload P | --upgrade-from F --upgrade-to T]`: one Gangway execution. */
+/** `jobctl run JOB [--payload P | --upgrade-from F --upgrade-to T]`: one Gangway execution. */
 export async function runJobCommand(ctx: CommandContext, o: { job: string; payload?: string | undefined; upgradeFrom?: string | undefined; upgradeTo?: string | undefined }): Promise<Outcome> {
   const needsSearch = !o.job.trim().startsWith('periodic-ci-');
   assertProwCredentials(ctx.config, needsSearch ? ['GITHUB_TOKEN', 'APITOKEN'] : ['APITOKEN']);

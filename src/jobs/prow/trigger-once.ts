@@ -10,7 +10,7 @@
  * A claim left `claimed` (the process died during the call, or the call failed without an
  * answer) is never re-triggered automatically: whether the job started is unknown, and a
  * duplicate test run is the one thing this must not do. It is reported as `unknown`; an
- * operator re-runs the job by hand (`jobctl run-job`) if it did not start.
+ * operator re-runs the job by hand (`jobctl run`) if it did not start.
  */
 import { IntegrationError } from '../../integrations/http.ts';
 import type { Store } from '../../store/types.ts';

@@ -112,7 +112,7 @@ describe('jobctl commands', () => {
     expect(r.outcome.sections?.[0]?.lines).toEqual([`${BUILD}: pending — 0/6 required passed, 6 pending`]);
   });
 
-  it('run-job: a full name with an install payload; a partial name is resolved in openshift/release', async () => {
+  it('jobctl run: a full name with an install payload; a partial name is resolved in openshift/release', async () => {
     const before = triggeredJobs(w.prow).length;
     const payload = 'quay.io/openshift-release-dev/ocp-release:4.19.1-aarch64';
     const r = await run(runJob, ['periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-aws-ipi-f999', '--payload', payload]);
