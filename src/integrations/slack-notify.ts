@@ -8,6 +8,7 @@
  * policy (2 retries by default) retries rate limits (Slack did not process the call) for every
  * method, and network errors / 5xx only for idempotent calls (lookups, chat.update).
  */
+import { slackLogger } from './slack-logger.ts';
 import {
   ErrorCode,
   LogLevel,
@@ -16,7 +17,6 @@ import {
   type ChatPostMessageArguments,
   type FetchFunction,
   type KnownBlock,
-  type Logger as SlackLogger,
 } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import pRetry, { AbortError } from 'p-retry';
@@ -85,21 +85,6 @@ export interface FileUpload {
   content: string;
   title?: string;
   initialComment?: string;
-}
-
-function slackLogger(log: Logger): SlackLogger {
-  let level = LogLevel.WARN;
-  return {
-    debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
-    info: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => log.error(m.map(String).join(' ')),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
 
 /** `jdoe+jira@redhat.com` -> `jdoe@redhat.com` (Jira e-mails carry a +tag Slack does not know). */
@@ -184,7 +169,7 @@ export class SlackNotifier {
       // Retries are decided per call below; the client must hand every failure back at once.
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
-      logger: slackLogger(this.log),
+      logger: slackLogger(this.log, { level: LogLevel.WARN, quietInfo: true }),
     });
   }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { App, SocketModeReceiver } from '@slack/bolt';
 import type { AllMiddlewareArgs, App as BoltApp, BlockAction, ButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { LogLevel } from '@slack/logger';
+import { slackLogger } from '../integrations/slack-logger.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { planMessages } from '../blocks/limits.ts';
@@ -64,19 +64,7 @@ interface Where {
 const EVENT_DEDUP_MS = 15 * 60_000;
 
 function boltLogger(logger: Logger) {
-  let level = LogLevel.INFO;
-  const child = logger.child({ component: 'bolt' });
-  return {
-    debug: (...m: unknown[]) => child.debug(m.map(String).join(' ')),
-    info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
-    warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => child.error(m.map(String).join(' ')),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
+  return slackLogger(logger.child({ component: 'bolt' }));
 }
 
 export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
