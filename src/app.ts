@@ -77,6 +77,11 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const logger = opts.logger ?? loggerFor(config);
   const report = environmentReport(config);
   for (const line of formatReport(report)) logger.info(`startup: ${line}`);
+  if (config.ERRATA_AUTH === 'kerberos') {
+    // Errata Tool (and Pyxis) need a Kerberos ticket: say at startup whether one is usable.
+    const krb = await kerberosStatus().catch((e: unknown) => ({ valid: false, detail: e instanceof Error ? e.message : String(e) }));
+    logger[krb.valid ? 'info' : 'warn'](`startup: ${krb.valid ? 'on ' : 'off'}  kerberos         ${krb.detail}`);
+  }
 
   const registry = createMetricsRegistry();
   const metrics = createMetrics(registry);

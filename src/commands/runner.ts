@@ -148,6 +148,14 @@ export class Runner {
     return { ok: true, safety, needsConfirmation: safety === 'critical' && options.dryRun !== true && !req.confirmation };
   }
 
+  /**
+   * A confirmation the front end saw end without a run (modal closed, confirmation expired):
+   * audited here like every other step of a command's life.
+   */
+  async recordConfirmationEnd(event: 'cancel' | 'expire', e: { actor: Actor; release: string; command: string; slack?: SlackTarget }): Promise<void> {
+    await this.audit({ event, actorId: e.actor.id, actorName: e.actor.name, release: e.release || undefined, command: e.command, channel: e.slack?.channel, threadTs: e.slack?.threadTs });
+  }
+
   async execute(req: RunRequest): Promise<RunResult> {
     const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
     if (!this.accepting) return { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId };

@@ -63,6 +63,13 @@ interface Where {
 
 const EVENT_DEDUP_MS = 15 * 60_000;
 
+/** `--quiet` / `-q` (a Slack-only flag): answer read-only commands privately. */
+export function stripQuiet(text: string): { text: string; quiet: boolean } {
+  const re = /(^|\s)(--quiet|-q)(?=\s|$)/g;
+  const quiet = re.test(text);
+  return { text: quiet ? text.replace(re, '$1').trim() : text, quiet };
+}
+
 function boltLogger(logger: Logger) {
   return slackLogger(logger.child({ component: 'bolt' }));
 }
@@ -205,7 +212,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     if (viewId) await client.views.update({ view_id: viewId, view });
   }
 
-  async function handleParsed(p: Parsed, actor: Actor, where: Where, opts: { triggerId?: string; respond?: (m: SlackMessage) => Promise<void> }): Promise<void> {
+  async function handleParsed(p: Parsed, actor: Actor, where: Where, opts: { triggerId?: string; respond?: (m: SlackMessage) => Promise<void>; quiet?: boolean }): Promise<void> {
     if (p.kind === 'version') {
       await ephemeral(where, actor.id, errorMessage('oar-bot v0.1.0', undefined, ':robot_face:'));
       return;
@@ -245,6 +252,14 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       });
       return;
     }
+    if (opts.quiet && pre.safety === 'read') {
+      // --quiet: a read-only answer only the caller sees, nothing posted in the channel.
+      const r = await runner.execute({ command: p.command, release: p.release, options: p.options, actor, text: p.text, slack: where });
+      const msg = resultMessage(r, metaOf(p, actor.id, r.correlationId));
+      if (opts.respond) await opts.respond(msg);
+      else await ephemeral(where, actor.id, msg);
+      return;
+    }
     await runVisible(p, actor, where, undefined, opts.respond);
   }
 
@@ -263,8 +278,9 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       return;
     }
     let parsed: Parsed;
+    const { text: slashText, quiet } = stripQuiet(command.text);
     try {
-      parsed = parser.parseSlash(command.text);
+      parsed = parser.parseSlash(slashText);
     } catch (e) {
       const msg = parseErrorMessage(e);
       await ack({ response_type: 'ephemeral', text: msg.text, blocks: msg.blocks });
@@ -281,7 +297,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const actor = await actorOf(command.user_id, command.user_name);
-      await handleParsed(parsed, actor, { channel: command.channel_id }, { triggerId: command.trigger_id, respond: reply });
+      await handleParsed(parsed, actor, { channel: command.channel_id }, { triggerId: command.trigger_id, respond: reply, quiet });
     } catch (e) {
       logger.error({ err: e }, '/oar failed');
       await reply(errorMessage(`Something went wrong: ${(e as Error).message.split('\n')[0]}`)).catch(() => undefined);
@@ -311,13 +327,14 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     }
     const actor = await actorOf(event.user);
     let parsed: Parsed;
+    const { text: lineText, quiet } = stripQuiet(commandText);
     try {
-      parsed = parser.parseLine(commandText);
+      parsed = parser.parseLine(lineText);
     } catch (e) {
       await client.chat.postMessage({ channel: where.channel, thread_ts: where.threadTs, ...parseErrorMessage(e) });
       return;
     }
-    await handleParsed(parsed, actor, where, {});
+    await handleParsed(parsed, actor, where, { quiet });
   }
 
   app.event('message', async ({ event, body }) => {
@@ -452,7 +469,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       deps.metrics?.ack('view', performance.now() - t0);
       if (pending && pending.state === 'pending') {
         await store.transitionPending(pending.id, 'pending', 'expired');
-        await store.audit({ event: 'expire', actorId: user, release: pending.release, command: pending.command });
+        await runner.recordConfirmationEnd('expire', { actor: await actorOf(user, body.user.name), release: pending.release, command: pending.command });
       }
       return;
     }
@@ -495,7 +512,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     await ack();
     const pending = await store.getPending(view.private_metadata);
     if (pending && (await store.transitionPending(pending.id, 'pending', 'cancelled'))) {
-      await store.audit({ event: 'cancel', actorId: body.user.id, release: pending.release, command: pending.command });
+      await runner.recordConfirmationEnd('cancel', { actor: await actorOf(body.user.id, body.user.name), release: pending.release, command: pending.command });
     }
   });
 

@@ -1,0 +1,83 @@
+/** Second-person approval of critical commands and private (--quiet) answers, end to end. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { stripQuiet } from '../../src/slack/app.ts';
+import { startE2E, textOf, type E2E } from './harness.ts';
+
+const ran: string[] = [];
+const twoPerson = defineCommand({
+  name: 'test-two-person',
+  group: 'oar',
+  summary: 'A critical operation that needs a second approver',
+  examples: [],
+  safety: 'critical',
+  scope: 'zstream',
+  options: z.object({}),
+  async plan() {
+    return { summary: 'approve the release', changes: [{ target: 'advisory 151166', from: 'QE', to: 'REL_PREP' }] };
+  },
+  async run(ctx) {
+    ran.push(`${ctx.release} by ${ctx.actor.id}`);
+    return { status: 'pass', summary: 'approved after a second look' };
+  },
+}) as unknown as AnyCommand;
+
+describe('second-person approval and --quiet', () => {
+  let e: E2E;
+  beforeAll(async () => {
+    e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD,U_ART', OAR_SECOND_APPROVAL: 'test-two-person' }, extraCommands: [twoPerson] });
+    e.world.seedRelease('4.19.1');
+  });
+  afterAll(() => e.stop());
+
+  it('after the invoker confirms, only another person with the critical role can approve; it then runs once', async () => {
+    await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 test-two-person' });
+    await e.slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.args).includes('advisory 151166'));
+    await e.slack.submitView({ user: 'U_LEAD', values: { value: '4.19.1' } });
+    const request = await e.slack.waitForMessage((m) => textOf(m).includes('needs a second approval') && textOf(m).includes('oar_approve'), { existing: true });
+    expect(ran).toEqual([]);
+
+    // The invoker cannot approve their own request.
+    await e.slack.clickButton({ user: 'U_LEAD', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
+    await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('cannot approve your own request'), { since: 0 });
+    // A read-only user cannot approve either.
+    await e.slack.clickButton({ user: 'U_VIEWER', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
+    await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('needs the critical role'), { since: 0 });
+    expect(ran).toEqual([]);
+
+    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
+    await e.slack.waitForMessage((m) => textOf(m).includes('approved after a second look'), { existing: true });
+    // A second press does not run it again.
+    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
+    await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('already approved'), { since: 0 });
+    expect(ran).toEqual(['4.19.1 by U_LEAD']);
+  });
+
+  it('closing the confirmation modal cancels it: audited, nothing runs, the confirmation cannot be used later', async () => {
+    await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 test-two-person' });
+    await e.slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.args).includes('advisory 151166'));
+    const closed = await e.slack.closeView({ user: 'U_LEAD' });
+    expect(closed.sent).toBe(true);
+    // The listener acks first and audits after: wait for the row, not for time.
+    await vi.waitFor(async () => {
+      const audits = await e.app.store.queryAudit({ command: 'test-two-person', event: 'cancel' });
+      expect(audits.map((a) => a.actorId)).toEqual(['U_LEAD']);
+    });
+    expect(ran).toEqual(['4.19.1 by U_LEAD']);
+  });
+
+  it('--quiet answers a read-only command privately and posts nothing in the channel', async () => {
+    const before = e.slack.messages('C_QE_RELEASE').length;
+    await e.slack.slashCommand({ user: 'U_VIEWER', channel: 'C_QE_RELEASE', text: '4.19.1 release-info --quiet' });
+    const answer = await e.slack.waitFor((c) => c.method === 'response_url' && JSON.stringify(c.args).includes('151166'), { since: 0 });
+    expect(JSON.stringify(answer.args)).toContain('ephemeral');
+    expect(e.slack.messages('C_QE_RELEASE').filter((m) => !m.ephemeral).length).toBe(before);
+  });
+
+  it('strips the Slack-only --quiet flag without touching the rest', () => {
+    expect(stripQuiet('4.19.1 release-info --quiet')).toEqual({ text: '4.19.1 release-info', quiet: true });
+    expect(stripQuiet('-q 4.19.1 release-status')).toEqual({ text: '4.19.1 release-status', quiet: true });
+    expect(stripQuiet('4.19.1 take-ownership -e a@b.co')).toEqual({ text: '4.19.1 take-ownership -e a@b.co', quiet: false });
+  });
+});
