@@ -8,6 +8,7 @@
  * each method finishes its transaction before returning, so no two transactions of this
  * process interleave.
  */
+import pRetry from 'p-retry';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -113,7 +114,15 @@ export class SqliteStore implements Store {
   async init(): Promise<void> {
     if (this.#db) return;
     if (this.#closed) throw new StoreError(`SQLite store ${this.file} is closed`);
-    const db = this.#open();
+    // Two processes opening the same new file at once can see SQLITE_BUSY immediately (switching
+    // to WAL needs the file to itself, and SQLite does not wait there): retry that, boundedly.
+    const db = await pRetry(() => this.#open(), {
+      retries: 50,
+      minTimeout: 20,
+      maxTimeout: 250,
+      maxRetryTime: this.#busyTimeoutMs,
+      shouldRetry: ({ error }) => isBusy(error),
+    });
     try {
       this.#migrate(db);
     } catch (e) {
@@ -569,4 +578,10 @@ function sqliteCode(e: unknown): number | undefined {
 function sqliteReason(e: unknown, busyTimeoutMs: number): string {
   if (sqliteCode(e) === SQLITE_BUSY) return `the database stayed locked by another process for more than ${busyTimeoutMs} ms`;
   return errorText(e);
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED behind a StoreError from #open. */
+function isBusy(e: unknown): boolean {
+  const cause = e instanceof Error ? (e.cause as { errcode?: number } | undefined) : undefined;
+  return cause?.errcode === 5 || cause?.errcode === 6;
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import { SqliteStore, StoreError, createStore, describeStore, openStore, type Store } from '../../src/store/index.ts';
 import { testConfig } from '../../src/config/env.ts';
@@ -133,5 +134,30 @@ describe('SQLite engine', () => {
     const result = await raceWorkers({ engine: 'sqlite', file: join(dir, 'oar.db') }, 50);
     expect(result.rounds).toBe(50);
     expect(result.violations).toEqual([]);
+  }, 60_000);
+});
+
+describe('SQLite: several processes opening one new file at the same instant', () => {
+  it('all of them open and migrate it (SQLITE_BUSY while switching to WAL is retried, not fatal)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createInterface } = await import('node:readline');
+    const node = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
+    const worker = fileURLToPath(new URL('./open-worker.ts', import.meta.url));
+    for (let round = 0; round < 4; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'oar-open-race-'));
+      const file = join(dir, 'oar.db');
+      const procs = Array.from({ length: 6 }, () => spawn(node, [worker, file], { stdio: ['pipe', 'pipe', 'inherit'] }));
+      const lines = procs.map((p) => createInterface({ input: p.stdout })[Symbol.asyncIterator]());
+      for (const l of lines) expect((await l.next()).value).toBe('ready');
+      // The barrier: every process is up before any of them opens the file.
+      for (const p of procs) p.stdin.write('go\n');
+      const answers = await Promise.all(lines.map(async (l) => (await l.next()).value as string));
+      expect(answers).toEqual(Array(6).fill('ok'));
+      const store = new SqliteStore({ file });
+      await store.init();
+      expect(await store.queryAudit({})).toHaveLength(6);
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
