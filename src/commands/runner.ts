@@ -61,6 +61,11 @@ export interface RunRequest {
    * run with the same id (double click, redelivery) is refused.
    */
   confirmation?: { id: string };
+  /**
+   * Second-person approval: the command runs as `actor` (who asked and confirmed) once another
+   * person with the role the command needs approves. The runner enforces both conditions.
+   */
+  approval?: { approver: Actor };
   progress?: (message: string) => void;
   correlationId?: string;
   signal?: AbortSignal;
@@ -139,13 +144,30 @@ export class Runner {
     if (!this.accepting) return { ok: false, result: { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId } };
     const options = validateOptions(req.command, req.options);
     const safety = safetyOf(req.command, options);
+    const { denied } = await this.authorize(req, options, safety, correlationId);
+    if (denied) return { ok: false, result: denied };
+    return { ok: true, safety, needsConfirmation: safety === 'critical' && options.dryRun !== true && !req.confirmation };
+  }
+
+  /** The one authorization rule for preflight and execute; a denial is audited and returned. */
+  private async authorize(req: RunRequest, options: Record<string, unknown>, safety: Safety, correlationId: string): Promise<{ role: Role; denied?: RunResult }> {
+    const base = this.baseAudit(req, correlationId, options);
     const role = await this.deps.authorizer.roleFor(req.actor, req.release);
     if (ROLE_RANK[role] < ROLE_RANK[safety]) {
-      const message = deniedMessage(req.command.name, req.release, safety, role);
-      await this.audit({ ...this.baseAudit(req, correlationId, options), event: 'deny', outcome: `needs ${safety}, has ${role}` });
-      return { ok: false, result: { kind: 'denied', needed: safety, has: role, message, correlationId } };
+      await this.audit({ ...base, event: 'deny', outcome: `needs ${safety}, has ${role}` });
+      return { role, denied: { kind: 'denied', needed: safety, has: role, message: deniedMessage(req.command.name, req.release, safety, role), correlationId } };
     }
-    return { ok: true, safety, needsConfirmation: safety === 'critical' && options.dryRun !== true && !req.confirmation };
+    if (req.approval) {
+      const { approver } = req.approval;
+      const denyApprover = async (has: Role, message: string): Promise<{ role: Role; denied: RunResult }> => {
+        await this.audit({ ...base, event: 'deny', actorId: approver.id, actorName: approver.name, outcome: `approval refused: ${message}` });
+        return { role, denied: { kind: 'denied', needed: safety, has, message, correlationId } };
+      };
+      const approverRole = await this.deps.authorizer.roleFor(approver, req.release);
+      if (approver.id === req.actor.id) return denyApprover(approverRole, 'A second person must approve: you cannot approve your own request.');
+      if (ROLE_RANK[approverRole] < ROLE_RANK[safety]) return denyApprover(approverRole, deniedMessage(req.command.name, req.release, safety, approverRole));
+    }
+    return { role };
   }
 
   /**
@@ -245,13 +267,9 @@ export class Runner {
       return result;
     };
 
-    // authorize
-    const role = await this.deps.authorizer.roleFor(req.actor, req.release);
-    if (ROLE_RANK[role] < ROLE_RANK[safety]) {
-      const message = deniedMessage(command.name, req.release, safety, role);
-      await this.audit({ ...base, event: 'deny', outcome: `needs ${safety}, has ${role}` });
-      return observe({ kind: 'denied', needed: safety, has: role, message, correlationId });
-    }
+    // authorize (the caller, and the approver of a second-person approval)
+    const { role, denied } = await this.authorize(req, options, safety, correlationId);
+    if (denied) return observe(denied);
 
     const dryRun = options.dryRun === true;
     const log = new CommandLog({ logger: this.logger, now: () => this.now(), mask: this.deps.mask });
@@ -303,6 +321,7 @@ export class Runner {
       }
       if (!first) return observe({ kind: 'duplicate', message: `This confirmation of ${command.name} was already used; it runs once.`, correlationId });
       await this.audit({ ...base, event: 'confirm' });
+      if (req.approval) await this.audit({ ...base, event: 'approve', actorId: req.approval.approver.id, actorName: req.approval.approver.name, detail: `approved the request of ${req.actor.id}` });
     }
 
     // per-release lock for anything that writes

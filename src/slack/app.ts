@@ -138,14 +138,15 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
 
   /** Run a (non-confirmation) command: a first message, progress edits, the final result. */
   const inflight = new Set<Promise<unknown>>();
-  function runVisible(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, confirmation?: { id: string }, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
-    const run = runVisibleNow(p, actor, where, confirmation, respond);
+  type Consent = Pick<RunRequest, 'confirmation' | 'approval'>;
+  function runVisible(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, consent: Consent = {}, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
+    const run = runVisibleNow(p, actor, where, consent, respond);
     inflight.add(run);
     void run.finally(() => inflight.delete(run)).catch(() => undefined);
     return run;
   }
 
-  async function runVisibleNow(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, confirmation?: { id: string }, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
+  async function runVisibleNow(p: Extract<Parsed, { kind: 'command' }>, actor: Actor, where: Where, consent: Consent, respond?: (m: SlackMessage) => Promise<void>): Promise<RunResult> {
     const correlationId = randomUUID().slice(0, 12);
     const meta = metaOf(p, actor.id, correlationId);
     let root: { channel: string; ts: string } | undefined;
@@ -177,7 +178,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       correlationId,
       text: p.text,
       progress,
-      ...(confirmation ? { confirmation } : {}),
+      ...consent,
     });
     await pending;
     const msg = resultMessage(result, meta);
@@ -260,7 +261,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       else await ephemeral(where, actor.id, msg);
       return;
     }
-    await runVisible(p, actor, where, undefined, opts.respond);
+    await runVisible(p, actor, where, {}, opts.respond);
   }
 
   function parseErrorMessage(e: unknown): SlackMessage {
@@ -431,12 +432,9 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     if (!pending || pending.kind !== 'approval') return;
     const def = registry.get(pending.command);
     if (!def) return;
-    if (pending.actorId === b.user.id) {
-      await ephemeral(where, b.user.id, errorMessage('A second person must approve: you cannot approve your own request.'));
-      return;
-    }
     const approver = await actorOf(b.user.id, b.user.name);
-    const pre = await runner.preflight({ command: def, release: pending.release, options: (pending.payload.options ?? {}) as Record<string, unknown>, actor: approver, confirmation: { id: pending.id } });
+    // The runner decides whether this person may approve (not the requester, and the role the command needs).
+    const pre = await runner.preflight({ command: def, release: pending.release, options: (pending.payload.options ?? {}) as Record<string, unknown>, actor: await actorOf(pending.actorId), confirmation: { id: pending.id }, approval: { approver } });
     if (!pre.ok) {
       await ephemeral(where, b.user.id, resultMessage(pre.result, { actorId: b.user.id, command: def.name, release: pending.release }));
       return;
@@ -446,17 +444,16 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
       await ephemeral(where, b.user.id, errorMessage('This request was already approved, or it expired.'));
       return;
     }
-    await runPending(moved, await actorOf(pending.actorId), b.user.id);
+    await runPending(moved, await actorOf(pending.actorId), approver);
   });
 
-  async function runPending(pending: PendingConfirmation, actor: Actor, approvedBy?: string): Promise<void> {
+  async function runPending(pending: PendingConfirmation, actor: Actor, approver?: Actor): Promise<void> {
     const def = registry.get(pending.command);
     if (!def) return;
     const payload = pending.payload as { options?: Record<string, unknown>; channel?: string; threadTs?: string | null; text?: string };
     const parsed: Extract<Parsed, { kind: 'command' }> = { kind: 'command', group: def.group, command: def, release: pending.release, options: payload.options ?? {}, debug: false, text: payload.text ?? def.name };
     const where: Where = { channel: payload.channel ?? actor.id, ...(payload.threadTs ? { threadTs: payload.threadTs } : {}) };
-    if (approvedBy) logger.info({ pending: pending.id, approvedBy }, 'second approval given');
-    await runVisible(parsed, actor, where, { id: pending.id });
+    await runVisible(parsed, actor, where, { confirmation: { id: pending.id }, ...(approver ? { approval: { approver } } : {}) });
   }
 
   // ---- confirmation modal ----------------------------------------------------------------------------

@@ -84,7 +84,7 @@ describe('one parser for every spelling', () => {
 
   it('only recognises messages that start with oar/oarctl/jobctl or a mention followed by one', () => {
     expect(extractCommandText('oar -r 4.19.1 create-test-report')).toBe('oar -r 4.19.1 create-test-report');
-    expect(extractCommandText('oarctl start-release-detector -r 4.19')).toBeDefined();
+    expect(extractCommandText('oarctl start-release-detector -r 4.19')).toBe('oarctl start-release-detector -r 4.19');
     expect(extractCommandText('<@U12345>   oar -r 4.19.1 x')).toBe('oar -r 4.19.1 x');
     expect(extractCommandText('Hello, how are you?')).toBeUndefined();
     expect(extractCommandText('Please check the oar logs')).toBeUndefined();

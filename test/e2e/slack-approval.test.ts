@@ -52,6 +52,8 @@ describe('second-person approval and --quiet', () => {
     await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
     await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('already approved'), { since: 0 });
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
+    const approvals = await e.app.store.queryAudit({ command: 'test-two-person', event: 'approve' });
+    expect(approvals.map((a) => a.actorId)).toEqual(['U_ART']);
   });
 
   it('closing the confirmation modal cancels it: audited, nothing runs, the confirmation cannot be used later', async () => {
