@@ -16,9 +16,10 @@ import { jobActor, type SlackPoster } from '../src/jobs/types.ts';
 import { emit, median, note } from './lib.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fixturePath } from '../src/sandbox/fixtures.ts';
 
 const BENCH = 'result-checker';
-const RECORD = '/work/shared/fixtures/record';
+const RECORD = fixturePath('record');
 const FILES = 500;
 const LATENCY_MS = 50;
 const ROUNDS = 3;

@@ -1,6 +1,7 @@
 /**
- * Locating the real data files in ../shared/fixtures (tests, sandbox and playground read them
- * as they are). OAR_FIXTURES_DIR overrides the location.
+ * Locating the real data files the sandbox, the playground, the tests and the benches read:
+ * the repository's own `fixtures/` folder (see fixtures/README.md for where each came from),
+ * so a fresh clone needs nothing beside it. OAR_FIXTURES_DIR points somewhere else instead.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,11 +10,17 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = resolve(here, '..', '..');
 
-export function fixturesDir(): string {
-  const candidates = [process.env.OAR_FIXTURES_DIR, join(PROJECT_ROOT, '..', 'shared', 'fixtures'), join(PROJECT_ROOT, 'fixtures')].filter(Boolean) as string[];
-  const found = candidates.find((c) => existsSync(c));
-  if (!found) throw new Error(`fixtures not found; looked in ${candidates.join(', ')}`);
-  return found;
+export function fixturesDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.OAR_FIXTURES_DIR?.trim();
+  const dir = override ? resolve(override) : join(PROJECT_ROOT, 'fixtures');
+  if (!existsSync(dir)) {
+    throw new Error(
+      override
+        ? `fixtures not found: OAR_FIXTURES_DIR=${override} does not exist; unset it to use the repository's fixtures/`
+        : `fixtures not found in ${dir}; the folder is part of the repository (restore it with \`git checkout -- fixtures\`)`,
+    );
+  }
+  return dir;
 }
 
 export function fixturePath(...parts: string[]): string {

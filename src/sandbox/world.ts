@@ -1,6 +1,6 @@
 /**
  * A simulated world: every external system oar-bot talks to, behind real HTTP on 127.0.0.1,
- * plus the encrypted demo ConfigStore, seeded from the real data in ../shared/fixtures.
+ * plus the encrypted demo ConfigStore, seeded from the real data in the repository's fixtures/.
  * Used by command tests, end-to-end tests, benchmarks and the local playground.
  *
  * `env` is what the app needs to talk to this world instead of the real services; the

@@ -4,13 +4,14 @@ import nock from 'nock';
 import { createGitHubClient, gitBlobSha, GitHubClient, GitHubConflictError, type GitHubClientOptions } from '../../src/integrations/github.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import { testConfig } from '../../src/config/env.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
 const API = 'https://api.github.com';
 const RAW = 'https://raw.githubusercontent.com';
 const REPO = 'openshift/release-tests';
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/github/${name}`, import.meta.url), 'utf8'));
 const STATEBOX_PATH = '_releases/4.13/statebox/4.13.66.yaml';
-const STATEBOX_TEXT = readFileSync('/work/shared/fixtures/zstream/4.13/statebox/4.13.66.yaml', 'utf8');
+const STATEBOX_TEXT = readFileSync(fixturePath('zstream', '4.13', 'statebox', '4.13.66.yaml'), 'utf8');
 
 function client(extra: Partial<GitHubClientOptions> = {}) {
   const sleeps: number[] = [];
@@ -291,7 +292,7 @@ describe('GitHub client: tree listing, GraphQL batch read, raw', () => {
     expect(sent?.query).toContain('repository(owner: $owner, name: $name)');
     expect(sent?.query).toContain('f0: object(expression: "z-stream:_releases/4.19/4.19.z.yaml") { ... on Blob { text } }');
     expect(sent?.query).toContain('f2: object(expression: "z-stream:_releases/4.99/4.99.z.yaml")');
-    expect(texts.get(paths[0]!)).toBe(readFileSync('/work/shared/fixtures/zstream/4.19/4.19.z.yaml', 'utf8'));
+    expect(texts.get(paths[0]!)).toBe(readFileSync(fixturePath('zstream', '4.19', '4.19.z.yaml'), 'utf8'));
     expect(texts.get(paths[2]!)).toBeNull();
   });
 
@@ -313,7 +314,7 @@ describe('GitHub client: tree listing, GraphQL batch read, raw', () => {
   });
 
   it('reads raw content from GITHUB_RAW_URL/<owner>/<repo>/<branch>/<path>; 404 → null', async () => {
-    const text = readFileSync('/work/shared/fixtures/zstream/4.22/4.22.z.yaml', 'utf8');
+    const text = readFileSync(fixturePath('zstream', '4.22', '4.22.z.yaml'), 'utf8');
     nock(RAW).get('/openshift/release-tests/z-stream/_releases/4.22/4.22.z.yaml').reply(200, text, { 'content-type': 'text/plain; charset=utf-8' });
     nock(RAW).get('/openshift/release-tests/z-stream/_releases/9.9/9.9.z.yaml').reply(404, '404: Not Found');
     const { c } = client();

@@ -1,10 +1,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReleaseBuildSchema, ReleaseControllerClient, buildYStream, checkPayloadMetadataUrl, streamName } from '../../src/integrations/release-controller.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import type { RegistryClient } from '../../src/integrations/images.ts';
 import { testConfig } from '../../src/config/env.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
 const json = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/release-controller/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const AMD = 'https://amd64.rc.example';
@@ -32,11 +34,11 @@ describe('streams', () => {
     expect(rc().streamOf('4.18.0-rc.8')).toBe('4-stable');
   });
 
-  it('every recorded latest-build file of the shared fixtures parses as a build', () => {
-    const dir = new URL('../../../shared/fixtures/record/', import.meta.url);
+  it('every recorded latest-build file of the fixtures parses as a build', () => {
+    const dir = fixturePath('record');
     const files = readdirSync(dir).filter((f) => f.startsWith('ocp-latest-'));
     expect(files.length).toBeGreaterThan(10);
-    for (const f of files) expect(ReleaseBuildSchema.safeParse(JSON.parse(readFileSync(new URL(f, dir), 'utf8'))).success, f).toBe(true);
+    for (const f of files) expect(ReleaseBuildSchema.safeParse(JSON.parse(readFileSync(join(dir, f), 'utf8'))).success, f).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The release detector over the real ART tracking files (/work/shared/fixtures/zstream) served by
+ * The release detector over the real ART tracking files (fixtures/zstream) served by
  * the simulated GitHub and read through release discovery, with create-test-report run through
  * the real runner (a fake command registered under that name).
  */
@@ -25,8 +25,9 @@ import { runRegisteredCommand } from '../../src/jobs/run-command.ts';
 import { jobActor } from '../../src/jobs/types.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
 import { SlackRecorder } from './helpers.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
-const ZSTREAM = '/work/shared/fixtures/zstream';
+const ZSTREAM = fixturePath('zstream');
 const CHANNEL = '#qe-release';
 
 /** Latest release of every tracking file, computed here independently (numeric sort). */

@@ -1,5 +1,5 @@
 /**
- * The rejected-build checker over the real record branch data (/work/shared/fixtures/record),
+ * The rejected-build checker over the real record branch data (fixtures/record),
  * served by the simulated GitHub. The expected builds are derived from the files here with the
  * spec's rule written independently (agents.md 7.3/7.4), and a few are pinned by name.
  */
@@ -16,8 +16,9 @@ import { rejectedBuildMessage } from '../../src/blocks/result-checker.ts';
 import { jobActor, type JobReport } from '../../src/jobs/types.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
 import { SlackRecorder } from './helpers.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
-const RECORD = '/work/shared/fixtures/record';
+const RECORD = fixturePath('record');
 const CHANNEL = 'C-REJECTED';
 
 // --- the spec's rule, written independently of src/ -----------------------------------------------

@@ -16,8 +16,9 @@ import {
 import { createDefaultState } from '../../src/release/statebox/operations.ts';
 import { serializeStateBox } from '../../src/release/statebox/yaml.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/index.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
-const ROOT = '/work/shared/fixtures/zstream';
+const ROOT = fixturePath('zstream');
 const YSTREAMS = readdirSync(ROOT).filter((y) => /^\d+\.\d+$/.test(y));
 
 function tracking(ystream: string, keys: string[]): TrackingFile {

@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gitBlobSha, GitHubClient, GitHubConflictError } from '../../src/integrations/github.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/index.ts';
+import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
 const REPO = 'openshift/release-tests';
-const FIXTURES = '/work/shared/fixtures/zstream';
+const FIXTURES = fixturePath('zstream');
 
 let gh: GitHubSandbox;
 let sleeps: number[];

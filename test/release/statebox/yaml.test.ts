@@ -1,5 +1,5 @@
 /**
- * Real StateBox files (../shared/fixtures/zstream/<y>/statebox/*.yaml) load, validate and dump back
+ * Real StateBox files (fixtures/zstream/<y>/statebox/*.yaml) load, validate and dump back
  * to the same document; bytes are identical except where PyYAML's emitter made a choice js-yaml
  * cannot reproduce, and this test pins exactly which choices those are.
  */
@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { StateBoxError } from '../../../src/release/statebox/errors.ts';
 import { createDefaultState } from '../../../src/release/statebox/operations.ts';
 import { parseStateBoxYaml, serializeStateBox } from '../../../src/release/statebox/yaml.ts';
+import { fixturePath } from '../../../src/sandbox/fixtures.ts';
 
-const ROOT = '/work/shared/fixtures/zstream';
+const ROOT = fixturePath('zstream');
 
 function stateboxFixtures(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
