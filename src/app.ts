@@ -40,6 +40,8 @@ export interface AppOptions {
   extraCommands?: AnyCommand[];
   /** Releases for the App Home (default: release discovery + StateBox). */
   homeReleases?: (engine: Engine) => () => Promise<HomeRelease[]>;
+  /** The services are the playground's simulated ones (the startup report says so). */
+  simulated?: boolean;
 }
 
 export interface RunningApp {
@@ -75,7 +77,7 @@ class FrontEndAuthorizer implements Authorizer {
 export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? loggerFor(config);
-  const report = environmentReport(config);
+  const report = environmentReport(config, { simulated: opts.simulated ?? false });
   for (const line of formatReport(report)) logger.info(`startup: ${line}`);
   if (config.ERRATA_AUTH === 'kerberos') {
     // Errata Tool (and Pyxis) need a Kerberos ticket: say at startup whether one is usable.

@@ -3,10 +3,15 @@
  * render. Exit codes: 0 ok, 2 usage error, 1 anything else (the reason on stderr).
  * Heavy modules are imported only when a command actually runs, so `oar help` starts fast.
  */
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createRegistry } from '../commands/index.ts';
-import { commandHelp, registryHelp } from '../commands/registry.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
+import { ConfigError, loadConfig, type Config } from '../config/env.ts';
+import { CLI_ENV_FILE, PlaygroundLinkError, playgroundDir, readPlaygroundLink } from '../sandbox/playground/cli-env.ts';
+import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
+import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
+import { nextStep } from './hints.ts';
 import type { CommandGroup } from '../commands/types.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
@@ -18,6 +23,12 @@ export interface CliIO {
   isTTY: boolean;
   /** Ask a yes/no question (interactive confirmation). */
   ask?: (question: string) => Promise<string>;
+  /** Terminal width for help text (default 80). */
+  columns?: number;
+  /** Working directory, where `--playground` looks for ./data (default process.cwd()). */
+  cwd?: string;
+  /** How long shell completion waits for live releases (default COMPLETION_TIMEOUT_MS). */
+  completionTimeoutMs?: number;
 }
 
 export const VERSION = '0.1.0';
@@ -28,6 +39,7 @@ function defaultIO(): CliIO {
     stderr: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    columns: process.stdout.columns,
     ask: async (q) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
@@ -39,21 +51,83 @@ function defaultIO(): CliIO {
   };
 }
 
+/** Terminal-only flags, taken out before the command parser sees the words. */
+interface TerminalFlags {
+  yes: boolean;
+  /** `--playground[=<file>]`: the link file of a running playground ('' = the default place). */
+  playground?: string;
+  debug: boolean;
+  args: string[];
+}
+
+function terminalFlags(argv: string[]): TerminalFlags {
+  const args: string[] = [];
+  let yes = false;
+  let playground: string | undefined;
+  let debug = false;
+  for (const a of argv) {
+    if (a === '--yes' || a === '-y') yes = true;
+    else if (a === '--playground') playground = '';
+    else if (a.startsWith('--playground=')) playground = a.slice('--playground='.length);
+    // -v/--debug anywhere on the line (the parser takes it before the command name).
+    else if (a === '-v' || a === '--debug') debug = true;
+    else args.push(a);
+  }
+  return { yes, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
+}
+
+/**
+ * Every failure is a line or two on stderr: what failed and the next step. Stack traces only with
+ * -v (or an explicit LOG_LEVEL / OAR_LOG_FORMAT, which turn the JSON logs on).
+ */
 export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO()): Promise<number> {
-  // Long-running services behind oarctl: not commands (they serve until stopped).
-  if (group === 'oarctl' && (argv[0] === 'mcp' || argv[0] === 'cki-notifier')) return runService(argv, io);
+  const flags = terminalFlags(argv);
+  try {
+    return await runCliInner(group, flags, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`${group}: ${e instanceof PlaygroundLinkError ? message : `unexpected error: ${message.split('\n')[0]}`}`);
+    if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
+    else if (!(e instanceof PlaygroundLinkError)) io.stderr(`Run again with -v to see the stack trace.`);
+    return 1;
+  }
+}
+
+async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO): Promise<number> {
+  const { args } = flags;
+  const width = helpWidth(io.columns);
+  const print = (text: string) => io.stdout(wrap(text, width));
+  // The environment of a running playground, when asked for (simulated world and its store).
+  const env = flags.playground !== undefined ? await playgroundEnv(flags.playground, io) : io.env;
+  const runIo: CliIO = { ...io, env };
+
+  // Terminal commands: help for them, completion, the hidden completion helper, services.
+  const first = args.find((a) => !a.startsWith('-'));
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  if (args[0] === 'help' && args[1] !== undefined && terminalCommand(group, args[1])) {
+    print(topicHelp(group, createRegistry(), args[1])!);
+    return 0;
+  }
+  if (first !== undefined && terminalCommand(group, first) && args[0] === first) {
+    if (wantsHelp || args[1] === 'help') {
+      print(topicHelp(group, createRegistry(), first)!);
+      return 0;
+    }
+    if (first === 'completion') return printCompletion(group, args[1], io);
+    // Long-running services behind oarctl: not commands (they serve until stopped).
+    return runService(args, runIo);
+  }
+  if (args[0] === '__complete') return complete(group, args.slice(1), runIo);
+
   const schedulerHolder: { scheduler?: JobScheduler } = {};
   const registry = createRegistry([], { scheduler: () => schedulerHolder.scheduler });
   const parser = new CommandParser(registry);
-  // --yes / -y confirms critical commands non-interactively (terminal only).
-  const yes = argv.includes('--yes') || argv.includes('-y');
-  const args = argv.filter((a) => a !== '--yes' && a !== '-y');
   let parsed: Parsed;
   try {
     parsed = parser.parseArgv(group, args);
   } catch (e) {
     if (e instanceof ParseError) {
-      io.stderr(`Error: ${e.message}`);
+      io.stderr(`${group}: ${e.message}`);
       return 2;
     }
     throw e;
@@ -64,23 +138,29 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     return 0;
   }
   if (parsed.kind === 'help') {
-    if (parsed.topic) {
-      const def = registry.get(parsed.topic)!;
-      io.stdout(commandHelp(def));
-    } else {
-      const defs = registry.list().filter((d) => d.name !== 'help' && (group === 'oar' || d.group === group));
-      io.stdout(registryHelp(defs));
-      io.stdout('\nGlobal options: -r/--release <release>, -v/--debug, -V/--version, -h/--help, --yes (confirm critical commands)');
-    }
+    print(parsed.topic ? topicHelp(group, registry, parsed.topic)! : cliHelp(group, registry));
     return 0;
   }
 
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.stderr(`${group}: ${e.message}`);
+    io.stderr(`Next: fix the variables above; see README → "Configuration".`);
+    return 1;
+  }
+  const logger = await cliLogger(config, flags.debug, env);
   const { createEngine } = await import('../engine.ts');
   let engine: Awaited<ReturnType<typeof createEngine>>;
   try {
-    engine = await createEngine({ env: io.env, debug: parsed.debug, registry, frontEnd: 'cli' });
+    engine = await createEngine({ config, logger, debug: parsed.debug, registry, frontEnd: 'cli' });
   } catch (e) {
-    io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}`);
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`${group}: could not start the engine: ${message.split('\n')[0]}`);
+    io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v for details.');
+    if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return 1;
   }
   try {
@@ -91,6 +171,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
       schedulerHolder.scheduler = wireJobs(engine, engine.store).scheduler;
     }
     const actor = { id: `cli:${io.env.USER ?? 'unknown'}`, name: io.env.USER, via: 'cli' as const };
+    const yes = flags.yes;
     const request = {
       command: parsed.command,
       release: parsed.release,
@@ -123,9 +204,77 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
       return 0;
     }
     io.stderr(text);
+    const why = result.kind === 'done' ? result.outcome.summary : 'message' in result ? result.message : '';
+    const next = nextStep(why, { cli: group, playground: flags.playground !== undefined });
+    if (next) io.stderr(next);
     return 1;
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * The terminal's logger: silent by default (failures are rendered above, one or two lines);
+ * -v gives debug logs with stack traces; an explicit LOG_LEVEL or OAR_LOG_FORMAT gives the
+ * configured logs (JSON when piped).
+ */
+async function cliLogger(config: Config, debug: boolean, env: NodeJS.ProcessEnv) {
+  const { loggerFor } = await import('../log.ts');
+  if (debug) return loggerFor({ ...config, LOG_LEVEL: 'debug' });
+  if (env.LOG_LEVEL !== undefined || env.OAR_LOG_FORMAT !== undefined) return loggerFor(config);
+  return loggerFor({ ...config, LOG_LEVEL: 'silent' });
+}
+
+async function playgroundEnv(file: string, io: CliIO): Promise<NodeJS.ProcessEnv> {
+  const path = file || join(playgroundDir(io.env, io.cwd), CLI_ENV_FILE);
+  const link = readPlaygroundLink(path);
+  // The playground's variables win; the terminal keeps its own USER, PATH, LOG_LEVEL, …
+  return { ...io.env, ...link.env };
+}
+
+function printCompletion(group: CommandGroup, shell: string | undefined, io: CliIO): number {
+  if (!SHELLS.includes(shell as Shell)) {
+    io.stderr(`${group}: completion needs a shell: \`${group} completion bash|zsh|fish\``);
+    return 2;
+  }
+  io.stdout(completionScript(shell as Shell).trimEnd());
+  return 0;
+}
+
+/** Completion budget for live releases: Tab must answer quickly, with or without a network. */
+export const COMPLETION_TIMEOUT_MS = 3000;
+
+/** `<cli> __complete <words…>` (hidden): candidates for the last word, one per line. */
+async function complete(group: CommandGroup, words: string[], io: CliIO): Promise<number> {
+  const flags = terminalFlags(words);
+  const env = flags.playground !== undefined ? await playgroundEnv(flags.playground, io).catch(() => io.env) : io.env;
+  const registry = createRegistry();
+  const candidates = await completeWords(group, registry, flags.args.length ? flags.args : [''], {
+    releases: () => completionReleases(group, env, io.completionTimeoutMs ?? COMPLETION_TIMEOUT_MS),
+  });
+  if (candidates.length) io.stdout(candidates.join('\n'));
+  return 0;
+}
+
+async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string[]> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string[]>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve([]);
+    }, timeoutMs);
+  });
+  const work = (async () => {
+    const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+    const { activeReleases } = await import('./releases.ts');
+    const found = await activeReleases(config, controller.signal);
+    return group === 'oar' ? found : [...new Set(found.map((r) => r.split('.').slice(0, 2).join('.')))];
+  })().catch(() => [] as string[]);
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -133,7 +282,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
 async function runService(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] === 'mcp') {
     if (!argv.includes('--stdio')) {
-      io.stderr('Usage: oarctl mcp --stdio   (the HTTP transport is served by the bot at /mcp)');
+      io.stderr('oarctl mcp: --stdio is required (`oarctl mcp --stdio`); the HTTP transport is served by the bot at /mcp. See `oarctl help mcp`.');
       return 2;
     }
     const [{ createEngine }, { runMcpStdio }] = await Promise.all([import('../engine.ts'), import('../mcp/index.ts')]);

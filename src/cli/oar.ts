@@ -1,3 +1,6 @@
 import { runCli } from './main.ts';
 
-process.exitCode = await runCli('oar', process.argv.slice(2));
+const code = await runCli('oar', process.argv.slice(2));
+// Shell completion must answer at once: do not wait for sockets a timed-out lookup left open.
+if (process.argv[2] === '__complete') process.exit(code);
+process.exitCode = code;

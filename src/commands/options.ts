@@ -130,6 +130,9 @@ export function parseOptions(def: AnyCommand, argv: string[]): Record<string, un
   names.forEach((n, idx) => {
     if (pos[idx] !== undefined) rest[n] = pos[idx];
   });
+  // A required positional (`jobctl run <job>`) may also be given as its flag (`--job`): name both.
+  const missing = infos.find((i) => i.required && names.includes(i.key) && rest[i.key] === undefined);
+  if (missing) throw new OptionError(`missing ${missing.key}: \`${def.group} ${def.name} <${missing.key}>\` (or ${missing.flag} <${missing.key}>)`);
   // A string flag given with no value (`-e`) arrives as '' — report it as missing.
   for (const i of infos) if (i.kind === 'string' && rest[i.key] === '') throw new OptionError(`option ${i.flag} needs a value`);
   return validateOptions(def, rest);

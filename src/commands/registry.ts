@@ -83,7 +83,8 @@ function usage(def: AnyCommand): string {
       const v = o.kind === 'boolean' ? '' : ` <${o.key}>`;
       return o.required ? `${flag}${v}` : `[${flag}${v}]`;
     });
-  const pos = (def.positionals ?? []).map((p) => `[${p}]`);
+  const required = new Set(describeOptions(def).filter((o) => o.required).map((o) => o.key));
+  const pos = (def.positionals ?? []).map((p) => (required.has(p) ? `<${p}>` : `[${p}]`));
   return `${def.group}${release} ${def.name}${pos.length ? ` ${pos.join(' ')}` : ''}${opts.length ? ` ${opts.join(' ')}` : ''}`;
 }
 
@@ -112,7 +113,7 @@ export function commandHelp(def: AnyCommand): string {
 }
 
 /** The command list, grouped, for the commands the caller may run. */
-export function registryHelp(defs: AnyCommand[], opts: { title?: string } = {}): string {
+export function registryHelp(defs: AnyCommand[], opts: { title?: string; footer?: string } = {}): string {
   const lines: string[] = [opts.title ?? 'oar-bot — OpenShift z-stream release QE operations', ''];
   const groups: [CommandGroup, string][] = [
     ['oar', 'Release commands (oar -r <release> <command>, or /oar <release> <command>)'],
@@ -132,6 +133,6 @@ export function registryHelp(defs: AnyCommand[], opts: { title?: string } = {}):
     }
     lines.push('');
   }
-  lines.push('Run `oar help <command>` (or `/oar help <command>`) for options and examples.');
+  lines.push(opts.footer ?? 'Run `oar help <command>` (or `/oar help <command>`) for options and examples.');
   return lines.join('\n');
 }

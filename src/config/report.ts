@@ -36,7 +36,21 @@ const FEATURE_RULES: { feature: string; needs: VarName[]; on: string; off: strin
   { feature: 'mcp-auth', needs: ['OAR_MCP_TOKENS'], on: 'MCP clients authenticated by bearer token', off: 'MCP clients get the read role only' },
 ];
 
-export function environmentReport(config: Config): EnvironmentReport {
+/** The feature a variable belongs to, with every variable it needs and what it does (for "set X" hints). */
+export function featureNeeding(name: string): { feature: string; needs: VarName[]; does: string } | undefined {
+  const rule = FEATURE_RULES.find((r) => (r.needs as string[]).includes(name));
+  return rule ? { feature: rule.feature, needs: rule.needs, does: rule.on } : undefined;
+}
+
+export interface ReportOptions {
+  /** The services are the playground's simulated ones on 127.0.0.1 (the report says so). */
+  simulated?: boolean;
+}
+
+/** Features whose service the playground simulates (Slack, ConfigStore, integrations); not the store or MCP auth. */
+const SIMULATED_FEATURES = new Set(['slack', 'configstore', 'jira', 'statebox-github', 'gitlab', 'jenkins', 'prow']);
+
+export function environmentReport(config: Config, opts: ReportOptions = {}): EnvironmentReport {
   const isSet = (v: VarName) => {
     const value = config[v] as unknown;
     return value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0);
@@ -46,7 +60,8 @@ export function environmentReport(config: Config): EnvironmentReport {
   const missing_optional = optional.filter((v) => !isSet(v));
   const features = FEATURE_RULES.map((r) => {
     const missing = r.needs.filter((v) => !isSet(v));
-    return { feature: r.feature, enabled: missing.length === 0, detail: missing.length === 0 ? r.on : r.off, missing };
+    const simulated = opts.simulated && missing.length === 0 && SIMULATED_FEATURES.has(r.feature);
+    return { feature: r.feature, enabled: missing.length === 0, detail: missing.length === 0 ? (simulated ? `${r.on} (simulated on 127.0.0.1)` : r.on) : r.off, missing };
   });
   return { valid: missing_required.length === 0, missing_required, missing_optional, features };
 }

@@ -227,7 +227,7 @@ export function createScheduler(deps: SchedulerDeps): JobScheduler {
       let error: string | undefined;
       try {
         if (!dryRun) runId = await store.recordJobStart(job.name, owner, now());
-        jobLog.info('job started');
+        jobLog.debug('job started');
         const ctx: JobRunContext = { dryRun, trigger: opts.trigger, params: opts.params ?? {}, signal, logger: jobLog, actor: opts.actor ?? jobActor(job.name), now };
         report = await job.run(ctx);
         error = report.error;
@@ -249,7 +249,10 @@ export function createScheduler(deps: SchedulerDeps): JobScheduler {
         await store.tryLease(job.name, owner, cooldownMs, now()).catch((e: unknown) => jobLog.warn({ err: e }, 'could not keep the lease for the cool-down'));
       }
       deps.metrics?.jobRun(job.name, outcome);
-      jobLog.info({ outcome, counts: report?.counts, durationMs: Math.round(performance.now() - started) }, `job ${outcome === 'ok' ? 'finished' : 'failed'}${report ? `: ${report.summary}` : ''}`);
+      // A scheduled run that did nothing is debug (watchers run every minute); work done is info, a failure warn.
+      const didWork = Object.values(report?.counts ?? {}).some((n) => n > 0);
+      const level = outcome === 'failed' ? 'warn' : didWork || opts.trigger !== 'schedule' ? 'info' : 'debug';
+      jobLog[level]({ outcome, counts: report?.counts, durationMs: Math.round(performance.now() - started) }, `job ${outcome === 'ok' ? 'finished' : 'failed'}${report ? `: ${report.summary}` : ''}`);
       return { job: job.name, outcome, dryRun, ...(report ? { report } : {}), ...(error !== undefined ? { error } : {}), ...(runId !== undefined ? { runId } : {}), durationMs: performance.now() - started };
     };
     const done = run();

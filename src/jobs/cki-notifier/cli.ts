@@ -16,6 +16,7 @@ import type { Outcome } from './processor.ts';
 import { buildRuntime, type CkiNotifierDeps } from './runtime.ts';
 import { startCkiNotifier } from './service.ts';
 import { SUPPORTED_STATUSES, isSupportedStatus } from './types.ts';
+import { CKI_NOTIFIER_USAGE } from './usage.ts';
 
 export interface CkiNotifierCliDeps extends CkiNotifierDeps {
   /** Where results go (default process.stdout). */
@@ -26,16 +27,7 @@ export interface CkiNotifierCliDeps extends CkiNotifierDeps {
   signal?: AbortSignal;
 }
 
-export const CKI_NOTIFIER_USAGE = `Usage:
-  oarctl cki-notifier                                   consume DataWarehouse messages from RabbitMQ
-  oarctl cki-notifier --status STATUS --checkout-id ID [--dry-run]
-                                                        send the ready-for-test message of one checkout
-
-STATUS: ${SUPPORTED_STATUSES.join(', ')}
-ID:     the KCIDB checkout id, e.g. redhat:12345
---dry-run  print the message that would be sent; publish and record nothing
-Set CKI_LOGGING_LEVEL=INFO for meaningful output and CKI_DEPLOYMENT_ENVIRONMENT=production to publish.
-`;
+export { CKI_NOTIFIER_USAGE };
 
 const KNOWN = new Set(['_', 'status', 'checkout-id', 'dry-run', 'help', 'h']);
 

@@ -110,6 +110,7 @@ export async function startPlayground(opts: PlaygroundOptions = {}): Promise<Pla
     const app = await startApp({
       config,
       logger,
+      simulated: true,
       ...(opts.extraCommands ? { extraCommands: opts.extraCommands } : {}),
       homeReleases: (engine) => playgroundHomeReleases(engine, [
         { release: errata.release, flow: errata.flow },
