@@ -16,7 +16,7 @@ import type { Store } from './store/types.ts';
 import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
-import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
+import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { FetchLike } from './integrations/http.ts';
 import { homeReleasesFrom } from './slack/home.ts';
@@ -158,6 +158,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         tools: () => mcp.runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
+    ready: () => buildReadiness({ store: { ping: () => store.ping() }, lifecycle: () => lifecycle }),
   });
   logger.info(`health: ${http.url}/health  metrics: ${http.url}/metrics  mcp: ${http.url}/mcp`);
 

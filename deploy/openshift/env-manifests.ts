@@ -25,6 +25,9 @@ export const DEPLOYMENT_VALUES: Partial<Record<VarName, string>> = {
   OAR_HTTP_HOST: '0.0.0.0',
   OAR_HTTP_PORT: '8080',
   OAR_SHUTDOWN_GRACE_MS: '60000',
+  // The default image has no kerberos module (Containerfile WITH_KERBEROS=no sets the same); the
+  // kerberos overlay switches both the image variant and this value.
+  ERRATA_AUTH: 'token',
 };
 
 const names = Object.keys(VARS) as VarName[];

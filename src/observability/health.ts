@@ -366,3 +366,37 @@ async function assemble(p: HealthProbes, now: () => Date): Promise<HealthReport>
   body.status = reasons.length === 0 ? 'healthy' : 'degraded';
   return { httpStatus: reasons.length === 0 ? 200 : 503, body };
 }
+
+export interface ReadinessReport {
+  ready: boolean;
+  reasons: string[];
+  checks: Record<string, CheckResult>;
+}
+
+/**
+ * `/readyz`: may the Service send traffic to this pod's HTTP endpoints (/mcp, /metrics)? Only what
+ * those endpoints need: the process serves (not starting or stopping) and the store answers (MCP
+ * write tools take their locks there). Slack is deliberately absent: a Slack outage degrades
+ * `/health`, it does not take MCP and metrics out of the Service.
+ */
+export async function buildReadiness(p: Pick<HealthProbes, 'lifecycle' | 'store' | 'timeoutMs'>): Promise<ReadinessReport> {
+  const timeoutMs = p.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const storeProbe = p.store;
+  const [lifecycle, store] = await Promise.all([
+    p.lifecycle ? start(p.lifecycle, timeoutMs) : undefined,
+    storeProbe ? start(() => storeProbe.ping(), timeoutMs) : undefined,
+  ]);
+  const reasons: string[] = [];
+  const checks: Record<string, CheckResult> = {};
+  if (lifecycle) {
+    checks.lifecycle = check(lifecycle);
+    if (!lifecycle.ok) reasons.push(`lifecycle ${describe(lifecycle)}`);
+    else if (lifecycle.value !== 'running') reasons.push(lifecycle.value === 'stopping' ? 'shutting down' : 'starting');
+  }
+  if (store) {
+    checks.store = check(store);
+    if (!store.ok) reasons.push(`store unreachable: ping ${describe(store)}`);
+    else if (!store.value) reasons.push('store unreachable: ping answered false');
+  }
+  return { ready: reasons.length === 0, reasons, checks };
+}

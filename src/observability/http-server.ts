@@ -4,7 +4,9 @@
  *
  * - `/livez` answers 200 without touching any dependency: it only says the event loop serves
  *   requests, so the liveness probe restarts a wedged process and nothing else.
- * - `/health` is the readiness report (health.ts): 200, 503 or 500.
+ * - `/readyz` answers 200 when the HTTP endpoints can serve (process running, store reachable):
+ *   the readiness probe, so a Slack outage does not take /mcp and /metrics out of the Service.
+ * - `/health` is the full report (health.ts, Slack included): 200, 503 or 500.
  * - `/metrics` is the Prometheus text of the process registry.
  *
  * One port for all of them reconciles the original's split (monitor on :8000, MCP on :8080;
@@ -28,6 +30,8 @@ export interface HttpServerOptions {
   /** Records each /health status as `oar_health_ok` (metrics.ts). */
   metrics?: { healthReported(status: HealthReport['body']['status']): void };
   mounts?: Record<string, MountHandler>;
+  /** `/readyz` (readiness of the HTTP endpoints, without Slack); default: ready while serving. */
+  ready?: () => Promise<{ ready: boolean; reasons: string[] }>;
   /** Open connections still busy this long after close() are cut (long MCP streams). Default 2000 ms. */
   closeGraceMs?: number;
 }
@@ -54,9 +58,11 @@ export class HttpListenError extends Error {
   }
 }
 
+const BUILT_IN = ['/livez', '/readyz', '/health', '/metrics'];
+
 function normalizePrefix(prefix: string): string {
   const p = `/${prefix.replace(/^\/+|\/+$/g, '')}`;
-  if (p === '/' || ['/livez', '/health', '/metrics'].includes(p)) throw new Error(`cannot mount a handler on ${p}`);
+  if (p === '/' || BUILT_IN.includes(p)) throw new Error(`cannot mount a handler on ${p}`);
   return p;
 }
 
@@ -75,13 +81,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
   for (const [prefix, handler] of Object.entries(opts.mounts ?? {})) mount(prefix, handler);
 
   const builtIn = async (path: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    if (path !== '/livez' && path !== '/health' && path !== '/metrics') return false;
+    if (!BUILT_IN.includes(path)) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { error: `${req.method} is not allowed on ${path}` }, { allow: 'GET, HEAD' });
       return true;
     }
     if (path === '/livez') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
+    } else if (path === '/readyz') {
+      const r = opts.ready ? await opts.ready().catch((e: unknown) => ({ ready: false, reasons: [`readiness check failed: ${e instanceof Error ? e.message : String(e)}`] })) : { ready: true, reasons: [] };
+      sendJson(res, r.ready ? 200 : 503, r);
     } else if (path === '/health') {
       let report: HealthReport;
       try {
@@ -114,7 +123,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     }
     if (owner && (await owner(req, res))) return;
     if (res.headersSent) return;
-    sendJson(res, 404, { error: `no route for ${req.method ?? 'GET'} ${path}`, routes: ['/livez', '/health', '/metrics', ...mounts.keys()] });
+    sendJson(res, 404, { error: `no route for ${req.method ?? 'GET'} ${path}`, routes: [...BUILT_IN, ...mounts.keys()] });
   };
 
   const server: Server = createServer((req, res) => {

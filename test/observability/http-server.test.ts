@@ -88,7 +88,7 @@ describe('HTTP server', () => {
     expect(declined.status).toBe(404);
     const other = await fetch(`${server.url}/mcpx`);
     expect(other.status).toBe(404);
-    expect(await other.json()).toMatchObject({ routes: ['/livez', '/health', '/metrics', '/mcp'] });
+    expect(await other.json()).toMatchObject({ routes: ['/livez', '/readyz', '/health', '/metrics', '/mcp'] });
     expect(seen).toEqual(['POST /mcp', 'GET /mcp/session?x=1', 'GET /mcp/unknown']);
     expect(() => server.mount('mcp', mcp)).toThrow(/already mounted on \/mcp/);
     expect(() => server.mount('/health', mcp)).toThrow(/cannot mount/);

@@ -64,9 +64,9 @@ describe('OpenShift manifests and the env schema', () => {
     for (const r of k.resources) expect(existsSync(new URL(`deploy/openshift/base/${r}`, root)), r).toBe(true);
   });
 
-  it('probe /livez for liveness and /health for readiness on the HTTP port the config sets', () => {
+  it('probe /livez for liveness and /readyz (not Slack) for readiness on the HTTP port the config sets', () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: '/livez', port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(container.startupProbe?.httpGet.path).toBe('/livez');
     expect(container.ports).toEqual([{ name: 'http', containerPort: Number(configMap.data.OAR_HTTP_PORT), protocol: 'TCP' }]);
     const service = yaml<{ spec: { ports: { port: number; targetPort: string }[] } }>('deploy/openshift/base/service.yaml');
