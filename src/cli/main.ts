@@ -86,9 +86,18 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     return await runCliInner(group, flags, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr(`${group}: ${e instanceof PlaygroundLinkError ? message : `unexpected error: ${message.split('\n')[0]}`}`);
+    if (e instanceof PlaygroundLinkError) {
+      io.stderr(`${group}: ${message}`);
+      return 1;
+    }
+    if (e instanceof ConfigError) {
+      io.stderr(`${group}: ${message}`);
+      io.stderr(`Next: fix the variables above; see README → "Configuration".`);
+      return 1;
+    }
+    io.stderr(`${group}: ${message.split('\n')[0]}`);
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
-    else if (!(e instanceof PlaygroundLinkError)) io.stderr(`Run again with -v to see the stack trace.`);
+    else io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v to see the stack trace.');
     return 1;
   }
 }

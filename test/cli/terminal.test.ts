@@ -180,3 +180,15 @@ describe('failures say what to do', () => {
     expect(r.err).toMatch(/^oar: no running playground found \(.*cli-env\.json does not exist\): start one with `npm start`/);
   });
 });
+
+describe('service failures are short too', () => {
+  it('oarctl cki-notifier with an invalid variable: the problem and the next step, no stack trace', async () => {
+    const t = io({ env: { OAR_HTTP_PORT: 'not-a-port' } });
+    expect(await runCli('oarctl', ['cki-notifier', '--status', 'unknown', '--checkout-id', 'redhat:1', '--dry-run'], t.io)).toBe(1);
+    const lines = t.err().split('\n');
+    expect(lines[0]).toBe('oarctl: Invalid configuration:');
+    expect(lines.at(-1)).toBe('Next: fix the variables above; see README → "Configuration".');
+    expect(t.err()).toContain('OAR_HTTP_PORT');
+    expect(t.err()).not.toMatch(/^\s+at /m);
+  });
+});
