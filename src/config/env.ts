@@ -190,6 +190,7 @@ export const VARS = {
   OAR_CDN_PUSH_POLL_MS: { schema: int(5 * 60_000, 1000), description: 'push-to-cdn-staging: interval between checks of the running CDN stage push jobs (cdn-push watch).', feature: 'jobs' },
   OAR_CDN_PUSH_MAX_WAIT_MS: { schema: int(4 * 3600_000, 1000), description: 'push-to-cdn-staging: stop watching the stage push jobs after this long (they take 30-60 min).', feature: 'jobs' },
   OAR_PROW_STREAMS: { schema: list(), description: 'Prow controller streams: comma-separated y:nightly|stable:arch (e.g. 4.19:nightly:amd64).', feature: 'jobs' },
+  OAR_PROW_RETRY_ERROR: { schema: bool(false), description: 'Prow aggregator: retry a required job whose first run ended in state error, like a failure. Default false = the original: an error run is neither failed nor passed, is not retried, and the build is rejected.', feature: 'jobs' },
   OAR_PROW_CHANNEL: { schema: str(), description: 'Release channel for the Prow aggregator verdicts (QE accepted / rejected build, failed jobs with links). Unset: verdicts are only logged.', feature: 'jobs' },
 
   // --- CKI notifier (names from the CKI README) -----------------------------------------------------------
