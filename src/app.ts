@@ -76,7 +76,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? loggerFor(config);
   const report = environmentReport(config);
-  for (const line of formatReport(report)) logger.info(`startup: ${line}`);
+  for (const line of formatReport(report)) logger[line.startsWith('misconfigured') ? 'warn' : 'info'](`startup: ${line}`);
   if (config.ERRATA_AUTH === 'kerberos') {
     // Errata Tool (and Pyxis) need a Kerberos ticket: say at startup whether one is usable.
     const krb = await kerberosStatus().catch((e: unknown) => ({ valid: false, detail: e instanceof Error ? e.message : String(e) }));

@@ -101,7 +101,7 @@ export const VARS = {
   OAR_STATEBOX_BRANCH: { schema: z.string().min(1).default('z-stream'), description: 'Branch of StateBox files and ART tracking files.', feature: 'statebox' },
   OAR_RECORD_BRANCH: { schema: z.string().min(1).default('record'), description: 'Branch of Prow test-result records.', feature: 'github' },
   OAR_REGISTRY_BRANCH: { schema: z.string().min(1).default('main'), description: 'Branch of the test-job registries.', feature: 'github' },
-  OAR_STATEBOX_DIR: { schema: str(), description: 'Local StateBox directory (embedded backend, used when GITHUB_TOKEN is unset). Default <OAR_DATA_DIR>/statebox.', feature: 'statebox' },
+  OAR_STATEBOX_DIR: { schema: str(), description: 'Local StateBox directory (embedded backend, used when GITHUB_TOKEN is unset). Default <OAR_DATA_DIR>/statebox; with Slack tokens set (production) it must be set explicitly, else StateBox is refused and /health is degraded.', feature: 'statebox' },
   OAR_STATEBOX_MAX_ATTEMPTS: { schema: int(8, 1), description: 'Attempts of one StateBox write when other writers keep changing the file (each attempt re-reads and merges; the original used 5).', feature: 'statebox' },
 
   // --- GitLab ---------------------------------------------------------------------------------------
