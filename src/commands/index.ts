@@ -25,6 +25,7 @@ import { startController } from './start-controller.ts';
 import { startAggregator } from './start-aggregator.ts';
 import { promoteTestResults } from './promote-test-results.ts';
 import { updateRetriedJobRun } from './update-retried-job-run.ts';
+import { payloadImageConsistencyCheck } from './payload-image-consistency-check.ts';
 import { takeOwnership } from './take-ownership.ts';
 import { pushToCdnStaging } from './push-to-cdn-staging.ts';
 import { changeAdvisoryStatus } from './change-advisory-status.ts';
@@ -59,6 +60,7 @@ export const COMMANDS: AnyCommand[] = [
   any(startAggregator),
   any(promoteTestResults),
   any(updateRetriedJobRun),
+  any(payloadImageConsistencyCheck),
 ];
 
 export interface RegistryOptions {

@@ -51,7 +51,7 @@ export function snakeCase(key: string): string {
 
 /** `take-ownership` (oar) → `oar_take_ownership`; `jira-notificator` (oarctl) → `oarctl_jira_notificator`. */
 export function toolNameOf(def: AnyCommand): string {
-  return API_SHAPED_COMMANDS[def.name] ?? `${def.group}_${snakeCase(def.name)}`;
+  return API_SHAPED_COMMANDS[def.name] ?? `${def.group}_${snakeCase(def.cliName ?? def.name)}`;
 }
 
 const RELEASE_ARG: Record<Exclude<ReleaseScope, 'none'>, () => z.ZodType> = {
@@ -103,7 +103,7 @@ export function buildToolSpec(def: AnyCommand, opts: { name?: string; output?: T
   const output = opts.output ?? (def.name in API_SHAPED_COMMANDS ? 'api' : 'command');
   const source = opts.source ?? 'registry';
   // MCP-only commands have no command-line spelling; their tool name is their title.
-  const title = source === 'registry' ? `${def.group} ${def.name}` : name;
+  const title = source === 'registry' ? `${def.group} ${def.cliName ?? def.name}` : name;
   const safety = maxSafety(def);
   const shape: Record<string, z.ZodType> = {};
   const argToOption = new Map<string, string>();
