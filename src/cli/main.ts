@@ -18,6 +18,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Ask a yes/no question (interactive confirmation). */
   ask?: (question: string) => Promise<string>;
+  /** Stops following a watch (`--wait`); default: Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 export const VERSION = '0.1.0';
@@ -47,7 +49,9 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
   const parser = new CommandParser(registry);
   // --yes / -y confirms critical commands non-interactively (terminal only).
   const yes = argv.includes('--yes') || argv.includes('-y');
-  const args = argv.filter((a) => a !== '--yes' && a !== '-y');
+  // --wait follows long-running work (a watch) to its end in this terminal.
+  const wait = argv.includes('--wait');
+  const args = argv.filter((a) => a !== '--yes' && a !== '-y' && a !== '--wait');
   let parsed: Parsed;
   try {
     parsed = parser.parseArgv(group, args);
@@ -70,7 +74,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     } else {
       const defs = registry.list().filter((d) => d.name !== 'help' && (group === 'oar' || d.group === group));
       io.stdout(registryHelp(defs));
-      io.stdout('\nGlobal options: -r/--release <release>, -v/--debug, -V/--version, -h/--help, --yes (confirm critical commands)');
+      io.stdout('\nGlobal options: -r/--release <release>, -v/--debug, -V/--version, -h/--help, --yes (confirm critical commands), --wait (follow long-running work to its end)');
     }
     return 0;
   }
@@ -120,6 +124,10 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     const text = renderResult(result);
     if (result.kind === 'done' && result.outcome.status !== 'fail') {
       io.stdout(text);
+      if (result.outcome.watchId && engine.store) {
+        const { followUpWatch } = await import('./watch.ts');
+        return (await followUpWatch(engine, engine.store, result.outcome.watchId, { wait, io })) ?? 0;
+      }
       return 0;
     }
     io.stderr(text);
