@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createCdnPushWatchHandler } from '../../src/commands/approval/push.ts';
 import { botWatching, followWatch, watchSucceeded } from '../../src/jobs/follow-watch.ts';
-import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
 import { freshHarnessPerTest } from '../helpers/command-world.ts';
-import { startApprovalHarness, taskOf, type ApprovalHarness } from '../commands/change-advisory-status.harness.ts';
+import { cdnPushPoller, startApprovalHarness, taskOf, type ApprovalHarness } from '../commands/change-advisory-status.harness.ts';
 
 describe('following a watch from a terminal', () => {
   let h: ApprovalHarness;
@@ -11,16 +9,7 @@ describe('following a watch from a terminal', () => {
     h = started;
   });
 
-  function poller(clock: { now: number }) {
-    const handlers = new WatchHandlerRegistry();
-    handlers.register('cdn-push', createCdnPushWatchHandler({ errata: () => h.engine.services().get('errata') }));
-    return createWatchPoller({
-      store: h.store,
-      statebox: { updateTask: async (r, t, s, res) => void (await h.engine.statebox.updateTask(r, t, s, res ?? null)) },
-      handlers,
-      now: () => new Date(clock.now),
-    });
-  }
+  const poller = (clock: { now: number }) => cdnPushPoller(h, clock);
 
   it('no bot polling the store: the terminal polls with the bot\'s handler until the pushes complete, then StateBox says Pass', async () => {
     h.world.seedRelease('4.19.10');
