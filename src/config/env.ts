@@ -92,7 +92,7 @@ export const VARS = {
   JIRA_KEY_BATCH_SIZE: { schema: int(100, 1), description: 'Issue keys per key in (...) search when fetching bugs by key (300 bugs = 3 requests at 100).', feature: 'jira' },
 
   // --- GitHub / StateBox ----------------------------------------------------------------------------
-  GITHUB_TOKEN: { schema: str(), description: 'GitHub token. StateBox, release discovery, record branch. Unset: StateBox uses the local directory backend.', feature: 'github', secret: true },
+  GITHUB_TOKEN: { schema: str(), description: 'GitHub token. StateBox, release discovery, record branch. Unset: StateBox uses the local directory backend (with Slack tokens set only when OAR_STATEBOX_DIR names it).', feature: 'github', secret: true },
   GITHUB_API_URL: { schema: url(), description: 'GitHub REST API base URL (GitHub Enterprise or simulated).', feature: 'github' },
   GITHUB_GRAPHQL_URL: { schema: url(), description: 'GitHub GraphQL endpoint (default <GITHUB_API_URL>/graphql).', feature: 'github' },
   GITHUB_RAW_URL: { schema: url(), description: 'GitHub raw content base URL (default https://raw.githubusercontent.com).', feature: 'github' },
