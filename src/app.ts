@@ -78,7 +78,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? loggerFor(config);
   const report = environmentReport(config, { simulated: opts.simulated ?? false });
-  for (const line of formatReport(report)) logger.info(`startup: ${line}`);
+  for (const line of formatReport(report)) logger[line.startsWith('misconfigured') ? 'warn' : 'info'](`startup: ${line}`);
   if (config.ERRATA_AUTH === 'kerberos') {
     // Errata Tool (and Pyxis) need a Kerberos ticket: say at startup whether one is usable.
     const krb = await kerberosStatus().catch((e: unknown) => ({ valid: false, detail: e instanceof Error ? e.message : String(e) }));
@@ -180,9 +180,18 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   if (config.RABBITMQ_HOST) {
     const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
     const notifySlack = config.CKI_FAIL_CHANNEL && slack ? async (text: string) => void (await slack!.client.chat.postMessage({ channel: config.CKI_FAIL_CHANNEL!, text })) : undefined;
-    const cki = await startCkiNotifier({ config, logger, store, registry, ...(notifySlack ? { notify: notifySlack } : {}) });
-    ckiState = () => cki.state();
-    extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
+    try {
+      const cki = await startCkiNotifier({ config, logger, store, registry, ...(notifySlack ? { notify: notifySlack } : {}) });
+      ckiState = () => cki.state();
+      extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
+    } catch (e) {
+      // A misconfigured notifier (e.g. CKI_PUBLISHER=kafka without KAFKA_BROKERS) degrades /health; the bot keeps serving.
+      const why = e instanceof Error ? e.message : String(e);
+      logger.error({ err: e }, `startup: the CKI notifier did not start: ${why}`);
+      ckiState = () => {
+        throw new Error(`not started: ${why}`);
+      };
+    }
   }
   lifecycle = 'running';
 

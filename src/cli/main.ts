@@ -29,6 +29,8 @@ export interface CliIO {
   cwd?: string;
   /** How long shell completion waits for live releases (default COMPLETION_TIMEOUT_MS). */
   completionTimeoutMs?: number;
+  /** Stops following a watch (`--wait`); default: Ctrl-C. */
+  signal?: AbortSignal;
 }
 
 export const VERSION = '0.1.0';
@@ -54,6 +56,8 @@ function defaultIO(): CliIO {
 /** Terminal-only flags, taken out before the command parser sees the words. */
 interface TerminalFlags {
   yes: boolean;
+  /** `--wait`: follow long-running work (a watch) to its end in this terminal. */
+  wait: boolean;
   /** `--playground[=<file>]`: the link file of a running playground ('' = the default place). */
   playground?: string;
   debug: boolean;
@@ -63,17 +67,19 @@ interface TerminalFlags {
 function terminalFlags(argv: string[]): TerminalFlags {
   const args: string[] = [];
   let yes = false;
+  let wait = false;
   let playground: string | undefined;
   let debug = false;
   for (const a of argv) {
     if (a === '--yes' || a === '-y') yes = true;
+    else if (a === '--wait') wait = true;
     else if (a === '--playground') playground = '';
     else if (a.startsWith('--playground=')) playground = a.slice('--playground='.length);
     // -v/--debug anywhere on the line (the parser takes it before the command name).
     else if (a === '-v' || a === '--debug') debug = true;
     else args.push(a);
   }
-  return { yes, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
+  return { yes, wait, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
 }
 
 /**
@@ -210,6 +216,10 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO)
     const text = renderResult(result);
     if (result.kind === 'done' && result.outcome.status !== 'fail') {
       io.stdout(text);
+      if (result.outcome.watchId && engine.store) {
+        const { followUpWatch } = await import('./watch.ts');
+        return (await followUpWatch(engine, engine.store, result.outcome.watchId, { wait: flags.wait, io })) ?? 0;
+      }
       return 0;
     }
     io.stderr(text);

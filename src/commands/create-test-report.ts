@@ -100,7 +100,7 @@ export const createTestReport = defineCommand({
     }
     return {
       status: 'pass',
-      summary: `StateBox created for ${release}${notice.sent ? ` and announced in ${notice.channel}` : ''}`,
+      summary: `StateBox created for ${release}${notice.sent ? ` and announced in ${notice.channel}` : ''}${links.length ? '' : ` (local file ${location}, not on GitHub)`}`,
       sections: notes.length ? [{ title: 'Notes', lines: notes }] : [],
       links,
       nextSteps,

@@ -23,6 +23,9 @@ import { runJob } from './run-job.ts';
 import { triggerJobsForBuild } from './trigger-jobs-for-build.ts';
 import { startController } from './start-controller.ts';
 import { startAggregator } from './start-aggregator.ts';
+import { promoteTestResults } from './promote-test-results.ts';
+import { updateRetriedJobRun } from './update-retried-job-run.ts';
+import { payloadImageConsistencyCheck } from './payload-image-consistency-check.ts';
 import { takeOwnership } from './take-ownership.ts';
 import { pushToCdnStaging } from './push-to-cdn-staging.ts';
 import { changeAdvisoryStatus } from './change-advisory-status.ts';
@@ -55,6 +58,9 @@ export const COMMANDS: AnyCommand[] = [
   any(triggerJobsForBuild),
   any(startController),
   any(startAggregator),
+  any(promoteTestResults),
+  any(updateRetriedJobRun),
+  any(payloadImageConsistencyCheck),
 ];
 
 export interface RegistryOptions {

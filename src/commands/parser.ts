@@ -11,7 +11,7 @@ import { split } from 'shlex';
 import yargsParser from 'yargs-parser';
 import { parseRelease, parseYStream, ReleaseFormatError } from '../release/version.ts';
 import { OptionError, parseOptions } from './options.ts';
-import type { CommandRegistry } from './registry.ts';
+import { cliNameOf, type CommandRegistry } from './registry.ts';
 import type { AnyCommand, CommandGroup } from './types.ts';
 
 export class ParseError extends Error {
@@ -132,16 +132,17 @@ export class CommandParser {
     if (g.version) return { kind: 'version' };
     const name = rest[0];
     if (name === undefined || name === 'help') {
-      if (name === 'help' && rest[1] !== undefined && !this.registry.has(rest[1])) {
+      const topic = name === 'help' && rest[1] !== undefined ? this.registry.resolve(group, rest[1]) : undefined;
+      if (name === 'help' && rest[1] !== undefined && !topic) {
         throw new ParseError(this.registry.unknownCommandMessage(rest[1], group), { suggestions: this.registry.suggest(rest[1]) });
       }
-      return { kind: 'help', topic: name === 'help' ? rest[1] : undefined };
+      return { kind: 'help', topic: topic?.name };
     }
     if (name.startsWith('-')) throw new ParseError(`unknown option ${name}: global options are -r/--release, -v/--debug, -V/--version, -h/--help`);
-    const command = this.registry.get(name);
+    const command = this.registry.resolve(group, name);
     if (!command) throw new ParseError(this.registry.unknownCommandMessage(name, group), { suggestions: this.registry.suggest(name) });
     if (command.group !== group && command.name !== 'help') {
-      throw new ParseError(`${command.name} is a ${command.group} command: run \`${command.group} ${command.name}\``, { helpTopic: command.name });
+      throw new ParseError(`${name} is a ${command.group} command: run \`${command.group} ${cliNameOf(command)}\``, { helpTopic: command.name });
     }
     let cmdArgv = rest.slice(1);
     // `-h` after the command name asks for that command's help.
@@ -160,10 +161,10 @@ export class CommandParser {
     try {
       options = parseOptions(command, cmdArgv);
     } catch (e) {
-      if (e instanceof OptionError) throw new ParseError(`${e.message}. See \`${command.group} help ${command.name}\`.`, { helpTopic: command.name });
+      if (e instanceof OptionError) throw new ParseError(`${e.message}. See \`${command.group} help ${cliNameOf(command)}\`.`, { helpTopic: command.name });
       throw e;
     }
-    const text = [command.group, ...(release ? ['-r', release] : []), command.name, ...cmdArgv].join(' ');
+    const text = [command.group, ...(release ? ['-r', release] : []), cliNameOf(command), ...cmdArgv].join(' ');
     return { kind: 'command', group: command.group, command, release, options, debug: Boolean(g.debug), text };
   }
 

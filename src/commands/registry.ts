@@ -22,6 +22,12 @@ export class CommandRegistry {
     return this.commands.get(name);
   }
 
+  /** The command a word names on `group`'s command line: its `cliName` in that group first, then the registry key. */
+  resolve(group: CommandGroup, word: string): AnyCommand | undefined {
+    for (const c of this.commands.values()) if (c.group === group && c.cliName === word) return c;
+    return this.commands.get(word);
+  }
+
   has(name: string): boolean {
     return this.commands.has(name);
   }
@@ -72,6 +78,11 @@ function truncate(s: string, n = 40): string {
   return s.length > n ? `${s.slice(0, n)}…` : s;
 }
 
+/** How a command is spelled on its command line. */
+export function cliNameOf(def: Pick<AnyCommand, 'name' | 'cliName'>): string {
+  return def.cliName ?? def.name;
+}
+
 export const SAFETY_LABEL: Record<Safety, string> = { read: 'read', write: 'write', critical: 'CRITICAL' };
 
 function usage(def: AnyCommand): string {
@@ -85,14 +96,14 @@ function usage(def: AnyCommand): string {
     });
   const required = new Set(describeOptions(def).filter((o) => o.required).map((o) => o.key));
   const pos = (def.positionals ?? []).map((p) => (required.has(p) ? `<${p}>` : `[${p}]`));
-  return `${def.group}${release} ${def.name}${pos.length ? ` ${pos.join(' ')}` : ''}${opts.length ? ` ${opts.join(' ')}` : ''}`;
+  return `${def.group}${release} ${cliNameOf(def)}${pos.length ? ` ${pos.join(' ')}` : ''}${opts.length ? ` ${opts.join(' ')}` : ''}`;
 }
 
 /** One command's help: usage, safety, task, options and examples. */
 export function commandHelp(def: AnyCommand): string {
   const safety = typeof def.safety === 'function' ? 'depends on options' : SAFETY_LABEL[def.safety];
   const lines = [
-    `${def.name}${def.legacy ? ' (legacy)' : ''} — ${def.summary}`,
+    `${cliNameOf(def)}${def.legacy ? ' (legacy)' : ''} — ${def.summary}`,
     '',
     `Usage: ${usage(def)}`,
     `Safety: ${safety}${def.task ? `   StateBox task: ${def.task}` : ''}${def.longRunning ? '   (long-running: progress is reported back)' : ''}`,
@@ -128,7 +139,7 @@ export function registryHelp(defs: AnyCommand[], opts: { title?: string; footer?
     const legacy = inGroup.filter((d) => d.legacy);
     for (const d of [...current, ...legacy]) {
       const safety = typeof d.safety === 'function' ? 'mixed' : SAFETY_LABEL[d.safety];
-      lines.push(`  ${d.name.padEnd(28)} ${`[${safety}]`.padEnd(11)} ${d.summary}${d.legacy ? ' (legacy)' : ''}`);
+      lines.push(`  ${cliNameOf(d).padEnd(28)} ${`[${safety}]`.padEnd(11)} ${d.summary}${d.legacy ? ' (legacy)' : ''}`);
       if (d.examples[0]) lines.push(`  ${''.padEnd(28)} ${''.padEnd(11)} e.g. ${d.examples[0]}`);
     }
     lines.push('');

@@ -25,9 +25,10 @@ export const runJob = defineCommand({
   ],
   safety: 'write',
   scope: 'none',
-  positionals: ['job'],
+  positionals: ['jobName'],
   options: z.object({
-    job: z
+    // `jobName`, not `job`: the MCP tool is the original's `job_run(job_name, payload)`.
+    jobName: z
       .string()
       .trim()
       .regex(/^[\w.-]+$/, 'must be a Prow job name (letters, digits, dots, dashes)')

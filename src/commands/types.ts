@@ -118,7 +118,14 @@ export interface CommandContext {
 }
 
 export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
+  /** Unique registry key (audit, locks, Slack buttons); also the command-line spelling unless `cliName` is set. */
   name: string;
+  /**
+   * The spelling on its group's command line when it differs from `name`: `oarctl
+   * image-consistency-check` (the in-Prow checker) shares its spelling with `oar
+   * image-consistency-check` (which triggers it), so the checker's key is another name.
+   */
+  cliName?: string;
   group: CommandGroup;
   summary: string;
   description?: string;

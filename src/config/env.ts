@@ -92,7 +92,7 @@ export const VARS = {
   JIRA_KEY_BATCH_SIZE: { schema: int(100, 1), description: 'Issue keys per key in (...) search when fetching bugs by key (300 bugs = 3 requests at 100).', feature: 'jira' },
 
   // --- GitHub / StateBox ----------------------------------------------------------------------------
-  GITHUB_TOKEN: { schema: str(), description: 'GitHub token. StateBox, release discovery, record branch. Unset: StateBox uses the local directory backend.', feature: 'github', secret: true },
+  GITHUB_TOKEN: { schema: str(), description: 'GitHub token. StateBox, release discovery, record branch. Unset: StateBox uses the local directory backend (with Slack tokens set only when OAR_STATEBOX_DIR names it).', feature: 'github', secret: true },
   GITHUB_API_URL: { schema: url(), description: 'GitHub REST API base URL (GitHub Enterprise or simulated).', feature: 'github' },
   GITHUB_GRAPHQL_URL: { schema: url(), description: 'GitHub GraphQL endpoint (default <GITHUB_API_URL>/graphql).', feature: 'github' },
   GITHUB_RAW_URL: { schema: url(), description: 'GitHub raw content base URL (default https://raw.githubusercontent.com).', feature: 'github' },
@@ -101,7 +101,7 @@ export const VARS = {
   OAR_STATEBOX_BRANCH: { schema: z.string().min(1).default('z-stream'), description: 'Branch of StateBox files and ART tracking files.', feature: 'statebox' },
   OAR_RECORD_BRANCH: { schema: z.string().min(1).default('record'), description: 'Branch of Prow test-result records.', feature: 'github' },
   OAR_REGISTRY_BRANCH: { schema: z.string().min(1).default('main'), description: 'Branch of the test-job registries.', feature: 'github' },
-  OAR_STATEBOX_DIR: { schema: str(), description: 'Local StateBox directory (embedded backend, used when GITHUB_TOKEN is unset). Default <OAR_DATA_DIR>/statebox.', feature: 'statebox' },
+  OAR_STATEBOX_DIR: { schema: str(), description: 'Local StateBox directory (embedded backend, used when GITHUB_TOKEN is unset). Default <OAR_DATA_DIR>/statebox; with Slack tokens set (production) it must be set explicitly, else StateBox is refused and /health is degraded.', feature: 'statebox' },
   OAR_STATEBOX_MAX_ATTEMPTS: { schema: int(8, 1), description: 'Attempts of one StateBox write when other writers keep changing the file (each attempt re-reads and merges; the original used 5).', feature: 'statebox' },
 
   // --- GitLab ---------------------------------------------------------------------------------------
@@ -190,6 +190,7 @@ export const VARS = {
   OAR_CDN_PUSH_POLL_MS: { schema: int(5 * 60_000, 1000), description: 'push-to-cdn-staging: interval between checks of the running CDN stage push jobs (cdn-push watch).', feature: 'jobs' },
   OAR_CDN_PUSH_MAX_WAIT_MS: { schema: int(4 * 3600_000, 1000), description: 'push-to-cdn-staging: stop watching the stage push jobs after this long (they take 30-60 min).', feature: 'jobs' },
   OAR_PROW_STREAMS: { schema: list(), description: 'Prow controller streams: comma-separated y:nightly|stable:arch (e.g. 4.19:nightly:amd64).', feature: 'jobs' },
+  OAR_PROW_RETRY_ERROR: { schema: bool(false), description: 'Prow aggregator: retry a required job whose first run ended in state error, like a failure. Default false = the original: an error run is neither failed nor passed, is not retried, and the build is rejected.', feature: 'jobs' },
   OAR_PROW_CHANNEL: { schema: str(), description: 'Release channel for the Prow aggregator verdicts (QE accepted / rejected build, failed jobs with links). Unset: verdicts are only logged.', feature: 'jobs' },
 
   // --- CKI notifier (names from the CKI README) -----------------------------------------------------------
@@ -208,8 +209,10 @@ export const VARS = {
   CKI_LOGGING_LEVEL: { schema: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(['DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'CRITICAL']).default('WARN')), description: 'CKI notifier log level (Python names), defaults to WARN; set INFO for meaningful command-line output.', feature: 'cki' },
   CKI_METRICS_ENABLED: { schema: bool(false), description: 'Expose CKI Prometheus metrics.', feature: 'cki' },
   CKI_METRICS_PORT: { schema: int(8000, 0), description: 'Port of the Prometheus metrics of the standalone notifier (oarctl cki-notifier); inside the bot the metrics join /metrics. Default 8000.', feature: 'cki' },
-  CKI_PUBLISHER: { schema: z.enum(['amqp', 'kafka']).default('amqp'), description: 'Where ready-for-test messages go: an AMQP exchange or Kafka.', feature: 'cki' },
-  CKI_READY_FOR_TEST_TOPIC: { schema: z.string().default('kafka.tx.cki.ready-for-test'), description: 'Exchange / topic name for ready-for-test messages.', feature: 'cki' },
+  CKI_PUBLISHER: { schema: z.enum(['amqp', 'kafka']).default('kafka'), description: 'Where ready-for-test messages go in production: kafka (the CKI README: topic kafka.tx.cki.ready-for-test, needs KAFKA_BROKERS) or amqp (an exchange of the same name on the RabbitMQ the notifier consumes from; for a lab or staging broker without Kafka).', feature: 'cki' },
+  CKI_READY_FOR_TEST_TOPIC: { schema: z.string().default('kafka.tx.cki.ready-for-test'), description: 'Kafka topic (or AMQP exchange with CKI_PUBLISHER=amqp) of ready-for-test messages.', feature: 'cki' },
+  JIRA_SERVER: { schema: url(), description: 'CKI notifier: Jira server whose issues named in a merge request (title/description) are added to merge_request.jira_issues once Jira confirms them. Unset: no Jira lookup.', feature: 'cki' },
+  JIRA_TOKEN_AUTH: { schema: str(), description: 'CKI notifier: Jira personal access token (Bearer) for JIRA_SERVER.', feature: 'cki', secret: true },
   KAFKA_BROKERS: { schema: list(), description: 'Kafka brokers (host:port, comma-separated) when CKI_PUBLISHER=kafka.', feature: 'cki' },
   CKI_FAIL_CHANNEL: { schema: str(), description: 'Optional Slack channel for post-test fail notices.', feature: 'cki' },
   CKI_MAX_ATTEMPTS: { schema: int(5, 1), description: 'Deliveries of one message before it is dead-lettered.', feature: 'cki' },

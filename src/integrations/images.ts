@@ -210,7 +210,30 @@ const MANIFEST_ACCEPT = [
 const IndexSchema = z.looseObject({
   manifests: z.array(z.looseObject({ digest: z.string(), platform: z.looseObject({ os: z.string().nullish(), architecture: z.string().nullish() }).nullish() })),
 });
-const ManifestSchema = z.looseObject({ layers: z.array(z.looseObject({ digest: z.string(), mediaType: z.string().nullish(), size: z.number().nullish() })) });
+const ManifestSchema = z.looseObject({
+  config: z.looseObject({ digest: z.string() }).nullish(),
+  layers: z.array(z.looseObject({ digest: z.string(), mediaType: z.string().nullish(), size: z.number().nullish() })),
+});
+const ImageConfigSchema = z.looseObject({ config: z.looseObject({ Labels: z.record(z.string(), z.string()).nullish() }).nullish() });
+const ImageReferencesSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().nullish() }).nullish(),
+  spec: z.looseObject({ tags: z.array(z.looseObject({ name: z.string(), from: z.looseObject({ name: z.string() }).nullish() })).nullish() }).nullish(),
+});
+
+/** What `oc image info --filter-by-os linux/amd64 -o json` gave the original: digests and labels. */
+export interface ImageInfo {
+  /** Digest of the linux/amd64 image manifest. */
+  digest: string;
+  /** Digest of the manifest list when the image is multi-arch; '' otherwise. */
+  listDigest: string;
+  labels: Record<string, string>;
+}
+
+/** One image of a release payload (`release-manifests/image-references`: `spec.tags[]`). */
+export interface PayloadImage {
+  name: string;
+  pullspec: string;
+}
 const ReleaseMetadataSchema = z.looseObject({ version: z.string().nullish(), metadata: z.looseObject({ url: z.string().nullish() }).nullish() });
 
 export interface ReleaseMetadata {
@@ -284,6 +307,57 @@ export class RegistryClient {
     const manifest = ManifestSchema.safeParse(body);
     if (!manifest.success) throw new IntegrationError({ system: 'Registry', operation, detail: 'unexpected manifest' });
     return { ref, digest, layers: manifest.data.layers };
+  }
+
+  /**
+   * Digests and labels of an image, as `oc image info --filter-by-os linux/amd64`: an index is
+   * resolved to its linux/amd64 manifest (its own digest is `listDigest`); labels come from the
+   * image config blob.
+   */
+  async imageInfo(pullspec: string): Promise<ImageInfo> {
+    const ref = parsePullspec(pullspec);
+    const operation = `reading the image info of ${pullspec}`;
+    let res = await this.get(ref, `manifests/${ref.reference}`, operation, MANIFEST_ACCEPT);
+    const first = res.headers.get('docker-content-digest') ?? (ref.reference.startsWith('sha256:') ? ref.reference : '');
+    let body: unknown = await res.json();
+    let digest = first;
+    let listDigest = '';
+    const index = IndexSchema.safeParse(body);
+    if (index.success && !(body as { layers?: unknown }).layers) {
+      const pick = index.data.manifests.find((m) => m.platform?.os === 'linux' && m.platform?.architecture === 'amd64');
+      if (!pick) throw new IntegrationError({ system: 'Registry', operation, detail: 'no linux/amd64 image in the manifest list' });
+      listDigest = first;
+      digest = pick.digest;
+      res = await this.get(ref, `manifests/${pick.digest}`, operation, MANIFEST_ACCEPT);
+      body = await res.json();
+    }
+    const manifest = ManifestSchema.safeParse(body);
+    if (!manifest.success || !manifest.data.config) throw new IntegrationError({ system: 'Registry', operation, detail: 'unexpected manifest' });
+    const cfg = await this.get(ref, `blobs/${manifest.data.config.digest}`, operation, '*/*');
+    const parsed = ImageConfigSchema.safeParse(await cfg.json());
+    if (!parsed.success) throw new IntegrationError({ system: 'Registry', operation, detail: 'unexpected image config' });
+    return { digest, listDigest, labels: { ...(parsed.data.config?.Labels ?? {}) } };
+  }
+
+  /**
+   * The images of a release payload (`oc adm release info --pullspecs`): `release-manifests/image-references`
+   * `spec.tags[]` as (name, pull spec), and the version from `release-metadata`.
+   */
+  async releaseImages(pullspec: string): Promise<{ version: string | undefined; images: PayloadImage[] }> {
+    const operation = `reading the image references of ${pullspec}`;
+    const bytes = await this.readFile(pullspec, 'release-manifests/image-references');
+    if (!bytes) throw new IntegrationError({ system: 'Registry', operation, userMessage: `${pullspec} has no release-manifests/image-references` });
+    let data: unknown;
+    try {
+      data = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) {
+      throw new IntegrationError({ system: 'Registry', operation, cause: e, detail: 'image-references is not JSON' });
+    }
+    const parsed = ImageReferencesSchema.safeParse(data);
+    if (!parsed.success) throw new IntegrationError({ system: 'Registry', operation, detail: 'unexpected image-references' });
+    const images = (parsed.data.spec?.tags ?? []).filter((t) => t.from?.name).map((t) => ({ name: t.name, pullspec: t.from!.name }));
+    const { version } = await this.releaseMetadata(pullspec);
+    return { version, images };
   }
 
   /** A file from the image's layers, searched from the top layer down. */

@@ -116,6 +116,12 @@ export interface WatchPoller {
   pollOnce(opts?: { signal?: AbortSignal }): Promise<PollSummary>;
   /** Active watches due now, without claiming them (dry run). */
   due(): Promise<Watch[]>;
+  /**
+   * Poll one watch now if it is active and due (a terminal following its own watch with
+   * `--wait` when no bot polls this store). Its next check is pushed forward first, so a poller
+   * that starts meanwhile does not pick it up at the same time.
+   */
+  pollWatch(id: string, opts?: { signal?: AbortSignal; /** Poll even before its next check is due. */ force?: boolean }): Promise<{ outcome: PollOutcome | 'not-due' | 'gone'; summary: string; watch?: Watch }>;
   /** Stop watching (the Slack "cancel" button): audited, reported in the thread. StateBox is left as it is. */
   cancelWatch(id: string, actor: Actor): Promise<CancelResult>;
 }
@@ -250,6 +256,16 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
         summary.results.push({ id: w.id, kind: w.kind, release: w.release, outcome: r.outcome, summary: r.summary });
       });
       return summary;
+    },
+    async pollWatch(id, opts = {}) {
+      const watch = await store.getWatch(id);
+      if (!watch) return { outcome: 'gone', summary: `There is no watch ${id}.` };
+      if (watch.state !== 'active') return { outcome: 'cancelled', summary: watch.lastResult ?? watch.state, watch };
+      const at = now();
+      if (!opts.force && watch.nextCheckAt.getTime() > at.getTime()) return { outcome: 'not-due', summary: watch.lastResult ?? 'waiting for the next check', watch };
+      await store.updateWatch(id, { nextCheckAt: new Date(at.getTime() + claimMs) });
+      const r = await pollOne(watch, opts.signal ?? new AbortController().signal);
+      return { ...r, watch: (await store.getWatch(id)) ?? watch };
     },
     async due() {
       const at = now().getTime();

@@ -228,6 +228,34 @@ export const cacheWarm = (deps: ApiCommandDeps): AnyCommand =>
     },
   }) as unknown as AnyCommand;
 
+/**
+ * `discover_active_releases` (agents.md 5, 9.4): the latest release of every y-stream whose
+ * StateBox release date is today or at most a day ago, read from GitHub (GITHUB_TOKEN).
+ */
+export const discoverActiveReleases = (): AnyCommand =>
+  defineCommand({
+    name: 'discover-active-releases',
+    group: 'oarctl',
+    summary: 'The active z-stream releases: the latest release of each y-stream whose StateBox release date has not passed by more than a day',
+    description: 'Returns {releases: [...]} in y-stream order; on error {error, releases: []}. Needs GITHUB_TOKEN (tracking files and StateBox on GitHub).',
+    examples: [],
+    safety: 'read',
+    scope: 'none',
+    options: z.object({}),
+    async run(ctx) {
+      const { createReleaseDiscovery, ReleaseDiscoveryError } = await import('../release/discovery.ts');
+      try {
+        const discovery = createReleaseDiscovery(ctx.config, await ctx.services.get('github'), { logger: ctx.logger, now: () => ctx.now() });
+        const releases = await discovery.discoverActiveReleases();
+        return { status: 'info', summary: releases.length ? `Active releases: ${releases.join(', ')}` : 'No active releases', data: { releases } };
+      } catch (e) {
+        // The discovery's own errors are the original's sentences.
+        const error = e instanceof ReleaseDiscoveryError ? e.message : userMessageOf(e);
+        return failed(error, { error, releases: [] });
+      }
+    },
+  }) as unknown as AnyCommand;
+
 /** The API tools in the original's order. */
 export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
   return [
@@ -235,6 +263,7 @@ export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
     { toolName: 'oar_is_release_shipped', command: isReleaseShippedUnavailable(), standInFor: 'is-release-shipped' },
     { toolName: 'oar_get_release_status', command: getReleaseStatus(deps.statusReader) },
     { toolName: 'oar_update_task_status', command: updateTaskStatus(deps.statusReader) },
+    { toolName: 'discover_active_releases', command: discoverActiveReleases() },
     { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
     { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
     { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },

@@ -45,13 +45,30 @@ const API_SHAPED_COMMANDS: Readonly<Record<string, string>> = {
   'is-release-shipped': 'oar_is_release_shipped',
 };
 
+/**
+ * Registered commands whose tool keeps the original's name although it is not `<group>_<name>`:
+ * `jobctl run` was the original `job run` CLI, exposed as `job_run`.
+ */
+const ORIGINAL_TOOL_NAMES: Readonly<Record<string, string>> = {
+  run: 'job_run',
+};
+
+/**
+ * Tool argument defaults that differ from the command line's, because the original's MCP tool
+ * had them: `oar_check_cve_tracker_bug` notifies only when asked (`notify: false`), while
+ * `oar check-cve-tracker-bug` notifies unless `--no-notify`.
+ */
+const ORIGINAL_ARG_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  'check-cve-tracker-bug': { notify: false },
+};
+
 export function snakeCase(key: string): string {
   return kebab(key).replace(/-/g, '_');
 }
 
 /** `take-ownership` (oar) → `oar_take_ownership`; `jira-notificator` (oarctl) → `oarctl_jira_notificator`. */
 export function toolNameOf(def: AnyCommand): string {
-  return API_SHAPED_COMMANDS[def.name] ?? `${def.group}_${snakeCase(def.name)}`;
+  return API_SHAPED_COMMANDS[def.name] ?? ORIGINAL_TOOL_NAMES[def.name] ?? `${def.group}_${snakeCase(def.cliName ?? def.name)}`;
 }
 
 const RELEASE_ARG: Record<Exclude<ReleaseScope, 'none'>, () => z.ZodType> = {
@@ -103,7 +120,7 @@ export function buildToolSpec(def: AnyCommand, opts: { name?: string; output?: T
   const output = opts.output ?? (def.name in API_SHAPED_COMMANDS ? 'api' : 'command');
   const source = opts.source ?? 'registry';
   // MCP-only commands have no command-line spelling; their tool name is their title.
-  const title = source === 'registry' ? `${def.group} ${def.name}` : name;
+  const title = source === 'registry' ? `${def.group} ${def.cliName ?? def.name}` : name;
   const safety = maxSafety(def);
   const shape: Record<string, z.ZodType> = {};
   const argToOption = new Map<string, string>();
@@ -113,7 +130,8 @@ export function buildToolSpec(def: AnyCommand, opts: { name?: string; output?: T
     if (arg in shape || arg === 'confirm') {
       throw new McpCatalogError(`command ${def.name}: option ${key} clashes with the tool argument ${arg}`);
     }
-    shape[arg] = schema;
+    const dflt = ORIGINAL_ARG_DEFAULTS[def.name]?.[key];
+    shape[arg] = dflt === undefined ? schema : (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).default(dflt as never).describe(schema.description ?? '');
     argToOption.set(arg, key);
   }
   if (safety === 'critical') shape.confirm = CONFIRM_ARG();

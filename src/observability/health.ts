@@ -5,7 +5,8 @@
  * timeout, and turns the answers into `{ httpStatus, body }`:
  *
  * - 200 `healthy`;
- * - 503 `degraded` with `reasons`: a required variable is missing, Slack is configured but not
+ * - 503 `degraded` with `reasons`: a required variable is missing, the configuration contradicts
+ *   itself (a production bot without a stated StateBox backend), Slack is configured but not
  *   connected, the store does not answer its ping, the process is shutting down, or one of these
  *   critical probes failed or timed out;
  * - 500 `unhealthy` with `error` when the check itself breaks (a probe throwing synchronously is a
@@ -111,6 +112,10 @@ export interface HealthBody {
     /** "VAR: description" for each missing required variable (the original's error strings). */
     errors: string[];
     features: Record<string, boolean>;
+    /** Where StateBox lives: `github` (repo@branch), `local` (directory), or `misconfigured`. */
+    statebox: { backend: 'github' | 'local' | 'misconfigured'; where: string };
+    /** Contradictory configuration (each is also a reason: degraded). */
+    misconfigured: string[];
   };
   slack: SlackHealth;
   store: { configured: boolean; engine?: string; reachable?: boolean };
@@ -221,6 +226,8 @@ function environmentSection(report: EnvironmentReport): HealthBody['environment'
     missing_optional: [...report.missing_optional],
     errors: report.missing_required.map((v) => `${v}: ${describeVar(v)}`),
     features: Object.fromEntries(report.features.map((f) => [f.feature, f.enabled])),
+    statebox: { backend: report.statebox.backend, where: report.statebox.where },
+    misconfigured: [...report.misconfigured],
   };
 }
 
@@ -278,6 +285,7 @@ async function assemble(p: HealthProbes, now: () => Date): Promise<HealthReport>
   };
 
   for (const v of environment.missing_required) reasons.push(`missing required variable ${v}`);
+  reasons.push(...environment.misconfigured);
 
   if (lifecycle) {
     checks.lifecycle = check(lifecycle);

@@ -59,7 +59,7 @@ describe('oar --playground', () => {
     expect(banner).toMatch(/Simulated on 127\.0\.0\.1: Slack, Jira/);
     expect(banner).not.toContain('"level":30');
     const log = readFileSync(logFile, 'utf8');
-    expect(log).toContain('StateBox on GitHub (simulated on 127.0.0.1)');
+    expect(log).toContain('StateBox on GitHub (simulated on 127.0.0.1: ');
     expect(log).toContain('"level":30');
   });
 

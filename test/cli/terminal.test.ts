@@ -13,6 +13,7 @@ import { helpWidth, wrap } from '../../src/cli/help.ts';
 import { nextStep, variablesIn } from '../../src/cli/hints.ts';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
 import { createRegistry } from '../../src/commands/index.ts';
+import { cliNameOf } from '../../src/commands/registry.ts';
 import { CommandParser, ParseError } from '../../src/commands/parser.ts';
 import type { CommandGroup } from '../../src/commands/types.ts';
 import { PROJECT_ROOT } from '../../src/sandbox/fixtures.ts';
@@ -34,7 +35,7 @@ async function run(group: CommandGroup, argv: string[], columns?: number) {
 }
 
 const registry = createRegistry();
-const commandsOf = (g: CommandGroup) => registry.list().filter((d) => d.group === g && d.name !== 'help').map((d) => d.name);
+const commandsOf = (g: CommandGroup) => registry.list().filter((d) => d.group === g && d.name !== 'help').map((d) => cliNameOf(d));
 const TERMINAL: Record<CommandGroup, string[]> = { oar: ['completion'], oarctl: ['mcp', 'cki-notifier', 'completion'], jobctl: ['completion'] };
 
 describe('help', () => {
@@ -67,18 +68,18 @@ describe('help', () => {
     expect((await run('oar', ['--help'])).out).toContain('--yes');
   });
 
-  it('jobctl run: the help shows the job as required, and the job is accepted positionally or as --job', async () => {
+  it('jobctl run: the help shows the job as required, and the job is accepted positionally or as --job-name', async () => {
     const help = await run('jobctl', ['help', 'run']);
-    expect(help.out).toContain('Usage: jobctl run <job>');
+    expect(help.out).toContain('Usage: jobctl run <jobName>');
     const parser = new CommandParser(registry);
     const a = parser.parseArgv('jobctl', ['run', 'aws-ipi-f999']);
-    const b = parser.parseArgv('jobctl', ['run', '--job', 'aws-ipi-f999']);
-    expect(a.kind === 'command' && a.options.job).toBe('aws-ipi-f999');
-    expect(b.kind === 'command' && b.options.job).toBe('aws-ipi-f999');
+    const b = parser.parseArgv('jobctl', ['run', '--job-name', 'aws-ipi-f999']);
+    expect(a.kind === 'command' && a.options.jobName).toBe('aws-ipi-f999');
+    expect(b.kind === 'command' && b.options.jobName).toBe('aws-ipi-f999');
     expect(() => parser.parseArgv('jobctl', ['run'])).toThrow(ParseError);
     const missing = await run('jobctl', ['run']);
     expect(missing.code).toBe(2);
-    expect(missing.err).toContain('`jobctl run <job>` (or --job <job>)');
+    expect(missing.err).toContain('`jobctl run <jobName>` (or --job-name <jobName>)');
   });
 
   it.each([60, 80, 120])('wraps to %i columns (example command lines stay whole)', async (columns) => {

@@ -14,6 +14,8 @@ import { addQeApproval } from '../../src/commands/add-qe-approval.ts';
 import { imageSignedCheck } from '../../src/commands/image-signed-check.ts';
 import { isReleaseShipped } from '../../src/commands/is-release-shipped.ts';
 import { QE_SUBTASKS } from '../../src/release/tasks.ts';
+import { createCdnPushWatchHandler } from '../../src/commands/approval/push.ts';
+import { createWatchPoller, WatchHandlerRegistry, type WatchPoller } from '../../src/jobs/watchers.ts';
 import { startCommandWorld, taskOf, type CommandWorld, type Done, type SlackOrigin } from '../helpers/command-world.ts';
 
 export { taskOf, type Done };
@@ -63,4 +65,16 @@ export function qeSubtaskKeys(world: SimulatedWorld, ticket: string): Record<key
 
 export function issueStatus(world: SimulatedWorld, key: string): string {
   return (world.jira.state.issues.get(key)!.fields.status as { name: string }).name;
+}
+
+/** A watch poller with only the cdn-push handler, on the harness's store and StateBox, at a test clock. */
+export function cdnPushPoller(h: ApprovalHarness, clock: { now: number }): WatchPoller {
+  const handlers = new WatchHandlerRegistry();
+  handlers.register('cdn-push', createCdnPushWatchHandler({ errata: () => h.engine.services().get('errata') }));
+  return createWatchPoller({
+    store: h.store,
+    statebox: { updateTask: async (r, t, s, res) => void (await h.engine.statebox.updateTask(r, t, s, res ?? null)) },
+    handlers,
+    now: () => new Date(clock.now),
+  });
 }

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestReport } from '../../src/commands/create-test-report.ts';
 import { releaseStatus } from '../../src/commands/release-status.ts';
 import type { AnyCommand } from '../../src/commands/types.ts';
@@ -84,5 +87,40 @@ describe('create-test-report without Slack', () => {
     expect(r.outcome.status).toBe('pass');
     expect(r.log).toMatch(/WARNING: Failed to send notification for StateBox creation: .*SLACK_BOT_TOKEN/);
     expect((await h.statebox('4.19.1'))?.exists).toBe(true);
+  });
+});
+
+describe('create-test-report: the StateBox backend is a stated choice', () => {
+  let h: BugsHarness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('production (Slack tokens) without GITHUB_TOKEN or OAR_STATEBOX_DIR: refused with the reason, nothing written or announced', async () => {
+    h = await startBugsHarness({ commands, omitEnv: ['GITHUB_TOKEN'], env: { SLACK_APP_TOKEN: 'xapp-1-test' } });
+    h.world.seedRelease('4.19.1');
+    expect(h.engine.statebox.backendKind).toBe('misconfigured');
+    const r = await h.run(ctr, '4.19.1');
+    expect(r.outcome.status).toBe('fail');
+    expect(r.outcome.summary).toMatch(/StateBox is misconfigured: .*Set GITHUB_TOKEN .* or OAR_STATEBOX_DIR/);
+    expect(h.posted('#team-qe-release')).toEqual([]);
+    expect(existsSync(join(h.engine.config.OAR_DATA_DIR, 'statebox'))).toBe(false);
+  });
+
+  it('production with OAR_STATEBOX_DIR set explicitly: a local StateBox, and the announcement names where it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oar-statebox-'));
+    try {
+      h = await startBugsHarness({ commands, omitEnv: ['GITHUB_TOKEN'], env: { SLACK_APP_TOKEN: 'xapp-1-test', OAR_STATEBOX_DIR: dir } });
+      h.world.seedRelease('4.19.1');
+      const r = await h.run(ctr, '4.19.1');
+      expect(r.outcome.status).toBe('pass');
+      const file = join(dir, '_releases', '4.19', 'statebox', '4.19.1.yaml');
+      expect(existsSync(file)).toBe(true);
+      expect(r.outcome.summary).toBe(`StateBox created for 4.19.1 and announced in #team-qe-release (local file ${file}, not on GitHub)`);
+      expect(h.posted('#team-qe-release')).toEqual([`Hello <!subteam^S_QE_REL_419>, new StateBox (local file \`${file}\` on the bot's machine, not on GitHub) is created for 4.19.1 release tracking`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
-import { createCdnPushWatchHandler } from '../../src/commands/approval/push.ts';
-import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
-import { startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
+import { cdnPushPoller, startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
 import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
 const pushPosts = (h: ApprovalHarness) => h.world.errata.callsTo('POST', /^\/api\/v1\/erratum\/\d+\/push$/);
@@ -115,16 +113,7 @@ describe('push-to-cdn-staging', () => {
   });
 
   describe('the cdn-push watch', () => {
-    function poller(clock: { now: number }) {
-      const handlers = new WatchHandlerRegistry();
-      handlers.register('cdn-push', createCdnPushWatchHandler({ errata: () => h.engine.services().get('errata') }));
-      return createWatchPoller({
-        store: h.store,
-        statebox: { updateTask: async (r, t, s, res) => void (await h.engine.statebox.updateTask(r, t, s, res ?? null)) },
-        handlers,
-        now: () => new Date(clock.now),
-      });
-    }
+    const poller = (clock: { now: number }) => cdnPushPoller(h, clock);
 
     it('is polled until every job is COMPLETE, then records Pass with the job lines', async () => {
       h.world.seedRelease('4.19.10');

@@ -40,10 +40,31 @@ describe('environment schema', () => {
     const r = environmentReport(c);
     expect(r.valid).toBe(false);
     expect(r.missing_required).toEqual(['SLACK_APP_TOKEN', 'OAR_JWK', 'OAR_CONFIG_FILE']);
-    expect(r.features.find((f) => f.feature === 'statebox-github')).toMatchObject({ enabled: false, detail: 'StateBox uses the local directory backend' });
+    expect(r.features.find((f) => f.feature === 'statebox-github')).toMatchObject({ enabled: false, detail: 'StateBox uses the local directory backend (./data/statebox)' });
+    expect(r.statebox).toEqual({ backend: 'local', where: './data/statebox' });
+    expect(r.misconfigured).toEqual([]);
     const text = formatReport(r).join('\n');
     expect(text).not.toContain('jira-secret-1');
     expect(text).not.toContain('xoxb-secret');
+  });
+});
+
+describe('the StateBox backend is a stated choice', () => {
+  const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
+  it('GitHub with a token; a local directory without Slack (playground, single machine) or when named', () => {
+    expect(environmentReport(loadConfig({ ...slack, GITHUB_TOKEN: 'ghp-1' })).statebox).toEqual({ backend: 'github', where: 'openshift/release-tests@z-stream' });
+    expect(environmentReport(loadConfig({ OAR_DATA_DIR: '/var/oar' })).statebox).toEqual({ backend: 'local', where: '/var/oar/statebox' });
+    const named = environmentReport(loadConfig({ ...slack, OAR_STATEBOX_DIR: '/srv/statebox' }));
+    expect(named.statebox).toEqual({ backend: 'local', where: '/srv/statebox' });
+    expect(named.misconfigured).toEqual([]);
+  });
+
+  it('production (Slack tokens) with neither GITHUB_TOKEN nor OAR_STATEBOX_DIR is misconfigured, in the report and the startup lines', () => {
+    const r = environmentReport(loadConfig(slack));
+    expect(r.statebox.backend).toBe('misconfigured');
+    expect(r.misconfigured).toEqual([expect.stringMatching(/^StateBox is misconfigured: .*GITHUB_TOKEN.*OAR_STATEBOX_DIR/)]);
+    expect(formatReport(r)).toContainEqual(expect.stringMatching(/^misconfigured: StateBox is misconfigured/));
+    expect(r.features.find((f) => f.feature === 'statebox-github')).toMatchObject({ enabled: false, detail: 'StateBox is misconfigured (see below)' });
   });
 });
 

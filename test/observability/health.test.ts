@@ -7,6 +7,7 @@ const configured = testConfig({
   SLACK_APP_TOKEN: 'xapp-1-A111-2222-abcd',
   OAR_JWK: 'sixteen-byte-key',
   OAR_CONFIG_FILE: '/etc/oar/configstore.json',
+  GITHUB_TOKEN: 'ghp-health-test',
 });
 const fixedNow = () => new Date('2025-07-01T10:00:00.000Z');
 
@@ -47,7 +48,7 @@ describe('buildHealth', () => {
   });
 
   it('is degraded (503) when a required variable is missing, naming it in reasons and environment', async () => {
-    const config = testConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcd', SLACK_APP_TOKEN: 'xapp-1-A111-2222-abcd', OAR_CONFIG_FILE: '/etc/oar/configstore.json' });
+    const config = testConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcd', SLACK_APP_TOKEN: 'xapp-1-A111-2222-abcd', OAR_CONFIG_FILE: '/etc/oar/configstore.json', GITHUB_TOKEN: 'ghp-1' });
     const r = await buildHealth(probes({ config }));
     expect(r.httpStatus).toBe(503);
     const body = r.body as HealthBody;
@@ -56,6 +57,18 @@ describe('buildHealth', () => {
     expect(body.environment.valid).toBe(false);
     expect(body.environment.missing_required).toEqual(['OAR_JWK']);
     expect(body.environment.errors).toEqual([expect.stringMatching(/^OAR_JWK: .*ConfigStore/)]);
+  });
+
+  it('is degraded when a production bot has no stated StateBox backend (no GITHUB_TOKEN, no OAR_STATEBOX_DIR)', async () => {
+    const { GITHUB_TOKEN: _token, ...rest } = configured;
+    const r = await buildHealth(probes({ config: { ...rest, GITHUB_TOKEN: undefined } }));
+    expect(r.httpStatus).toBe(503);
+    const body = r.body as HealthBody;
+    expect(body.reasons).toEqual([expect.stringMatching(/^StateBox is misconfigured: /)]);
+    expect(body.environment.statebox).toEqual({ backend: 'misconfigured', where: './data/statebox' });
+    const local = await buildHealth(probes({ config: { ...rest, GITHUB_TOKEN: undefined, OAR_STATEBOX_DIR: '/srv/statebox' } }));
+    expect(local.httpStatus).toBe(200);
+    expect((local.body as HealthBody).environment.statebox).toEqual({ backend: 'local', where: '/srv/statebox' });
   });
 
   it('is degraded when Slack is configured but the connection was lost', async () => {

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function start(opts: { health?: () => Promise<HealthReport>; mounts?: Record<string, MountHandler> } = {}) {
   const metrics = createMetrics(createMetricsRegistry({ defaultMetrics: false }));
-  const config = testConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', OAR_JWK: 'sixteen-byte-key', OAR_CONFIG_FILE: '/x' });
+  const config = testConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', OAR_JWK: 'sixteen-byte-key', OAR_CONFIG_FILE: '/x', OAR_STATEBOX_DIR: '/tmp/oar-statebox-unused' });
   let slackConnected = true;
   const server = await startHttpServer({
     host: '127.0.0.1',

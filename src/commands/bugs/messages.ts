@@ -11,8 +11,16 @@ export interface LinkedBug {
 }
 
 /** #2 create-test-report. */
-export function newStateBoxMessage(lead: string, release: string, stateboxUrl: string): string {
-  return `Hello ${lead}, new ${slackLink(stateboxUrl, 'StateBox')} is created for ${release} release tracking`;
+export function newStateBoxMessage(lead: string, release: string, location: string): string {
+  return `Hello ${lead}, new ${stateboxWhere(location)} is created for ${release} release tracking`;
+}
+
+/**
+ * Where a StateBox lives, for people: a link to it on GitHub (the original's wording), or, for a
+ * local directory backend, its path and that only the bot's machine has it.
+ */
+export function stateboxWhere(location: string): string {
+  return /^https?:\/\//.test(location) ? slackLink(location, 'StateBox') : `StateBox (local file \`${location}\` on the bot's machine, not on GitHub)`;
 }
 
 /** #6 check-cve-tracker-bug (same wording for advisory- and shipment-side bugs). */

@@ -175,7 +175,7 @@ export class NotificationProcessor {
       builds: announced,
       kind: route.kind,
       status,
-      ...(mrUrl && mr ? { mergeRequest: { url: mrUrl, draft: mr.draft } } : {}),
+      ...(mrUrl && mr ? { mergeRequest: { url: mrUrl, draft: mr.draft, ...(mr.jiraIssues ? { jiraIssues: mr.jiraIssues } : {}) } } : {}),
     });
     const valid = validateReadyForTest(candidate);
     if (!valid.ok) throw new PermanentError('invalid_ready_for_test', `ready-for-test message for checkout ${id} is invalid: ${valid.detail}`);

@@ -15,10 +15,11 @@
  *   "kernel";
  * - modified_files: checkout `misc.patchset_modified_files`; patch_urls: `patchset_files[].url`;
  * - merge_request: `{merge_request_url, is_draft}` for MR checkouts (draft state read from GitLab at
- *   send time), `{}` otherwise;
+ *   send time), `{}` otherwise; with JIRA_SERVER/JIRA_TOKEN_AUTH also `jira_issues` (keys the MR
+ *   names that Jira knows: a local extension for the README's Jira variables);
  * - status: the overall status for post-test; pre-test messages carry "success" (their builds
  *   passed; consumers ignore `status` when `cki_finished` is false).
- * No local extensions (no test summary) are added.
+ * No other local extension (no test summary) is added.
  */
 import { z } from 'zod';
 import type { DwBuild, DwCheckout } from '../../integrations/datawarehouse.ts';
@@ -60,7 +61,7 @@ export const readyForTestSchema = z.strictObject({
   ),
   modified_files: z.array(z.string()),
   patch_urls: z.array(z.string()),
-  merge_request: z.strictObject({ merge_request_url: z.url().optional(), is_draft: z.boolean().optional() }),
+  merge_request: z.strictObject({ merge_request_url: z.url().optional(), is_draft: z.boolean().optional(), jira_issues: z.array(z.string()).optional() }),
   cki_finished: z.boolean(),
   status: z.enum(['success', 'fail', 'error']),
 });
@@ -82,7 +83,7 @@ export interface ReadyForTestInput {
   builds: readonly DwBuild[];
   kind: MessageKind;
   status: OverallStatus;
-  mergeRequest?: { url: string; draft: boolean };
+  mergeRequest?: { url: string; draft: boolean; jiraIssues?: string[] };
 }
 
 const opt = <K extends string>(key: K, v: string | null | undefined): { [P in K]?: string } =>
@@ -132,7 +133,7 @@ export function buildReadyForTest(input: ReadyForTestInput): unknown {
     })),
     modified_files: modifiedFiles(checkout),
     patch_urls: (checkout.patchset_files ?? []).map((p) => p.url),
-    merge_request: mergeRequest ? { merge_request_url: mergeRequest.url, is_draft: mergeRequest.draft } : {},
+    merge_request: mergeRequest ? { merge_request_url: mergeRequest.url, is_draft: mergeRequest.draft, ...(mergeRequest.jiraIssues ? { jira_issues: mergeRequest.jiraIssues } : {}) } : {},
     cki_finished: kind === 'post_test',
     status,
   };

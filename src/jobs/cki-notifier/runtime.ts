@@ -10,7 +10,7 @@ import type { FetchLike } from '../../integrations/http.ts';
 import type { Logger } from '../../log.ts';
 import { AmqpLink, amqpEndpoint } from './amqp-link.ts';
 import { NotificationLedger, type LedgerStore } from './ledger.ts';
-import { GitLabMergeRequestLookup, type MergeRequestLookup } from './merge-request.ts';
+import { GitLabMergeRequestLookup, JiraLinkedMergeRequestLookup, type MergeRequestLookup } from './merge-request.ts';
 import { createNotifierMetrics, type NotifierMetrics } from './metrics.ts';
 import { NotificationProcessor } from './processor.ts';
 import {
@@ -98,7 +98,13 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
       ...(tuning.dwMinRetryDelayMs !== undefined ? { minRetryDelayMs: tuning.dwMinRetryDelayMs, maxRetryDelayMs: tuning.dwMinRetryDelayMs * 8 } : {}),
     });
   }
-  const mergeRequests = deps.mergeRequests ?? new GitLabMergeRequestLookup({ fetch: deps.fetch, gitlabUrl: config.GITLAB_URL, token: config.GITLAB_TOKEN });
+  const gitlabLookup = deps.mergeRequests ?? new GitLabMergeRequestLookup({ fetch: deps.fetch, gitlabUrl: config.GITLAB_URL, token: config.GITLAB_TOKEN });
+  // JIRA_SERVER + JIRA_TOKEN_AUTH (CKI README): MR-named Jira issues go into merge_request.jira_issues.
+  const mergeRequests =
+    config.JIRA_SERVER && config.JIRA_TOKEN_AUTH
+      ? new JiraLinkedMergeRequestLookup({ inner: gitlabLookup, jiraServer: config.JIRA_SERVER, token: config.JIRA_TOKEN_AUTH, fetch: deps.fetch, onError: (m) => logger.warn(m) })
+      : gitlabLookup;
+  if (config.JIRA_SERVER && !config.JIRA_TOKEN_AUTH) logger.warn('JIRA_SERVER is set without JIRA_TOKEN_AUTH: no Jira lookups');
 
   const production = isProduction(config);
   const needLink = opts.needConsumer || (opts.needPublisher && production && config.CKI_PUBLISHER === 'amqp');

@@ -6,7 +6,8 @@
  * Records of recycled nightly builds (the release controller answers 404) are deleted.
  *
  * Differences from the original, all deliberate (see verdict.ts and docs/prow.md):
- * - Prow `error` is a failed run (retried), entries without a registry definition are not
+ * - Prow `error` is retried like a failure only with `retryErrorRuns` (OAR_PROW_RETRY_ERROR; the
+ *   default is the original's: rejected at once); entries without a registry definition are not
  *   counted, retries go through triggerOnce (never twice, also across restarts);
  * - listing uses the git trees API (no 1,000-entry cap) and reads the records in batches
  *   through GraphQL; a record is committed only when its content changed;
@@ -23,7 +24,7 @@ import { loadRegistry, type TestJob, type TestJobRegistry } from './registry.ts'
 import { parseResultFile, RELEASES_DIR, type Arch, type ResultFileRef } from './streams.ts';
 import { jobPayloadEnvs, type StablePayloadCache } from './trigger.ts';
 import { CLAIM_TTL_MS, isTokenRejected, triggerOnce } from './trigger-once.ts';
-import { allCompleted, countJob, emptyMetrics, jobVerdict, metricsLine, needsRetry, qeAccepted, runCompleted, type Metrics } from './verdict.ts';
+import { allCompleted, countJob, emptyMetrics, jobVerdict, metricsLine, needsRetry, qeAccepted, runCompleted, type Metrics, type VerdictPolicy } from './verdict.ts';
 
 export type FileOutcome =
   | { path: string; build: string; kind: 'recycled' }
@@ -54,6 +55,10 @@ export interface AggregatorOptions {
   readBatchSize?: number;
   /** Release-controller checks of nightly builds in parallel (default 8). */
   recycleConcurrency?: number;
+}
+
+function policyOf(deps: ProwDeps): VerdictPolicy {
+  return { retryErrorRuns: deps.retryErrorRuns === true };
 }
 
 export function retryKey(arch: Arch, build: string, jobName: string, firstJobId: string, n: number): string {
@@ -225,14 +230,14 @@ async function evaluateRecord(deps: ProwDeps, registry: TestJobRegistry, ref: Re
     }
     entry.firstJob = await refreshRun(deps, entry.firstJob);
     entry.retriedJobs = await Promise.all((entry.retriedJobs ?? []).map((r) => refreshRun(deps, r)));
-    if (needsRetry(entry, job.optional)) {
+    if (needsRetry(entry, job.optional, policyOf(deps))) {
       const ids = await retryJob(deps, ref, record, entry, job, cache);
       if (ids.length) {
         retried.push(entry.jobName);
         entry.retriedJobs = await Promise.all(ids.map((id) => refreshRun(deps, { jobID: id })));
       }
     }
-    const verdict = jobVerdict(entry);
+    const verdict = jobVerdict(entry, policyOf(deps));
     countJob(metrics, verdict, job.optional);
     evaluated.push({ entry, job });
   }
@@ -294,13 +299,15 @@ async function retryJob(deps: ProwDeps, ref: ResultFileRef, record: TestResultRe
 function verdictOf(deps: ProwDeps, ref: ResultFileRef, ev: Evaluation, label: BuildVerdict['labelled']): BuildVerdict {
   const jobs: VerdictJob[] = [];
   for (const { entry, job } of ev.evaluated) {
-    const v = jobVerdict(entry);
+    const v = jobVerdict(entry, policyOf(deps));
     if (v.success) continue;
     jobs.push({
       jobName: entry.jobName,
       shortName: shortJobName(entry.jobName),
       optional: job.optional,
-      failed: v.failed,
+      // A completed run that is neither success nor failure (Prow `error` under the original's
+      // policy) did not pass either: never shown as still running.
+      failed: v.failed || (v.completed && !v.success),
       first: { state: entry.firstJob.jobState ?? 'pending', ...(entry.firstJob.jobURL ? { url: entry.firstJob.jobURL } : {}) },
       retries: (entry.retriedJobs ?? []).map((r) => ({ state: r.jobState ?? 'pending', ...(r.jobURL ? { url: r.jobURL } : {}) })),
     });

@@ -120,12 +120,12 @@ export async function triggerJobsForBuildCommand(ctx: CommandContext, o: { build
 }
 
 /** `jobctl run JOB [--payload P | --upgrade-from F --upgrade-to T]`: one Gangway execution. */
-export async function runJobCommand(ctx: CommandContext, o: { job: string; payload?: string | undefined; upgradeFrom?: string | undefined; upgradeTo?: string | undefined }): Promise<Outcome> {
-  const needsSearch = !o.job.trim().startsWith('periodic-ci-');
+export async function runJobCommand(ctx: CommandContext, o: { jobName: string; payload?: string | undefined; upgradeFrom?: string | undefined; upgradeTo?: string | undefined }): Promise<Outcome> {
+  const needsSearch = !o.jobName.trim().startsWith('periodic-ci-');
   assertProwCredentials(ctx.config, needsSearch ? ['GITHUB_TOKEN', 'APITOKEN'] : ['APITOKEN']);
   if (o.payload && (o.upgradeFrom || o.upgradeTo)) throw new CommandError('give either --payload (install) or --upgrade-from/--upgrade-to (upgrade), not both');
   const envs = payloadEnvs({ ...(o.payload ? { install: o.payload } : {}), ...(o.upgradeFrom ? { initial: o.upgradeFrom } : {}), ...(o.upgradeTo ? { target: o.upgradeTo } : {}) });
-  let name = o.job.trim();
+  let name = o.jobName.trim();
   if (needsSearch) {
     ctx.progress(`looking up the periodic job matching ${name}`);
     const resolved = await resolveJobName(await ctx.services.get('github'), name, { signal: ctx.signal });

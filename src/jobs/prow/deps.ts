@@ -33,6 +33,8 @@ export interface ProwDeps {
   notices?: { slack: SlackPoster; channel: string };
   /** QE test reports of completed runs (GCS); undefined: not configured. */
   qeReports?: QeReportSource;
+  /** OAR_PROW_RETRY_ERROR: retry a required job whose first run ended in Prow `error` (default: reject, as the original). */
+  retryErrorRuns?: boolean;
   logger: Logger;
   now: () => Date;
   signal?: AbortSignal;

@@ -14,7 +14,7 @@ import type { ProwDeps, ProwGangway, ProwGitHub, ProwReleaseController } from '.
 import { ProwConfigError } from './streams.ts';
 import type { TriggerStore } from './trigger-once.ts';
 
-export type ProwConfig = Pick<Config, 'GITHUB_TOKEN' | 'APITOKEN' | 'OAR_GITHUB_REPO' | 'OAR_RECORD_BRANCH' | 'OAR_REGISTRY_BRANCH' | 'OAR_PROW_CHANNEL' | 'KUBE_API_URL' | 'KUBE_TOKEN' | 'GCS_CRED_FILE' | 'GCS_API_URL'>;
+export type ProwConfig = Pick<Config, 'GITHUB_TOKEN' | 'APITOKEN' | 'OAR_GITHUB_REPO' | 'OAR_RECORD_BRANCH' | 'OAR_REGISTRY_BRANCH' | 'OAR_PROW_CHANNEL' | 'OAR_PROW_RETRY_ERROR' | 'KUBE_API_URL' | 'KUBE_TOKEN' | 'GCS_CRED_FILE' | 'GCS_API_URL'>;
 
 /** "Missing required environment variables: GITHUB_TOKEN, APITOKEN" (agents.md 6.3), as an error. */
 export function assertProwCredentials(config: Pick<Config, 'GITHUB_TOKEN' | 'APITOKEN'>, need: readonly ('GITHUB_TOKEN' | 'APITOKEN')[] = ['GITHUB_TOKEN', 'APITOKEN']): void {
@@ -55,7 +55,7 @@ export async function prowClientsFromServices(services: Services, config: ProwCo
 }
 
 export function buildProwDeps(
-  config: Pick<ProwConfig, 'OAR_GITHUB_REPO' | 'OAR_RECORD_BRANCH' | 'OAR_REGISTRY_BRANCH' | 'OAR_PROW_CHANNEL'>,
+  config: Pick<ProwConfig, 'OAR_GITHUB_REPO' | 'OAR_RECORD_BRANCH' | 'OAR_REGISTRY_BRANCH' | 'OAR_PROW_CHANNEL'> & Partial<Pick<ProwConfig, 'OAR_PROW_RETRY_ERROR'>>,
   clients: ProwClients,
   ctx: { store: TriggerStore; logger: Logger; now?: () => Date; signal?: AbortSignal },
 ): ProwDeps {
@@ -70,6 +70,7 @@ export function buildProwDeps(
     ...(clients.labeler ? { labeler: clients.labeler } : {}),
     ...(clients.slack && config.OAR_PROW_CHANNEL ? { notices: { slack: clients.slack, channel: config.OAR_PROW_CHANNEL } } : {}),
     ...(clients.qeReports ? { qeReports: clients.qeReports } : {}),
+    ...(config.OAR_PROW_RETRY_ERROR ? { retryErrorRuns: true } : {}),
     logger: ctx.logger,
     now: ctx.now ?? (() => new Date()),
     ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -2,19 +2,29 @@
  * The aggregator's arithmetic (agents.md 6.7 steps 5-10, edge case 8). Pure.
  *
  * Decisions (both flagged by the spec, 14 #12 and #13):
- * - Prow state `error` (an infrastructure error: the job never judged the payload) counts as a
- *   failed run, like `failure` and `aborted`: a required job whose first run ends in `error` is
- *   retried instead of rejecting the build outright. This needs product sign-off; it is one
- *   constant (FAILED_STATES) to revert.
+ * - Prow state `error` (an infrastructure error: the job never judged the payload) is, as in the
+ *   original, neither failed nor success by default: no retry, and the build is rejected at once.
+ *   Retrying it like `failure` is a setting (`OAR_PROW_RETRY_ERROR`, the `retryErrorRuns` policy),
+ *   because the spec asks for product sign-off before changing it.
  * - an entry whose job is no longer in the registry is not evaluated and is not counted in
  *   `total` either, so it cannot keep the record from ever being aggregated.
  */
 
 import type { ResultEntry, JobRun } from './record.ts';
 
-/** Run states that count as failed (and make a required job retryable). */
-export const FAILED_STATES: ReadonlySet<string> = new Set(['failure', 'aborted', 'error']);
+/** Run states that count as failed (and make a required job retryable), as in the original. */
+export const FAILED_STATES: ReadonlySet<string> = new Set(['failure', 'aborted']);
+/** With `retryErrorRuns`: Prow `error` is one more failed state. */
+const FAILED_OR_ERROR_STATES: ReadonlySet<string> = new Set([...FAILED_STATES, 'error']);
 export const SUCCESS_STATE = 'success';
+
+/** How run states are judged. The default is the original's. */
+export interface VerdictPolicy {
+  /** Prow `error` counts as a failed run (retried like `failure`); the original: never retried, build rejected. */
+  retryErrorRuns: boolean;
+}
+
+export const ORIGINAL_POLICY: VerdictPolicy = Object.freeze({ retryErrorRuns: false });
 
 export interface JobVerdict {
   firstCompleted: boolean;
@@ -34,8 +44,8 @@ export function runCompleted(run: JobRun | undefined): boolean {
   return Boolean(run?.jobCompletionTime);
 }
 
-export function runFailed(run: JobRun | undefined): boolean {
-  return FAILED_STATES.has(run?.jobState ?? '');
+export function runFailed(run: JobRun | undefined, policy: VerdictPolicy = ORIGINAL_POLICY): boolean {
+  return (policy.retryErrorRuns ? FAILED_OR_ERROR_STATES : FAILED_STATES).has(run?.jobState ?? '');
 }
 
 /** Successful retries needed: round((retries + 1.1) / 2) → 2 of 2, 3 of 4, 4 of 6. */
@@ -43,12 +53,12 @@ export function retriesNeeded(retries: number): number {
   return Math.round((retries + 1.1) / 2);
 }
 
-export function jobVerdict(entry: ResultEntry): JobVerdict {
+export function jobVerdict(entry: ResultEntry, policy: VerdictPolicy = ORIGINAL_POLICY): JobVerdict {
   const first = entry.firstJob;
   const retried = entry.retriedJobs ?? [];
   const firstCompleted = runCompleted(first);
   const firstSuccess = first.jobState === SUCCESS_STATE;
-  const firstFailed = runFailed(first);
+  const firstFailed = runFailed(first, policy);
   const retriesCompleted = retried.every(runCompleted);
   const successfulRetries = retried.filter((r) => r.jobState === SUCCESS_STATE).length;
   const retrySuccess = retried.length > 0 && retriesCompleted && successfulRetries >= retriesNeeded(retried.length);
@@ -68,8 +78,8 @@ export function jobVerdict(entry: ResultEntry): JobVerdict {
 }
 
 /** Retry when the first run failed (completion not required), the job is required, and it has no retries yet. */
-export function needsRetry(entry: ResultEntry, optional: boolean): boolean {
-  return runFailed(entry.firstJob) && !optional && (entry.retriedJobs ?? []).length === 0;
+export function needsRetry(entry: ResultEntry, optional: boolean, policy: VerdictPolicy = ORIGINAL_POLICY): boolean {
+  return runFailed(entry.firstJob, policy) && !optional && (entry.retriedJobs ?? []).length === 0;
 }
 
 export interface Metrics {

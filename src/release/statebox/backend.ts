@@ -21,7 +21,7 @@ export interface WriteOptions {
 }
 
 export interface StateBoxBackend {
-  readonly kind: 'github' | 'local';
+  readonly kind: 'github' | 'local' | 'misconfigured';
   /** One line for the startup report: where StateBox files are. */
   readonly description: string;
   /** Link or file path of a release's StateBox, for messages. */

@@ -1,6 +1,9 @@
 /**
- * Picks the StateBox backend: GitHub when GITHUB_TOKEN is set (OAR_GITHUB_REPO @ OAR_STATEBOX_BRANCH),
- * else the local directory (OAR_STATEBOX_DIR, default <OAR_DATA_DIR>/statebox).
+ * Picks the StateBox backend (config/report.ts `stateboxChoice`): GitHub when GITHUB_TOKEN is set
+ * (OAR_GITHUB_REPO @ OAR_STATEBOX_BRANCH), else the local directory (OAR_STATEBOX_DIR, default
+ * <OAR_DATA_DIR>/statebox). In production (Slack tokens set) the local directory must be named
+ * explicitly; otherwise StateBox is refused (MisconfiguredStateBoxBackend) rather than kept where
+ * nobody else can see it.
  */
 import { join } from 'node:path';
 import type { Config } from '../../config/env.ts';
@@ -9,6 +12,9 @@ import type { FetchLike } from '../../integrations/http.ts';
 import type { Logger } from '../../log.ts';
 import { GitHubStateBoxBackend } from './github-backend.ts';
 import { LocalStateBoxBackend } from './local-backend.ts';
+import { MisconfiguredStateBoxBackend } from './misconfigured-backend.ts';
+import { stateboxChoice } from '../../config/report.ts';
+import type { StateBoxBackend } from './backend.ts';
 import type { ReleaseMetadataInput } from './schema.ts';
 import { StateBoxService, type StateBoxServiceOptions } from './service.ts';
 
@@ -25,14 +31,19 @@ export interface StateBoxServiceDeps {
 }
 
 export function createStateBoxService(config: Config, deps: StateBoxServiceDeps = {}): StateBoxService {
-  const backend = config.GITHUB_TOKEN
-    ? new GitHubStateBoxBackend({
-        client: deps.github ?? createGitHubClient(config, { fetch: deps.fetch, logger: deps.logger }),
-        repo: config.OAR_GITHUB_REPO,
-        branch: config.OAR_STATEBOX_BRANCH,
-      })
-    : new LocalStateBoxBackend({ dir: config.OAR_STATEBOX_DIR ?? join(config.OAR_DATA_DIR, 'statebox') });
-  deps.logger?.info({ backend: backend.kind }, `StateBox: ${backend.description}`);
+  const choice = stateboxChoice(config);
+  const backend: StateBoxBackend =
+    choice.backend === 'github'
+      ? new GitHubStateBoxBackend({
+          client: deps.github ?? createGitHubClient(config, { fetch: deps.fetch, logger: deps.logger }),
+          repo: config.OAR_GITHUB_REPO,
+          branch: config.OAR_STATEBOX_BRANCH,
+        })
+      : choice.backend === 'local'
+        ? new LocalStateBoxBackend({ dir: config.OAR_STATEBOX_DIR ?? join(config.OAR_DATA_DIR, 'statebox') })
+        : new MisconfiguredStateBoxBackend(choice.problem ?? 'StateBox is not configured');
+  if (backend.kind === 'misconfigured') deps.logger?.warn({ backend: backend.kind }, `StateBox: ${backend.description}`);
+  else deps.logger?.info({ backend: backend.kind }, `StateBox: ${backend.description}`);
   return new StateBoxService({
     backend,
     metadataProvider: deps.metadataProvider,

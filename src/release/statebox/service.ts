@@ -119,7 +119,7 @@ export class StateBoxService {
     this.log = opts.logger ?? silentLogger;
   }
 
-  get backendKind(): 'github' | 'local' {
+  get backendKind(): StateBoxBackend['kind'] {
     return this.backend.kind;
   }
 

@@ -118,7 +118,19 @@ export class ReleaseSimulator extends Simulator {
    * A release in its stream (default `<major>-stable`), its release image in the registry, and its
    * metadata page (reachable or not).
    */
-  seedRelease(r: { name: string; stream?: string; phase?: string; arch?: string; digestReadsLeft?: number; changeLog?: boolean; metadataAccessible?: boolean; metadataUrl?: string; pullSpec?: string }): SimRelease {
+  seedRelease(r: {
+    name: string;
+    stream?: string;
+    phase?: string;
+    arch?: string;
+    digestReadsLeft?: number;
+    changeLog?: boolean;
+    metadataAccessible?: boolean;
+    metadataUrl?: string;
+    pullSpec?: string;
+    /** The payload's component images (`image-references` `spec.tags[]`). */
+    images?: { name: string; pullSpec: string }[];
+  }): SimRelease {
     const arch = r.arch ?? 'x86_64';
     const stream = r.stream ?? (r.name.includes('nightly') ? `${r.name.split('.').slice(0, 2).join('.')}.0-0.nightly` : `${r.name.split('.')[0]}-stable`);
     const pullSpec = r.pullSpec ?? `quay.io/openshift-release-dev/ocp-release:${r.name}-${arch}`;
@@ -129,7 +141,12 @@ export class ReleaseSimulator extends Simulator {
     const base = gzipSync(makeTar({ 'etc/os-release': 'NAME="Red Hat Enterprise Linux CoreOS"\n' }));
     const top = gzipSync(
       makeTar({
-        'release-manifests/image-references': JSON.stringify({ kind: 'ImageStream', apiVersion: 'image.openshift.io/v1', metadata: { name: r.name } }),
+        'release-manifests/image-references': JSON.stringify({
+          kind: 'ImageStream',
+          apiVersion: 'image.openshift.io/v1',
+          metadata: { name: r.name },
+          spec: { tags: (r.images ?? []).map((i) => ({ name: i.name, from: { kind: 'DockerImage', name: i.pullSpec } })) },
+        }),
         'release-manifests/release-metadata': JSON.stringify({ kind: 'cincinnati-metadata-v0', version: r.name, previous: [], metadata: { url: metadataUrl } }),
       }),
     );
@@ -163,6 +180,42 @@ export class ReleaseSimulator extends Simulator {
     const path = new URL(metadataUrl).pathname;
     this.metadataPages.set(path, r.metadataAccessible ?? false);
     return release;
+  }
+
+  /**
+   * A component image in the registry (`registry/repo@sha256:...` or `:tag` pull specs both work):
+   * with `multiArch` a manifest list whose linux/amd64 entry carries the labels. Returns the
+   * amd64 manifest digest, the list digest ('' when single-arch) and the pull spec by digest.
+   */
+  seedImage(repository: string, o: { labels?: Record<string, string>; multiArch?: boolean; tag?: string } = {}): { digest: string; listDigest: string; pullSpec: (digest?: string) => string } {
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: o.labels ?? {} } });
+    this.blobs.set(sha256(config), new TextEncoder().encode(config));
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: sha256(config), size: config.length },
+      layers: [],
+    });
+    const digest = sha256(manifest);
+    this.manifests.set(`${repository}@${digest}`, { body: manifest, digest });
+    let top = { body: manifest, digest };
+    let listDigest = '';
+    if (o.multiArch) {
+      const list = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.list.v2+json',
+        manifests: [
+          { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest, size: manifest.length, platform: { os: 'linux', architecture: 'amd64' } },
+          { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: sha256(`${digest}-arm64`), size: 1, platform: { os: 'linux', architecture: 'arm64' } },
+        ],
+      });
+      listDigest = sha256(list);
+      top = { body: list, digest: listDigest };
+      this.manifests.set(`${repository}@${listDigest}`, top);
+    }
+    if (o.tag) this.manifests.set(`${repository}:${o.tag}`, top);
+    const host = new URL(this.url).host;
+    return { digest, listDigest, pullSpec: (d = top.digest) => `${host}/${repository}@${d}` };
   }
 
   setMetadataAccessible(release: string, accessible: boolean): void {
@@ -253,7 +306,8 @@ export class ReleaseSimulator extends Simulator {
     const ref = req.params.ref ?? '';
     const m = this.manifests.get(`${req.params.repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
     if (!m) throw new SimHttpError(404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] });
-    return { text: m.body, headers: { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json', 'docker-content-digest': m.digest } };
+    const mediaType = (JSON.parse(m.body) as { mediaType?: string }).mediaType ?? 'application/vnd.docker.distribution.manifest.v2+json';
+    return { text: m.body, headers: { 'content-type': mediaType, 'docker-content-digest': m.digest } };
   }
 
   private blob(req: SimRequest): SimResponse {

@@ -67,6 +67,8 @@ async function startRun(over: Partial<Record<VarName, string>> = {}, tuning: Par
     DATAWAREHOUSE_URL: sim.url,
     DATAWAREHOUSE_TOKEN: 'dw-token',
     CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+    // The AMQP publisher option (production default is Kafka, which cannot run here).
+    CKI_PUBLISHER: 'amqp',
     CKI_READY_FOR_TEST_TOPIC: names.readyForTest,
     CKI_MAX_ATTEMPTS: '3',
     CKI_METRICS_ENABLED: 'true',
@@ -294,6 +296,7 @@ describe('CKI notifier against the real RabbitMQ', () => {
       DATAWAREHOUSE_URL: sim.url,
       DATAWAREHOUSE_TOKEN: 'dw-token',
       CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+      CKI_PUBLISHER: 'amqp',
       CKI_READY_FOR_TEST_TOPIC: names.readyForTest,
     });
     const out: string[] = [];

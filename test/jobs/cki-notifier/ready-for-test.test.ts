@@ -52,4 +52,14 @@ describe('ready-for-test message', () => {
     const noTree = validateReadyForTest(buildReadyForTest({ checkout: { ...t.checkout, tree_name: null, misc: checkoutTree({ n: 903 }).checkout.misc }, builds: [], kind: 'pre_test', status: 'success' }));
     expect(noTree).toMatchObject({ ok: false, detail: expect.stringContaining('tree_name') });
   });
+
+  it('merge_request.jira_issues (JIRA_SERVER) is carried when the lookup found keys, and absent without it', () => {
+    const t = checkoutTree({ n: 9101 });
+    const builds = testableBuilds(t.builds);
+    const url = 'https://gitlab.com/redhat/centos-stream/src/kernel/centos-stream-9/-/merge_requests/6521';
+    const withJira = validateReadyForTest(buildReadyForTest({ checkout: t.checkout, builds, kind: 'pre_test', status: 'success', mergeRequest: { url, draft: false, jiraIssues: ['RHEL-101'] } }));
+    expect(withJira.ok && withJira.message.merge_request).toEqual({ merge_request_url: url, is_draft: false, jira_issues: ['RHEL-101'] });
+    const without = validateReadyForTest(buildReadyForTest({ checkout: t.checkout, builds, kind: 'pre_test', status: 'success', mergeRequest: { url, draft: true } }));
+    expect(without.ok && without.message.merge_request).toEqual({ merge_request_url: url, is_draft: true });
+  });
 });

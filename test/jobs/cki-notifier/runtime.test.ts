@@ -43,10 +43,13 @@ describe('notifier runtime composition', () => {
     expect(mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'staging' })).toMatchObject({ publisher: { target: 'log' }, link: undefined });
     const kafka = { producer: () => ({ connect: async () => {}, disconnect: async () => {}, send: async () => [] }) };
     expect(mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production', CKI_PUBLISHER: 'kafka' }, kafka)).toMatchObject({ publisher: { target: 'kafka' }, link: undefined });
-    const amqp = mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production', RABBITMQ_HOST: 'rabbit.example.com', RABBITMQ_PORT: '443' });
+    // Kafka is the production default (the CKI README); it needs brokers.
+    expect(mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production' }, kafka)).toMatchObject({ publisher: { target: 'kafka' }, link: undefined });
+    expect(() => mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production' })).toThrow(/CKI_PUBLISHER=kafka needs KAFKA_BROKERS/);
+    const amqp = mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production', CKI_PUBLISHER: 'amqp', RABBITMQ_HOST: 'rabbit.example.com', RABBITMQ_PORT: '443' });
     expect(amqp.publisher.target).toBe('amqp');
     expect(amqp.link).toBeDefined();
-    expect(() => mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production' })).toThrow(/RABBITMQ_HOST is not set/);
+    expect(() => mk({ CKI_DEPLOYMENT_ENVIRONMENT: 'production', CKI_PUBLISHER: 'amqp' })).toThrow(/RABBITMQ_HOST is not set/);
   });
 
   it('the Slack fail notice is only wired when CKI_FAIL_CHANNEL is set', async () => {

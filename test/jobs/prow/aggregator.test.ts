@@ -5,6 +5,8 @@ import { parseRecord, type ResultEntry } from '../../../src/jobs/prow/record.ts'
 import { parseRegistryFile } from '../../../src/jobs/prow/registry.ts';
 import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepted, retriesNeeded } from '../../../src/jobs/prow/verdict.ts';
 import { QE_STATE_LABEL } from '../../../src/integrations/kubernetes.ts';
+import { buildProwDeps } from '../../../src/jobs/prow/factory.ts';
+import { testConfig } from '../../../src/config/env.ts';
 import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
 
 const RECORDS = readdirSync(RECORD_DIR).filter((f) => f.startsWith('ocp-test-result-'));
@@ -77,11 +79,29 @@ describe('the rules on production records (agents 6.7, edge case 8)', () => {
     expect(notRetried).toEqual(['ocp-test-result-4.18.0-0.nightly-2026-07-02-114801-amd64.json azure-ipi-fips-f999 (failure)']);
   });
 
-  it('Prow "error" counts as a failed run (decision, needs product sign-off): retried, and rejected if retries fail', () => {
+  it('Prow "error" by default as the original: neither failed nor success, not retried, the required job did not pass', () => {
     const e: ResultEntry = { jobName: 'j', firstJob: { jobID: 'f', jobState: 'error', jobCompletionTime: 't' } };
-    expect(needsRetry(e, false)).toBe(true);
-    expect(needsRetry(e, true)).toBe(false);
-    expect(jobVerdict(e)).toMatchObject({ completed: true, failed: true, success: false });
+    expect(needsRetry(e, false)).toBe(false);
+    expect(jobVerdict(e)).toMatchObject({ completed: true, failed: false, success: false });
+    const m = emptyMetrics();
+    countJob(m, jobVerdict(e), false);
+    expect({ complete: allCompleted(m), accepted: qeAccepted(m), failed: m.failed }).toEqual({ complete: true, accepted: false, failed: 0 });
+  });
+
+  it('Prow "error" with retryErrorRuns (OAR_PROW_RETRY_ERROR): a failed run, retried, and rejected if retries fail', () => {
+    const policy = { retryErrorRuns: true };
+    const e: ResultEntry = { jobName: 'j', firstJob: { jobID: 'f', jobState: 'error', jobCompletionTime: 't' } };
+    expect(needsRetry(e, false, policy)).toBe(true);
+    expect(needsRetry(e, true, policy)).toBe(false);
+    expect(jobVerdict(e, policy)).toMatchObject({ completed: true, failed: true, success: false });
+  });
+});
+
+describe('OAR_PROW_RETRY_ERROR reaches the aggregator', () => {
+  it('default false (the original); true turns on retryErrorRuns', () => {
+    const deps = (env: Record<string, string>) => buildProwDeps(testConfig(env), { github: {} as never, prow: {} as never, releaseController: {} as never }, { store: {} as never, logger: {} as never });
+    expect(deps({}).retryErrorRuns).toBeUndefined();
+    expect(deps({ OAR_PROW_RETRY_ERROR: 'true' }).retryErrorRuns).toBe(true);
   });
 });
 
@@ -110,7 +130,8 @@ describe('aggregator pass over the real record branch', () => {
     ['success', 'success', 'error'].forEach((state, i) => w.prow.seedJob({ id: s418[i]!.firstJob.jobID, job: s418[i]!.jobName, state }));
     for (const name of [N412, N414]) w.kube.seedPayload('ocp', buildOf(name));
     w.kube.seedPayload('ocp', '4.18.47');
-    report = await runAggregatorPass(w.deps(), 'amd64');
+    // This pass exercises the retry of a Prow `error` run: the setting, not the original's default.
+    report = await runAggregatorPass(w.deps({ retryErrorRuns: true }), 'amd64');
   });
   afterAll(() => w.close());
 
@@ -147,7 +168,7 @@ describe('aggregator pass over the real record branch', () => {
     expect(w.kube.labelsOf('ocp', buildOf(N414))).toEqual({});
   });
 
-  it('4.18.47 stable: a first run in state error is retried like a failure', () => {
+  it('4.18.47 stable, OAR_PROW_RETRY_ERROR=true: a first run in state error is retried like a failure', () => {
     expect(outcome(report, S418)).toMatchObject({ kind: 'pending', retried: [expect.stringMatching(/upgrade-from-stable-4\.18-gcp-ipi-f999$/)] });
     const gcp = entry(S418, 'upgrade-from-stable-4.18-gcp-ipi-f999');
     expect(gcp.firstJob.jobState).toBe('error');
@@ -164,7 +185,7 @@ describe('aggregator pass over the real record branch', () => {
     w.prow.setJobState(retries418[1]!.jobID, 'success');
     const before = triggeredJobs(w.prow).length;
 
-    const second = await runAggregatorPass(w.deps(), 'amd64');
+    const second = await runAggregatorPass(w.deps({ retryErrorRuns: true }), 'amd64');
     expect(triggeredJobs(w.prow)).toHaveLength(before);
     expect(outcome(second, N414)).toMatchObject({ kind: 'aggregated', accepted: true, label: 'labelled' });
     expect(outcome(second, S418)).toMatchObject({ kind: 'aggregated', accepted: false, metrics: { total: 3, required: 3, successfulRequired: 2, failed: 1 } });
@@ -179,7 +200,7 @@ describe('aggregator pass over the real record branch', () => {
     // a third pass has nothing left to do: no commits, no notices
     const commits = w.github.commits({ branch: 'record' }).length;
     const posts = w.slack.posts.length;
-    const third = await runAggregatorPass(w.deps(), 'amd64');
+    const third = await runAggregatorPass(w.deps({ retryErrorRuns: true }), 'amd64');
     expect(third.counts).toMatchObject({ aggregated: 0, pending: 0, errors: 0 });
     expect(w.github.commits({ branch: 'record' })).toHaveLength(commits);
     expect(w.slack.posts).toHaveLength(posts);
@@ -244,6 +265,21 @@ describe('aggregator: registry changes, optional jobs, failures', () => {
     // the unevaluated entry is kept as it was
     expect(rec.result[2]).toEqual({ jobName: 'periodic-ci-removed-from-the-registry', firstJob: { jobID: 'x1' } });
     expect(rec.result[0]!.retriedJobs).toEqual([]);
+  });
+
+  it('a required job whose first run ended in Prow error (default, as the original): not retried, the build is rejected at once', async () => {
+    const r = seedRecord([
+      { jobName: AWS, firstJob: done('e1', 'error') },
+      { jobName: AZURE, firstJob: done('e2', 'success') },
+    ]);
+    const before = triggeredJobs(w.prow).length;
+    const report = await runAggregatorPass(w.deps(), 'amd64');
+    expect(report.files.find((f) => f.path === r.path)).toMatchObject({ kind: 'aggregated', accepted: false, retried: [], metrics: { total: 2, required: 2, successfulRequired: 1, failed: 0 } });
+    expect(triggeredJobs(w.prow)).toHaveLength(before);
+    expect(readBack(r.path)).toMatchObject({ aggregated: true, accepted: false });
+    const notice = w.slack.posts.find((p) => p.message.text.includes(r.build))!;
+    expect(notice.message.text).toBe(`QE rejected build ${r.build} (4.98 nightly, amd64): 1 of 2 required jobs did not pass`);
+    expect(JSON.stringify(notice.message.blocks)).toContain('aws-ipi-f999');
   });
 
   it('retries (4 configured) start exactly once even when writing the record fails', async () => {

@@ -11,6 +11,10 @@ import { runJob } from '../../../src/commands/run-job.ts';
 import { triggerJobsForBuild } from '../../../src/commands/trigger-jobs-for-build.ts';
 import { startController } from '../../../src/commands/start-controller.ts';
 import { startAggregator } from '../../../src/commands/start-aggregator.ts';
+import { promoteTestResults } from '../../../src/commands/promote-test-results.ts';
+import { updateRetriedJobRun } from '../../../src/commands/update-retried-job-run.ts';
+import { replaceRetriedRun } from '../../../src/jobs/prow/recovery.ts';
+import type { TestResultRecord } from '../../../src/jobs/prow/record.ts';
 import { GANGWAY_TOKEN, KUBE_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
 
 let w: ProwWorld;
@@ -140,5 +144,80 @@ describe('jobctl commands', () => {
     expect(() => parseOptions(triggerJobsForBuild as unknown as AnyCommand, ['4.19.1;rm'])).toThrow(/must be a build name/);
     expect(() => parseOptions(runJob as unknown as AnyCommand, ['periodic-ci-x', '--payload', 'quay.io/x:$(id)'])).toThrow(/must be a release image pull spec/);
     expect(() => parseOptions(startAggregator as unknown as AnyCommand, ['--arch', 'x86'])).toThrow(/--arch/);
+  });
+
+  describe('recovery (agents 6.9)', () => {
+    const RB = '4.19.0-0.nightly-2026-07-05-000007';
+    const PATH = `_releases/ocp-test-result-${RB}-amd64.json`;
+    const J1 = 'periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-aws-ipi-f999';
+    const J2 = 'periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-gcp-ipi-f999';
+    const done = (id: string, state: string) => ({ jobID: id, jobState: state, jobURL: `https://prow.example/view/${id}`, jobStartTime: '2026-07-05T01:00:00Z', jobCompletionTime: '2026-07-05T03:00:00Z' });
+    const seed = () =>
+      w.github.seedFile(
+        'record',
+        PATH,
+        JSON.stringify({ result: [{ jobName: J1, firstJob: done('f1', 'failure'), retriedJobs: [done('r1', 'failure'), done('r2', 'success')] }, { jobName: J2, firstJob: done('f2', 'success') }], build: { name: RB, phase: 'Accepted', pullSpec: nightlyPullSpec(RB) }, aggregated: true, accepted: false }, null, 2),
+      );
+    const stored = () => JSON.parse(w.github.readFile('record', PATH)!) as TestResultRecord;
+    const onlyGh = () => {
+      const e = { ...env(w) };
+      delete e.APITOKEN;
+      return e;
+    };
+
+    it('promote-test-results: aggregated false, manual_promotion true (GITHUB_TOKEN only); a missing file changes nothing and is no error', async () => {
+      seed();
+      const r = await run(promoteTestResults, ['--build', RB], { env: onlyGh() });
+      expect(r.outcome).toMatchObject({ status: 'pass', summary: `${RB} (amd64) promoted: the next aggregator pass labels the payload Accepted` });
+      expect(stored()).toMatchObject({ aggregated: false, accepted: false, manual_promotion: true });
+      expect(stored().result[0]!.retriedJobs).toHaveLength(2);
+      expect(w.github.commits({ branch: 'record', path: PATH }).at(-1)?.message).toBe('update file content');
+
+      const commits = w.github.commits({ branch: 'record' }).length;
+      const missing = await run(promoteTestResults, ['4.19.0-0.nightly-2099-01-01-000000']);
+      expect(missing.outcome).toMatchObject({ status: 'info', summary: 'ocp-test-result-4.19.0-0.nightly-2099-01-01-000000-amd64.json does not exist: nothing promoted' });
+      expect(w.github.commits({ branch: 'record' })).toHaveLength(commits);
+      const noToken = onlyGh();
+      delete noToken.GITHUB_TOKEN;
+      expect((await run(promoteTestResults, [RB], { env: noToken })).outcome.summary).toBe('Missing required environment variables: GITHUB_TOKEN');
+    });
+
+    it('update-retried-job-run: the run becomes {jobID: N} and the record is reopened; an unknown run still reopens it; an unknown job changes nothing', async () => {
+      seed();
+      const r = await run(updateRetriedJobRun, ['--build', RB, '--job-name', J1, '--current-job-id', 'r1', '--new-job-id', 'n9'], { env: onlyGh() });
+      expect(r.outcome.status).toBe('pass');
+      const rec = stored();
+      expect(rec.result[0]!.retriedJobs).toEqual([{ jobID: 'n9' }, done('r2', 'success')]);
+      expect('aggregated' in rec || 'accepted' in rec).toBe(false);
+      expect(rec.result[1]).toEqual({ jobName: J2, firstJob: done('f2', 'success') });
+
+      seed();
+      const notFound = await run(updateRetriedJobRun, [RB, '--job-name', J2, '--current-job-id', 'zz', '--new-job-id', 'n8']);
+      expect(notFound.outcome).toMatchObject({ status: 'info', summary: expect.stringMatching(/^zz is not a retried run of .*reopened/) });
+      expect('aggregated' in stored()).toBe(false);
+      expect(stored().result[1]).toEqual({ jobName: J2, firstJob: done('f2', 'success') });
+
+      seed();
+      const before = w.github.commits({ branch: 'record', path: PATH }).length;
+      const noJob = await run(updateRetriedJobRun, [RB, '--job-name', 'periodic-ci-nope', '--current-job-id', 'r1', '--new-job-id', 'n7']);
+      expect(noJob.outcome).toMatchObject({ status: 'fail', summary: `cannot find job name periodic-ci-nope in ocp-test-result-${RB}-amd64.json` });
+      expect(w.github.commits({ branch: 'record', path: PATH })).toHaveLength(before);
+      expect(stored().aggregated).toBe(true);
+    });
+
+    it('the aggregator picks a promoted record up again and labels the payload Accepted (Manually Promoted)', async () => {
+      seed();
+      await run(promoteTestResults, [RB]);
+      w.releases.seedRelease({ name: RB, pullSpec: nightlyPullSpec(RB) });
+      w.kube.seedPayload('ocp', RB);
+      const r = await run(startAggregator, []);
+      expect(r.outcome.sections?.[0]?.lines).toContainEqual(expect.stringMatching(new RegExp(`^${RB.replaceAll('.', '\\.')}: rejected .*label labelled`)));
+      expect(stored()).toMatchObject({ aggregated: true, manual_promotion: true });
+    });
+
+    it('replaceRetriedRun guards a record without retriedJobs (the original raised)', () => {
+      const rec: TestResultRecord = { result: [{ jobName: J2, firstJob: { jobID: 'a' } }], build: { name: RB, phase: 'Accepted', pullSpec: 'x' }, aggregated: true };
+      expect(replaceRetriedRun(rec, J2, 'a', 'b')).toMatchObject({ kind: 'run-not-found', record: { result: [{ jobName: J2, firstJob: { jobID: 'a' } }] } });
+    });
   });
 });

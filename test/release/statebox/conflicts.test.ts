@@ -22,7 +22,7 @@ const PATH = '_releases/4.19/statebox/4.19.1.yaml';
 
 /** Runs `beforeWrite` once, just before the first write goes out: another writer "wins the race". */
 class RacingBackend implements StateBoxBackend {
-  readonly kind: 'github' | 'local';
+  readonly kind: StateBoxBackend['kind'];
   readonly description = 'racing';
   readonly inner: StateBoxBackend;
   private beforeWrite: (() => Promise<void>) | undefined;

@@ -18,7 +18,7 @@ export const META_4_19_1: ReleaseMetadataInput = {
 
 /** Wraps a backend and counts reads and writes. */
 export class CountingBackend implements StateBoxBackend {
-  readonly kind: 'github' | 'local';
+  readonly kind: StateBoxBackend['kind'];
   readonly description: string;
   reads = 0;
   writes = 0;
