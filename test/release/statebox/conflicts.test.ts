@@ -74,7 +74,7 @@ describe('conflicts on the local backend', () => {
       ['image-signed-check', 'Fail'],
     ]);
     expect(doc?.state.issues.map((i) => i.issue)).toEqual(['other writer issue']);
-    expect(events).toEqual([{ release: R, operation: 'Update task: image-signed-check', attempts: 2, conflicts: 1, outcome: 'written' }]);
+    expect(events).toEqual([{ release: R, operation: 'Update task: image-signed-check', attempts: 2, conflicts: 1, outcome: 'written', groupSize: 1 }]);
   });
 
   it('defect 14 #7b: a write based on a default state never overwrites a file another writer created meanwhile', async () => {
@@ -124,7 +124,7 @@ describe('conflicts on the local backend', () => {
     expect(err).toBeInstanceOf(StateBoxError);
     expect((err as StateBoxError).kind).toBe('conflict');
     expect((err as StateBoxError).message).toMatch(/after 3 attempts: other writers kept changing it; nothing was overwritten/);
-    expect(events).toEqual([{ release: R, operation: 'Update task: stage-testing', attempts: 3, conflicts: 3, outcome: 'failed' }]);
+    expect(events).toEqual([{ release: R, operation: 'Update task: stage-testing', attempts: 3, conflicts: 3, outcome: 'failed', groupSize: 1 }]);
     expect(await fx.service.getTaskStatus(R, 'stage-testing')).toBeNull();
   });
 
