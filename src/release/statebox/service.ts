@@ -21,7 +21,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { IntegrationError } from '../../integrations/http.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { TaskStatus } from '../tasks.ts';
-import type { StateBoxBackend } from './backend.ts';
+import type { StateBoxBackend, StoredStateBox } from './backend.ts';
 import { StateBoxConflictError, StateBoxError } from './errors.ts';
 import { mergeStates } from './merge.ts';
 import {
@@ -139,6 +139,8 @@ export class StateBoxService {
   private readonly opts: StateBoxServiceOptions;
   private readonly log: Logger;
   private readonly queues = new Map<string, ReleaseQueue>();
+  /** The last document this instance read or wrote per release (the base of its next write). */
+  private readonly known = new Map<string, StoredStateBox>();
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
@@ -173,7 +175,7 @@ export class StateBoxService {
 
   async exists(release: string): Promise<boolean> {
     try {
-      return (await this.backend.read(release)) !== null;
+      return (await this.readStored(release)) !== null;
     } catch (e) {
       throw this.wrap(e, release, `Failed to check file existence: ${errorText(e)}`);
     }
@@ -183,7 +185,7 @@ export class StateBoxService {
   async get(release: string): Promise<StateBoxDocument | null> {
     let stored;
     try {
-      stored = await this.backend.read(release);
+      stored = await this.readStored(release);
     } catch (e) {
       throw this.wrap(e, release, `Failed to load state: ${errorText(e)}`);
     }
@@ -369,9 +371,9 @@ export class StateBoxService {
       change.reject(error);
     };
 
-    const round = async (): Promise<{ change: QueuedChange<unknown>; value: unknown; written: boolean; document: StateBoxDocument }[]> => {
-      attempts++;
-      const stored = await this.backend.read(release);
+    type Settled = { change: QueuedChange<unknown>; value: unknown; written: boolean; document: StateBoxDocument }[];
+    /** Applies the group to `stored` and writes; 'stale' when a document remembered from an earlier round trip may be out of date. */
+    const pass = async (stored: StoredStateBox | null, remembered: boolean): Promise<Settled | 'stale'> => {
       let working: StateBoxState | null = stored ? parseStateBoxYaml(stored.text, location) : null;
       let changed = false;
       const applied: { change: QueuedChange<unknown>; value: unknown; wrote: boolean; seen: StateBoxState | null }[] = [];
@@ -404,28 +406,50 @@ export class StateBoxService {
           applied.push({ change, value: structuredClone(out.value), wrote: out.write !== null, seen: current });
           survivors.push(change);
         } catch (e) {
+          // Judged against a remembered document, a failure may be staleness: decide on a fresh read.
+          if (remembered) return 'stale';
           if (working && before && current === working) working = before;
           fail(change, e instanceof StateBoxError ? e : this.wrap(e, release, undefined, location));
         }
       }
-      live = survivors;
       if (!changed) {
+        // "Nothing to write" is only true of the stored document, not of a remembered one.
+        if (remembered) return 'stale';
+        live = survivors;
         return applied.map((a) => ({ change: a.change, value: a.value, written: false, document: { release, state: a.seen!, version: stored?.version ?? null, exists: stored !== null, location } }));
       }
+      live = survivors;
       const next = working!;
       next.updated_at = this.now();
       const writers = applied.filter((a) => a.wrote).map((a) => a.change.message);
       const message = writers.length === 1 ? writers[0]! : `Update state: ${writers.length} changes\n\n${writers.map((m) => `- ${m}`).join('\n')}`;
+      const text = serializeStateBox(next);
       try {
-        const { version } = await this.backend.write(release, serializeStateBox(next), { expectedVersion: stored?.version ?? null, message });
+        const { version } = await this.backend.write(release, text, { expectedVersion: stored?.version ?? null, message });
+        this.remember(release, { text, version });
         this.log.info({ release, attempt: attempts, changes: writers.length }, stored ? `Updated state file ${location} (attempt ${attempts})` : `Created state file ${location}`);
         // Every caller gets its own copy: a handle edits its cached document offline.
         return applied.map((a, i) => ({ change: a.change, value: a.value, written: a.wrote, document: { release, state: i === 0 ? next : structuredClone(next), version, exists: true, location } }));
       } catch (e) {
+        this.known.delete(release);
+        // Another writer changed the file since we last saw it: re-read at once, no backoff.
+        if (remembered && e instanceof StateBoxConflictError) return 'stale';
         // A 5xx/timeout on a write may hide a commit that happened: the next round must tolerate it.
         if (!(e instanceof StateBoxConflictError)) uncertain = true;
         throw e;
       }
+    };
+
+    const round = async (): Promise<Settled> => {
+      attempts++;
+      // The document this instance last read or wrote saves the read before the write; the
+      // conditional write still refuses it if anyone changed the file since.
+      const remembered = attempts === 1 ? this.known.get(release) : undefined;
+      if (remembered) {
+        const out = await pass(remembered, true);
+        if (out !== 'stale') return out;
+      }
+      return (await pass(await this.readStored(release), false)) as Settled;
     };
 
     try {
@@ -462,6 +486,21 @@ export class StateBoxService {
       } else error = this.wrap(e, release, undefined, location);
       for (const change of live) fail(change, error);
     }
+  }
+
+  /** Reads the stored document and remembers it for the next write of this instance. */
+  private async readStored(release: string): Promise<StoredStateBox | null> {
+    const stored = await this.backend.read(release);
+    if (stored) this.remember(release, stored);
+    else this.known.delete(release);
+    return stored;
+  }
+
+  private remember(release: string, stored: StoredStateBox): void {
+    this.known.delete(release);
+    this.known.set(release, stored);
+    // A handful of releases are active at a time; keep the most recent ones.
+    if (this.known.size > 32) this.known.delete(this.known.keys().next().value!);
   }
 
   private async defaultState(release: string): Promise<StateBoxState> {

@@ -60,7 +60,8 @@ describe('group commit in one process', () => {
     expect(d).toMatchObject({ written: false, skipped: 'pass-kept', previousStatus: 'Pass' });
     expect(e.created).toBe(true);
     expect(fx.backend.writes).toBe(1);
-    expect(fx.backend.reads).toBe(1);
+    // Based on the document this service wrote last: no read before the write.
+    expect(fx.backend.reads).toBe(0);
     const stored = await fx.service.get(R);
     expect(stored!.state.tasks.find((t) => t.name === 'image-consistency-check')?.status).toBe('Pass');
     expect(stored!.state.issues.map((i) => i.issue)).toEqual(['payload blocked']);
@@ -155,4 +156,41 @@ describe('group commit across two processes (simulated GitHub with latency)', ()
     expect(puts.filter((s) => s < 300)).toHaveLength(2);
     expect(puts.filter((s) => s >= 300).every((s) => s === 409 || s === 422)).toBe(true);
   }, 60_000);
+});
+
+describe('writes based on the document the service last read or wrote', () => {
+  let fx: LocalFixture;
+  beforeEach(async () => {
+    fx = localService();
+    await fx.service.updateTask(R, 'take-ownership', 'Pass');
+    fx.backend.reads = 0;
+    fx.backend.writes = 0;
+  });
+  afterEach(() => fx.cleanup());
+
+  it('another writer changed the file since: the refused write re-reads at once and keeps both changes', async () => {
+    const other = localService({ backend: fx.backend.inner });
+    await other.service.addIssue(R, 'from another process');
+    const res = await fx.service.updateTask(R, 'stage-testing', 'In Progress');
+    expect(res.written).toBe(true);
+    expect([fx.backend.writes, fx.backend.reads]).toEqual([2, 1]);
+    const stored = (await fx.service.get(R))!.state;
+    expect(stored.issues.map((i) => i.issue)).toEqual(['from another process']);
+    expect(stored.tasks.map((t) => t.name)).toEqual(['take-ownership', 'stage-testing']);
+  });
+
+  it('a change that looks like a no-op or fails against the remembered document is decided on a fresh read', async () => {
+    const other = localService({ backend: fx.backend.inner });
+    await other.service.addIssue(R, 'added elsewhere');
+    await other.service.updateTask(R, 'take-ownership', 'Fail');
+    // Remembered: take-ownership Pass and no issue. Fresh: Fail, and the issue exists.
+    const pass = await fx.service.updateTask(R, 'take-ownership', 'Pass');
+    expect(pass).toMatchObject({ written: true, previousStatus: 'Fail' });
+    await other.service.addIssue(R, 'added later');
+    const resolved = await fx.service.resolveIssue(R, 'added later', 'fixed');
+    expect(resolved.resolved).toBe(true);
+    const stored = (await fx.service.get(R))!.state;
+    expect(stored.tasks.find((t) => t.name === 'take-ownership')?.status).toBe('Pass');
+    expect(stored.issues.find((i) => i.issue === 'added later')).toMatchObject({ resolved: true, resolution: 'fixed' });
+  });
 });
