@@ -42,6 +42,7 @@ import {
 } from './jira/model.ts';
 import { JIRA_SYSTEM, JiraTransport, jiraErrorMessages, type JiraAuth } from './jira/transport.ts';
 import { z } from 'zod';
+import { mapLimit } from '../limit.ts';
 
 export type { JiraAuth } from './jira/transport.ts';
 export { JiraTransport } from './jira/transport.ts';
@@ -126,18 +127,6 @@ function shortJql(jql: string): string {
   return jql.length > 80 ? `${jql.slice(0, 77)}...` : jql;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
-}
 
 export class JiraClient {
   readonly deployment: JiraDeployment;

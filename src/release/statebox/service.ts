@@ -140,7 +140,7 @@ export class StateBoxService {
   private readonly log: Logger;
   private readonly queues = new Map<string, ReleaseQueue>();
   /** The last document this instance read or wrote per release (the base of its next write). */
-  private readonly known = new Map<string, StoredStateBox>();
+  private readonly known = new Map<string, StoredStateBox | null>();
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
@@ -372,7 +372,7 @@ export class StateBoxService {
     };
 
     type Settled = { change: QueuedChange<unknown>; value: unknown; written: boolean; document: StateBoxDocument }[];
-    /** Applies the group to `stored` and writes; 'stale' when a document remembered from an earlier round trip may be out of date. */
+    /** Applies the group to `stored` (null: no file) and writes; 'stale' when a document remembered from an earlier round trip may be out of date. */
     const pass = async (stored: StoredStateBox | null, remembered: boolean): Promise<Settled | 'stale'> => {
       let working: StateBoxState | null = stored ? parseStateBoxYaml(stored.text, location) : null;
       let changed = false;
@@ -444,9 +444,8 @@ export class StateBoxService {
       attempts++;
       // The document this instance last read or wrote saves the read before the write; the
       // conditional write still refuses it if anyone changed the file since.
-      const remembered = attempts === 1 ? this.known.get(release) : undefined;
-      if (remembered) {
-        const out = await pass(remembered, true);
+      if (attempts === 1 && this.known.has(release)) {
+        const out = await pass(this.known.get(release) ?? null, true);
         if (out !== 'stale') return out;
       }
       return (await pass(await this.readStored(release), false)) as Settled;
@@ -491,12 +490,12 @@ export class StateBoxService {
   /** Reads the stored document and remembers it for the next write of this instance. */
   private async readStored(release: string): Promise<StoredStateBox | null> {
     const stored = await this.backend.read(release);
-    if (stored) this.remember(release, stored);
-    else this.known.delete(release);
+    this.remember(release, stored);
     return stored;
   }
 
-  private remember(release: string, stored: StoredStateBox): void {
+  /** null: the file did not exist (a create is then conditional on that, and refused otherwise). */
+  private remember(release: string, stored: StoredStateBox | null): void {
     this.known.delete(release);
     this.known.set(release, stored);
     // A handful of releases are active at a time; keep the most recent ones.
