@@ -295,6 +295,15 @@ export class ErrataClient {
    * The advisories the commands work on (AdvisoryManager.get_advisories): every ConfigStore entry
    * except impetus `microshift`, without those in DROPPED_NO_SHIP. Order follows the map.
    */
+  /**
+   * The errata of a release's advisories (microshift excluded, dropped ones included: callers
+   * decide), read side by side (bounded), in the ConfigStore's order.
+   */
+  async getReleaseErrata(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<{ impetus: string; id: number; erratum: Erratum }[]> {
+    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    return mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => ({ impetus, id, erratum: await this.getErratum(id, signal) }));
+  }
+
   async getReleaseAdvisories(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<Advisory[]> {
     // Independent reads: side by side (bounded), in the ConfigStore's order.
     const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
