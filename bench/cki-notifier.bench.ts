@@ -58,6 +58,19 @@ async function publishAll(ch: ConfirmChannel, exchange: string, bodies: { key: s
   await ch.waitForConfirms();
 }
 
+/** Publishes the stream and waits for every message to settle: seconds elapsed and this process's CPU per message. */
+async function timedPublish(ch: ConfirmChannel, exchange: string, bodies: { key: string; body: Buffer }[], done: Promise<void>): Promise<{ timedOut: boolean; elapsed: number; cpuMsPerMsg: number }> {
+  const started = performance.now();
+  const cpuStart = process.cpuUsage();
+  await publishAll(ch, exchange, bodies);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), SETTLE_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { timedOut, elapsed, cpuMsPerMsg: (cpu.user + cpu.system) / 1000 / bodies.length };
+}
+
 async function drain(ch: ConfirmChannel, queue: string): Promise<string[]> {
   const ids: string[] = [];
   for (;;) {
@@ -165,15 +178,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   );
   if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; warm-up run of ${messages} messages not counted`);
 
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  await publishAll(ch, names.webhooks, bodies);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), SETTLE_TIMEOUT_MS)))]);
-  clearTimeout(timer);
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMsPerMsg = (cpu.user + cpu.system) / 1000 / messages;
+  const { timedOut, elapsed, cpuMsPerMsg } = await timedPublish(ch, names.webhooks, bodies, done);
   await notifier.stop();
 
   const ids = await drain(ch, names.results);
@@ -221,15 +226,7 @@ async function baselineRun(run: number, messages = MESSAGES): Promise<{ rate: nu
     });
   });
 
-  const started = performance.now();
-  const cpuStart = process.cpuUsage();
-  await publishAll(ch, names.webhooks, bodies);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), SETTLE_TIMEOUT_MS)))]);
-  clearTimeout(timer);
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMsPerMsg = (cpu.user + cpu.system) / 1000 / messages;
+  const { timedOut, elapsed, cpuMsPerMsg } = await timedPublish(ch, names.webhooks, bodies, done);
   await consumerConn.close();
   const ids = await drain(ch, names.results);
   const unique = new Set(ids);

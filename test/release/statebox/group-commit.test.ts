@@ -37,7 +37,8 @@ class GatedBackend extends CountingBackend {
   }
 }
 
-describe('group commit in one process', () => {
+/** A local service whose release already has a StateBox (take-ownership passed); counters reset. */
+function withStateBox(): { get(): LocalFixture } {
   let fx: LocalFixture;
   beforeEach(async () => {
     fx = localService();
@@ -46,6 +47,15 @@ describe('group commit in one process', () => {
     fx.backend.writes = 0;
   });
   afterEach(() => fx.cleanup());
+  return { get: () => fx };
+}
+
+describe('group commit in one process', () => {
+  const current = withStateBox();
+  let fx: LocalFixture;
+  beforeEach(() => {
+    fx = current.get();
+  });
 
   it('changes submitted together are applied in submission order and written once; each caller gets its own result', async () => {
     const first = fx.service.updateTask(R, 'image-consistency-check', 'In Progress');
@@ -159,14 +169,11 @@ describe('group commit across two processes (simulated GitHub with latency)', ()
 });
 
 describe('writes based on the document the service last read or wrote', () => {
+  const current = withStateBox();
   let fx: LocalFixture;
-  beforeEach(async () => {
-    fx = localService();
-    await fx.service.updateTask(R, 'take-ownership', 'Pass');
-    fx.backend.reads = 0;
-    fx.backend.writes = 0;
+  beforeEach(() => {
+    fx = current.get();
   });
-  afterEach(() => fx.cleanup());
 
   it('another writer changed the file since: the refused write re-reads at once and keeps both changes', async () => {
     const other = localService({ backend: fx.backend.inner });
