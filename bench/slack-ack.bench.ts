@@ -10,10 +10,16 @@
  * a warm-up of 20 commands (not counted) takes the one-off costs of a fresh process (module
  * loading, JIT, SQLite statements), as a long-running bot has them behind it.
  *
- * Figures (median over 3 runs): ack_p50_ms, ack_p99_ms (target < 100 ms), missed (target 0:
- * not acked within Slack's 3 s, or sent with no socket open).
+ * Baseline (issue 22): a bare Bolt 5 app that only acks and posts its reply, on the same
+ * simulated Slack with the same 200 concurrent slash commands, in rounds alternating with the
+ * app's, so load on the machine hits both alike.
+ *
+ * Figures (median over 3 runs each): ack_p50_ms, ack_p99_ms, baseline_p99_ms, ack_p99_ratio
+ * (app / bare Bolt, target <= 1.2), missed (target 0: not acked within Slack's 3 s, or sent with
+ * no socket open).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -75,15 +81,39 @@ interface RunFigures {
   missed: number;
 }
 
-async function oneRun(i: number): Promise<RunFigures> {
+/** What a run measures: the real front end, or the bare Bolt baseline. */
+interface Subject {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A Bolt 5 app that acks every slash command and posts one reply: the floor for the ack figure. */
+function bareBolt(ready: { botToken: string; appToken: string; apiUrl: string }): Subject {
+  const clientOptions = { slackApiUrl: ready.apiUrl };
+  const receiver = new SocketModeReceiver({ appToken: ready.appToken, logLevel: LogLevel.ERROR, installerOptions: { clientOptions } });
+  const app = new App({ token: ready.botToken, receiver, logLevel: LogLevel.ERROR, clientOptions });
+  app.command(/.*/, async ({ ack, respond }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', text: 'help' });
+  });
+  return { start: async () => void (await app.start()), stop: async () => void (await app.stop()) };
+}
+
+async function oneRun(i: number, kind: 'app' | 'baseline'): Promise<RunFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'oar-bench-ack-'));
   const sim = new SimThread();
   const ready = await sim.next('ready');
-  const config = loadConfig({ SLACK_BOT_TOKEN: ready.botToken, SLACK_APP_TOKEN: ready.appToken, SLACK_API_URL: ready.apiUrl, OAR_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent' });
-  const store = await openStore(config);
-  if (store.engine !== 'sqlite') throw new Error(`expected the SQLite store, got ${store.engine}`);
-  const engine = await createEngine({ frontEnd: 'test', config, store });
-  const slack = createSlackFrontEnd({ config, logger: engine.logger, registry: engine.registry, runner: engine.runner, store });
+  let slack: Subject;
+  let engine: Awaited<ReturnType<typeof createEngine>> | undefined;
+  if (kind === 'baseline') {
+    slack = bareBolt(ready);
+  } else {
+    const config = loadConfig({ SLACK_BOT_TOKEN: ready.botToken, SLACK_APP_TOKEN: ready.appToken, SLACK_API_URL: ready.apiUrl, OAR_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'silent' });
+    const store = await openStore(config);
+    if (store.engine !== 'sqlite') throw new Error(`expected the SQLite store, got ${store.engine}`);
+    engine = await createEngine({ frontEnd: 'test', config, store });
+    slack = createSlackFrontEnd({ config, logger: engine.logger, registry: engine.registry, runner: engine.runner, store });
+  }
   try {
     const connected = sim.ask({ type: 'wait-connection' }, 'connected');
     await slack.start();
@@ -92,7 +122,7 @@ async function oneRun(i: number): Promise<RunFigures> {
     const b = await sim.ask({ type: 'burst', count: COMMANDS, text: 'help', channel: CHANNEL }, 'burst');
     const figures = { p50: percentile(b.latenciesMs, 50), p99: percentile(b.latenciesMs, 99), missed: b.missed + b.noConnection };
     note(
-      `run ${i + 1}: acked ${b.acked}/${COMMANDS}, missed ${b.missed}, no connection ${b.noConnection}, ` +
+      `${kind} run ${i + 1}: acked ${b.acked}/${COMMANDS}, missed ${b.missed}, no connection ${b.noConnection}, ` +
         `p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, max ${Math.max(...b.latenciesMs).toFixed(1)} ms, wall ${b.wallMs.toFixed(0)} ms, help replies ${b.replies}`,
     );
     // Latency by sending order: a rising curve means acks wait behind earlier commands' work.
@@ -100,14 +130,24 @@ async function oneRun(i: number): Promise<RunFigures> {
     return figures;
   } finally {
     await slack.stop();
-    await engine.close();
+    await engine?.close();
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const runs: RunFigures[] = [];
-for (let i = 0; i < RUNS; i++) runs.push(await oneRun(i));
+const baseline: RunFigures[] = [];
+for (let i = 0; i < RUNS; i++) {
+  // Alternating rounds: the machine's load hits the app and the baseline alike.
+  baseline.push(await oneRun(i, 'baseline'));
+  runs.push(await oneRun(i, 'app'));
+}
+const p99 = median(runs.map((r) => r.p99));
+const baseP99 = median(baseline.map((r) => r.p99));
 emit(BENCH, 'ack_p50_ms', median(runs.map((r) => r.p50)), 'ms');
-emit(BENCH, 'ack_p99_ms', median(runs.map((r) => r.p99)), 'ms');
-emit(BENCH, 'missed', median(runs.map((r) => r.missed)), 'count');
+emit(BENCH, 'ack_p99_ms', p99, 'ms');
+emit(BENCH, 'baseline_p99_ms', baseP99, 'ms (bare Bolt 5)');
+emit(BENCH, 'ack_p99_ratio', p99 / baseP99, 'x (target <= 1.2)');
+emit(BENCH, 'missed', median(runs.map((r) => r.missed)), 'count (target 0)');
+emit(BENCH, 'baseline_missed', median(baseline.map((r) => r.missed)), 'count');

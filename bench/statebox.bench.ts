@@ -1,15 +1,18 @@
 /**
- * The 20-writer StateBox race: 20 updates to different tasks and issues of one release, from two
- * OS processes, every writer with its own service instance (no in-process queue), against the
- * simulated GitHub over real HTTP and against the local directory backend. Production retry
- * timings (backoff 0.5 s doubling to 10 s, randomised).
+ * StateBox group commit: 20 concurrent updates to different tasks and issues of one release,
+ * against the simulated GitHub over real HTTP with 100 ms latency on every request. Production
+ * retry timings (backoff 0.5 s doubling to 10 s, randomised). Each OS process has one service
+ * instance, as the bot does: its changes of one release are committed in groups.
  *
- * Figures: kept (of 20, target 20), attempts_median (target <= 3), attempts_max, wall time.
+ * Figures (issue 22): writes_single_process (contents-API PUTs for 20 updates in one process,
+ * target <= 4), conflicts_single_process (409/422 answers, target 0), writes_two_processes
+ * (2 processes x 10, target <= 12), kept (of 20 after the two-process run, target 20), and the
+ * same for the local directory backend (`statebox-local`, no latency).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emit, median, note } from './lib.ts';
+import { emit, note } from './lib.ts';
 import { parseStateBoxYaml } from '../src/release/statebox/yaml.ts';
 import type { StateBoxState } from '../src/release/statebox/schema.ts';
 import { startGitHubSandbox } from '../src/sandbox/github/index.ts';
@@ -18,6 +21,8 @@ import type { RaceOp, WorkerOpResult } from '../test/release/statebox/worker.ts'
 
 const RELEASE = '4.21.8';
 const PATH = '_releases/4.21/statebox/4.21.8.yaml';
+const LATENCY_MS = 100;
+const RETRY = { minRetryDelayMs: 500, maxRetryDelayMs: 10_000 };
 
 function kept(state: StateBoxState, ops: RaceOp[]): number {
   return ops.filter((op) =>
@@ -25,35 +30,47 @@ function kept(state: StateBoxState, ops: RaceOp[]): number {
   ).length;
 }
 
-function report(bench: string, state: StateBoxState, ops: RaceOp[], results: WorkerOpResult[], ms: number): void {
-  const attempts = results.map((r) => r.attempts);
-  const failed = results.filter((r) => r.outcome !== 'written');
-  if (failed.length) note(`${bench}: ${failed.length} writer(s) failed:`, failed.map((f) => f.error));
-  emit(bench, 'kept', kept(state, ops), 'of 20');
-  emit(bench, 'attempts_median', median(attempts), 'attempts');
-  emit(bench, 'attempts_max', Math.max(...attempts), 'attempts');
-  emit(bench, 'conflicts_total', results.reduce((n, r) => n + r.conflicts, 0), 'conflicts');
-  emit(bench, 'wall_time', ms, 'ms');
+function failures(label: string, results: WorkerOpResult[]): void {
+  const failed = results.filter((r) => r.outcome === 'error' || r.outcome === 'failed');
+  if (failed.length) note(`${label}: ${failed.length} writer(s) failed:`, failed.map((f) => f.error));
 }
 
 const ops = twentyOps();
 
-// Simulated GitHub over real HTTP.
-const gh = await startGitHubSandbox({ branches: ['z-stream'] });
-try {
-  const started = performance.now();
-  const results = await runRace({ env: gh.env(), release: RELEASE, ops, processes: 2, independent: true, minRetryDelayMs: 500, maxRetryDelayMs: 10_000 });
-  report('statebox', parseStateBoxYaml(gh.readFile('z-stream', PATH)!), ops, results, performance.now() - started);
-} finally {
-  await gh.close();
+for (const processes of [1, 2]) {
+  const gh = await startGitHubSandbox({ branches: ['z-stream'] });
+  gh.setLatency(LATENCY_MS);
+  try {
+    const started = performance.now();
+    const results = await runRace({ env: gh.env(), release: RELEASE, ops, processes, independent: false, ...RETRY });
+    const ms = performance.now() - started;
+    failures(`statebox ${processes} process(es)`, results);
+    const puts = gh.calls.filter((c) => c.method === 'PUT');
+    const conflicts = puts.filter((c) => c.status === 409 || c.status === 422).length;
+    if (processes === 1) {
+      emit('statebox', 'writes_single_process', puts.length, 'writes (target <= 4)');
+      emit('statebox', 'conflicts_single_process', conflicts, 'conflicts (target 0)');
+      emit('statebox', 'wall_single_process_ms', ms, 'ms');
+    } else {
+      emit('statebox', 'writes_two_processes', puts.length, 'writes (target <= 12)');
+      emit('statebox', 'conflicts_two_processes', conflicts, 'conflicts');
+      emit('statebox', 'kept', kept(parseStateBoxYaml(gh.readFile('z-stream', PATH)!), ops), 'of 20 (target 20)');
+      emit('statebox', 'wall_two_processes_ms', ms, 'ms');
+    }
+  } finally {
+    await gh.close();
+  }
 }
 
-// Local directory backend (lock file + compare-and-swap + rename).
+// Local directory backend (lock file + compare-and-swap + rename), two processes.
 const dir = mkdtempSync(join(tmpdir(), 'oar-statebox-bench-'));
 try {
   const started = performance.now();
-  const results = await runRace({ env: { OAR_STATEBOX_DIR: dir }, release: RELEASE, ops, processes: 2, independent: true, minRetryDelayMs: 500, maxRetryDelayMs: 10_000 });
-  report('statebox-local', parseStateBoxYaml(readFileSync(join(dir, PATH), 'utf8')), ops, results, performance.now() - started);
+  const results = await runRace({ env: { OAR_STATEBOX_DIR: dir }, release: RELEASE, ops, processes: 2, independent: false, ...RETRY });
+  failures('statebox-local', results);
+  emit('statebox-local', 'kept', kept(parseStateBoxYaml(readFileSync(join(dir, PATH), 'utf8')), ops), 'of 20 (target 20)');
+  emit('statebox-local', 'conflicts_total', results.reduce((n, r) => n + r.conflicts, 0), 'conflicts');
+  emit('statebox-local', 'wall_time', performance.now() - started, 'ms');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

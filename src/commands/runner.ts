@@ -346,6 +346,9 @@ export class Runner {
     const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     const signal = req.signal ? AbortSignal.any([req.signal, timeoutCtl.signal]) : timeoutCtl.signal;
     const task = command.task && !dryRun ? command.task : undefined;
+    // A workflow command reads the release's ConfigStore first thing (and a missing StateBox is
+    // created from it): load it side by side with the status read below instead of after it.
+    if (task) this.deps.configStores.get(req.release).catch(() => undefined);
     // Read before this run writes In Progress: commands decide re-runs from it (defect 2).
     const previous = task ? await this.deps.statebox.getTaskStatus(req.release, task).catch(() => null) : null;
     const ctx = this.makeContext(req, correlationId, signal, log, role, previous);

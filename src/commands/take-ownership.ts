@@ -21,6 +21,7 @@ import type { Services } from './services.ts';
 import { abnormalAdvisoriesText, errataOwnershipText, konfluxOwnershipText, sendNotices, type Linked, type Notice } from './approval/notices.ts';
 import { openShipment, type OpenedShipment } from './approval/shipment.ts';
 import { assignQeSubtasks, findQeSubtasks, resolveJiraUser, type SubtaskChange } from './approval/subtasks.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../limit.ts';
 
 export const QE_LEAD_NOTE_PREFIX = 'QE Release Lead is @';
 
@@ -65,60 +66,71 @@ export const takeOwnership = defineCommand({
       const ticket = cs.jiraTicket();
       let jiraWork: { jira: JiraClient; found: JiraIssue[]; user: JiraUser } | undefined;
       let jiraBrowse: ((key: string) => string) | undefined;
-      if (!ticket) {
-        log.warn(`${release} has no ART Jira ticket (release_jira): no QE subtask to assign`);
-      } else {
+      if (!ticket) log.warn(`${release} has no ART Jira ticket (release_jira): no QE subtask to assign`);
+      // The Errata advisories are read side by side with the Jira reads (independent requests).
+      const errata = await ctx.services.get('errata');
+      const advisoriesRead = errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+      advisoriesRead.catch(() => undefined);
+      if (ticket) {
         const jira = await ctx.services.get('jira');
         jiraBrowse = (k) => jira.browseUrl(k);
+        // The user lookup does not depend on the subtasks: both at once; its answer only matters when there are subtasks.
+        const userLookup = resolveJiraUser(jira, email);
+        userLookup.catch(() => undefined);
         const found = await findQeSubtasks(jira, ticket, log);
         if (found.length === 0) log.warn(`no QE subtask found in ${ticket}`);
-        else jiraWork = { jira, found, user: await resolveJiraUser(jira, email) };
+        else jiraWork = { jira, found, user: await userLookup };
       }
 
       // 2. Errata QE owner of every advisory.
       ctx.progress('Setting the QE owner of the advisories');
-      const errata = await ctx.services.get('errata');
-      const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+      const advisories = await advisoriesRead;
       const abnormal: number[] = [];
+      for (const ad of advisories) {
+        if (ad.state === 'NEW_FILES') {
+          log.warn('advisory state is not QE, it is NEW_FILES');
+          abnormal.push(ad.id);
+        }
+      }
       try {
-        for (const ad of advisories) {
-          if (ad.state === 'NEW_FILES') {
-            log.warn('advisory state is not QE, it is NEW_FILES');
-            abnormal.push(ad.id);
-          }
+        await mapLimit(advisories, SERVICE_CONCURRENCY, async (ad) => {
           if ((ad.qeEmail ?? '').toLowerCase() === email.toLowerCase()) {
             log.info(`QA Owner of advisory ${ad.id} is already ${email}`);
-            continue;
+            return;
           }
           await errata.changeQeOwner(ad.id, email);
           log.info(`QA Owner of advisory ${ad.id} is updated to ${email}`);
-        }
+        });
       } catch (e) {
         throw new CommandError(`change advisory owner failed: ${errorMessage(e)}`, { cause: e });
       }
 
+      // 3-5 are independent of each other: the MR note, the StateBox blocker and the subtasks at once.
       // 3. Konflux: announce the QE release lead on the shipment MR, once.
-      let mrNote: 'added' | 'present' | 'skipped' | 'failed' | undefined;
+      let noteDone: Promise<'added' | 'present' | 'skipped' | 'failed' | undefined> = Promise.resolve(undefined);
       if (shipment?.state === 'opened' && gitlabUser) {
-        mrNote = await addLeadNote(shipment.mr, gitlabUser, log, blockers);
+        noteDone = addLeadNote(shipment.mr, gitlabUser, log, blockers);
       } else if (shipment) {
         log.warn(`Shipment MR ${shipment.iid} is ${shipment.state}: the QE release lead comment is not added`);
-        mrNote = 'skipped';
+        noteDone = Promise.resolve('skipped');
       }
 
       // 4. StateBox blocker for advisories still in NEW_FILES.
+      let blockerDone: Promise<void> = Promise.resolve();
       if (abnormal.length) {
         const text = `Advisories in abnormal state (NEW_FILES instead of QE): ${abnormal.join(', ')}`;
         blockers.push(text);
-        await recordAbnormalBlocker(ctx, release, text);
+        blockerDone = recordAbnormalBlocker(ctx, release, text);
       }
 
       // 5. The ART ticket's QE subtasks (read, and the Jira user resolved, before step 2).
       const subtasks: SubtaskChange[] = [];
-      if (jiraWork) {
-        ctx.progress(`Assigning the QE subtasks of ${ticket}`);
-        subtasks.push(...(await assignQeSubtasks(jiraWork.jira, jiraWork.found, jiraWork.user, localPart, log)));
-      }
+      if (jiraWork) ctx.progress(`Assigning the QE subtasks of ${ticket}`);
+      const [mrNote] = await Promise.all([
+        noteDone,
+        blockerDone,
+        jiraWork ? assignQeSubtasks(jiraWork.jira, jiraWork.found, jiraWork.user, localPart, log).then((c) => void subtasks.push(...c)) : undefined,
+      ]);
 
       // 6. Slack.
       const adLink = (id: number): Linked => ({ text: String(id), url: errata.advisoryUrl(id) });

@@ -3,7 +3,8 @@
  * library (and the transport handed to those libraries where they accept a fetch).
  *
  * - timeout on every call (AbortSignal.timeout, combined with the caller's signal);
- * - 429 and 5xx retried with exponential backoff (p-retry) and Retry-After, idempotent calls only;
+ * - 429 and 5xx retried with exponential backoff (p-retry) and Retry-After, idempotent calls only
+ *   (plus 429 on calls that say a rate-limit refusal is safe to repeat: the service processed nothing);
  * - every failure becomes an IntegrationError naming the system, the operation and a user-facing sentence;
  * - a metrics hook per call (system, operation, status).
  */
@@ -117,6 +118,12 @@ export interface RequestOptions<T> {
   headers?: Record<string, string>;
   /** Defaults: GET/HEAD/PUT/DELETE idempotent; POST/PATCH not. */
   idempotent?: boolean;
+  /**
+   * Retry a 429 (after Retry-After) even when the call is not idempotent: for services whose rate
+   * limiter refuses a request before processing it (Jira), so the retry cannot act twice.
+   * 5xx and network errors of non-idempotent calls are still never retried.
+   */
+  retryRateLimited?: boolean;
   /** Parse the response as: json (default), text, or none. */
   responseType?: 'json' | 'text' | 'none' | 'response';
   /** Validate JSON responses the code relies on. */
@@ -167,12 +174,13 @@ export class HttpClient {
   async request<T = unknown>(operation: string, req: RequestOptions<T>): Promise<T> {
     const method = req.method ?? 'GET';
     const idempotent = req.idempotent ?? (method !== 'POST' && method !== 'PATCH');
-    const retries = idempotent ? (this.opts.retries ?? 3) : 0;
+    const retries = idempotent || req.retryRateLimited ? (this.opts.retries ?? 3) : 0;
     const run = async (): Promise<T> => {
       try {
         return await this.once(operation, req, method);
       } catch (e) {
         if (e instanceof IntegrationError && !e.retryable) throw new AbortError(e);
+        if (!idempotent && !(e instanceof IntegrationError && e.status === 429)) throw new AbortError(e instanceof Error ? e : new Error(String(e)));
         throw e;
       }
     };

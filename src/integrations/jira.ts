@@ -42,6 +42,7 @@ import {
 } from './jira/model.ts';
 import { JIRA_SYSTEM, JiraTransport, jiraErrorMessages, type JiraAuth } from './jira/transport.ts';
 import { z } from 'zod';
+import { mapLimit } from '../limit.ts';
 
 export type { JiraAuth } from './jira/transport.ts';
 export { JiraTransport } from './jira/transport.ts';
@@ -126,18 +127,6 @@ function shortJql(jql: string): string {
   return jql.length > 80 ? `${jql.slice(0, 77)}...` : jql;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
-}
 
 export class JiraClient {
   readonly deployment: JiraDeployment;
@@ -372,6 +361,8 @@ export class JiraClient {
       url: `/rest/api/2/issue/${key}/comment`,
       body: { body },
       schema: createdCommentSchema,
+      // A 429 comes from the rate limiter before anything is posted; 5xx is still never retried.
+      retryRateLimited: true,
     });
   }
 
@@ -407,15 +398,15 @@ export class JiraClient {
   }
 
   /**
-   * Need-info(u) of agents.md 3.7: read the current Need Info From list, append `user`, write the
-   * list back. A user already listed is not added twice (Jira keeps a set anyway).
-   * Returns the list written.
+   * Need-info(u) of agents.md 3.7 in one write: the edit-issue `add` verb on the multi-user
+   * "Need Info From" field appends the users Jira does not list yet. No read, and no
+   * read-modify-write that would overwrite someone else's concurrent change of the list.
    */
-  async addNeedInfoFrom(key: string, user: JiraUser): Promise<JiraUser[]> {
-    const issue = await this.getIssue(key, { fields: [JIRA_FIELDS.needInfoFrom] });
-    const list = issue.needInfoFrom.some((u) => sameUser(u, user)) ? issue.needInfoFrom : [...issue.needInfoFrom, user];
-    await this.updateCustomFields(key, { needInfoFrom: list });
-    return list;
+  async addNeedInfoFrom(key: string, users: JiraUser | readonly JiraUser[]): Promise<void> {
+    const list = Array.isArray(users) ? (users as readonly JiraUser[]) : [users as JiraUser];
+    const unique = list.filter((u, i) => list.findIndex((v) => sameUser(u, v)) === i);
+    if (unique.length === 0) return;
+    await this.editIssue(key, { update: { [JIRA_FIELDS.needInfoFrom]: unique.map((u) => ({ add: userRef(u) })) } }, `adding Need Info From on ${key}`);
   }
 
   // --- users and assignment ----------------------------------------------------------------------

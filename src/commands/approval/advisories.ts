@@ -5,7 +5,7 @@
  * move itself, so a predictable refusal (an advisory still in NEW_FILES, a blocking security
  * alert) is found before anything is changed.
  */
-import type { ErrataClient, Erratum } from '../../integrations/errata/index.ts';
+import type { ErrataClient } from '../../integrations/errata/index.ts';
 import { CommandError } from '../errors.ts';
 import type { LineLog } from './log.ts';
 
@@ -23,14 +23,9 @@ export interface ReleaseAdvisory {
 
 /** Advisories the commands act on, in ConfigStore order (one erratum read each). */
 export async function loadReleaseAdvisories(errata: ErrataClient, advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<ReleaseAdvisory[]> {
-  const out: ReleaseAdvisory[] = [];
-  for (const [impetus, id] of Object.entries(advisories)) {
-    if (impetus === 'microshift') continue;
-    const e: Erratum = await errata.getErratum(id, signal);
-    if (e.state === 'DROPPED_NO_SHIP') continue;
-    out.push({ id, impetus, type: e.type, state: e.state, blockingAdvisories: e.blockingAdvisories });
-  }
-  return out;
+  return (await errata.getReleaseErrata(advisories, signal))
+    .filter(({ erratum }) => erratum.state !== 'DROPPED_NO_SHIP')
+    .map(({ id, impetus, erratum: e }) => ({ id, impetus, type: e.type, state: e.state, blockingAdvisories: e.blockingAdvisories }));
 }
 
 export interface RelPrepCheck {

@@ -18,6 +18,7 @@ import type { Watch } from '../../store/types.ts';
 import { taskStatusLine } from '../../release/tasks.ts';
 import { CommandLog } from '../log-capture.ts';
 import { errorMessage, type LineLog } from './log.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
 export const CDN_PUSH_KIND = 'cdn-push';
 export const CDN_PUSH_TASK = 'push-to-cdn-staging';
@@ -99,17 +100,16 @@ export async function decidePush(errata: ErrataClient, ad: PushAdvisory, mode: P
 
 /** Every advisory's decision; a failure on one advisory is reported for it and the others go on. */
 export async function decideAll(errata: ErrataClient, ads: readonly PushAdvisory[], mode: PushMode, log?: LineLog, signal?: AbortSignal): Promise<PushDecision[]> {
-  const out: PushDecision[] = [];
-  for (const ad of ads) {
+  // The advisories are independent of each other: side by side (bounded), reported in order.
+  return mapLimit(ads, SERVICE_CONCURRENCY, async (ad): Promise<PushDecision> => {
     try {
-      out.push(await decidePush(errata, ad, mode, log, signal));
+      return await decidePush(errata, ad, mode, log, signal);
     } catch (e) {
       const why = errorMessage(e);
       log?.error(`push to cdn failed for advisory ${ad.id}: ${why}`);
-      out.push({ id: ad.id, impetus: ad.impetus, outcome: 'error', jobs: [], hasFailed: false, blockedBy: [], message: `advisory ${ad.id} (${ad.impetus}): ${why}` });
+      return { id: ad.id, impetus: ad.impetus, outcome: 'error', jobs: [], hasFailed: false, blockedBy: [], message: `advisory ${ad.id} (${ad.impetus}): ${why}` };
     }
-  }
-  return out;
+  });
 }
 
 // --- the cdn-push watch -------------------------------------------------------------------------------------

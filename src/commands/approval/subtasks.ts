@@ -7,6 +7,7 @@ import type { JiraClient, JiraIssue, JiraUser } from '../../integrations/jira.ts
 import { sameUser } from '../../integrations/jira/model.ts';
 import { QE_SUBTASKS } from '../../release/tasks.ts';
 import { CommandError } from '../errors.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 import type { LineLog } from './log.ts';
 
 export const QE_SUBTASK_SUMMARIES: readonly string[] = Object.values(QE_SUBTASKS);
@@ -54,8 +55,8 @@ export interface SubtaskChange {
 
 /** take-ownership step 6: assign every QE subtask to `user`, start the two weekly ones. Idempotent. */
 export async function assignQeSubtasks(jira: JiraClient, subtasks: readonly JiraIssue[], user: JiraUser, who: string, log: LineLog): Promise<SubtaskChange[]> {
-  const out: SubtaskChange[] = [];
-  for (const s of subtasks) {
+  // One chain per subtask (assign, then start), the subtasks side by side.
+  return mapLimit(subtasks, SERVICE_CONCURRENCY, async (s) => {
     const change: SubtaskChange = { key: s.key, summary: s.summary, assigned: false, started: false };
     log.info(`updating jira issue ${s.key} assignee`);
     if (s.assignee && sameUser(s.assignee, user)) {
@@ -75,9 +76,8 @@ export async function assignQeSubtasks(jira: JiraClient, subtasks: readonly Jira
         log.info(`jira issue ${s.key} is updated to ${IN_PROGRESS}`);
       }
     }
-    out.push(change);
-  }
-  return out;
+    return change;
+  });
 }
 
 /** The QE subtasks that are not Closed yet. */
@@ -91,15 +91,14 @@ export async function closeQeSubtasks(jira: JiraClient, ticket: string | null, l
     log.warn('the release has no ART Jira ticket (release_jira), no QE subtask to close');
     return [];
   }
-  const closed: string[] = [];
-  for (const s of await findQeSubtasks(jira, ticket)) {
+  const closed = await mapLimit(await findQeSubtasks(jira, ticket), SERVICE_CONCURRENCY, async (s) => {
     if (s.status === CLOSED) {
       log.info(`jira issue ${s.key} is already ${CLOSED}`);
-      continue;
+      return null;
     }
     await jira.transition(s.key, CLOSED);
-    closed.push(s.key);
     log.info(`jira issue ${s.key} status is updated to ${CLOSED}`);
-  }
-  return closed;
+    return s.key;
+  });
+  return closed.filter((k): k is string => k !== null);
 }

@@ -52,8 +52,7 @@ export async function releaseAdvisories(ctx: CommandContext, cs: ConfigStore): P
   if (entries.length === 0) return [];
   const errata = await ctx.services.get('errata');
   const out: AdvisoryBugs[] = [];
-  for (const [impetus, id] of entries) {
-    const erratum = await errata.getErratum(id, ctx.signal);
+  for (const { id, impetus, erratum } of await errata.getReleaseErrata(cs.advisories(), ctx.signal)) {
     if (erratum.state === 'DROPPED_NO_SHIP') {
       ctx.log.info(`advisory ${id} (${impetus}) is DROPPED_NO_SHIP, skipping it`);
       continue;

@@ -10,6 +10,7 @@ import { HttpClient, IntegrationError, transportOptions, type CallObserver, type
 import type { Config } from '../../config/env.ts';
 import { errataAuthFromConfig, type ErrataAuthProvider, type KerberosLoader } from './auth.ts';
 import type { PushJob } from './push-jobs.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
 export const SYSTEM = 'Errata Tool';
 export const DEFAULT_ERRATA_URL = 'https://errata.devel.redhat.com';
@@ -294,14 +295,20 @@ export class ErrataClient {
    * The advisories the commands work on (AdvisoryManager.get_advisories): every ConfigStore entry
    * except impetus `microshift`, without those in DROPPED_NO_SHIP. Order follows the map.
    */
+  /**
+   * The errata of a release's advisories (microshift excluded, dropped ones included: callers
+   * decide), read side by side (bounded), in the ConfigStore's order.
+   */
+  async getReleaseErrata(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<{ impetus: string; id: number; erratum: Erratum }[]> {
+    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    return mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => ({ impetus, id, erratum: await this.getErratum(id, signal) }));
+  }
+
   async getReleaseAdvisories(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<Advisory[]> {
-    const out: Advisory[] = [];
-    for (const [impetus, id] of Object.entries(advisories)) {
-      if (impetus === 'microshift') continue;
-      const ad = await this.getAdvisory(id, impetus, signal);
-      if (ad.state !== 'DROPPED_NO_SHIP') out.push(ad);
-    }
-    return out;
+    // Independent reads: side by side (bounded), in the ConfigStore's order.
+    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    const all = await mapLimit(wanted, SERVICE_CONCURRENCY, ([impetus, id]) => this.getAdvisory(id, impetus, signal));
+    return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
   }
 
   async listPushJobs(id: number, signal?: AbortSignal): Promise<PushJob[]> {

@@ -24,6 +24,8 @@ export interface JiraTransportOptions extends TransportOptions {
 export type JiraRequest<T> = SendRequestOptions<T> & {
   /** Default: GET/PUT/DELETE idempotent, POST not (searches say so explicitly). */
   idempotent?: boolean;
+  /** Jira's rate limiter refuses before processing: a 429 is retried after Retry-After even for a POST. */
+  retryRateLimited?: boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
 };
@@ -87,6 +89,7 @@ export class JiraTransport implements Client {
         headers: req.headers,
         schema: req.schema,
         idempotent: req.idempotent,
+        retryRateLimited: req.retryRateLimited,
         signal: req.signal,
         timeoutMs: req.timeoutMs,
       });

@@ -20,6 +20,7 @@ import type { ReadyForTestPublisher } from './publisher.ts';
 import { buildReadyForTest, testableBuilds, validateReadyForTest, type ReadyForTestMessage } from './ready-for-test.ts';
 import { retriageAllows, routeMessage } from './routing.ts';
 import { notificationKey, type MessageKind, type OverallStatus, type RouteName, type SkipReason } from './types.ts';
+import { mapLimit } from '../../limit.ts';
 
 export type Outcome =
   | {
@@ -60,18 +61,6 @@ export interface ProcessorDeps {
   testListConcurrency?: number;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export class NotificationProcessor {
   private readonly deps: ProcessorDeps;

@@ -80,9 +80,10 @@ export class IssueActions {
     await this.deps.jira.addComment(issue.key, text);
   }
 
-  private async needInfo(issue: IssueView, user: JiraUser): Promise<void> {
+  /** One edit-issue request however many users: an escalation is a comment plus this write. */
+  private async needInfo(issue: IssueView, users: JiraUser | JiraUser[]): Promise<void> {
     if (this.deps.dryRun) return;
-    await this.deps.jira.addNeedInfoFrom(issue.key, user);
+    await this.deps.jira.addNeedInfoFrom(issue.key, users);
   }
 
   async removePendingLabel(issue: IssueView): Promise<IssueAction | null> {
@@ -142,11 +143,8 @@ export class IssueActions {
     if (!assignee) return this.notifyReporter(issue);
     const recipients = [assignee];
     const manager = await this.deps.managerOf(assignee);
-    await this.needInfo(issue, assignee);
-    if (manager) {
-      recipients.push(manager);
-      await this.needInfo(issue, manager);
-    }
+    if (manager) recipients.push(manager);
+    await this.needInfo(issue, recipients);
     const text = assigneeText(recipients, missing);
     await this.send(issue, 'ASSIGNEE', text);
     return this.record(issue, 'ASSIGNEE', recipients, text);

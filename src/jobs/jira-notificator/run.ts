@@ -12,6 +12,7 @@ import { errorText } from '../types.ts';
 import { IssueActions, type ActionJira, type IssueAction, type IssueView } from './actions.ts';
 import { decide, decisionWrites } from './decide.ts';
 import { isPreMergeVerified, type PullRequestLabels } from './premerge.ts';
+import { mapLimit } from '../../limit.ts';
 
 export const RUN_ERROR_MESSAGE = 'An error occured while processing the issues. See the logs for details.';
 
@@ -62,13 +63,6 @@ function view(issue: JiraIssue, url: string): IssueView {
   return { key: issue.key, url, labels: issue.labels, qaContact: issue.qaContact, assignee: issue.assignee, reporter: issue.reporter, comments: issue.comments ?? [] };
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-}
 
 export function reportCounts(r: NotificatorReport): Record<string, number> {
   const count = (k: IssueAction['kind']) => r.actions.filter((a) => a.kind === k).length;
@@ -122,7 +116,7 @@ export async function runJiraNotificator(deps: NotificatorDeps, opts: Notificato
   const actions = new IssueActions({ jira: deps.jira, managerOf, dryRun: opts.dryRun, logger: log });
   const now = deps.now();
 
-  await forEachLimited(issues, deps.concurrency ?? 4, async (issue) => {
+  await mapLimit(issues, deps.concurrency ?? 4, async (issue) => {
     if (opts.signal?.aborted) {
       report.errors.push({ key: issue.key, message: 'not processed: the run was stopped' });
       return;

@@ -9,6 +9,10 @@
  * are retried the same way. Nothing is ever written without the version it replaces, so no update
  * is lost (defect 14 #7); when attempts run out the caller gets an error, never a silent overwrite.
  *
+ * Changes of one release inside one process are committed in groups (one read and one write for
+ * everything queued while the previous write was in flight), so in-process writers never conflict
+ * and 20 concurrent updates cost a couple of round trips; each caller still gets its own result.
+ *
  * Whole documents edited offline (StateBoxHandle with autoSave=false) are saved through the
  * three-way merge of merge.ts on conflict.
  */
@@ -17,7 +21,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { IntegrationError } from '../../integrations/http.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { TaskStatus } from '../tasks.ts';
-import type { StateBoxBackend } from './backend.ts';
+import type { StateBoxBackend, StoredStateBox } from './backend.ts';
 import { StateBoxConflictError, StateBoxError } from './errors.ts';
 import { mergeStates } from './merge.ts';
 import {
@@ -54,6 +58,8 @@ export interface StateBoxWriteEvent {
   attempts: number;
   conflicts: number;
   outcome: 'written' | 'unchanged' | 'failed';
+  /** Changes committed together with this one (group commit; 1 = alone). */
+  groupSize: number;
 }
 
 export interface StateBoxServiceOptions {
@@ -103,15 +109,38 @@ interface ApplyContext {
   /** The stored document, or the default state when the file does not exist (null if no metadata). */
   current: StateBoxState | null;
   exists: boolean;
-  /** Version of the stored document (null when it does not exist). */
+  /** Version `current` is equal to: the stored one, null when the file does not exist or an earlier change of the same group edited it. */
   version: string | null;
+}
+
+interface MutateResult<T> {
+  value: T;
+  written: boolean;
+  document: StateBoxDocument;
+}
+
+/** One queued change of a release, settled with its own result by whoever commits its group. */
+interface QueuedChange<T> {
+  message: string;
+  createIfMissing: boolean;
+  apply: (ctx: ApplyContext) => Applied<T>;
+  resolve: (result: MutateResult<T>) => void;
+  reject: (error: unknown) => void;
+}
+
+interface ReleaseQueue {
+  pending: QueuedChange<unknown>[];
+  /** A drain loop holds the file's turn. */
+  running: boolean;
 }
 
 export class StateBoxService {
   readonly backend: StateBoxBackend;
   private readonly opts: StateBoxServiceOptions;
   private readonly log: Logger;
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, ReleaseQueue>();
+  /** The last document this instance read or wrote per release (the base of its next write). */
+  private readonly known = new Map<string, StoredStateBox | null>();
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
@@ -146,7 +175,7 @@ export class StateBoxService {
 
   async exists(release: string): Promise<boolean> {
     try {
-      return (await this.backend.read(release)) !== null;
+      return (await this.readStored(release)) !== null;
     } catch (e) {
       throw this.wrap(e, release, `Failed to check file existence: ${errorText(e)}`);
     }
@@ -156,7 +185,7 @@ export class StateBoxService {
   async get(release: string): Promise<StateBoxDocument | null> {
     let stored;
     try {
-      stored = await this.backend.read(release);
+      stored = await this.readStored(release);
     } catch (e) {
       throw this.wrap(e, release, `Failed to load state: ${errorText(e)}`);
     }
@@ -289,18 +318,43 @@ export class StateBoxService {
     return res.document;
   }
 
-  // --- the write loop ---------------------------------------------------------------------------------
+  // --- the write loop (group commit) ------------------------------------------------------------------
 
   /**
-   * Read → apply → conditional write, retried on conflicts and transient failures. Changes of one
-   * release made through this service instance are queued, so they never race each other; other
-   * processes (and other instances) are handled by the conditional write.
+   * Queues a change of one release. Changes of one release made through this service instance
+   * are committed in groups: whoever holds the file's turn reads the stored document once, applies
+   * every queued change in submission order and writes the result once, so in-process writers
+   * never conflict with each other and cost one round trip per group, not one each. Conflicts with
+   * other processes (and other instances) are handled by the conditional write: the whole group is
+   * re-applied to the fresh document.
    */
-  private mutate<T>(release: string, message: string, createIfMissing: boolean, apply: (ctx: ApplyContext) => Applied<T>): Promise<{ value: T; written: boolean; document: StateBoxDocument }> {
-    return this.serialize(release, () => this.mutateNow(release, message, createIfMissing, apply));
+  private mutate<T>(release: string, message: string, createIfMissing: boolean, apply: (ctx: ApplyContext) => Applied<T>): Promise<MutateResult<T>> {
+    return new Promise<MutateResult<T>>((resolve, reject) => {
+      let queue = this.queues.get(release);
+      if (!queue) {
+        queue = { pending: [], running: false };
+        this.queues.set(release, queue);
+      }
+      queue.pending.push({ message, createIfMissing, apply, resolve, reject } as QueuedChange<unknown>);
+      if (queue.running) return;
+      queue.running = true;
+      // Start after the current task's synchronous work, so changes submitted together share a write.
+      const q = queue;
+      queueMicrotask(() => void this.drain(release, q));
+    });
   }
 
-  private async mutateNow<T>(release: string, message: string, createIfMissing: boolean, apply: (ctx: ApplyContext) => Applied<T>): Promise<{ value: T; written: boolean; document: StateBoxDocument }> {
+  private async drain(release: string, queue: ReleaseQueue): Promise<void> {
+    while (queue.pending.length > 0) {
+      const group = queue.pending.splice(0);
+      await this.commitGroup(release, group);
+    }
+    queue.running = false;
+    if (this.queues.get(release) === queue) this.queues.delete(release);
+  }
+
+  /** Read → apply every change in order → one conditional write; retried as a group. Settles every change, never throws. */
+  private async commitGroup(release: string, group: QueuedChange<unknown>[]): Promise<void> {
     const location = this.location(release);
     const maxAttempts = this.opts.maxAttempts ?? 8;
     const maxRetryAfter = this.opts.maxRetryAfterMs ?? 60_000;
@@ -309,43 +363,102 @@ export class StateBoxService {
     let conflicts = 0;
     let uncertain = false;
     let defaultState: StateBoxState | undefined;
-    const report = (outcome: StateBoxWriteEvent['outcome']) => this.opts.observer?.({ release, operation: message, attempts, conflicts, outcome });
+    let live = group;
+    const report = (change: QueuedChange<unknown>, outcome: StateBoxWriteEvent['outcome']) =>
+      this.opts.observer?.({ release, operation: change.message, attempts, conflicts, outcome, groupSize: group.length });
+    const fail = (change: QueuedChange<unknown>, error: unknown) => {
+      report(change, 'failed');
+      change.reject(error);
+    };
 
-    const round = async () => {
-      attempts++;
-      const stored = await this.backend.read(release);
-      let current: StateBoxState | null = stored ? parseStateBoxYaml(stored.text, location) : null;
-      if (!current && createIfMissing) {
-        defaultState ??= await this.defaultState(release);
-        current = structuredClone(defaultState);
+    type Settled = { change: QueuedChange<unknown>; value: unknown; written: boolean; document: StateBoxDocument }[];
+    /** Applies the group to `stored` (null: no file) and writes; 'stale' when a document remembered from an earlier round trip may be out of date. */
+    const pass = async (stored: StoredStateBox | null, remembered: boolean): Promise<Settled | 'stale'> => {
+      let working: StateBoxState | null = stored ? parseStateBoxYaml(stored.text, location) : null;
+      let changed = false;
+      const applied: { change: QueuedChange<unknown>; value: unknown; wrote: boolean; seen: StateBoxState | null }[] = [];
+      const survivors: QueuedChange<unknown>[] = [];
+      for (const change of live) {
+        let current = working;
+        // A change that throws must leave the document as the changes before it made it.
+        const before = current ? structuredClone(current) : null;
+        try {
+          if (!current && change.createIfMissing) {
+            defaultState ??= await this.defaultState(release);
+            current = structuredClone(defaultState);
+          }
+          const ctx: ApplyContext = {
+            attempt: attempts,
+            afterUncertainWrite: uncertain,
+            current,
+            exists: stored !== null || changed,
+            // Once an earlier change of the group edited the document, it no longer equals any stored version.
+            version: changed ? null : (stored?.version ?? null),
+          };
+          const out = change.apply(ctx);
+          if (out.write) {
+            working = out.write;
+            changed = true;
+          } else if (!current) {
+            throw new StateBoxError('not-found', `No StateBox for release ${release} at ${location}`, { release });
+          }
+          // Later changes of the group edit the same entries: each caller gets what its own change made.
+          applied.push({ change, value: structuredClone(out.value), wrote: out.write !== null, seen: current });
+          survivors.push(change);
+        } catch (e) {
+          // Judged against a remembered document, a failure may be staleness: decide on a fresh read.
+          if (remembered) return 'stale';
+          if (working && before && current === working) working = before;
+          fail(change, e instanceof StateBoxError ? e : this.wrap(e, release, undefined, location));
+        }
       }
-      const applied = apply({ attempt: attempts, afterUncertainWrite: uncertain, current, exists: stored !== null, version: stored?.version ?? null });
-      if (!applied.write) {
-        if (!current) throw new StateBoxError('not-found', `No StateBox for release ${release} at ${location}`, { release });
-        return { value: applied.value, written: false, document: { release, state: current, version: stored?.version ?? null, exists: stored !== null, location } };
+      if (!changed) {
+        // "Nothing to write" is only true of the stored document, not of a remembered one.
+        if (remembered) return 'stale';
+        live = survivors;
+        return applied.map((a) => ({ change: a.change, value: a.value, written: false, document: { release, state: a.seen!, version: stored?.version ?? null, exists: stored !== null, location } }));
       }
-      const next = applied.write;
+      live = survivors;
+      const next = working!;
       next.updated_at = this.now();
+      const writers = applied.filter((a) => a.wrote).map((a) => a.change.message);
+      const message = writers.length === 1 ? writers[0]! : `Update state: ${writers.length} changes\n\n${writers.map((m) => `- ${m}`).join('\n')}`;
       const text = serializeStateBox(next);
       try {
         const { version } = await this.backend.write(release, text, { expectedVersion: stored?.version ?? null, message });
-        this.log.info({ release, attempt: attempts }, stored ? `Updated state file ${location} (attempt ${attempts})` : `Created state file ${location}`);
-        return { value: applied.value, written: true, document: { release, state: next, version, exists: true, location } };
+        this.remember(release, { text, version });
+        this.log.info({ release, attempt: attempts, changes: writers.length }, stored ? `Updated state file ${location} (attempt ${attempts})` : `Created state file ${location}`);
+        // Every caller gets its own copy: a handle edits its cached document offline.
+        return applied.map((a, i) => ({ change: a.change, value: a.value, written: a.wrote, document: { release, state: i === 0 ? next : structuredClone(next), version, exists: true, location } }));
       } catch (e) {
+        this.known.delete(release);
+        // Another writer changed the file since we last saw it: re-read at once, no backoff.
+        if (remembered && e instanceof StateBoxConflictError) return 'stale';
         // A 5xx/timeout on a write may hide a commit that happened: the next round must tolerate it.
         if (!(e instanceof StateBoxConflictError)) uncertain = true;
         throw e;
       }
     };
 
+    const round = async (): Promise<Settled> => {
+      attempts++;
+      // The document this instance last read or wrote saves the read before the write; the
+      // conditional write still refuses it if anyone changed the file since.
+      if (attempts === 1 && this.known.has(release)) {
+        const out = await pass(this.known.get(release) ?? null, true);
+        if (out !== 'stale') return out;
+      }
+      return (await pass(await this.readStored(release), false)) as Settled;
+    };
+
     try {
-      const res = await pRetry(round, {
+      const results = await pRetry(round, {
         retries: maxAttempts - 1,
         minTimeout: this.opts.minRetryDelayMs ?? 500,
         maxTimeout: this.opts.maxRetryDelayMs ?? 10_000,
         factor: 2,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof StateBoxConflictError || (error instanceof IntegrationError && error.retryable && !(error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfter)),
+        shouldRetry: ({ error }) => live.length > 0 && (error instanceof StateBoxConflictError || (error instanceof IntegrationError && error.retryable && !(error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfter))),
         onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retryDelay }) => {
           if (error instanceof StateBoxConflictError) conflicts++;
           if (retriesLeft <= 0) return;
@@ -360,30 +473,33 @@ export class StateBoxService {
           }
         },
       });
-      report(res.written ? 'written' : 'unchanged');
-      return res;
-    } catch (e) {
-      report('failed');
-      if (e instanceof StateBoxError) throw e;
-      if (e instanceof StateBoxConflictError) {
-        throw new StateBoxError('conflict', `Failed to save ${location} after ${attempts} attempts: other writers kept changing it; nothing was overwritten`, { release, cause: e });
+      for (const r of results) {
+        report(r.change, r.written ? 'written' : 'unchanged');
+        r.change.resolve({ value: r.value, written: r.written, document: r.document });
       }
-      throw this.wrap(e, release, undefined, location);
+    } catch (e) {
+      let error: StateBoxError;
+      if (e instanceof StateBoxError) error = e;
+      else if (e instanceof StateBoxConflictError) {
+        error = new StateBoxError('conflict', `Failed to save ${location} after ${attempts} attempts: other writers kept changing it; nothing was overwritten`, { release, cause: e });
+      } else error = this.wrap(e, release, undefined, location);
+      for (const change of live) fail(change, error);
     }
   }
 
-  private serialize<T>(release: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(release) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.chains.set(release, tail);
-    void tail.then(() => {
-      if (this.chains.get(release) === tail) this.chains.delete(release);
-    });
-    return run;
+  /** Reads the stored document and remembers it for the next write of this instance. */
+  private async readStored(release: string): Promise<StoredStateBox | null> {
+    const stored = await this.backend.read(release);
+    this.remember(release, stored);
+    return stored;
+  }
+
+  /** null: the file did not exist (a create is then conditional on that, and refused otherwise). */
+  private remember(release: string, stored: StoredStateBox | null): void {
+    this.known.delete(release);
+    this.known.set(release, stored);
+    // A handful of releases are active at a time; keep the most recent ones.
+    if (this.known.size > 32) this.known.delete(this.known.keys().next().value!);
   }
 
   private async defaultState(release: string): Promise<StateBoxState> {

@@ -95,6 +95,29 @@ describe('jira notificator against the simulated Jira', () => {
     expect(r.waiting).toBe(1);
   });
 
+  it('an escalation is two requests: the comment and one `add` on Need Info From (no read of the list, a concurrent addition survives)', async () => {
+    seed('OCPBUGS-1', { needInfoFrom: [u.boss] });
+    await run();
+    const perIssue = sandbox.calls.filter((c) => c.path.startsWith('/rest/api/2/issue/OCPBUGS-1'));
+    expect(perIssue.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /rest/api/2/issue/OCPBUGS-1/comment', 'PUT /rest/api/2/issue/OCPBUGS-1']);
+    expect(perIssue[1]!.body).toEqual({ update: { [JIRA_FIELDS.needInfoFrom]: [{ add: { accountId: 'acc-qa' } }] } });
+    expect(needInfo('OCPBUGS-1')).toEqual(['acc-boss', 'acc-qa']);
+  });
+
+  it('a comment refused with 429 is posted once after Retry-After; the escalation completes', async () => {
+    seed('OCPBUGS-1');
+    sandbox.fault({ method: 'POST', path: '/rest/api/2/issue/OCPBUGS-1/comment', status: 429, retryAfter: 0 });
+    const r = await run();
+    expect(r.errors).toEqual([]);
+    expect(r.actions.map((a) => a.kind)).toEqual(['QA_CONTACT']);
+    expect(writes().map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+      'POST /rest/api/2/issue/OCPBUGS-1/comment 429',
+      'POST /rest/api/2/issue/OCPBUGS-1/comment 201',
+      'PUT /rest/api/2/issue/OCPBUGS-1 204',
+    ]);
+    expect(comments('OCPBUGS-1')).toHaveLength(1);
+  });
+
   it('idempotency across runs: the ladder climbs one step per 24 weekday hours, then labels', async () => {
     seed('OCPBUGS-1');
     await run();
@@ -152,7 +175,7 @@ describe('jira notificator against the simulated Jira', () => {
     expect(r.actions).toMatchObject([{ kind: 'ASSIGNEE', recipients: ['Dana Dev', 'Dee Devboss'] }]);
     expect(comments('OCPBUGS-3')).toEqual([assigneeText([{ accountId: 'acc-dev' }, { accountId: 'acc-devboss' }], 'QA contact')]);
     expect(needInfo('OCPBUGS-3')).toEqual(['acc-dev', 'acc-devboss']);
-    expect(writes().map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /rest/api/2/issue/OCPBUGS-3', 'PUT /rest/api/2/issue/OCPBUGS-3', 'POST /rest/api/2/issue/OCPBUGS-3/comment']);
+    expect(writes().map((c) => `${c.method} ${c.path}`)).toEqual(['PUT /rest/api/2/issue/OCPBUGS-3', 'POST /rest/api/2/issue/OCPBUGS-3/comment']);
     clock = new Date(clock.getTime() + 5 * 24 * HOUR);
     const again = await run();
     expect(again.actions).toEqual([]);
