@@ -102,6 +102,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     let result = await engine.runner.execute(request);
     if (result.kind === 'needs-confirmation') {
       io.stderr(renderPlan(result.plan));
+      if (result.plan.refused) return 1;
       if (result.plan.empty) {
         io.stdout('Nothing to do.');
         return 0;

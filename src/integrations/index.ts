@@ -20,6 +20,7 @@ import { slackNotifierFromConfig, type SlackNotifier } from './slack-notify.ts';
 import { ldapDirectoryFromConfig, type LdapDirectory } from './ldap.ts';
 import { createGitHubClient, type GitHubClient } from './github.ts';
 import { errataAuthFromConfig } from './errata/auth.ts';
+import { BrewClient } from './brew.ts';
 import type { StateBoxService } from '../release/statebox/index.ts';
 
 declare module '../commands/services.ts' {
@@ -39,6 +40,7 @@ declare module '../commands/services.ts' {
     slack: SlackNotifier;
     ldap: LdapDirectory;
     github: GitHubClient;
+    brew: BrewClient;
     statebox: StateBoxService;
   }
 }
@@ -99,6 +101,7 @@ export function createServices(deps: IntegrationDeps): LazyServices {
     slack: () => deps.overrides?.slack ?? slackNotifierFromConfig(config, { ...(fetch ? { fetch } : {}), ...(logger ? { logger } : {}) }),
     ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config),
     github: () => createGitHubClient(config, common),
+    brew: () => BrewClient.fromConfig(config, common),
     ...(deps.statebox ? { statebox: () => deps.statebox! } : {}),
   });
 }
