@@ -21,6 +21,7 @@ import { ldapDirectoryFromConfig, type LdapDirectory } from './ldap.ts';
 import { createGitHubClient, type GitHubClient } from './github.ts';
 import { errataAuthFromConfig } from './errata/auth.ts';
 import { BrewClient } from './brew.ts';
+import { ElliottRunner } from './elliott.ts';
 import type { StateBoxService } from '../release/statebox/index.ts';
 
 declare module '../commands/services.ts' {
@@ -41,6 +42,8 @@ declare module '../commands/services.ts' {
     ldap: LdapDirectory;
     github: GitHubClient;
     brew: BrewClient;
+    /** null: elliott is not installed (OAR_ELLIOTT_BIN unset and no elliott on PATH). */
+    elliott: ElliottRunner | null;
     statebox: StateBoxService;
   }
 }
@@ -102,6 +105,7 @@ export function createServices(deps: IntegrationDeps): LazyServices {
     ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config),
     github: () => createGitHubClient(config, common),
     brew: () => BrewClient.fromConfig(config, common),
+    elliott: () => ElliottRunner.fromConfig(config),
     ...(deps.statebox ? { statebox: () => deps.statebox! } : {}),
   });
 }
