@@ -99,6 +99,17 @@ describe('command examples in README.md and docs/', () => {
   }
 });
 
+describe('the examples of every registered command (oar help)', () => {
+  for (const def of registry.list()) {
+    for (const text of def.examples.filter((e) => !isSynopsis(e))) {
+      it(`${def.name}: \`${text}\` parses to ${def.name}`, () => {
+        const p = parse(parser, text);
+        expect(p.kind === 'command' ? p.command.name : p.kind).toBe(text.includes(' help') ? 'help' : def.name);
+      });
+    }
+  }
+});
+
 describe('release examples run against the simulated world and change nothing', () => {
   let w: CommandWorld;
   beforeAll(async () => {
