@@ -116,6 +116,8 @@ describe('release examples run against the simulated world and change nothing', 
     w = await startCommandWorld({ commands: [], dataDirPrefix: 'oar-doc-examples-' });
     w.world.seedRelease('4.19.1');
     w.world.seedRelease('4.19.10');
+    // The blocker the add-issue example records, which the resolve-issue example resolves.
+    await w.engine.statebox.addIssue('4.19.1', 'Advisory 151165 is stuck in NEW_FILES', { blocker: true, relatedTasks: ['push-to-cdn-staging'] });
   }, 60_000);
   afterAll(() => w.stop());
 
