@@ -293,7 +293,8 @@ export class Runner {
           correlationId,
           durationMs: performance.now() - started,
           log: log.text(),
-          outcome: { status: 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false },
+          // A plan that predicts a refusal fails the dry run (terminal exit code 1), changing nothing either way.
+          outcome: { status: plan.refused ? 'fail' : 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false },
         });
       }
       await this.audit({ ...base, event: 'propose', outcome: plan.empty ? 'nothing to do' : `${plan.changes.length} change(s)` });

@@ -49,6 +49,7 @@ describe('kernel stop-ship guard', () => {
     expect(plan.plan.refused).toContain(rhcos.kernel);
 
     const dry = await h.execute('change-advisory-status', '4.19.10', { dryRun: true });
+    expect(dry.kind === 'done' && dry.outcome.status).toBe('fail');
     expect(dry.kind === 'done' && dry.outcome.sections?.find((s) => s.title === 'Refused')?.lines?.[0]).toContain(KERNEL_STOP_SHIP_MESSAGE);
 
     const r = await h.run('change-advisory-status', '4.19.10');
