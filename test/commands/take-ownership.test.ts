@@ -28,7 +28,7 @@ describe('take-ownership', () => {
     const lines = r.outcome.sections?.find((s) => s.title === 'Would change')?.lines ?? [];
     expect(lines).toContain(`advisory ${seeded.advisories.rpm} (rpm) QE owner: qe-lead@example.com → ${OWNER}`);
     expect(lines.filter((l) => l.startsWith('Jira '))).toHaveLength(3);
-    expect(h.world.errata.advisory(seeded.advisories.rpm).qeEmail).toBe('qe-lead@example.com');
+    expect(h.world.errata.advisory(seeded.advisories.rpm!).qeEmail).toBe('qe-lead@example.com');
     expect(h.world.errata.changes).toHaveLength(0);
     expect(taskOf(await h.statebox('4.19.1'), 'take-ownership')).toBeNull();
   });
