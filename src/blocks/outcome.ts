@@ -141,7 +141,8 @@ export function errorMessage(message: string, meta?: RunMeta, emoji = ':warning:
 export function planBlocks(plan: Plan): KnownBlock[] {
   const lines = plan.changes.map((c) => `• *${esc(c.target)}*: ${c.from ? `${esc(c.from)} → ` : ''}${esc(c.to)}`);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: fitText(`*${esc(plan.summary)}*`, 2990) } }];
-  if (lines.length) for (const chunk of splitOnLines(lines.join('\n'), 2990)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+  if (plan.refused) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fitText(`:no_entry: *Refused:* ${esc(plan.refused)}`, 2990) } });
+  else if (lines.length) for (const chunk of splitOnLines(lines.join('\n'), 2990)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
   else blocks.push({ type: 'section', text: { type: 'mrkdwn', text: plan.empty ? '_Nothing to change._' : '_No itemised changes._' } });
   if (plan.notes?.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: fitText(plan.notes.map(esc).join('\n'), 2990) }] });
   return blocks;

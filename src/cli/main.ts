@@ -198,6 +198,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO)
     let result = await engine.runner.execute(request);
     if (result.kind === 'needs-confirmation') {
       io.stderr(renderPlan(result.plan));
+      if (result.plan.refused) return 1;
       if (result.plan.empty) {
         io.stdout('Nothing to do.');
         return 0;

@@ -8,7 +8,8 @@ export function renderPlan(plan: Plan): string {
   const lines = [`Plan: ${plan.summary}`];
   for (const c of plan.changes) lines.push(`  - ${c.target}: ${c.from ? `${c.from} -> ` : ''}${c.to}`);
   for (const n of plan.notes ?? []) lines.push(`  note: ${n}`);
-  if (plan.empty) lines.push('  (nothing to do)');
+  if (plan.refused) lines.push(`  REFUSED: ${plan.refused}`);
+  else if (plan.empty) lines.push('  (nothing to do)');
   return lines.join('\n');
 }
 

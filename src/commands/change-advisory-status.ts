@@ -25,6 +25,8 @@ import { applyRelPrep, assertApprovable, checkRelPrep, loadReleaseAdvisories, RE
 import { errorMessage } from './approval/log.ts';
 import { approvalState, approveShipment, openShipment, type OpenedShipment } from './approval/shipment.ts';
 import { closeQeSubtasks, findQeSubtasks, openQeSubtasks } from './approval/subtasks.ts';
+import { checkKernelTags, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
+import type { LineLog } from './approval/log.ts';
 
 export const CHANGE_ADVISORY_STATUS_TASK = 'change-advisory-status';
 
@@ -48,6 +50,26 @@ function duration(ms: number): string {
 async function checkMetadata(ctx: CommandContext, release: string): Promise<MetadataCheck> {
   const check = await ctx.services.get('payloadMetadata');
   return check(release);
+}
+
+/** The kernel stop-ship guard (6.8 step 3) over the release's advisories. */
+async function kernelGuard(ctx: CommandContext, errata: Parameters<typeof checkKernelTags>[0]['errata'], ads: readonly { id: number; impetus: string }[], log?: LineLog): Promise<KernelCheck[]> {
+  return checkKernelTags({ errata, brew: () => ctx.services.get('brew') }, ads, log, ctx.signal);
+}
+
+/**
+ * A stop-ship kernel is a release blocker: recorded in StateBox for this task (the same text is
+ * recognised on a re-run; a blocker someone else holds for the task is left alone and said so).
+ */
+async function recordStopShipBlocker(ctx: CommandContext, text: string): Promise<string> {
+  if (!ctx.services.has('statebox')) return 'StateBox is not available in this process: the blocker was not recorded';
+  try {
+    const statebox = await ctx.services.get('statebox');
+    const { created, issue } = await statebox.addIssue(ctx.release, text, { blocker: true, relatedTasks: [CHANGE_ADVISORY_STATUS_TASK] });
+    return created ? 'recorded as a StateBox blocker' : `already recorded as a StateBox blocker on ${issue.reported_at}`;
+  } catch (e) {
+    return `the StateBox blocker was not recorded: ${errorMessage(e)}`;
+  }
 }
 
 async function activeApprovalWatch(ctx: CommandContext, release: string) {
@@ -77,10 +99,14 @@ export const changeAdvisoryStatus = defineCommand({
     const flow = cs.flow();
     const errata = await ctx.services.get('errata');
     const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+    const kernel = await kernelGuard(ctx, errata, ads);
+    const hits = stopShipHits(kernel);
+    const kernelNotes = kernel.map((k) => `Kernel stop-ship guard: ${k.line}`);
+    if (hits.length) return { summary: `${release} cannot be approved: a kernel is under embargo`, changes: [], notes: kernelNotes, empty: true, refused: stopShipRefusal(hits) };
     const check = await checkRelPrep(errata, ads, undefined, { alerts: 'read' });
     if (check.problems.length) throw new CommandError(`the approval cannot run: ${check.problems.join('; ')}`);
     const changes: Plan['changes'] = [];
-    const notes: string[] = [];
+    const notes: string[] = [...kernelNotes];
     let deferred = false;
     if (flow === 'konflux') {
       const shipment = await openShipment(await ctx.services.get('gitlab'), cs.shipmentMr());
@@ -129,6 +155,13 @@ export const changeAdvisoryStatus = defineCommand({
       const errata = await ctx.services.get('errata');
       const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
       for (const ad of ads) links.push({ label: `Advisory ${ad.id} (${ad.impetus})`, url: errata.advisoryUrl(ad.id) });
+      ctx.progress('Checking the kernel stop-ship tag');
+      const hits = stopShipHits(await kernelGuard(ctx, errata, ads, log));
+      if (hits.length) {
+        const recorded = await recordStopShipBlocker(ctx, stopShipIssueText(hits));
+        log.error(`${stopShipRefusal(hits)} (${recorded})`);
+        throw new CommandError(stopShipRefusal(hits));
+      }
       const check = await checkRelPrep(errata, ads, log, { alerts: 'refresh' });
       assertApprovable(check, log);
 

@@ -32,6 +32,9 @@ import { changeAdvisoryStatus } from './change-advisory-status.ts';
 import { addQeApproval } from './add-qe-approval.ts';
 import { imageSignedCheck } from './image-signed-check.ts';
 import { isReleaseShipped } from './is-release-shipped.ts';
+import { addIssueCommand } from './add-issue.ts';
+import { resolveIssueCommand } from './resolve-issue.ts';
+import { issuesCommand } from './issues.ts';
 import type { AnyCommand } from './types.ts';
 
 const any = (c: unknown) => c as AnyCommand;
@@ -49,6 +52,9 @@ export const COMMANDS: AnyCommand[] = [
   any(imageSignedCheck),
   any(changeAdvisoryStatus),
   any(isReleaseShipped),
+  any(issuesCommand),
+  any(addIssueCommand),
+  any(resolveIssueCommand),
   any(unlock),
   any(updateBugList),
   any(dropBugs),

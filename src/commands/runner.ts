@@ -17,7 +17,7 @@ import { lockKey } from './locks.ts';
 import { validateOptions } from './options.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
-import { ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
+import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
 /** The store methods the runner uses. */
 export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'audit' | 'markSeen' | 'addWatch'>;
@@ -293,11 +293,18 @@ export class Runner {
           correlationId,
           durationMs: performance.now() - started,
           log: log.text(),
-          outcome: { status: 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false },
+          // A plan that predicts a refusal fails the dry run (terminal exit code 1), changing nothing either way.
+          outcome: { status: plan.refused ? 'fail' : 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false },
         });
       }
       await this.audit({ ...base, event: 'propose', outcome: plan.empty ? 'nothing to do' : `${plan.changes.length} change(s)` });
       return observe({ kind: 'needs-confirmation', plan, safety, correlationId });
+    }
+    if (dryRun && !command.plan && hasGenericDryRun(command)) {
+      // A command without an itemised plan: the dry run still validated and authorized, and changes nothing.
+      const plan = genericPlan(command, req.release);
+      await this.audit({ ...base, event: 'run', outcome: 'dry-run' });
+      return observe({ kind: 'done', safety, correlationId, durationMs: performance.now() - started, log: log.text(), outcome: { status: 'info', summary: `Dry run: ${plan.summary}`, sections: planSections(plan), data: plan, recordTask: false } });
     }
     if (safety === 'critical' && !req.confirmation) {
       // A critical command without a plan still needs an explicit confirmation.
@@ -402,8 +409,24 @@ function deniedMessage(command: string, release: string, safety: Safety, role: R
   return `You are not allowed to run \`${command}\`${release ? ` on ${release}` : ''}: it needs the ${safety} role and you have ${role}. Ask a release lead to add you to the roles configuration.`;
 }
 
+/** The command got `dryRun` from defineCommand (a command that declares its own handles it in `run`). */
+function hasGenericDryRun(command: AnyCommand): boolean {
+  return (command.options.shape as Record<string, unknown>).dryRun === DRY_RUN_OPTION;
+}
+
+/** What a dry run of a command without its own `plan` can say truthfully. */
+export function genericPlan(command: AnyCommand, release: string): Plan {
+  const changes: Plan['changes'] = command.task ? [{ target: `StateBox task ${command.task}${release ? ` of ${release}` : ''}`, to: 'In Progress, then Pass or Fail' }] : [];
+  return {
+    summary: `${command.name}${release ? ` on ${release}` : ''} would ${command.summary.charAt(0).toLowerCase()}${command.summary.slice(1)}`,
+    changes,
+    notes: [`${command.name} has no itemised plan: this dry run checked the options, your role and the release, and changed nothing.`],
+  };
+}
+
 function planSections(plan: Plan): Outcome['sections'] {
   const sections: NonNullable<Outcome['sections']> = [];
+  if (plan.refused) sections.push({ title: 'Refused', lines: [plan.refused] });
   if (plan.changes.length) sections.push({ title: 'Would change', lines: plan.changes.map((c) => `${c.target}: ${c.from ? `${c.from} → ` : ''}${c.to}`) });
   if (plan.notes?.length) sections.push({ title: 'Notes', lines: plan.notes });
   return sections;

@@ -15,7 +15,8 @@ import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
 import type { JiraClient, JiraIssue, JiraUser } from '../integrations/jira.ts';
 import { CommandError } from './errors.ts';
 import { emailOption } from './schemas.ts';
-import { defineCommand, type OutcomeLink } from './types.ts';
+import { defineCommand, type OutcomeLink, type Plan } from './types.ts';
+import { loadReleaseAdvisories } from './approval/advisories.ts';
 import { errorMessage, type LineLog } from './approval/log.ts';
 import type { Services } from './services.ts';
 import { abnormalAdvisoriesText, errataOwnershipText, konfluxOwnershipText, sendNotices, type Linked, type Notice } from './approval/notices.ts';
@@ -38,6 +39,31 @@ export const takeOwnership = defineCommand({
   scope: 'zstream',
   options: z.object({ email: emailOption().describe('E-mail of the new QE owner') }),
   aliases: { e: 'email' },
+  /** What --dry-run shows: reads only (Errata people, the QE subtasks), writes nothing. */
+  async plan(ctx, { email }): Promise<Plan> {
+    const cs = await ctx.configStore();
+    const errata = await ctx.services.get('errata');
+    const changes: Plan['changes'] = [];
+    const notes: string[] = [];
+    const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+    for (const ad of ads) {
+      const owner = (await errata.getPeople(ad.id, ctx.signal)).qeEmail;
+      if (owner === email) notes.push(`advisory ${ad.id} (${ad.impetus}) is already owned by ${email}`);
+      else changes.push({ target: `advisory ${ad.id} (${ad.impetus}) QE owner`, from: owner ?? 'none', to: email });
+      if (ad.state === 'NEW_FILES') notes.push(`advisory ${ad.id} is in NEW_FILES: a StateBox blocker would be recorded for push-to-cdn-staging`);
+    }
+    const ticket = cs.jiraTicket();
+    if (ticket) {
+      for (const s of await findQeSubtasks(await ctx.services.get('jira'), ticket)) {
+        const assignee = s.assignee?.emailAddress;
+        if (assignee === email) notes.push(`Jira ${s.key} is already assigned to ${email}`);
+        else changes.push({ target: `Jira ${s.key} (${s.summary})`, from: assignee ?? 'unassigned', to: `assigned to ${email}` });
+      }
+    } else notes.push(`${cs.release} has no ART Jira ticket: no QE subtask to assign`);
+    if (cs.flow() === 'konflux') changes.push({ target: 'shipment MR', to: `note "${QE_LEAD_NOTE_PREFIX}<GitLab user of ${email}>" unless it is there already` });
+    changes.push({ target: 'Slack', to: 'ownership notice in the QE release channel' });
+    return { summary: `Make ${email} the QE owner of ${cs.release}`, changes, notes };
+  },
   async run(ctx, { email }) {
     const cs = await ctx.configStore();
     const release = cs.release;

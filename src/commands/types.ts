@@ -3,7 +3,7 @@
  * safety, StateBox task, zod options and a `run` that returns a structured Outcome.
  * Commands never print and never know which front end called them.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
@@ -89,6 +89,8 @@ export interface Plan {
   notes?: string[];
   /** Nothing to do: confirmation is pointless and the runner says so. */
   empty?: boolean;
+  /** The run would be refused, with this sentence: nothing can be confirmed (implies empty). */
+  refused?: string;
 }
 
 export interface CommandContext {
@@ -149,9 +151,17 @@ export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
   run(ctx: CommandContext, options: z.output<S>): Promise<Outcome>;
 }
 
-/** Type helper so each command module gets its options typed from its schema. */
+/** The `--dry-run` / `dry_run` option every command that can change something accepts. */
+export const DRY_RUN_OPTION = z.boolean().optional().describe('Show the plan of what would change; change nothing');
+
+/**
+ * Type helper so each command module gets its options typed from its schema. A command that can
+ * change something (safety not plainly `read`) gets `dryRun` unless it declares its own: the
+ * runner answers a dry run with the command's plan and changes nothing, whatever the front end.
+ */
 export function defineCommand<S extends z.ZodObject>(def: CommandDef<S>): CommandDef<S> {
-  return def;
+  if (def.safety === 'read' || 'dryRun' in def.options.shape) return def;
+  return { ...def, options: def.options.extend({ dryRun: DRY_RUN_OPTION }) as unknown as S };
 }
 
 export type AnyCommand = CommandDef<z.ZodObject>;

@@ -86,6 +86,9 @@ export const VARS = {
   JIRA_TOKEN: { schema: str(), description: 'Jira API token (Cloud, with JIRA_USERNAME) or personal access token (Data Center, Bearer).', feature: 'jira', secret: true },
   JIRA_USERNAME: { schema: str(), description: 'Jira Cloud user e-mail for basic auth. Unset means Bearer auth.', feature: 'jira' },
   JIRA_AUTH: { schema: z.enum(['auto', 'basic', 'bearer']).default('auto'), description: 'Jira auth scheme: basic (Cloud), bearer (Data Center PAT), auto = basic when JIRA_USERNAME is set.', feature: 'jira' },
+  JIRA_EMAIL: { schema: str(), description: 'E-mail elliott uses for Jira (check-cve-tracker-bug); unset: elliott gets JIRA_USERNAME.', feature: 'jira' },
+  OAR_ELLIOTT_BIN: { schema: str(), description: 'Path of the elliott executable for check-cve-tracker-bug; unset: elliott is looked up on PATH, and without it the command falls back to an approximate Jira sweep.', feature: 'jira' },
+  OAR_ELLIOTT_TIMEOUT_MS: { schema: int(300_000, 1000), description: 'Timeout of one elliott find-bugs run (the process is killed after it).', feature: 'jira' },
   JIRA_DEPLOYMENT: { schema: z.enum(['auto', 'cloud', 'datacenter']).default('auto'), description: 'Jira flavour: cloud (enhanced /search/jql, accountId) or datacenter (classic /search, user names); auto = cloud for *.atlassian.net, datacenter for other hosts with bearer auth.', feature: 'jira' },
   JIRA_TIMEOUT_MS: { schema: int(30_000, 100), description: 'Timeout of one Jira request attempt.', feature: 'jira' },
   JIRA_PAGE_SIZE: { schema: int(100, 1), description: 'maxResults of one Jira search page (Cloud caps pages with fields at 100).', feature: 'jira' },
@@ -116,6 +119,8 @@ export const VARS = {
   ERRATA_AUTH: { schema: z.enum(['kerberos', 'none', 'token']).default('kerberos'), description: 'Errata auth provider: kerberos (SPNEGO, needs the optional kerberos package and a ticket), token, none.', feature: 'errata' },
   ERRATA_TOKEN: { schema: str(), description: 'Bearer token when ERRATA_AUTH=token.', feature: 'errata', secret: true },
   KRB5CCNAME: { schema: str(), description: 'Kerberos credential cache (standard variable).', feature: 'errata' },
+  BREW_DOWNLOAD_URL: { schema: url(), description: 'Brew file tree (brewroot) holding packages/<name>/<version>/<release>/metadata.json of RHCOS builds, read by the kernel stop-ship guard of change-advisory-status (default https://download.engineering.redhat.com/brewroot).', feature: 'errata' },
+  BREW_HUB_URL: { schema: url(), description: 'Brew hub (koji XML-RPC) asked listTags for the kernel build by the kernel stop-ship guard (default https://brewhub.engineering.redhat.com/brewhub). Anonymous: no Kerberos needed.', feature: 'errata' },
 
   // --- Jenkins ----------------------------------------------------------------------------------------
   JENKINS_URL: { schema: url(), description: 'Jenkins base URL; overrides jenkins_server from ConfigStore.', feature: 'jenkins' },

@@ -20,6 +20,8 @@ import { slackNotifierFromConfig, type SlackNotifier } from './slack-notify.ts';
 import { ldapDirectoryFromConfig, type LdapDirectory } from './ldap.ts';
 import { createGitHubClient, type GitHubClient } from './github.ts';
 import { errataAuthFromConfig } from './errata/auth.ts';
+import { BrewClient } from './brew.ts';
+import { ElliottRunner } from './elliott.ts';
 import type { StateBoxService } from '../release/statebox/index.ts';
 
 declare module '../commands/services.ts' {
@@ -39,6 +41,9 @@ declare module '../commands/services.ts' {
     slack: SlackNotifier;
     ldap: LdapDirectory;
     github: GitHubClient;
+    brew: BrewClient;
+    /** null: elliott is not installed (OAR_ELLIOTT_BIN unset and no elliott on PATH). */
+    elliott: ElliottRunner | null;
     statebox: StateBoxService;
   }
 }
@@ -99,6 +104,8 @@ export function createServices(deps: IntegrationDeps): LazyServices {
     slack: () => deps.overrides?.slack ?? slackNotifierFromConfig(config, { ...(fetch ? { fetch } : {}), ...(logger ? { logger } : {}) }),
     ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config),
     github: () => createGitHubClient(config, common),
+    brew: () => BrewClient.fromConfig(config, common),
+    elliott: () => ElliottRunner.fromConfig(config),
     ...(deps.statebox ? { statebox: () => deps.statebox! } : {}),
   });
 }

@@ -12,6 +12,7 @@ import { defineCommand, type AnyCommand, type Outcome } from '../commands/types.
 import type { ConfigStoreCache } from '../release/configstore.ts';
 import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
 import type { ReleaseStatusReader } from './ports.ts';
+import { issueApiCommands } from './issue-tools.ts';
 
 export interface ApiCommandDeps {
   configStores: Pick<ConfigStoreCache, 'stats' | 'invalidate' | 'warm' | 'maxSize'>;
@@ -267,5 +268,6 @@ export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
     { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
     { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
     { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },
+    ...issueApiCommands(),
   ];
 }

@@ -61,7 +61,7 @@ export function errorResult(message: string): CallToolResult {
 }
 
 export function toCallToolResult(spec: ToolSpec, result: RunResult): CallToolResult {
-  const isError = result.kind === 'done' ? result.outcome.status === 'fail' : result.kind !== 'needs-confirmation';
+  const isError = result.kind === 'done' ? result.outcome.status === 'fail' : result.kind !== 'needs-confirmation' || Boolean(result.plan.refused);
   if (spec.output === 'api' && result.kind === 'done') {
     const data = toJson(result.outcome.data);
     if (isRecord(data)) return { content: [{ type: 'text', text: JSON.stringify(data, null, 2) }], structuredContent: data, isError };

@@ -43,6 +43,15 @@ export class McpCatalogError extends Error {
  */
 const API_SHAPED_COMMANDS: Readonly<Record<string, string>> = {
   'is-release-shipped': 'oar_is_release_shipped',
+  // Blocker management (issue 19): the original's issue tools.
+  'add-issue': 'oar_add_issue',
+  'resolve-issue': 'oar_resolve_issue',
+  issues: 'oar_get_issues',
+};
+
+/** Tool argument names that differ from the snake_case option key (the original's names). */
+const API_ARG_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  issues: { task: 'task_name' },
 };
 
 /**
@@ -126,7 +135,7 @@ export function buildToolSpec(def: AnyCommand, opts: { name?: string; output?: T
   const argToOption = new Map<string, string>();
   if (def.scope !== 'none') shape.release = RELEASE_ARG[def.scope]();
   for (const [key, schema] of Object.entries(def.options.shape as Record<string, z.ZodType>)) {
-    const arg = snakeCase(key);
+    const arg = API_ARG_NAMES[def.name]?.[key] ?? snakeCase(key);
     if (arg in shape || arg === 'confirm') {
       throw new McpCatalogError(`command ${def.name}: option ${key} clashes with the tool argument ${arg}`);
     }

@@ -154,6 +154,24 @@ export class ConfigStore {
     return this.version.ystream;
   }
 
+  /** The release key of this release's assembly in releases.yml (elliott's `--assembly`). */
+  get assembly(): string {
+    return this.key;
+  }
+
+  /** The z-stream releases (`<y>.<z>`) of this y-stream in releases.yml, in version order. */
+  zReleases(): string[] {
+    const re = new RegExp(`^${this.ystream.replace('.', '\\.')}\\.(\\d+)$`);
+    return Object.keys(this.releases)
+      .filter((k) => re.test(k))
+      .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]));
+  }
+
+  /** Another release of the same y-stream, from the same releases.yml (no further download). */
+  sibling(release: string): ConfigStore {
+    return new ConfigStore(release, this.local, this.releases, this.buildDataUrl);
+  }
+
   private attr(path: string): unknown {
     return getAssemblyAttr(this.releases, this.key, path);
   }

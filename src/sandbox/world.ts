@@ -20,6 +20,7 @@ import { startJenkinsSimulator, type JenkinsSimulator } from './jenkins/index.ts
 import { startProwSimulator, type ProwSimulator } from './prow/index.ts';
 import { startReleaseSimulator, type ReleaseSimulator } from './release-controller/index.ts';
 import { startGitHubSandbox, type GitHubSandbox } from './github/index.ts';
+import { startBrewSimulator, type BrewSimulator } from './brew/index.ts';
 import { SimulatedLdapDirectory } from './ldap.ts';
 import { QE_SUBTASKS } from '../release/tasks.ts';
 
@@ -37,6 +38,7 @@ export interface SimulatedWorld {
   prow: ProwSimulator;
   releases: ReleaseSimulator;
   github: GitHubSandbox;
+  brew: BrewSimulator;
   ldap: SimulatedLdapDirectory;
   /** Seed advisories, bugs, ART ticket subtasks, shipment MR and payload for a release from the fixtures. */
   seedRelease(release: string, opts?: SeedReleaseOptions): SeededRelease;
@@ -52,6 +54,8 @@ export interface SeedReleaseOptions {
   metadataAccessible?: boolean;
   /** Shipment MR state for Konflux releases (default opened). */
   mrState?: 'opened' | 'merged' | 'closed';
+  /** Tag the kernel of the release's RHCOS build `early-kernel-stop-ship` (default false). */
+  kernelStopShip?: boolean;
 }
 
 export interface SeededRelease {
@@ -62,6 +66,8 @@ export interface SeededRelease {
   bugs: string[];
   mrIid?: number;
   payloadDigest: string;
+  /** The RHCOS build attached to the image/rhcos advisory and its kernel (kernel stop-ship guard). */
+  rhcos?: { advisory: number; nvr: string; kernel: string };
 }
 
 export interface WorldOptions {
@@ -76,7 +82,7 @@ export interface WorldOptions {
 export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<SimulatedWorld> {
   const ownDir = !opts.dir;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'oar-world-'));
-  const [jira, errata, gitlab, jenkins, prow, releases, github] = await Promise.all([
+  const [jira, errata, gitlab, jenkins, prow, releases, github, brew] = await Promise.all([
     startJiraSandbox({ ...(opts.jiraLatencyMs ? { latencyMs: opts.jiraLatencyMs } : {}) }),
     startErrataSimulator({ pushProgression: 'auto' }),
     startGitLabSimulator({ currentUser: 'oar-bot' }),
@@ -84,6 +90,7 @@ export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<Simu
     startProwSimulator(),
     startReleaseSimulator({ registryAuth: false }),
     startGitHubSandbox({ branches: ['main', 'z-stream', 'record'], autoCreateBranches: true }),
+    startBrewSimulator(),
   ]);
   const buildData = await startBuildDataServer({ gitlabUrl: gitlab.url });
   const configFile = await writeDemoConfigFile(join(dir, 'configstore.json'), {
@@ -141,6 +148,7 @@ export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<Simu
     CATALOG_STAGE_URL: releases.url,
     OAR_IMAGE_DIGEST_RETRY_MS: '10',
     ...github.env('sim-github-token'),
+    ...brew.env(),
     OAR_DATA_DIR: join(dir, 'data'),
   };
 
@@ -172,6 +180,18 @@ export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<Simu
       bugs.push(...keys);
       errata.seedAdvisory({ id, state: 'QE', synopsis: `OpenShift Container Platform ${release} ${impetus} update`, qeEmail: 'qe-lead@example.com', jiraIssues: keys });
     }
+    // The RHCOS build of the release (what the kernel stop-ship guard reads), on the rhcos or image advisory.
+    let rhcos: SeededRelease['rhcos'];
+    const rhcosAdvisory = advisories.rhcos ?? advisories.image;
+    if (rhcosAdvisory !== undefined) {
+      const z = Number(release.split('.')[2]) || 0;
+      const nvr = `rhcos-x86_64-${y.replace('.', '')}.96.2025081${String(z % 10)}${String(1000 + z).slice(-4)}-0`;
+      const kernel = `kernel-5.14.0-427.${70 + z}.1.el9_4`;
+      brew.seedRhcosBuild({ nvr, kernel });
+      if (o.kernelStopShip) brew.tagBuild(kernel, 'early-kernel-stop-ship');
+      errata.advisory(rhcosAdvisory).builds = { [`OSE-${y}-RHEL-9`]: [nvr] };
+      rhcos = { advisory: rhcosAdvisory, nvr, kernel };
+    }
     // ART ticket with the QE subtasks (exact summaries matter).
     const base = Number(jiraTicket.split('-')[1]) || 1;
     const subtasks = Object.values(QE_SUBTASKS).map((summary, i) => {
@@ -201,7 +221,7 @@ export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<Simu
     }
     const seeded = releases.seedRelease({ name: release, metadataAccessible: o.metadataAccessible ?? false });
     releases.seedSignature(seeded.digest);
-    return { release, flow, advisories, jiraTicket, bugs, ...(mrIid !== undefined ? { mrIid } : {}), payloadDigest: seeded.digest };
+    return { release, flow, advisories, jiraTicket, bugs, ...(mrIid !== undefined ? { mrIid } : {}), payloadDigest: seeded.digest, ...(rhcos ? { rhcos } : {}) };
   }
 
   return {
@@ -215,10 +235,11 @@ export async function startSimulatedWorld(opts: WorldOptions = {}): Promise<Simu
     prow,
     releases,
     github,
+    brew,
     ldap,
     seedRelease,
     async stop() {
-      await Promise.allSettled([jira.close(), errata.close(), gitlab.close(), jenkins.close(), prow.close(), releases.close(), github.close(), buildData.stop()]);
+      await Promise.allSettled([jira.close(), errata.close(), gitlab.close(), jenkins.close(), prow.close(), releases.close(), github.close(), brew.close(), buildData.stop()]);
       if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };

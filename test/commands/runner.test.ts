@@ -155,6 +155,36 @@ describe('runner pipeline', () => {
     expect(store!.watches).toEqual([]);
   });
 
+  it('every command that can change something takes --dry-run: without an itemised plan it says so, runs nothing, locks nothing, records nothing', async () => {
+    const { runner, store, statebox } = setup();
+    let ran = 0;
+    const writer = defineCommand({
+      name: 'take-ownership',
+      group: 'oar',
+      summary: 'Set the QE owner',
+      examples: [],
+      safety: 'write',
+      task: 'take-ownership',
+      scope: 'zstream',
+      options: z.object({}),
+      async run() {
+        ran++;
+        return { status: 'pass', summary: 'done' };
+      },
+    }) as unknown as AnyCommand;
+    expect(Object.keys(writer.options.shape)).toEqual(['dryRun']);
+    const r = await runner.execute({ command: writer, release: '4.19.1', options: { dryRun: true }, actor: lead });
+    expect(r.kind === 'done' && r.outcome.summary).toBe('Dry run: take-ownership on 4.19.1 would set the QE owner');
+    expect(r.kind === 'done' && r.outcome.sections?.find((x) => x.title === 'Would change')?.lines).toEqual(['StateBox task take-ownership of 4.19.1: In Progress, then Pass or Fail']);
+    expect(ran).toBe(0);
+    expect(statebox.updates).toEqual([]);
+    expect(store!.locks.size).toBe(0);
+    expect(store!.audits.at(-1)).toMatchObject({ event: 'run', outcome: 'dry-run' });
+    // A read command has no --dry-run to offer.
+    const reader = defineCommand({ name: 'release-info', group: 'oar', summary: 'r', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) }) as unknown as AnyCommand;
+    expect(Object.keys(reader.options.shape)).toEqual([]);
+  });
+
   it('refuses with who holds the lock, for what, since when and how to release it', async () => {
     const { runner, store } = setup();
     await store!.acquireLock({ key: 'release:4.19.1', holder: 'U_OTHER', holderName: 'other', reason: 'change-advisory-status', ttlMs: 60_000, owner: 'x' });

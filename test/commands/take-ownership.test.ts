@@ -19,6 +19,20 @@ describe('take-ownership', () => {
     h = started;
   });
 
+  it('--dry-run: the plan lists each advisory owner and QE subtask it would change, and nothing changes', async () => {
+    const seeded = h.world.seedRelease('4.19.1');
+    const r = await h.execute('take-ownership', '4.19.1', { email: OWNER, dryRun: true });
+    expect(r.kind).toBe('done');
+    if (r.kind !== 'done') return;
+    expect(r.outcome.summary).toBe(`Dry run: Make ${OWNER} the QE owner of 4.19.1`);
+    const lines = r.outcome.sections?.find((s) => s.title === 'Would change')?.lines ?? [];
+    expect(lines).toContain(`advisory ${seeded.advisories.rpm} (rpm) QE owner: qe-lead@example.com → ${OWNER}`);
+    expect(lines.filter((l) => l.startsWith('Jira '))).toHaveLength(3);
+    expect(h.world.errata.advisory(seeded.advisories.rpm!).qeEmail).toBe('qe-lead@example.com');
+    expect(h.world.errata.changes).toHaveLength(0);
+    expect(taskOf(await h.statebox('4.19.1'), 'take-ownership')).toBeNull();
+  });
+
   it('Errata flow: sets the QE owner of every advisory, assigns and starts the QE subtasks, posts notice #3, records Pass', async () => {
     const seeded = h.world.seedRelease('4.19.1');
     seedOwner(h);

@@ -47,7 +47,7 @@ describe('tool list', () => {
 
     const take = tool('oar_take_ownership');
     expect(take.inputSchema.required).toEqual(expect.arrayContaining(['release', 'email']));
-    expect(Object.keys(take.inputSchema.properties ?? {}).sort()).toEqual(['email', 'release']);
+    expect(Object.keys(take.inputSchema.properties ?? {}).sort()).toEqual(['dry_run', 'email', 'release']);
     expect(take.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
     expect(take.description).toContain('oar -r 4.19.1 take-ownership -e someone@redhat.com');
     expect(take.description).toContain('Sets the QE owner on every advisory.');

@@ -24,10 +24,10 @@ export function stateboxWhere(location: string): string {
 }
 
 /** #6 check-cve-tracker-bug (same wording for advisory- and shipment-side bugs). */
-export function cveTrackersMessage(art: string, bugs: readonly LinkedBug[]): string {
+export function cveTrackersMessage(art: string, bugs: readonly LinkedBug[], note?: string): string {
   let text = `Hello ${art}, Found new CVE tracker bugs not attached on advisories, could you take a look, thanks\n`;
   for (const b of bugs) text += `${slackLink(b.url, b.key)} `;
-  return `${text}\n`;
+  return `${text}\n${note ? `_${note}_\n` : ''}`;
 }
 
 export interface BugToVerify extends LinkedBug {

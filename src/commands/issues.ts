@@ -1,0 +1,20 @@
+/** `issues [--unresolved-only] [--blockers-only] [--task NAME]` (oar-commands 5.5 get_issues; MCP `oar_get_issues`). */
+import { z } from 'zod';
+import { listIssues } from './blockers.ts';
+import { defineCommand } from './types.ts';
+
+export const issuesCommand = defineCommand({
+  name: 'issues',
+  group: 'oar',
+  summary: "The issues and blockers recorded in the release's StateBox",
+  description: 'Filters are combined (AND). --task lists the issues related to that StateBox task.',
+  examples: ['oar -r 4.19.1 issues', 'oar -r 4.19.1 issues --unresolved-only --blockers-only', 'oar -r 4.19.1 issues --task check-cve-tracker-bug'],
+  safety: 'read',
+  scope: 'zstream',
+  options: z.object({
+    unresolvedOnly: z.boolean().default(false).describe('Only issues not resolved yet'),
+    blockersOnly: z.boolean().default(false).describe('Only blockers'),
+    task: z.string().trim().min(1).max(200).optional().describe('Only issues related to this StateBox task'),
+  }),
+  run: (ctx, o) => listIssues(ctx, { unresolvedOnly: o.unresolvedOnly, blockersOnly: o.blockersOnly, taskName: o.task }),
+});
