@@ -15,6 +15,7 @@ import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { lockKey } from './locks.ts';
 import { validateOptions } from './options.ts';
+import { withCallSignal } from '../integrations/call-signal.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
 import { ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
@@ -279,7 +280,7 @@ export class Runner {
       const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
       let plan: Plan;
       try {
-        plan = await command.plan(ctx, options);
+        plan = await withCallSignal(ctx.signal, () => command.plan!(ctx, options));
       } catch (e) {
         const message = userMessageOf(e);
         await this.audit({ ...base, event: 'failure', outcome: 'plan failed', detail: message });
@@ -352,7 +353,9 @@ export class Runner {
     let outcome: Outcome;
     try {
       if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
-      outcome = await runWithAbort(() => command.run(ctx, options), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+      // The signal also rides the async chain to every integration call (call-signal.ts), so a
+      // timeout aborts in-flight requests instead of leaving them to their own timeouts.
+      outcome = await runWithAbort(() => withCallSignal(signal, () => command.run(ctx, options)), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     } catch (e) {
       const message = userMessageOf(e);
       log.error(message);
