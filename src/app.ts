@@ -16,7 +16,7 @@ import type { Store } from './store/types.ts';
 import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
-import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
+import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { FetchLike } from './integrations/http.ts';
 import { homeReleasesFrom } from './slack/home.ts';
@@ -40,6 +40,8 @@ export interface AppOptions {
   extraCommands?: AnyCommand[];
   /** Releases for the App Home (default: release discovery + StateBox). */
   homeReleases?: (engine: Engine) => () => Promise<HomeRelease[]>;
+  /** Backoff of optional subsystems that fail to start (defaults 5 s doubling to 5 min; tests go fast). */
+  subsystemRetry?: { minDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface RunningApp {
@@ -134,6 +136,9 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   }
 
   const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
+  const subsystems: OptionalSubsystem<unknown>[] = [];
+  let ckiState: (() => unknown) | undefined;
   const extraStops: { name: string; stop: () => Promise<void> | void }[] = [];
   let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
   const http = await startHttpServer({
@@ -153,6 +158,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         cache: () => engine.configStores.stats(),
         jobs: () => store.lastJobRuns(5),
         ...(ckiState ? { cki: async () => ckiState!() as never } : {}),
+        ...(subsystems.length ? { subsystems: () => subsystems.map((x) => x.status()) } : {}),
         tools: () => mcp.runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
@@ -173,13 +179,29 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });
   }
-  let ckiState: (() => unknown) | undefined;
   if (config.RABBITMQ_HOST) {
-    const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
+    // Optional: a broker (or Kafka, or DataWarehouse settings) failing must not stop a bot that
+    // serves Slack, MCP and jobs. Started in the background, retried with backoff, on /health.
     const notifySlack = config.CKI_FAIL_CHANNEL && slack ? async (text: string) => void (await slack!.client.chat.postMessage({ channel: config.CKI_FAIL_CHANNEL!, text })) : undefined;
-    const cki = await startCkiNotifier({ config, logger, store, registry, ...(notifySlack ? { notify: notifySlack } : {}) });
-    ckiState = () => cki.state();
+    const cki = new OptionalSubsystem({
+      name: 'cki-notifier',
+      logger,
+      ...opts.subsystemRetry,
+      start: async () => {
+        const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
+        // One connection attempt per start: the backoff between starts is this supervisor's.
+        return startCkiNotifier({ config, logger, store, registry, tuning: { initialConnectRetries: 0 }, ...(notifySlack ? { notify: notifySlack } : {}) });
+      },
+      stop: (n) => n.stop(),
+      health: (n) => {
+        const st = n.state();
+        return st.connected ? { ok: true } : { ok: false, failing: 'rabbitmq', ...(st.disconnectedSince ? { since: st.disconnectedSince } : {}), ...(st.lastError ? { error: st.lastError } : {}) };
+      },
+    });
+    subsystems.push(cki as OptionalSubsystem<unknown>);
+    ckiState = () => cki.instance?.state() ?? { running: false, connected: false };
     extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
+    cki.begin();
   }
   lifecycle = 'running';
 
