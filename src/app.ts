@@ -215,7 +215,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store: { releaseLocksOwnedBy: (o) => store.releaseLocksOwnedBy(o), close: async () => undefined },
       http: { close: async () => undefined },
     }).filter((s) => s.name !== 'close-store' && s.name !== 'close-http'),
-    ...(slack ? [{ name: 'flush-slack-replies', run: async (d: { remainingMs(): number }) => ({ flushed: await slack!.flush(Math.max(1000, d.remainingMs())) }) }] : []),
     ...extraStops.map((s) => ({ name: s.name, run: async () => void (await s.stop()) })),
     { name: 'close-store', run: async () => void (await engine.close()) },
     { name: 'close-http', run: async () => void (await http.close()) },
