@@ -16,7 +16,7 @@ import type { Store } from './store/types.ts';
 import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
-import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
+import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { FetchLike } from './integrations/http.ts';
 import { homeReleasesFrom } from './slack/home.ts';
@@ -42,6 +42,8 @@ export interface AppOptions {
   homeReleases?: (engine: Engine) => () => Promise<HomeRelease[]>;
   /** The services are the playground's simulated ones (the startup report says so). */
   simulated?: boolean;
+  /** Backoff of optional subsystems that fail to start (defaults 5 s doubling to 5 min; tests go fast). */
+  subsystemRetry?: { minDelayMs?: number; maxDelayMs?: number };
 }
 
 export interface RunningApp {
@@ -136,6 +138,9 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   }
 
   const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
+  const subsystems: OptionalSubsystem<unknown>[] = [];
+  let ckiState: (() => unknown) | undefined;
   const extraStops: { name: string; stop: () => Promise<void> | void }[] = [];
   let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
   const http = await startHttpServer({
@@ -155,6 +160,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         cache: () => engine.configStores.stats(),
         jobs: () => store.lastJobRuns(5),
         ...(ckiState ? { cki: async () => ckiState!() as never } : {}),
+        ...(subsystems.length ? { subsystems: () => subsystems.map((x) => x.status()) } : {}),
         tools: () => mcp.runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
@@ -176,22 +182,29 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });
   }
-  let ckiState: (() => unknown) | undefined;
   if (config.RABBITMQ_HOST) {
-    const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
+    // Optional: a broker (or Kafka, or DataWarehouse settings) failing must not stop a bot that
+    // serves Slack, MCP and jobs. Started in the background, retried with backoff, on /health.
     const notifySlack = config.CKI_FAIL_CHANNEL && slack ? async (text: string) => void (await slack!.client.chat.postMessage({ channel: config.CKI_FAIL_CHANNEL!, text })) : undefined;
-    try {
-      const cki = await startCkiNotifier({ config, logger, store, registry, ...(notifySlack ? { notify: notifySlack } : {}) });
-      ckiState = () => cki.state();
-      extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
-    } catch (e) {
-      // A misconfigured notifier (e.g. CKI_PUBLISHER=kafka without KAFKA_BROKERS) degrades /health; the bot keeps serving.
-      const why = e instanceof Error ? e.message : String(e);
-      logger.error({ err: e }, `startup: the CKI notifier did not start: ${why}`);
-      ckiState = () => {
-        throw new Error(`not started: ${why}`);
-      };
-    }
+    const cki = new OptionalSubsystem({
+      name: 'cki-notifier',
+      logger,
+      ...opts.subsystemRetry,
+      start: async () => {
+        const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
+        // One connection attempt per start: the backoff between starts is this supervisor's.
+        return startCkiNotifier({ config, logger, store, registry, tuning: { initialConnectRetries: 0 }, ...(notifySlack ? { notify: notifySlack } : {}) });
+      },
+      stop: (n) => n.stop(),
+      health: (n) => {
+        const st = n.state();
+        return st.connected ? { ok: true } : { ok: false, failing: 'rabbitmq', ...(st.disconnectedSince ? { since: st.disconnectedSince } : {}), ...(st.lastError ? { error: st.lastError } : {}) };
+      },
+    });
+    subsystems.push(cki as OptionalSubsystem<unknown>);
+    ckiState = () => cki.instance?.state() ?? { running: false, connected: false };
+    extraStops.push({ name: 'stop-cki-notifier', stop: () => cki.stop() });
+    cki.begin();
   }
   lifecycle = 'running';
 
@@ -205,7 +218,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store: { releaseLocksOwnedBy: (o) => store.releaseLocksOwnedBy(o), close: async () => undefined },
       http: { close: async () => undefined },
     }).filter((s) => s.name !== 'close-store' && s.name !== 'close-http'),
-    ...(slack ? [{ name: 'flush-slack-replies', run: async (d: { remainingMs(): number }) => ({ flushed: await slack!.flush(Math.max(1000, d.remainingMs())) }) }] : []),
     ...extraStops.map((s) => ({ name: s.name, run: async () => void (await s.stop()) })),
     { name: 'close-store', run: async () => void (await engine.close()) },
     { name: 'close-http', run: async () => void (await http.close()) },

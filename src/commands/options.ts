@@ -4,7 +4,14 @@
  */
 import yargsParser from 'yargs-parser';
 import type { z } from 'zod';
+import { echo } from '../echo.ts';
 import type { AnyCommand } from './types.ts';
+
+/** Stray arguments as quoted back to the user: a few, each made safe. */
+function quoteArgs(args: string[]): string {
+  const shown = args.slice(0, 3).map((a) => `"${echo(a)}"`);
+  return args.length > 3 ? `${shown.join(' ')} and ${args.length - 3} more` : shown.join(' ');
+}
 
 export type OptionKind = 'boolean' | 'string' | 'number' | 'array';
 
@@ -78,6 +85,58 @@ export function describeOptions(def: AnyCommand): OptionInfo[] {
   });
 }
 
+function flagsOf(info: OptionInfo): string {
+  return [...info.aliases.map((a) => (a.length === 1 ? `-${a}` : `--${kebab(a)}`)), info.flag].join('/');
+}
+
+export interface FlagSpec {
+  /** Long names in kebab case and one-letter aliases. */
+  names: string[];
+  boolean: boolean;
+  /** How the flag is named in messages, e.g. `-e/--email`. */
+  label: string;
+}
+
+/**
+ * The label of the first single-valued flag that occurs twice in `argv` (any spelling: alias,
+ * long name, camelCase, `--name=value`, `--no-name`, `-ab` clusters), or undefined.
+ */
+export function repeatedFlag(argv: readonly string[], specs: readonly FlagSpec[]): string | undefined {
+  const byName = new Map<string, FlagSpec>();
+  for (const spec of specs) for (const n of spec.names) byName.set(n, spec);
+  const seen = new Set<FlagSpec>();
+  const count = (spec: FlagSpec | undefined): string | undefined => {
+    if (!spec) return undefined;
+    if (seen.has(spec)) return spec.label;
+    seen.add(spec);
+    return undefined;
+  };
+  for (const token of argv) {
+    if (token === '--') break;
+    const long = /^--([^=]+)/.exec(token);
+    if (long) {
+      const name = kebab(long[1]!);
+      const negated = name.startsWith('no-') ? byName.get(name.slice(3)) : undefined;
+      const hit = count(byName.get(name) ?? (negated?.boolean ? negated : undefined));
+      if (hit) return hit;
+      continue;
+    }
+    if (!/^-[^-\d]/.test(token)) continue; // a value, a positional or a negative number
+    for (const c of token.slice(1).split('=')[0]!) {
+      const spec = byName.get(c);
+      const hit = count(spec);
+      if (hit) return hit;
+      if (!spec?.boolean) break; // the rest of the cluster is this flag's value
+    }
+  }
+  return undefined;
+}
+
+/** The one wording for a single-valued option given more than once, in every front end. */
+export function repeatedOptionMessage(flags: string): string {
+  return `option ${flags} is given more than once; give it once`;
+}
+
 export class OptionError extends Error {
   constructor(message: string) {
     super(message);
@@ -97,6 +156,9 @@ export function parseOptions(def: AnyCommand, argv: string[]): Record<string, un
   const string = infos.filter((i) => i.kind === 'string').map((i) => i.key);
   const alias: Record<string, string[]> = {};
   for (const i of infos) if (i.aliases.length) alias[i.key] = i.aliases;
+  // yargs keeps the last of a repeated flag: `--email a --email b` silently ran as b.
+  const repeated = repeatedFlag(argv, infos.filter((i) => i.kind !== 'array').map((i) => ({ names: [kebab(i.key), ...i.aliases], boolean: i.kind === 'boolean', label: flagsOf(i) })));
+  if (repeated) throw new OptionError(repeatedOptionMessage(repeated));
   const parsed = yargsParser.detailed(argv, {
     boolean,
     number,
@@ -119,13 +181,14 @@ export function parseOptions(def: AnyCommand, argv: string[]): Record<string, un
   const known = new Set(infos.map((i) => i.key));
   const unknown = Object.keys(rest).filter((k) => !known.has(k));
   if (unknown.length) {
-    const flags = unknown.map((k) => (k.length === 1 ? `-${k}` : `--${kebab(k)}`));
+    const flags = unknown.slice(0, 5).map((k) => echo(k.length === 1 ? `-${k}` : `--${kebab(k)}`));
+    if (unknown.length > 5) flags.push(`and ${unknown.length - 5} more`);
     throw new OptionError(`unknown option${flags.length > 1 ? 's' : ''} ${flags.join(', ')} for ${def.name}; it takes: ${infos.map((i) => i.flag).join(', ') || 'no options'}`);
   }
   const pos = positionals.map(String);
   const names = def.positionals ?? [];
   if (pos.length > names.length) {
-    throw new OptionError(`unexpected argument${pos.length - names.length > 1 ? 's' : ''} ${pos.slice(names.length).map((p) => JSON.stringify(p)).join(' ')} for ${def.name}`);
+    throw new OptionError(`unexpected argument${pos.length - names.length > 1 ? 's' : ''} ${quoteArgs(pos.slice(names.length))} for ${def.name}`);
   }
   names.forEach((n, idx) => {
     if (pos[idx] !== undefined) rest[n] = pos[idx];

@@ -10,15 +10,20 @@
 import { split } from 'shlex';
 import yargsParser from 'yargs-parser';
 import { parseRelease, parseYStream, ReleaseFormatError } from '../release/version.ts';
-import { OptionError, parseOptions } from './options.ts';
+import { echo, stripUnsafe } from '../echo.ts';
+import { type FlagSpec, OptionError, parseOptions, repeatedFlag, repeatedOptionMessage } from './options.ts';
+import { normalizeSlackText } from './slack-text.ts';
 import { cliNameOf, type CommandRegistry } from './registry.ts';
 import type { AnyCommand, CommandGroup } from './types.ts';
+
+export { normalizeSlackText };
 
 export class ParseError extends Error {
   readonly suggestions: string[];
   readonly helpTopic: string | undefined;
   constructor(message: string, opts: { suggestions?: string[]; helpTopic?: string } = {}) {
-    super(message);
+    // Messages quote the user's input; no control or bidi character of it reaches the reader.
+    super(stripUnsafe(message));
     this.name = 'ParseError';
     this.suggestions = opts.suggestions ?? [];
     this.helpTopic = opts.helpTopic;
@@ -40,26 +45,16 @@ export type Parsed =
       text: string;
     };
 
+/**
+ * Longest command text accepted, checked on the raw text before any other work: Slack's
+ * escaping only ever shortens when undone, so the normalised text is within the limit too.
+ */
 export const MAX_INPUT_LENGTH = 4000;
 const GROUPS: readonly CommandGroup[] = ['oar', 'oarctl', 'jobctl'];
 
-/** Slack rewrites e-mails and links; unwrap them all (the original only unwrapped the first mailto). */
-export function normalizeSlackText(text: string): string {
-  return text
-    .replace(/<mailto:([^|>]*)\|([^>]*)>/g, (_m, _addr: string, label: string) => label)
-    .replace(/<mailto:([^|>]*)>/g, (_m, addr: string) => addr)
-    .replace(/<((?:https?):[^|>]*)\|[^>]*>/g, (_m, url: string) => url)
-    .replace(/<((?:https?):[^|>]*)>/g, (_m, url: string) => url)
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/[\u201C\u201D]/g, '"')
-    .replace(/[\u2018\u2019]/g, "'");
-}
-
 /** POSIX shell words, with the original's error texts. */
 export function tokenize(text: string): string[] {
-  if (text.length > MAX_INPUT_LENGTH) throw new ParseError(`command is too long (${text.length} characters; at most ${MAX_INPUT_LENGTH})`);
+  checkLength(text);
   if (text.includes('\0')) throw new ParseError('Invalid command syntax: NUL character');
   try {
     return split(text);
@@ -69,6 +64,10 @@ export function tokenize(text: string): string[] {
     if (/escape/i.test(msg)) throw new ParseError('Invalid command syntax: No escaped character');
     throw new ParseError(`Invalid command syntax: ${msg}`);
   }
+}
+
+function checkLength(text: string): void {
+  if (text.length > MAX_INPUT_LENGTH) throw new ParseError(`command is too long (${text.length} characters; at most ${MAX_INPUT_LENGTH})`);
 }
 
 /** A message is oar-related when it starts with oar/oarctl/jobctl, or with a mention followed by one. */
@@ -88,12 +87,13 @@ export class CommandParser {
 
   /** A chat message or a typed command line: `oar -r 4.19.1 take-ownership -e x`. */
   parseLine(text: string): Parsed {
+    checkLength(text);
     const normalized = normalizeSlackText(text);
     const commandText = extractCommandText(normalized);
     if (commandText === undefined) throw new ParseError('Could not extract OAR command from message: it must start with oar, oarctl or jobctl');
     const tokens = tokenize(commandText);
     const group = tokens[0] as CommandGroup;
-    if (!GROUPS.includes(group)) throw new ParseError(`Command must start with 'oar', 'oarctl' or 'jobctl', got: ${tokens[0] ?? ''}`);
+    if (!GROUPS.includes(group)) throw new ParseError(`Command must start with 'oar', 'oarctl' or 'jobctl', got: ${echo(tokens[0] ?? '')}`);
     return this.parseArgv(group, tokens.slice(1));
   }
 
@@ -102,6 +102,7 @@ export class CommandParser {
    * `jobs run jira-notificator --dry-run`, or any `oar -r ...` line.
    */
   parseSlash(text: string): Parsed {
+    checkLength(text);
     const normalized = normalizeSlackText(text).trim();
     if (normalized === '') return { kind: 'help' };
     if (extractCommandText(normalized) !== undefined) return this.parseLine(normalized);
@@ -120,6 +121,7 @@ export class CommandParser {
 
   /** Terminal argv after the binary name, or tokens after the group word. */
   parseArgv(group: CommandGroup, argv: string[]): Parsed {
+    checkLength(argv.join(' '));
     const global = yargsParser.detailed(argv, {
       string: ['release'],
       boolean: ['debug', 'help', 'version'],
@@ -129,6 +131,9 @@ export class CommandParser {
     if (global.error) throw new ParseError(global.error.message);
     const g = global.argv as { _: (string | number)[]; release?: string; debug?: boolean; help?: boolean; version?: boolean };
     const rest = g._.map(String);
+    // The global flags are the words before the command name.
+    const repeatedGlobal = repeatedFlag(argv.slice(0, argv.length - rest.length), GLOBAL_FLAGS);
+    if (repeatedGlobal) throw new ParseError(repeatedOptionMessage(repeatedGlobal));
     if (g.version) return { kind: 'version' };
     const name = rest[0];
     if (name === undefined || name === 'help') {
@@ -138,7 +143,7 @@ export class CommandParser {
       }
       return { kind: 'help', topic: topic?.name };
     }
-    if (name.startsWith('-')) throw new ParseError(`unknown option ${name}: global options are -r/--release, -v/--debug, -V/--version, -h/--help`);
+    if (name.startsWith('-')) throw new ParseError(`unknown option ${echo(name)}: global options are -r/--release, -v/--debug, -V/--version, -h/--help`);
     const command = this.registry.resolve(group, name);
     if (!command) throw new ParseError(this.registry.unknownCommandMessage(name, group), { suggestions: this.registry.suggest(name) });
     if (command.group !== group && command.name !== 'help') {
@@ -153,7 +158,7 @@ export class CommandParser {
     const lifted = liftRelease(cmdArgv);
     cmdArgv = lifted.rest;
     if (lifted.release !== undefined) {
-      if (releaseArg !== undefined && releaseArg !== lifted.release) throw new ParseError('the release is given twice with different values');
+      if (releaseArg !== undefined) throw new ParseError(repeatedOptionMessage('-r/--release'));
       releaseArg = lifted.release;
     }
     const release = this.validateRelease(command, releaseArg);
@@ -191,17 +196,29 @@ export class CommandParser {
   }
 }
 
+/** The global flags that take one value or are switches: repeating any of them is an error. */
+const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  { names: ['release', 'r'], boolean: false, label: '-r/--release' },
+  { names: ['debug', 'v'], boolean: true, label: '-v/--debug' },
+  { names: ['help', 'h'], boolean: true, label: '-h/--help' },
+  { names: ['version', 'V'], boolean: true, label: '-V/--version' },
+];
+
 function liftRelease(argv: string[]): { release?: string; rest: string[] } {
   const rest: string[] = [];
   let release: string | undefined;
+  const take = (value: string) => {
+    if (release !== undefined) throw new ParseError(repeatedOptionMessage('-r/--release'));
+    release = value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-r' || a === '--release') {
       const next = argv[i + 1];
       if (next === undefined || next.startsWith('-')) throw new ParseError(`${a} needs a value`);
-      release = next;
+      take(next);
       i++;
-    } else if (a.startsWith('--release=')) release = a.slice('--release='.length);
+    } else if (a.startsWith('--release=')) take(a.slice('--release='.length));
     else rest.push(a);
   }
   return { release, rest };

@@ -2,6 +2,7 @@
  * The command registry: every command known to every front end, with help text generated
  * from the definitions and "did you mean" suggestions for unknown names.
  */
+import { echo } from '../echo.ts';
 import { describeOptions } from './options.ts';
 import type { AnyCommand, CommandGroup, Safety } from './types.ts';
 
@@ -56,7 +57,7 @@ export class CommandRegistry {
         ? ` Available commands: ${names.join(', ')}.`
         : '';
     const listHint = ` Run \`${group === 'oarctl' ? 'oarctl' : 'oar'} help\` for the list of commands.`;
-    return `unknown command \`${truncate(name)}\`.${hint}${listHint}`;
+    return `unknown command \`${echo(name)}\`.${hint}${listHint}`;
   }
 }
 
@@ -74,9 +75,6 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-function truncate(s: string, n = 40): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
-}
 
 /** How a command is spelled on its command line. */
 export function cliNameOf(def: Pick<AnyCommand, 'name' | 'cliName'>): string {

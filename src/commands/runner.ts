@@ -15,6 +15,8 @@ import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { lockKey } from './locks.ts';
 import { validateOptions } from './options.ts';
+import { withCallSignal } from '../integrations/call-signal.ts';
+import { InflightRuns, interruptedOutcome, restoredTaskNote, RESTARTING_MESSAGE } from './interruption.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
 import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
@@ -99,6 +101,8 @@ export class Runner {
   private readonly logger: Logger;
   readonly instanceId: string;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Runs that a shutdown may interrupt (interruption.ts). */
+  private readonly runs = new InflightRuns();
   private accepting = true;
 
   constructor(deps: RunnerDeps) {
@@ -125,6 +129,16 @@ export class Runner {
     return { finished: r === 'done', remaining: this.inflight.size };
   }
 
+  /**
+   * Shutdown, grace period over: abort every command still running. Each one's pipeline then
+   * restores its StateBox task, releases its lock, audits the interruption and returns an
+   * outcome with a Re-run button to its front end; drain() again to wait for that.
+   */
+  interrupt(reason: string): number {
+    this.accepting = false;
+    return this.runs.interruptAll(reason, this.now()).length;
+  }
+
   /** Refuse new work from now on (shutdown); in-flight commands continue. */
   stopAccepting(): void {
     this.accepting = false;
@@ -141,7 +155,7 @@ export class Runner {
    */
   async preflight(req: RunRequest): Promise<{ ok: true; safety: Safety; needsConfirmation: boolean } | { ok: false; result: RunResult }> {
     const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
-    if (!this.accepting) return { ok: false, result: { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId } };
+    if (!this.accepting) return { ok: false, result: { kind: 'refused', message: RESTARTING_MESSAGE, correlationId } };
     const options = validateOptions(req.command, req.options);
     const safety = safetyOf(req.command, options);
     const { denied } = await this.authorize(req, options, safety, correlationId);
@@ -180,7 +194,7 @@ export class Runner {
 
   async execute(req: RunRequest): Promise<RunResult> {
     const correlationId = req.correlationId ?? randomUUID().slice(0, 12);
-    if (!this.accepting) return { kind: 'refused', message: 'oar-bot is restarting, try again in a minute', correlationId };
+    if (!this.accepting) return { kind: 'refused', message: RESTARTING_MESSAGE, correlationId };
     const p = withCorrelation({ correlationId, release: req.release || undefined, command: req.command.name, actor: req.actor.id }, () => this.pipeline(req, correlationId));
     this.inflight.add(p);
     try {
@@ -279,7 +293,7 @@ export class Runner {
       const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
       let plan: Plan;
       try {
-        plan = await command.plan(ctx, options);
+        plan = await withCallSignal(ctx.signal, () => command.plan!(ctx, options));
       } catch (e) {
         const message = userMessageOf(e);
         await this.audit({ ...base, event: 'failure', outcome: 'plan failed', detail: message });
@@ -351,7 +365,8 @@ export class Runner {
     // setTimeout (not AbortSignal.timeout) so the deadline follows the process clock and fake timers.
     const timeoutCtl = new AbortController();
     const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeoutCtl.signal]) : timeoutCtl.signal;
+    const run = this.runs.open({ correlationId, command: command.name, release: req.release });
+    const signal = AbortSignal.any([...(req.signal ? [req.signal] : []), timeoutCtl.signal, run.controller.signal]);
     const task = command.task && !dryRun ? command.task : undefined;
     // A workflow command reads the release's ConfigStore first thing (and a missing StateBox is
     // created from it): load it side by side with the status read below instead of after it.
@@ -362,16 +377,29 @@ export class Runner {
     let outcome: Outcome;
     try {
       if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
-      outcome = await runWithAbort(() => command.run(ctx, options), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+      // The signal also rides the async chain to every integration call (call-signal.ts), so a
+      // timeout aborts in-flight requests instead of leaving them to their own timeouts.
+      outcome = await runWithAbort(() => withCallSignal(signal, () => command.run(ctx, options)), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     } catch (e) {
-      const message = userMessageOf(e);
-      log.error(message);
-      if (!(e instanceof Error && 'userMessage' in e)) this.logger.error({ err: e }, 'command failed');
-      outcome = { status: 'fail', summary: message };
+      if (run.interrupted) {
+        outcome = interruptedOutcome(run, task && safety !== 'read' ? (previous ?? 'Not Started') : undefined, req.text);
+      } else {
+        const message = userMessageOf(e);
+        log.error(message);
+        if (!(e instanceof Error && 'userMessage' in e)) this.logger.error({ err: e }, 'command failed');
+        outcome = { status: 'fail', summary: message };
+      }
     } finally {
       clearTimeout(timer);
+      this.runs.close(run);
     }
     try {
+      if (run.interrupted && task && safety !== 'read') {
+        // Back to where this run found it: an interrupted run is not a verdict on the release.
+        const restored = previous ?? 'Not Started';
+        this.logger.warn({ task, restored }, 'command interrupted by a restart; task status set back');
+        await this.deps.statebox.updateTask(req.release, task, restored, restoredTaskNote(run, restored, log.text()));
+      }
       if (task && outcome.recordTask !== false && (outcome.status !== 'info' || outcome.taskStatus)) {
         const status: TaskStatus = outcome.taskStatus ?? (outcome.status === 'pass' ? 'Pass' : outcome.status === 'fail' ? 'Fail' : 'In Progress');
         await this.recordTask(req.release, task, status, log, outcome);
@@ -393,7 +421,7 @@ export class Runner {
       }
     }
     const durationMs = performance.now() - started;
-    await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
+    await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${run.interrupted ? 'interrupted' : outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
     this.logger.info({ status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
     return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
   }

@@ -10,6 +10,7 @@
  *   (a blind retry of a conditional write can only produce a conflict or a lost update).
  * octokit's own retry and throttling plugins are disabled so that this one policy applies.
  */
+import { callSignal } from './call-signal.ts';
 import { Octokit, RequestError } from 'octokit';
 import pRetry, { AbortError } from 'p-retry';
 import { createHash } from 'node:crypto';
@@ -406,7 +407,10 @@ export class GitHubClient {
     return parsed.data;
   }
 
-  private async call<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, opts: CallOptions): Promise<T> {
+  private async call<T>(operation: string, fn: (signal: AbortSignal) => Promise<T>, callOpts: CallOptions): Promise<T> {
+    // The running command's signal too, so its timeout aborts this call and every retry.
+    const signal = callSignal(callOpts.signal);
+    const opts: CallOptions = signal ? { ...callOpts, signal } : callOpts;
     const timeoutMs = this.opts.timeoutMs ?? 30_000;
     const maxRetryAfter = this.opts.maxRetryAfterMs ?? 60_000;
     const sleep = this.opts.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));

@@ -2,7 +2,8 @@
  * The one HTTP layer every integration client uses when it does not sit on an ecosystem
  * library (and the transport handed to those libraries where they accept a fetch).
  *
- * - timeout on every call (AbortSignal.timeout, combined with the caller's signal);
+ * - timeout on every call (AbortSignal.timeout, combined with the caller's signal and the running
+ *   command's, see call-signal.ts);
  * - 429 and 5xx retried with exponential backoff (p-retry) and Retry-After, idempotent calls only
  *   (plus 429 on calls that say a rate-limit refusal is safe to repeat: the service processed nothing);
  * - every failure becomes an IntegrationError naming the system, the operation and a user-facing sentence;
@@ -11,6 +12,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
+import { callSignal } from './call-signal.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -171,7 +173,10 @@ export class HttpClient {
     return joinUrl(this.baseUrl, path, query);
   }
 
-  async request<T = unknown>(operation: string, req: RequestOptions<T>): Promise<T> {
+  async request<T = unknown>(operation: string, request: RequestOptions<T>): Promise<T> {
+    // The running command's signal too, so its timeout aborts this call and every retry.
+    const signal = callSignal(request.signal);
+    const req: RequestOptions<T> = signal ? { ...request, signal } : request;
     const method = req.method ?? 'GET';
     const idempotent = req.idempotent ?? (method !== 'POST' && method !== 'PATCH');
     const retries = idempotent || req.retryRateLimited ? (this.opts.retries ?? 3) : 0;

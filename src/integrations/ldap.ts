@@ -14,6 +14,7 @@ import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { IntegrationError } from './http.ts';
+import { abortable, callSignal } from './call-signal.ts';
 
 export const LDAP_SYSTEM = 'LDAP';
 export const DEFAULT_LDAP_URL = 'ldaps://ldap.corp.redhat.com';
@@ -172,11 +173,16 @@ export class LdaptsDirectory implements LdapDirectory {
   }
 
   private async search(operation: string, base: string, filter: Filter, attributes: string[]): Promise<Entry[]> {
-    const client = await this.connection(operation);
+    // ldapts takes no AbortSignal: a cancelled command stops waiting at once (the operation
+    // itself ends on the client's timeout).
+    const signal = callSignal();
+    const cancelled = () => new IntegrationError({ system: LDAP_SYSTEM, operation, detail: 'cancelled' });
+    const client = await abortable(this.connection(operation), signal, cancelled);
     try {
-      const { searchEntries } = await client.search(base, { scope: 'sub', filter, attributes });
+      const { searchEntries } = await abortable(client.search(base, { scope: 'sub', filter, attributes }), signal, cancelled);
       return searchEntries;
     } catch (e) {
+      if (e instanceof IntegrationError) throw e;
       throw new IntegrationError({ system: LDAP_SYSTEM, operation, cause: e, detail: e instanceof Error ? e.message : String(e) });
     }
   }

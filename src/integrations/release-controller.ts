@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
+import { callSignal } from './call-signal.ts';
 import type { Config } from '../config/env.ts';
 import type { RegistryClient } from './images.ts';
 import { ARCHES, type Arch } from './release-controller/constants.ts';
@@ -216,7 +217,9 @@ export async function checkPayloadMetadataUrl(deps: MetadataCheckDeps, release: 
   lines.push(`Checking accessiblity of metadata url ${metadataUrl}`);
   const fetchImpl = deps.fetch ?? ((input, init) => fetch(input, init));
   try {
-    const res = await fetchImpl(metadataUrl, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000) });
+    const timeout = AbortSignal.timeout(deps.timeoutMs ?? 10_000);
+    const running = callSignal();
+    const res = await fetchImpl(metadataUrl, { method: 'GET', redirect: 'follow', signal: running ? AbortSignal.any([timeout, running]) : timeout });
     await res.body?.cancel();
     const accessible = res.ok;
     const reason = `The metadata url is ${accessible ? 'accessible' : 'not accessible'}`;

@@ -26,6 +26,7 @@ import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { blocksToPlainText, fence, planMessages, splitMessage } from '../blocks/limits.ts';
 import { IntegrationError } from './http.ts';
+import { abortable, callSignal } from './call-signal.ts';
 
 export const SLACK_SYSTEM = 'Slack';
 
@@ -175,11 +176,13 @@ export class SlackNotifier {
 
   /** Run one Web API call with the short retry policy and IntegrationError mapping. */
   private async call<T>(operation: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+    // The WebClient takes no AbortSignal: a cancelled command stops waiting for it at once.
+    const signal = callSignal();
     try {
       return await pRetry(
         async () => {
           try {
-            return await fn();
+            return await abortable(fn(), signal, () => new IntegrationError({ system: SLACK_SYSTEM, operation, detail: 'cancelled' }));
           } catch (e) {
             const mapped = toIntegrationError(e, operation);
             const retry = mapped.status === 429 || (idempotent && mapped.retryable);
@@ -193,10 +196,11 @@ export class SlackNotifier {
           minTimeout: this.minRetryDelayMs,
           maxTimeout: this.maxRetryDelayMs,
           factor: 2,
+          ...(signal ? { signal } : {}),
           onFailedAttempt: async ({ error, retriesLeft, retryDelay }) => {
             if (retriesLeft > 0 && error instanceof IntegrationError && error.retryAfterMs !== undefined) {
               const extra = error.retryAfterMs - retryDelay;
-              if (extra > 0) await delay(extra);
+              if (extra > 0) await delay(extra, undefined, signal ? { signal } : undefined);
             }
           },
         },

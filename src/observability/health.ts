@@ -12,14 +12,17 @@
  * - 500 `unhealthy` with `error` when the check itself breaks (a probe throwing synchronously is a
  *   wiring bug, not an unreachable dependency: an unreachable dependency rejects or times out).
  *
- * Everything else (Kerberos ticket, ConfigStore cache, job runs, CKI consumer, MCP tools) is
- * reported, and a problem there becomes a `warnings` entry without changing the status. The
+ * Everything else (Kerberos ticket, ConfigStore cache, job runs, CKI consumer, optional
+ * subsystems, MCP tools) is reported, and a problem there becomes a `warnings` entry without
+ * changing the status: a degraded optional subsystem must not take a pod that still serves
+ * Slack and MCP out of the Service. The
  * original turned a missing Kerberos ticket alone into 503, which took the whole service "Down"
  * on the status page although only Errata calls need the ticket; readiness must not flap on it.
  */
 import type { Config } from '../config/env.ts';
 import { describeVar, environmentReport, type EnvironmentReport } from '../config/report.ts';
 import type { JobRun } from '../store/types.ts';
+import type { SubsystemStatus } from './subsystems.ts';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -72,6 +75,8 @@ export interface HealthProbes {
   /** `store.lastJobRuns(n)`: several runs per job, any order. */
   jobs?: Probe<readonly JobRun[]>;
   cki?: Probe<CkiStateLike>;
+  /** Optional subsystems (subsystems.ts): degraded ones are warnings, never a 503. */
+  subsystems?: Probe<readonly SubsystemStatus[]>;
   /** MCP tool counts (agents 14 #15: computed, with the original's field names). */
   tools?: Probe<{ total: number }>;
   /** `starting` and `stopping` make the pod unready, so traffic only reaches a serving process. */
@@ -123,6 +128,7 @@ export interface HealthBody {
   cache?: { enabled: true; size: number; max_size: number; hit_rate: string; ttl_days: number; hits: number; misses: number; evictions: number };
   jobs?: JobHealth[];
   cki?: CkiStateLike & Record<string, unknown>;
+  subsystems?: Record<string, SubsystemStatus>;
   tools?: { total: number } & Record<string, unknown>;
   checks: Record<string, CheckResult>;
 }
@@ -261,10 +267,11 @@ async function assemble(p: HealthProbes, now: () => Date): Promise<HealthReport>
     cache: run(p.cache),
     jobs: run(p.jobs),
     cki: run(p.cki),
+    subsystems: run(p.subsystems),
     tools: run(p.tools),
   };
-  const [lifecycle, slack, store, kerberos, cache, jobs, cki, tools] = await Promise.all([
-    pending.lifecycle, pending.slack, pending.store, pending.kerberos, pending.cache, pending.jobs, pending.cki, pending.tools,
+  const [lifecycle, slack, store, kerberos, cache, jobs, cki, subsystems, tools] = await Promise.all([
+    pending.lifecycle, pending.slack, pending.store, pending.kerberos, pending.cache, pending.jobs, pending.cki, pending.subsystems, pending.tools,
   ]);
 
   const reasons: string[] = [];
@@ -363,6 +370,18 @@ async function assemble(p: HealthProbes, now: () => Date): Promise<HealthReport>
       body.cki = { ...cki.value };
       if (cki.value.running && !cki.value.connected) warnings.push('CKI notifier is not connected to RabbitMQ');
     } else warnings.push(`CKI notifier state ${describe(cki)}`);
+  }
+
+  if (subsystems) {
+    checks.subsystems = check(subsystems);
+    if (subsystems.ok) {
+      body.subsystems = Object.fromEntries(subsystems.value.map((s) => [s.name, { ...s }]));
+      for (const s of subsystems.value) {
+        if (s.status !== 'degraded') continue;
+        const retry = s.next_retry_at ? `; next attempt at ${s.next_retry_at}` : '; reconnecting';
+        warnings.push(`${s.name} degraded since ${s.since}${s.failing ? ` (${s.failing})` : ''}${s.last_error ? `: ${s.last_error}` : ''}${retry}`);
+      }
+    } else warnings.push(`subsystem states ${describe(subsystems)}`);
   }
 
   if (tools) {

@@ -122,10 +122,20 @@ export interface ShutdownParts {
   /** This process's lock owner id (Runner.instanceId). */
   instanceId: string;
   logger?: Logger;
-  /** Stop receiving Slack envelopes (Bolt `app.stop()`); replies to in-flight work still go out over the Web API. */
-  slack?: { stop(): unknown };
-  /** The runner refuses new work and waits for in-flight commands until the deadline. */
-  runner?: { drain(deadlineMs: number): Promise<{ finished: boolean; remaining: number }> };
+  /**
+   * The Slack front end. It already refuses new work ("restarting") from the first instant; its
+   * Socket Mode connection stays open through the drain so those requests are still acked, and
+   * closes once the replies of the drained (or interrupted) commands are posted.
+   */
+  slack?: { stop(): unknown; flush?(deadlineMs: number): Promise<boolean> };
+  /**
+   * The runner refuses new work and waits for in-flight commands until the deadline; then
+   * `interrupt` aborts the rest, whose pipelines restore their StateBox task, release their
+   * lock and report the interruption (drained again, briefly, for that).
+   */
+  runner?: { drain(deadlineMs: number): Promise<{ finished: boolean; remaining: number }>; interrupt?(reason: string): number };
+  /** How long interrupted commands get to record their interruption (default 5 s). */
+  interruptSettleMs?: number;
   store?: { releaseLocksOwnedBy(owner: string): Promise<number>; close(): Promise<void> };
   /** Scheduled jobs (cron tasks, watchers, lease renewal). */
   jobs?: { stop(): unknown };
@@ -134,9 +144,10 @@ export interface ShutdownParts {
 }
 
 /**
- * The bot's shutdown order: stop taking Slack work, drain in-flight commands, release the
- * locks this process still holds (commands cut off by the deadline), stop jobs and the CKI
- * consumer, close the store, close the HTTP server last so probes answer until the end.
+ * The bot's shutdown order (new work is already refused everywhere): drain in-flight commands
+ * and interrupt those the grace period did not cover, post their replies, close the Slack
+ * connection, release the locks this process still holds, stop jobs and the CKI consumer,
+ * close the store, close the HTTP server last so probes answer until the end.
  */
 export function standardShutdownSteps(parts: ShutdownParts): ShutdownStep[] {
   const steps: ShutdownStep[] = [];
@@ -145,17 +156,24 @@ export function standardShutdownSteps(parts: ShutdownParts): ShutdownStep[] {
   const quietly = (fn: () => unknown) => async () => {
     await fn();
   };
-  if (slack) steps.push({ name: 'stop-slack', run: quietly(() => slack.stop()) });
   if (runner) {
     steps.push({
       name: 'drain-commands',
       run: async (deadline) => {
         const r = await runner.drain(deadline.remainingMs());
-        if (!r.finished) parts.logger?.warn({ remaining: r.remaining }, 'grace period over with commands still running; their locks are released next');
-        return r;
+        if (r.finished || !runner.interrupt) {
+          if (!r.finished) parts.logger?.warn({ remaining: r.remaining }, 'grace period over with commands still running; their locks are released next');
+          return r;
+        }
+        const interrupted = runner.interrupt('the grace period of the shutdown ran out');
+        parts.logger?.warn({ interrupted }, 'grace period over: commands still running were interrupted');
+        const settled = await runner.drain(parts.interruptSettleMs ?? 5_000);
+        return { ...r, interrupted, settled: settled.finished };
       },
     });
   }
+  if (slack?.flush) steps.push({ name: 'flush-slack-replies', run: async (deadline) => ({ flushed: await slack.flush!(Math.max(1_000, deadline.remainingMs())) }) });
+  if (slack) steps.push({ name: 'stop-slack', run: quietly(() => slack.stop()) });
   if (store) steps.push({ name: 'release-locks', run: async () => ({ released: await store.releaseLocksOwnedBy(parts.instanceId) }) });
   if (jobs) steps.push({ name: 'stop-jobs', run: quietly(() => jobs.stop()) });
   if (cki) steps.push({ name: 'stop-cki-notifier', run: quietly(() => cki.stop()) });

@@ -2,6 +2,7 @@
  * Release version model (spec oar-commands.md section 2).
  * A release is a SemVer 2.0 string; oar-bot commands operate on z-stream releases.
  */
+import { echo } from '../echo.ts';
 
 // SemVer 2.0 (no leading zeros, optional prerelease and build metadata).
 const NUM = '(0|[1-9]\\d*)';
@@ -38,7 +39,7 @@ export function parseRelease(input: string): ReleaseVersion {
   const m = SEMVER.exec(raw);
   if (!m) {
     if (YSTREAM.test(raw)) throw new ReleaseFormatError(`invalid release format ${raw}: ${raw} is a y-stream; ${Z_STREAM_HINT}`);
-    throw new ReleaseFormatError(`invalid release format ${truncate(raw)}: ${Z_STREAM_HINT}`);
+    throw new ReleaseFormatError(`invalid release format ${echo(raw)}: ${Z_STREAM_HINT}`);
   }
   const [, major, minor, patch, prerelease, build] = m;
   return {
@@ -69,7 +70,7 @@ export function isZStream(input: string): boolean {
 export function parseYStream(input: string): { major: number; minor: number; ystream: string } {
   const raw = input.trim();
   const m = YSTREAM.exec(raw);
-  if (!m) throw new ReleaseFormatError(`invalid y-stream ${truncate(raw)}: a y-stream has two numbers, like 4.19`);
+  if (!m) throw new ReleaseFormatError(`invalid y-stream ${echo(raw)}: a y-stream has two numbers, like 4.19`);
   return { major: Number(m[1]), minor: Number(m[2]), ystream: raw };
 }
 
@@ -96,7 +97,7 @@ export function payloadPullspec(release: string, arch = 'x86_64'): string {
 
 export function stateboxPath(release: string): string {
   const y = ystreamOf(release);
-  if (!y) throw new ReleaseFormatError(`invalid release format ${truncate(release)}: ${Z_STREAM_HINT}`);
+  if (!y) throw new ReleaseFormatError(`invalid release format ${echo(release)}: ${Z_STREAM_HINT}`);
   return `_releases/${y}/statebox/${release}.yaml`;
 }
 
@@ -122,6 +123,3 @@ export function compareReleases(a: ReleaseVersion, b: ReleaseVersion): number {
   return 0;
 }
 
-function truncate(s: string, n = 60): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
-}

@@ -15,7 +15,7 @@ import { homeView, type HomeRelease } from '../blocks/home.ts';
 import { confirmModal, CONFIRM_BLOCK, loadingModal, messageModal, typedRelease } from '../blocks/modal.ts';
 import { errorMessage, resultMessage, runningMessage, textMessage, type ButtonValue, type RunMeta, type SlackMessage } from '../blocks/outcome.ts';
 import { WATCH_CANCEL_ACTION_ID } from '../blocks/watch.ts';
-import { CommandParser, extractCommandText, normalizeSlackText, ParseError, type Parsed } from '../commands/parser.ts';
+import { CommandParser, extractCommandText, ParseError, type Parsed } from '../commands/parser.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
 import type { RunRequest, Runner, RunResult } from '../commands/runner.ts';
 import type { Actor, AnyCommand } from '../commands/types.ts';
@@ -309,7 +309,9 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
   type ChatEvent = { type: string; text?: string; user?: string; bot_id?: string; subtype?: string; channel: string; ts: string; thread_ts?: string };
   async function onChat(event: ChatEvent, eventId: string | undefined, isMention: boolean): Promise<void> {
     if (event.bot_id || event.subtype || !event.user || event.user === botUserId) return;
-    const text = normalizeSlackText(event.text ?? '');
+    // Detection reads the raw text (Slack escaping never touches `oar` or a mention); only a
+    // command is normalised, by the parser, after its length check.
+    const text = event.text ?? '';
     const mention = /^<@([^>|]+)(?:\|[^>]*)?>/.exec(text.trim());
     if (mention && botUserId && mention[1] !== botUserId) return; // addressed to someone else
     const commandText = extractCommandText(text);

@@ -34,7 +34,7 @@ afterEach(() => {
 });
 
 describe('installShutdown', () => {
-  it('runs the standard steps in order: in-flight commands finish before locks are released', async () => {
+  it('runs the standard steps in order: in-flight commands finish (Slack still connected) before Slack closes and locks are released', async () => {
     const order: string[] = [];
     const inflight = deferred<{ finished: boolean; remaining: number }>();
     const drainStarted = deferred();
@@ -69,18 +69,19 @@ describe('installShutdown', () => {
     signals.fire('SIGTERM');
     expect(handle.state()).toBe('stopping');
     await drainStarted.promise;
-    expect(order).toEqual(['slack.stop', 'runner.drain']);
+    expect(order).toEqual(['runner.drain']);
     expect(drainDeadline).toBe(60_000);
-    // Nothing after the drain may run while a command is still in flight.
+    // Nothing after the drain may run while a command is still in flight: the Slack connection
+    // stays open so requests arriving meanwhile are acked with "restarting".
     for (let i = 0; i < 10; i++) await Promise.resolve();
-    expect(order).toEqual(['slack.stop', 'runner.drain']);
+    expect(order).toEqual(['runner.drain']);
     clock += 2_500;
     inflight.resolve({ finished: true, remaining: 0 });
     await handle.shutdown('again');
     expect(order).toEqual([
-      'slack.stop',
       'runner.drain',
       'in-flight command finished',
+      'slack.stop',
       'store.releaseLocksOwnedBy(oar-test)',
       'jobs.stop',
       'cki.stop',
@@ -89,8 +90,8 @@ describe('installShutdown', () => {
     ]);
     expect(exits).toEqual([0]);
     const stepLines = lines.filter((l) => l.msg === 'shutdown step done');
-    expect(stepLines.map((l) => l.step)).toEqual(['stop-slack', 'drain-commands', 'release-locks', 'stop-jobs', 'stop-cki-notifier', 'close-store', 'close-http']);
-    expect(stepLines[1]).toMatchObject({ step: 'drain-commands', durationMs: 2_500, result: { finished: true, remaining: 0 } });
+    expect(stepLines.map((l) => l.step)).toEqual(['drain-commands', 'stop-slack', 'release-locks', 'stop-jobs', 'stop-cki-notifier', 'close-store', 'close-http']);
+    expect(stepLines[0]).toMatchObject({ step: 'drain-commands', durationMs: 2_500, result: { finished: true, remaining: 0 } });
     expect(stepLines[2]).toMatchObject({ result: { released: 1 } });
     handle.uninstall();
     expect(signals.count()).toBe(0);
@@ -120,18 +121,41 @@ describe('installShutdown', () => {
   });
 
   it('gives the drain the time left of the grace period, and logs commands cut off', async () => {
-    let clock = 0;
+    const clock = 3_000;
     const { logger, lines } = capture();
     let asked = -1;
     const steps = standardShutdownSteps({
       instanceId: 'x',
       logger,
-      slack: { stop: () => { clock += 3_000; } },
       runner: { drain: async (ms) => { asked = ms; return { finished: false, remaining: 2 }; } },
     });
     await installShutdown({ logger, steps, graceMs: 10_000, exit: () => {}, signals: signalSource(), now: () => clock }).shutdown('test');
-    expect(asked).toBe(7_000);
+    expect(asked).toBe(10_000);
     expect(lines.find((l) => l.remaining === 2)?.msg).toMatch(/grace period over/);
+  });
+
+  it('grace period over: interrupts the commands still running, waits for them to record it, then flushes Slack replies and closes Slack', async () => {
+    const order: string[] = [];
+    const { logger, lines } = capture();
+    const drains: number[] = [];
+    const steps = standardShutdownSteps({
+      instanceId: 'x',
+      logger,
+      interruptSettleMs: 4_000,
+      slack: { stop: () => { order.push('slack.stop'); }, flush: async (ms) => { order.push(`slack.flush(${ms})`); return true; } },
+      runner: {
+        drain: async (ms) => {
+          drains.push(ms);
+          order.push('runner.drain');
+          return drains.length === 1 ? { finished: false, remaining: 1 } : { finished: true, remaining: 0 };
+        },
+        interrupt: (reason) => { order.push(`runner.interrupt(${reason})`); return 1; },
+      },
+    });
+    await installShutdown({ logger, steps, graceMs: 6_000, exit: () => {}, signals: signalSource(), now: () => 0 }).shutdown('SIGTERM');
+    expect(order).toEqual(['runner.drain', 'runner.interrupt(the grace period of the shutdown ran out)', 'runner.drain', 'slack.flush(6000)', 'slack.stop']);
+    expect(drains).toEqual([6_000, 4_000]);
+    expect(lines.find((l) => l.step === 'drain-commands')).toMatchObject({ result: { finished: false, remaining: 1, interrupted: 1, settled: true } });
   });
 
   it('runs the same steps for a programmatic (fatal) shutdown with its exit code, once', async () => {

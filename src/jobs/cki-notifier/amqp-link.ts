@@ -78,6 +78,8 @@ export class AmqpLink extends EventEmitter {
   private closing = false;
   private reconnects = 0;
   private lastError: string | undefined;
+  /** When the live connection was lost (cleared when a new one is set up), for /health. */
+  private lostAt: Date | undefined;
 
   constructor(opts: AmqpLinkOptions) {
     super();
@@ -97,8 +99,14 @@ export class AmqpLink extends EventEmitter {
     return this.confirm !== undefined;
   }
 
-  state(): { connected: boolean; generation: number; reconnects: number; lastError?: string } {
-    return { connected: this.connected, generation: this.gen, reconnects: this.reconnects, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  state(): { connected: boolean; generation: number; reconnects: number; lastError?: string; disconnectedSince?: string } {
+    return {
+      connected: this.connected,
+      generation: this.gen,
+      reconnects: this.reconnects,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(!this.connected && this.lostAt ? { disconnectedSince: this.lostAt.toISOString() } : {}),
+    };
   }
 
   /** The confirm channel of the current connection; throws while reconnecting. */
@@ -129,6 +137,7 @@ export class AmqpLink extends EventEmitter {
     });
     this.model.on('disconnect', (e: Error) => {
       this.confirm = undefined;
+      this.lostAt ??= new Date();
       this.lastError = e.message;
       if (!this.closing) logger.warn({ err: e, broker: where }, 'RabbitMQ connection lost; reconnecting');
       this.emit('disconnected', e);
@@ -150,6 +159,10 @@ export class AmqpLink extends EventEmitter {
   }
 
   private async setup(model: ChannelModel): Promise<void> {
+    // amqplib's recovery listens for this connection's errors only after setup succeeded; a
+    // socket that ends during setup would otherwise emit an unhandled 'error' (an uncaught
+    // exception that stops the whole bot). The failed setup is retried by the recovery.
+    model.on('error', (e: Error) => this.opts.logger.debug({ err: e }, 'RabbitMQ connection error during setup'));
     const generation = this.gen + 1;
     const confirm = await model.createConfirmChannel();
     confirm.on('error', (e: Error) => this.opts.logger.warn({ err: e }, 'RabbitMQ publish channel error'));
@@ -161,6 +174,7 @@ export class AmqpLink extends EventEmitter {
     if (this.gen !== 0) this.reconnects++;
     this.gen = generation;
     this.confirm = confirm;
+    this.lostAt = undefined;
     try {
       for (const fn of this.setups) await fn({ model, confirm, generation });
     } catch (e) {

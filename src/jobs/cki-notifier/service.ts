@@ -8,6 +8,7 @@ import { QueueConsumer, type SettledEvent } from './consumer.ts';
 import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
 import { buildRuntime, isProduction, requireDataWarehouse, type CkiNotifierDeps } from './runtime.ts';
 import type { Outcome } from './processor.ts';
+import { subsystemFailure } from '../../observability/subsystems.ts';
 
 export type { CkiNotifierDeps } from './runtime.ts';
 
@@ -25,6 +26,8 @@ export interface CkiNotifierState {
   inFlight: number;
   reconnects: number;
   lastError?: string;
+  /** While reconnecting: when the connection was lost. */
+  disconnectedSince?: string;
   lastMessageAt?: string;
   counts: { handled: number; sent: number; skipped: number; retried: number; deferred: number; deadLettered: number };
   metricsPort?: number;
@@ -51,7 +54,13 @@ export function routingKeysOf(raw: string): string[] {
 export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions = {}): Promise<CkiNotifier> {
   const { config } = deps;
   if (!config.RABBITMQ_HOST) throw new Error('the CKI notifier needs RABBITMQ_HOST (the broker DataWarehouse messages arrive on)');
-  if (!deps.datawarehouse) requireDataWarehouse(config);
+  if (!deps.datawarehouse) {
+    try {
+      requireDataWarehouse(config);
+    } catch (e) {
+      throw subsystemFailure('datawarehouse', e);
+    }
+  }
   const routingKeys = routingKeysOf(config.RABBITMQ_ROUTING_KEYS);
   if (routingKeys.length === 0) throw new Error('RABBITMQ_ROUTING_KEYS names no routing key');
 
@@ -88,8 +97,15 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
   let metricsServer: MetricsServer | undefined;
   let running = false;
   try {
-    await rt.publisher.start?.();
-    await link.start();
+    // Say which part failed: /health names it (the publisher is Kafka or the same RabbitMQ).
+    if (rt.publisher.start) {
+      await rt.publisher.start().catch((e: unknown) => {
+        throw subsystemFailure(rt.publisher.target === 'kafka' ? 'kafka' : 'rabbitmq', e);
+      });
+    }
+    await link.start().catch((e: unknown) => {
+      throw subsystemFailure('rabbitmq', e);
+    });
     if (config.CKI_METRICS_ENABLED && !deps.registry && opts.serveMetrics) {
       metricsServer = await startMetricsServer(rt.registry, config.CKI_METRICS_PORT);
       rt.logger.info({ port: metricsServer.port }, 'CKI notifier metrics served on /metrics');
@@ -133,6 +149,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
         inFlight: c.inFlight,
         reconnects: l.reconnects,
         ...(l.lastError ? { lastError: l.lastError } : {}),
+        ...(l.disconnectedSince ? { disconnectedSince: l.disconnectedSince } : {}),
         ...(c.lastMessageAt ? { lastMessageAt: c.lastMessageAt } : {}),
         counts: { ...counts },
         ...(metricsServer ? { metricsPort: metricsServer.port } : {}),

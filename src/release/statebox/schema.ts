@@ -1,7 +1,10 @@
 /**
  * The StateBox document (spec oar-commands.md 5.2, schema_version "1.0").
- * Loading is lenient where real files are (unknown task names, extra keys are kept);
- * writes are validated by the operations.
+ * Loading is lenient where real files are (unknown task names, extra keys are kept) and strict
+ * about structure: every key the writer always writes must be there. A file cut short at a line
+ * boundary still parses as YAML; requiring `metadata`, `tasks`, `issues` and every field of each
+ * entry is what tells it from a real document, so it is refused instead of being rewritten
+ * with whatever survived. Writes are validated by the operations.
  */
 import { z } from 'zod';
 import { TASK_STATUSES } from '../tasks.ts';
@@ -13,20 +16,20 @@ const timestamp = z.string().min(1);
 export const taskEntrySchema = z.looseObject({
   name: z.string().min(1),
   status: z.enum(TASK_STATUSES),
-  started_at: timestamp.nullable().default(null),
-  completed_at: timestamp.nullable().default(null),
-  result: z.string().nullable().default(null),
+  started_at: timestamp.nullable(),
+  completed_at: timestamp.nullable(),
+  result: z.string().nullable(),
 });
 
 export const issueEntrySchema = z.looseObject({
   issue: z.string(),
   reported_at: timestamp,
-  resolved: z.boolean().default(false),
-  resolution: z.string().nullable().default(null),
-  blocker: z.boolean().default(true),
-  related_tasks: z.array(z.string()).nullable().default([]).transform((v) => v ?? []),
+  resolved: z.boolean(),
+  resolution: z.string().nullable(),
+  blocker: z.boolean(),
+  related_tasks: z.array(z.string()).nullable().transform((v) => v ?? []),
   resolved_at: timestamp.nullable().optional(),
-});
+}).refine((i) => !i.resolved || typeof i.resolved_at === 'string', { message: 'a resolved issue has resolved_at', path: ['resolved_at'] });
 
 export const metadataSchema = z.looseObject({
   jira_ticket: z.string().nullable().optional(),
@@ -41,9 +44,9 @@ export const stateBoxSchema = z.looseObject({
   release: z.string().min(1),
   created_at: timestamp,
   updated_at: timestamp,
-  metadata: metadataSchema.nullable().default({}).transform((m) => m ?? {}),
-  tasks: z.array(taskEntrySchema).nullable().default([]).transform((t) => t ?? []),
-  issues: z.array(issueEntrySchema).nullable().default([]).transform((i) => i ?? []),
+  metadata: metadataSchema,
+  tasks: z.array(taskEntrySchema),
+  issues: z.array(issueEntrySchema),
 });
 
 export type TaskEntry = z.output<typeof taskEntrySchema>;

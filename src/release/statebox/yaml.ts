@@ -38,7 +38,7 @@ export function parseStateBoxYaml(text: string, source = 'StateBox'): StateBoxSt
   try {
     raw = load(text);
   } catch (e) {
-    throw new StateBoxError('parse', `Failed to parse YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { cause: e });
+    throw new StateBoxError('parse', `Failed to parse YAML: ${source}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; the file was not changed`, { cause: e });
   }
   return parseStateBoxDocument(raw, source);
 }
@@ -47,7 +47,8 @@ export function parseStateBoxYaml(text: string, source = 'StateBox'): StateBoxSt
 export function parseStateBoxDocument(raw: unknown, source = 'StateBox'): StateBoxState {
   const parsed = stateBoxSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new StateBoxError('parse', `Invalid StateBox document ${source}: ${formatIssues(parsed.error)}`);
+    // Refused, never repaired: writing back what parsed would drop whatever the file lost.
+    throw new StateBoxError('parse', `Invalid StateBox document ${source}: ${formatIssues(parsed.error)}; the file was not changed (restore it from its history)`);
   }
   const state = parsed.data;
   const rawMeta = (raw as { metadata?: unknown }).metadata;
