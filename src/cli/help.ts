@@ -62,6 +62,11 @@ export function terminalCommand(group: CommandGroup, name: string | undefined): 
   return TERMINAL_COMMANDS.find((c) => c.name === name && (c.group === group || c.group === 'all'));
 }
 
+/** `oar help mcp` explains `oarctl mcp` (its help names the CLI that runs it). */
+function anyTerminalCommand(group: CommandGroup, name: string): TerminalCommand | undefined {
+  return terminalCommand(group, name) ?? TERMINAL_COMMANDS.find((c) => c.name === name);
+}
+
 export function terminalCommandsOf(group: CommandGroup): TerminalCommand[] {
   return TERMINAL_COMMANDS.filter((c) => !c.hidden && (c.group === group || c.group === 'all'));
 }
@@ -97,7 +102,7 @@ export function cliHelp(group: CommandGroup, registry: CommandRegistry): string 
 
 /** `<cli> help <command>`: a registry command or a terminal command. */
 export function topicHelp(group: CommandGroup, registry: CommandRegistry, topic: string): string | undefined {
-  const t = terminalCommand(group, topic);
+  const t = anyTerminalCommand(group, topic);
   if (t) return t.help.replaceAll('<cli>', group);
   const def = registry.get(topic);
   return def ? commandHelp(def) : undefined;

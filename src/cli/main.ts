@@ -119,9 +119,13 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO)
   // Terminal commands: help for them, completion, the hidden completion helper, services.
   const first = args.find((a) => !a.startsWith('-'));
   const wantsHelp = args.includes('--help') || args.includes('-h');
-  if (args[0] === 'help' && args[1] !== undefined && terminalCommand(group, args[1])) {
-    print(topicHelp(group, createRegistry(), args[1])!);
-    return 0;
+  if (args[0] === 'help' && args[1] !== undefined) {
+    const helpRegistry = createRegistry();
+    const text = helpRegistry.has(args[1]) ? undefined : topicHelp(group, helpRegistry, args[1]);
+    if (text) {
+      print(text);
+      return 0;
+    }
   }
   if (first !== undefined && terminalCommand(group, first) && args[0] === first) {
     if (wantsHelp || args[1] === 'help') {

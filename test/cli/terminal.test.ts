@@ -58,6 +58,13 @@ describe('help', () => {
     }
   });
 
+  it('oar help mcp explains the oarctl service (exit 0)', async () => {
+    const r = await run('oar', ['help', 'mcp']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage: oarctl mcp --stdio');
+    expect((await run('oar', ['help', 'nonsense'])).code).toBe(2);
+  });
+
   it('oarctl lists its services (mcp, cki-notifier) and does not advertise --yes; oar, with critical commands, does', async () => {
     const oarctl = (await run('oarctl', ['--help'])).out;
     expect(oarctl).toMatch(/^\s+mcp\s/m);
