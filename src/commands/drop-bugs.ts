@@ -22,6 +22,7 @@ import { approvalRequestMessage, droppedAndHighSeverityMessage, droppedBugsMessa
 import { fetchIssues, releaseAdvisories, sortedUnique, type AdvisoryBugs } from './bugs/release-bugs.ts';
 import { docsMention, leadMention, postNotice } from './bugs/slack.ts';
 import { defineCommand, type CommandContext, type Outcome, type OutcomeSection } from './types.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../limit.ts';
 
 const TASK = 'drop-bugs';
 
@@ -130,22 +131,24 @@ export const dropBugs = defineCommand({
     const dropped: string[] = [];
     const changedAdvisories: number[] = [];
 
-    for (const sp of plan.sources) {
-      if (sp.source.kind !== 'advisory') continue;
-      const id = sp.source.id;
+    // Each advisory is changed on its own: side by side (bounded), results in the plan's order.
+    const advisorySources = plan.sources.flatMap((sp) => (sp.source.kind === 'advisory' ? [{ id: sp.source.id, drop: sp.drop }] : []));
+    const removedPer = await mapLimit(advisorySources, SERVICE_CONCURRENCY, async ({ id, drop }) => {
       const advisory = s.advisories.find((a) => a.id === id)!;
-      if (sp.drop.length === 0) {
+      if (drop.length === 0) {
         ctx.log.info(`there is no bug in advisory ${id} that can be dropped`);
-        continue;
+        return [];
       }
-      for (const d of sp.drop) ctx.log.info(`jira issue ${d.key} is ${d.status}, it will be dropped from advisory ${id}`);
-      const removed = await errata!.removeJiraIssues(id, sp.drop.map((d) => d.key), advisory.erratum);
-      if (removed.length) {
-        changedAdvisories.push(id);
-        dropped.push(...removed);
-        ctx.log.info(`not verified and non cve track bugs are dropped from advisory ${id}`);
-      }
-    }
+      for (const d of drop) ctx.log.info(`jira issue ${d.key} is ${d.status}, it will be dropped from advisory ${id}`);
+      const removed = await errata!.removeJiraIssues(id, drop.map((d) => d.key), advisory.erratum);
+      if (removed.length) ctx.log.info(`not verified and non cve track bugs are dropped from advisory ${id}`);
+      return removed;
+    });
+    advisorySources.forEach(({ id }, i) => {
+      if (removedPer[i]!.length === 0) return;
+      changedAdvisories.push(id);
+      dropped.push(...removedPer[i]!);
+    });
 
     let shipmentMr: string | undefined;
     const shipmentPlan = plan.sources.find((p) => p.source.kind === 'shipment');
@@ -168,11 +171,12 @@ export const dropBugs = defineCommand({
     // Approvals the change took away (spec 7.2, defect 14).
     let requested = { doc: [] as number[], prodsec: [] as number[] };
     if (errata && changedAdvisories.length) {
-      const after = new Map<number, ApprovalState>();
-      for (const id of changedAdvisories) after.set(id, approvalState(await errata.getErratum(id, ctx.signal)));
+      // Re-read after the change (it is what took the approvals away), every advisory at once.
+      const states = await mapLimit(changedAdvisories, SERVICE_CONCURRENCY, async (id) => approvalState(await errata.getErratum(id, ctx.signal)));
+      const after = new Map<number, ApprovalState>(changedAdvisories.map((id, i) => [id, states[i]!]));
       requested = approvalsToRequest(changedAdvisories.map((id) => before.get(id)!), after);
-      for (const id of requested.doc) await errata.requestDocApproval(id);
-      for (const id of requested.prodsec) await errata.requestProdsecApproval(id);
+      await mapLimit(requested.doc, SERVICE_CONCURRENCY, (id) => errata.requestDocApproval(id));
+      await mapLimit(requested.prodsec, SERVICE_CONCURRENCY, (id) => errata.requestProdsecApproval(id));
       ctx.log.info(`request doc and prodsec advisories are: ${pyIntList(requested.doc)} and ${pyIntList(requested.prodsec)}`);
     }
 
