@@ -68,7 +68,7 @@ export function memoryRunnerStore(now: () => Date = () => new Date()) {
     async acquireLock(req) {
       const held = locks.get(req.key);
       if (held && held.expiresAt > now()) return { acquired: false, heldBy: held };
-      const lock: LockInfo = { key: req.key, holder: req.holder, holderName: req.holderName, reason: req.reason, acquiredAt: now(), expiresAt: new Date(now().getTime() + req.ttlMs), owner: req.owner };
+      const lock: LockInfo = { key: req.key, holder: req.holder, holderName: req.holderName, reason: req.reason, acquiredAt: now(), expiresAt: new Date(now().getTime() + req.ttlMs), owner: req.owner, heartbeatAt: now() };
       locks.set(req.key, lock);
       return { acquired: true, lock };
     },
