@@ -10,6 +10,7 @@ import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
+import { slackApprovalAnnouncer } from './commands/approvals.ts';
 import type { Services } from './commands/services.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -105,6 +106,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     authorizer: opts.authorizer ?? TERMINAL_AUTHORIZER,
     mask: makeSecretMasker(secretValues(config)),
     ...(opts.observer ? { observer: opts.observer } : {}),
+    commands: registry,
+    frontEnd: opts.frontEnd,
+    // Approval requests go out through the Slack notify integration, so an MCP client or a terminal
+    // with Slack tokens announces its own; without them a running bot sharing the store does.
+    approvalAnnouncer: slackApprovalAnnouncer({
+      config,
+      slack: (release) => services(release).get('slack'),
+      releaseChannel: async (release) => (await configStores.get(release)).slackChannel('qe-release'),
+    }),
   });
   return {
     config,

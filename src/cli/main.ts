@@ -1,13 +1,17 @@
 /**
  * Terminal front end shared by `oar`, `oarctl` and `jobctl`: parse, hand over to the engine,
- * render. Exit codes: 0 ok, 2 usage error, 1 anything else (the reason on stderr).
+ * render. Exit codes: 0 ok, 2 usage error, 1 anything else (the reason on stderr), 3 a
+ * second-person approval is still pending (`--no-wait`; the approval id is on stdout).
  * Heavy modules are imported only when a command actually runs, so `oar help` starts fast.
  */
 import { createInterface } from 'node:readline/promises';
 import { createRegistry } from '../commands/index.ts';
 import { commandHelp, registryHelp } from '../commands/registry.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
-import type { CommandGroup } from '../commands/types.ts';
+import type { AnyCommand, CommandGroup } from '../commands/types.ts';
+import type { RunResult } from '../commands/runner.ts';
+import type { Approvals } from '../commands/approvals.ts';
+import { describeApproval, type ApprovalView } from '../commands/approval-view.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
 
@@ -39,15 +43,20 @@ function defaultIO(): CliIO {
   };
 }
 
-export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO()): Promise<number> {
+/** Exit code of a run that waits for a second person (`--no-wait`). */
+export const EXIT_PENDING_APPROVAL = 3;
+
+export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO(), opts: { extraCommands?: AnyCommand[] } = {}): Promise<number> {
   // Long-running services behind oarctl: not commands (they serve until stopped).
   if (group === 'oarctl' && (argv[0] === 'mcp' || argv[0] === 'cki-notifier')) return runService(argv, io);
   const schedulerHolder: { scheduler?: JobScheduler } = {};
-  const registry = createRegistry([], { scheduler: () => schedulerHolder.scheduler });
+  const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler });
   const parser = new CommandParser(registry);
-  // --yes / -y confirms critical commands non-interactively (terminal only).
+  // --yes / -y confirms critical commands non-interactively (terminal only); --no-wait does not
+  // wait for a second-person approval.
   const yes = argv.includes('--yes') || argv.includes('-y');
-  const args = argv.filter((a) => a !== '--yes' && a !== '-y');
+  const noWait = argv.includes('--no-wait');
+  const args = argv.filter((a) => a !== '--yes' && a !== '-y' && a !== '--no-wait');
   let parsed: Parsed;
   try {
     parsed = parser.parseArgv(group, args);
@@ -70,7 +79,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
     } else {
       const defs = registry.list().filter((d) => d.name !== 'help' && (group === 'oar' || d.group === group));
       io.stdout(registryHelp(defs));
-      io.stdout('\nGlobal options: -r/--release <release>, -v/--debug, -V/--version, -h/--help, --yes (confirm critical commands)');
+      io.stdout('\nGlobal options: -r/--release <release>, -v/--debug, -V/--version, -h/--help, --yes (confirm critical commands), --no-wait (do not wait for a second approval: print its id, exit 3)');
     }
     return 0;
   }
@@ -117,6 +126,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
       if (!confirmed) return 1;
       result = await engine.runner.execute({ ...request, confirmation: { id: `cli-${result.correlationId}` } });
     }
+    if (result.kind === 'pending-approval') return await awaitApproval(result, engine.runner.approvals, { noWait, io, timeoutMs: engine.config.OAR_APPROVAL_TTL_MS });
     const text = renderResult(result);
     if (result.kind === 'done' && result.outcome.status !== 'fail') {
       io.stdout(text);
@@ -127,6 +137,36 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * A command that needs a second person: say where the request waits, then (unless --no-wait)
+ * wait for it, with each change on stderr. The approved command runs in the process that
+ * received the approval (the bot); this one reads the end state from the store.
+ */
+async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approval' }>, approvals: Approvals | undefined, o: { noWait: boolean; io: CliIO; timeoutMs: number }): Promise<number> {
+  const { io } = o;
+  io.stderr(result.message);
+  if (o.noWait || !approvals) {
+    io.stdout(result.approval.id);
+    return EXIT_PENDING_APPROVAL;
+  }
+  io.stderr('Waiting for the approval (Ctrl-C stops waiting; the request stays open until it expires)…');
+  const end = await approvals.wait(result.approval.id, { timeoutMs: o.timeoutMs + 60_000, onChange: (v: ApprovalView) => v.state !== 'pending' && io.stderr(`… ${describeApproval(v)}`) });
+  if (!end) {
+    io.stderr(`approval ${result.approval.id} is gone from the store`);
+    return 1;
+  }
+  if (end.state === 'executed') {
+    const ok = !/^(fail|denied|locked|refused|duplicate)\b/.test(end.outcome ?? '');
+    (ok ? io.stdout : io.stderr)(end.outcome ?? describeApproval(end));
+    return ok ? 0 : 1;
+  }
+  if (end.state === 'pending' || end.state === 'approved') {
+    io.stdout(end.id);
+    return EXIT_PENDING_APPROVAL;
+  }
+  return 1;
 }
 
 /** `oarctl mcp --stdio` and `oarctl cki-notifier ...`. */

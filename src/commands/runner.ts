@@ -11,9 +11,11 @@ import type { ConfigStore } from '../release/configstore.ts';
 import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
 import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
 import { userMessageOf } from './errors.ts';
+import { describeApproval } from './approval-view.ts';
 import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { lockKey } from './locks.ts';
+import { Approvals, type ApprovalAnnouncer, type ApprovalView } from './approvals.ts';
 import { validateOptions } from './options.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
@@ -43,6 +45,12 @@ export interface RunnerDeps {
   now?: () => Date;
   mask?: (s: string) => string;
   observer?: RunObserver;
+  /** Commands by name (the registry): an approval requested in another process is run from its name. */
+  commands?: { get(name: string): AnyCommand | undefined };
+  /** Which front end this process serves (recorded with the locks it takes). */
+  frontEnd?: string;
+  /** Posts second-person approval requests in Slack (absent or unavailable: a running bot announces them). */
+  approvalAnnouncer?: ApprovalAnnouncer;
 }
 
 export interface RunObserver {
@@ -65,7 +73,7 @@ export interface RunRequest {
    * Second-person approval: the command runs as `actor` (who asked and confirmed) once another
    * person with the role the command needs approves. The runner enforces both conditions.
    */
-  approval?: { approver: Actor };
+  approval?: { id: string; approver: Actor };
   progress?: (message: string) => void;
   correlationId?: string;
   signal?: AbortSignal;
@@ -76,6 +84,8 @@ export interface RunRequest {
 export type RunResult =
   | { kind: 'done'; outcome: Outcome; safety: Safety; durationMs: number; correlationId: string; log: string }
   | { kind: 'needs-confirmation'; plan: Plan; safety: Safety; correlationId: string }
+  /** Confirmed, and now waiting for a second person (OAR_SECOND_APPROVAL); nothing ran yet. */
+  | { kind: 'pending-approval'; approval: ApprovalView; message: string; correlationId: string }
   | { kind: 'denied'; needed: Role; has: Role; message: string; correlationId: string }
   | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
   | { kind: 'duplicate'; message: string; correlationId: string }
@@ -100,12 +110,31 @@ export class Runner {
   readonly instanceId: string;
   private readonly inflight = new Set<Promise<unknown>>();
   private accepting = true;
+  /** The second-person approval lifecycle (needs the store). */
+  readonly approvals: Approvals | undefined;
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
     this.logger = deps.logger ?? silentLogger;
     this.instanceId = deps.instanceId ?? `oar-${randomUUID().slice(0, 8)}`;
+    const commands = new Map<string, AnyCommand>();
+    this.approvals = deps.store
+      ? new Approvals({
+          store: deps.store,
+          config: deps.config,
+          logger: this.logger,
+          now: () => this.now(),
+          roleFor: (actor, release) => deps.authorizer.roleFor(actor, release),
+          execute: (req) => this.execute(req),
+          // Commands seen by this process first (MCP-only commands are not in the registry), then the registry.
+          command: (name) => commands.get(name) ?? deps.commands?.get(name),
+          ...(deps.approvalAnnouncer ? { announcer: deps.approvalAnnouncer } : {}),
+        })
+      : undefined;
+    this.rememberCommand = (c) => void commands.set(c.name, c);
   }
+
+  private readonly rememberCommand: (c: AnyCommand) => void;
 
   get inflightCount(): number {
     return this.inflight.size;
@@ -320,8 +349,30 @@ export class Runner {
         return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name}.`, correlationId });
       }
       if (!first) return observe({ kind: 'duplicate', message: `This confirmation of ${command.name} was already used; it runs once.`, correlationId });
-      await this.audit({ ...base, event: 'confirm' });
-      if (req.approval) await this.audit({ ...base, event: 'approve', actorId: req.approval.approver.id, actorName: req.approval.approver.name, detail: `approved the request of ${req.actor.id}` });
+      // The requester's confirmation was audited when the approval was requested; the approval itself by Approvals.
+      if (!req.approval) await this.audit({ ...base, event: 'confirm' });
+    }
+
+    // second-person approval (OAR_SECOND_APPROVAL): the same rule for Slack, MCP and the terminal
+    if (safety === 'critical' && !dryRun && this.deps.config.OAR_SECOND_APPROVAL.includes(command.name)) {
+      const approvals = this.approvals;
+      if (!approvals || !store) return observe({ kind: 'refused', message: `${command.name} needs a second approval, which needs the operational store; it is not available.`, correlationId });
+      if (!req.approval) {
+        this.rememberCommand(command);
+        const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
+        const plan = command.plan ? await command.plan(ctx, options).catch(() => undefined) : undefined;
+        try {
+          const approval = await approvals.propose(req, options, plan, base);
+          return observe({ kind: 'pending-approval', approval, message: describeApproval(approval), correlationId });
+        } catch (e) {
+          return observe({ kind: 'refused', message: `The approval request could not be stored (${userMessageOf(e)}); nothing was run.`, correlationId });
+        }
+      }
+      const held = await store.getPending(req.approval.id, this.now()).catch(() => undefined);
+      if (!held || held.kind !== 'approval' || held.state !== 'approved' || held.decidedBy !== req.approval.approver.id || held.command !== command.name || held.release !== req.release || held.actorId !== req.actor.id) {
+        await this.audit({ ...base, event: 'deny', outcome: 'no matching approved request', detail: `approval ${req.approval.id}` });
+        return observe({ kind: 'refused', message: `${command.name} on ${req.release} runs only from an approved request; approval ${req.approval.id} is not one.`, correlationId });
+      }
     }
 
     // per-release lock for anything that writes

@@ -48,12 +48,19 @@ describe('second-person approval and --quiet', () => {
 
     await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
     await e.slack.waitForMessage((m) => textOf(m).includes('approved after a second look'), { existing: true });
-    // A second press does not run it again.
-    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
-    await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('already approved'), { since: 0 });
+    // The request message now says how it ended, without buttons; a second approval does not run it again.
+    const approvalId = /approval `(apr-[^`]+)`/.exec(textOf(request))![1]!;
+    await vi.waitFor(() => {
+      const now = e.slack.messages('C_QE_RELEASE', request.threadTs).find((m) => m.ts === request.ts);
+      expect(textOf(now)).toContain('Approved by <@U_ART>. Result: pass: approved after a second look');
+      expect(textOf(now)).not.toContain('oar_approve');
+    });
+    const again = await e.app.engine.runner.approvals!.approve(approvalId, { id: 'U_ART', via: 'slack' });
+    expect(again.ok === false && again.message).toContain('already decided');
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
     const approvals = await e.app.store.queryAudit({ command: 'test-two-person', event: 'approve' });
     expect(approvals.map((a) => a.actorId)).toEqual(['U_ART']);
+    expect((await e.app.engine.runner.approvals!.get(approvalId))).toMatchObject({ state: 'executed', decidedBy: 'U_ART', outcome: 'pass: approved after a second look' });
   });
 
   it('closing the confirmation modal cancels it: audited, nothing runs, the confirmation cannot be used later', async () => {
