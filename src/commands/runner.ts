@@ -5,6 +5,7 @@
  * registration -> audit. Commands repeat none of this; front ends only parse and render.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../config/env.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
@@ -14,7 +15,8 @@ import { userMessageOf } from './errors.ts';
 import { describeApproval } from './approval-view.ts';
 import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
-import { lockKey } from './locks.ts';
+import { describeLock, lockKey } from './locks.ts';
+export { describeLock } from './locks.ts';
 import { Approvals, type ApprovalAnnouncer, type ApprovalView } from './approvals.ts';
 import { validateOptions } from './options.ts';
 import type { StateBoxPort } from './ports.ts';
@@ -22,7 +24,7 @@ import type { Services } from './services.ts';
 import { ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
 /** The store methods the runner uses. */
-export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'audit' | 'markSeen' | 'addWatch'>;
+export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'extendLock' | 'audit' | 'markSeen' | 'addWatch'>;
 
 export interface Authorizer {
   /** The caller's role for this release (the release's QE group may grant write for it). */
@@ -97,11 +99,6 @@ export function maskOptions(options: Record<string, unknown>, mask: (s: string) 
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? mask(v) : v;
   return out;
-}
-
-export function describeLock(l: LockInfo): string {
-  const who = l.holderName ? `${l.holderName} (${l.holder})` : l.holder;
-  return `${l.key.replace(/^release:/, '')} is locked by ${who} for ${l.reason} since ${l.acquiredAt.toISOString()} (expires ${l.expiresAt.toISOString()})`;
 }
 
 export class Runner {
@@ -380,9 +377,14 @@ export class Runner {
     if (writes && store && req.release && !command.noLock) {
       const key = lockKey(req.release);
       try {
-        const r = await store.acquireLock({ key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId });
+        const r = await store.acquireLock({
+          key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId,
+          host: hostname(), frontEnd: req.actor.via,
+          // A holder that stopped heartbeating died (SIGKILL, lost host): take its lock over now.
+          staleAfterMs: this.deps.config.OAR_LOCK_STALE_MS,
+        });
         if (!r.acquired) {
-          const message = `${describeLock(r.heldBy)}. Wait for it to finish, or release it with \`/oar ${req.release} unlock\` (audited).`;
+          const message = `${describeLock(r.heldBy, this.now())}. Its holder is alive: wait for it to finish (a holder silent for ${Math.round(this.deps.config.OAR_LOCK_STALE_MS / 1000)} s is taken over automatically), or, with the critical role, \`/oar ${req.release} unlock --force --reason "…"\` (audited).`;
           await this.audit({ ...base, event: 'deny', outcome: 'locked', detail: message });
           return observe({ kind: 'locked', heldBy: r.heldBy, message, correlationId });
         }
@@ -395,6 +397,7 @@ export class Runner {
     // setTimeout (not AbortSignal.timeout) so the deadline follows the process clock and fake timers.
     const timeoutCtl = new AbortController();
     const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+    const heartbeat = lockHeld && store ? this.heartbeat(store, lockHeld, req.actor.id, timeoutCtl) : undefined;
     const signal = req.signal ? AbortSignal.any([req.signal, timeoutCtl.signal]) : timeoutCtl.signal;
     const task = command.task && !dryRun ? command.task : undefined;
     // Read before this run writes In Progress: commands decide re-runs from it (defect 2).
@@ -411,6 +414,7 @@ export class Runner {
       outcome = { status: 'fail', summary: message };
     } finally {
       clearTimeout(timer);
+      if (heartbeat) clearInterval(heartbeat);
     }
     try {
       if (task && outcome.recordTask !== false && (outcome.status !== 'info' || outcome.taskStatus)) {
@@ -437,6 +441,27 @@ export class Runner {
     await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
     this.logger.info({ status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
     return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
+  }
+
+  /**
+   * Renew the lock while the command runs, so other processes see its holder alive. A lock that
+   * is no longer ours (taken over after our heartbeat went stale) stops the command: someone else
+   * is changing the release now.
+   */
+  private heartbeat(store: RunnerStore, key: string, holder: string, stop: AbortController): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      store.extendLock(key, holder, this.deps.config.OAR_LOCK_TTL_MS, this.now()).then(
+        (held) => {
+          if (held) return;
+          this.logger.error({ lock: key }, 'lost the release lock (taken over after a stale heartbeat); stopping the command');
+          stop.abort(new Error(`lost the lock on ${key}: another run took it over`));
+        },
+        // The store is unreachable: keep running; the next beat retries (stale after OAR_LOCK_STALE_MS).
+        (e: unknown) => this.logger.warn({ err: e, lock: key }, 'lock heartbeat failed'),
+      );
+    }, this.deps.config.OAR_LOCK_HEARTBEAT_MS);
+    timer.unref();
+    return timer;
   }
 
   private async recordTask(release: string, task: NonNullable<AnyCommand['task']>, status: TaskStatus, log: CommandLog, outcome?: Outcome): Promise<void> {

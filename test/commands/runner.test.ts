@@ -143,7 +143,7 @@ describe('runner pipeline', () => {
     await store!.acquireLock({ key: 'release:4.19.1', holder: 'U_OTHER', holderName: 'other', reason: 'change-advisory-status', ttlMs: 60_000, owner: 'x' });
     const r = await runner.execute({ command: takeOwnershipLike, release: '4.19.1', options: { email: 'a@b.c' }, actor: lead });
     expect(r.kind).toBe('locked');
-    if (r.kind === 'locked') expect(r.message).toMatch(/4\.19\.1 is locked by other \(U_OTHER\) for change-advisory-status since .* `\/oar 4\.19\.1 unlock`/);
+    if (r.kind === 'locked') expect(r.message).toMatch(/4\.19\.1 is locked by other \(U_OTHER\) for change-advisory-status since .* Its holder is alive.* `\/oar 4\.19\.1 unlock --force --reason "…"` \(audited\)/);
   });
 
   it('records Fail with the error when the command throws, and releases the lock', async () => {

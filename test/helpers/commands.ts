@@ -72,6 +72,12 @@ export function memoryRunnerStore(now: () => Date = () => new Date()) {
       locks.set(req.key, lock);
       return { acquired: true, lock };
     },
+    async extendLock(key, holder, ttlMs) {
+      const held = locks.get(key);
+      if (!held || held.holder !== holder || held.expiresAt <= now()) return false;
+      locks.set(key, { ...held, heartbeatAt: now(), expiresAt: new Date(now().getTime() + ttlMs) });
+      return true;
+    },
     async releaseLock(key, opts) {
       const held = locks.get(key);
       if (!held || (opts?.holder && held.holder !== opts.holder && !opts.force)) return false;
