@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
 import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
+import type { StoreSpool } from '../store/spool.ts';
 import { userMessageOf } from './errors.ts';
 import { describeApproval } from './approval-view.ts';
 import { withCorrelation } from '../observability/correlation.ts';
@@ -49,6 +50,8 @@ export interface RunnerDeps {
   observer?: RunObserver;
   /** Commands by name (the registry): an approval requested in another process is run from its name. */
   commands?: { get(name: string): AnyCommand | undefined };
+  /** Outcome audit rows and lock releases that fail mid-command are spooled here and retried. */
+  spool?: StoreSpool;
   /** Which front end this process serves (recorded with the locks it takes). */
   frontEnd?: string;
   /** Posts second-person approval requests in Slack (absent or unavailable: a running bot announces them). */
@@ -374,6 +377,7 @@ export class Runner {
 
     // per-release lock for anything that writes
     let lockHeld: string | undefined;
+    let lockInfo: LockInfo | undefined;
     if (writes && store && req.release && !command.noLock) {
       const key = lockKey(req.release);
       try {
@@ -389,8 +393,19 @@ export class Runner {
           return observe({ kind: 'locked', heldBy: r.heldBy, message, correlationId });
         }
         lockHeld = key;
+        lockInfo = r.lock;
       } catch (e) {
         return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name} (fail closed).`, correlationId });
+      }
+    }
+
+    // audit intent before any external change: no reachable store, no start
+    if (writes && store) {
+      try {
+        await store.audit({ ...base, event: 'intent', detail: lockHeld ? `holding ${lockHeld} as ${this.instanceId}` : undefined });
+      } catch (e) {
+        if (lockHeld) await store.releaseLock(lockHeld, { holder: req.actor.id }).catch(() => undefined);
+        return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); ${command.name} was not started, nothing was changed.`, correlationId });
       }
     }
 
@@ -433,12 +448,16 @@ export class Runner {
       log.warn(`could not record the result: ${message}`);
       outcome = { ...outcome, blockers: [...(outcome.blockers ?? []), `The result was not recorded: ${message}`] };
     } finally {
-      if (lockHeld && store) {
-        await store.releaseLock(lockHeld, { holder: req.actor.id }).catch((e: unknown) => this.logger.error({ err: e, lock: lockHeld }, 'lock release failed; it will expire'));
+      if (lockInfo && store) {
+        // A store outage mid-command: the release is spooled and retried, never stranded.
+        if (this.deps.spool) await this.deps.spool.releaseLock(lockInfo);
+        else await store.releaseLock(lockInfo.key, { holder: lockInfo.holder }).catch((e: unknown) => this.logger.error({ err: e, lock: lockHeld }, 'lock release failed; another run takes it over once its heartbeat is stale'));
       }
     }
     const durationMs = performance.now() - started;
-    await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
+    const final: AuditEntry = { ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) };
+    if (this.deps.spool && writes) await this.deps.spool.audit(final);
+    else await this.audit(final);
     this.logger.info({ status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
     return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
   }

@@ -130,6 +130,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         'deny:mcp:agent',
         'deny:U_VIEWER',
         'approve:U_ART',
+        'intent:mcp:agent',
         'run:mcp:agent',
         'deny:mcp:agent', // the forged approval
       ]);

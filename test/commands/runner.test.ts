@@ -94,7 +94,8 @@ describe('runner pipeline', () => {
     expect(result).toMatch(/: INFO: QA Owner is updated to a@b\.c$/m);
     expect(result.split('\n').at(-1)).toMatch(/: INFO: task \[Take Ownership\] status is changed to \[Pass\]$/);
     expect(store!.locks.size).toBe(0);
-    expect(store!.audits.map((a) => a.event)).toEqual(['run']);
+    // Intent before any change, the outcome after.
+    expect(store!.audits.map((a) => a.event)).toEqual(['intent', 'run']);
     expect(store!.audits[0]).toMatchObject({ actorId: 'U_LEAD', release: '4.19.1', command: 'take-ownership' });
   });
 

@@ -43,7 +43,7 @@ describe('MCP and second-person approval', () => {
     expect(end).toMatchObject({ state: 'executed', decidedBy: 'mcp:lead2', outcome: 'in_progress: pushes triggered' });
     expect(h.effects.pushes).toEqual(['4.19.1']);
     const events = (await h.store.queryAudit({ command: 'push-to-cdn-staging' })).reverse().map((a) => `${a.event}:${a.actorId}`);
-    expect(events).toEqual(['confirm:mcp:lead', 'propose:mcp:lead', 'approve:mcp:lead2', 'run:mcp:lead']);
+    expect(events).toEqual(['confirm:mcp:lead', 'propose:mcp:lead', 'approve:mcp:lead2', 'intent:mcp:lead', 'run:mcp:lead']);
   });
 
   it('the requester cannot approve its own request, and wait_seconds is bounded', async () => {
