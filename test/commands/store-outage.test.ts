@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { z } from 'zod';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
@@ -19,17 +18,7 @@ import { testConfig } from '../../src/config/env.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
 import { PostgresStore } from '../../src/store/postgres.ts';
 import { StoreSpool } from '../../src/store/spool.ts';
-import { PG_TEST_URL, dropSchema, pgTestAppName, uniqueSchema } from '../helpers/store.ts';
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_TEST_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+import { PG_TEST_URL, admin, dropSchema, pgTestAppName, uniqueSchema } from '../helpers/store.ts';
 
 /** A schema and a login role of the test's own; the store connects as that role. */
 async function ownStore(): Promise<{ store: PostgresStore; schema: string; role: string; outage(): Promise<void>; restore(): Promise<void>; cleanup(): Promise<void> }> {

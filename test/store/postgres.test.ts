@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PostgresStore, StoreError, openStore, type Store } from '../../src/store/index.ts';
 import { testConfig } from '../../src/config/env.ts';
-import { PG_TEST_URL, dropSchema, openPgTestStore, pgTestAppName, uniqueSchema, type PgTestStore } from '../helpers/store.ts';
+import { PG_TEST_URL, admin, dropSchema, openPgTestStore, pgTestAppName, uniqueSchema, type PgTestStore } from '../helpers/store.ts';
 import { storeContract } from './contract.ts';
 import { raceWorkers } from './race.ts';
 
@@ -19,16 +19,6 @@ storeContract('postgres', {
     return other;
   },
 });
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_TEST_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Kill every server connection of one test store (found by its application_name). */
 async function terminateStoreConnections(c: pg.Client, schema: string): Promise<number> {
