@@ -179,7 +179,7 @@ export class Approvals {
     for (const p of await this.deps.store.listPendings({ kind: 'approval', state: 'pending' }, this.deps.now())) {
       if (p.state === 'expired') {
         if (await this.expire(p.id)) expired++;
-      } else if (!p.announcedAt && this.deps.announcer?.available) {
+      } else if (!p.message && this.deps.announcer?.available) {
         if ((await this.announce(p))?.announcement) announced++;
       }
     }

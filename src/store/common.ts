@@ -13,6 +13,8 @@ export const AUDIT_EVENTS: readonly AuditEvent[] = ['propose', 'confirm', 'cance
 export const PENDING_STATES: readonly PendingState[] = ['pending', 'confirmed', 'cancelled', 'expired', 'approved', 'rejected', 'executed'];
 /** Pendings stay readable this long after their expiry (a waiting client reads the end state), then purgeExpired drops them. */
 export const PENDING_RETENTION_MS = 24 * 3600_000;
+/** A claimed announcement that never recorded its message (the poster failed or died) may be claimed again after this. */
+export const ANNOUNCE_CLAIM_MS = 120_000;
 export const WATCH_STATES: readonly WatchState[] = ['active', 'done', 'failed', 'cancelled', 'expired'];
 
 export const DEFAULT_AUDIT_LIMIT = 100;

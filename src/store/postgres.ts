@@ -38,6 +38,7 @@ import {
   type WatchState,
 } from './types.ts';
 import {
+  ANNOUNCE_CLAIM_MS,
   PENDING_RETENTION_MS,
   PENDING_STATES,
   WATCH_STATES,
@@ -525,7 +526,7 @@ export class PostgresStore implements Store {
     const add = (col: string, v: unknown) => { args.push(v); where.push(`${col} = $${args.length}`); };
     if (filter.kind !== undefined) add('kind', requireOneOf('pending kind', filter.kind, ['confirmation', 'approval'] as const));
     if (filter.state !== undefined) add('state', requireOneOf('pending state', filter.state, PENDING_STATES));
-    if (filter.unannounced) where.push('announced_at IS NULL');
+    if (filter.unannounced) where.push('message IS NULL');
     const { rows } = await this.#q('listing pendings', `SELECT * FROM pendings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
     return rows.map((r) => pendingFromRow(r, decoder, at));
   }
@@ -533,7 +534,7 @@ export class PostgresStore implements Store {
   async claimPendingAnnouncement(id: string, now?: Date): Promise<boolean> {
     requireText('pending id', id);
     const at = this.#now(now);
-    const r = await this.#q(`claiming the announcement of pending ${id}`, 'UPDATE pendings SET announced_at = $2 WHERE id = $1 AND announced_at IS NULL', [id, at]);
+    const r = await this.#q(`claiming the announcement of pending ${id}`, 'UPDATE pendings SET announced_at = $2 WHERE id = $1 AND (announced_at IS NULL OR (message IS NULL AND announced_at <= $3))', [id, at, addMs(at, -ANNOUNCE_CLAIM_MS)]);
     return r.rowCount > 0;
   }
 

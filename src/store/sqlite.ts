@@ -34,6 +34,7 @@ import {
   type WatchState,
 } from './types.ts';
 import {
+  ANNOUNCE_CLAIM_MS,
   PENDING_RETENTION_MS,
   PENDING_STATES,
   WATCH_STATES,
@@ -508,7 +509,7 @@ export class SqliteStore implements Store {
     const args: SQLInputValue[] = [];
     if (filter.kind !== undefined) { where.push('kind = ?'); args.push(requireOneOf('pending kind', filter.kind, ['confirmation', 'approval'] as const)); }
     if (filter.state !== undefined) { where.push('state = ?'); args.push(requireOneOf('pending state', filter.state, PENDING_STATES)); }
-    if (filter.unannounced) where.push('announced_at IS NULL');
+    if (filter.unannounced) where.push('message IS NULL');
     const sql = `SELECT * FROM pendings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
     return this.#run('listing pendings', () => (this.#stmt(sql).all(...args) as Row[]).map((r) => pendingFromRow(r, decoder, at)));
   }
@@ -517,7 +518,7 @@ export class SqliteStore implements Store {
     requireText('pending id', id);
     const at = this.#now(now);
     return this.#run(`claiming the announcement of pending ${id}`, () =>
-      Number(this.#stmt('UPDATE pendings SET announced_at = ? WHERE id = ? AND announced_at IS NULL').run(ms(at), id).changes) > 0);
+      Number(this.#stmt('UPDATE pendings SET announced_at = ? WHERE id = ? AND (announced_at IS NULL OR (message IS NULL AND announced_at <= ?))').run(ms(at), id, ms(at) - ANNOUNCE_CLAIM_MS).changes) > 0);
   }
 
   // --- delivery dedup -------------------------------------------------------------------------------

@@ -232,9 +232,12 @@ export interface Store {
   transitionPending(id: string, from: PendingState, to: PendingState, now?: Date, patch?: PendingPatch): Promise<PendingConfirmation | undefined>;
   /** Set fields of a pending entry without changing its state; false when no entry has that id. */
   annotatePending(id: string, patch: PendingPatch): Promise<boolean>;
-  /** Entries of a kind and/or state, oldest first (states as stored: a lapsed `pending` is listed as `expired`). */
+  /** Entries of a kind and/or state, oldest first (a lapsed `pending` is listed as `expired`); `unannounced`: no Slack message recorded yet. */
   listPendings(filter?: { kind?: PendingConfirmation['kind']; state?: PendingState; unannounced?: boolean }, now?: Date): Promise<PendingConfirmation[]>;
-  /** Claim the announcement of a pending entry: true for exactly one caller (replicas announce it once). */
+  /**
+   * Claim the announcement of a pending entry: true for exactly one caller (replicas announce it
+   * once). A claim that recorded no message within 2 minutes (its poster failed) may be taken again.
+   */
   claimPendingAnnouncement(id: string, now?: Date): Promise<boolean>;
 
   // delivery dedup: true the first time a key is seen within ttl

@@ -404,6 +404,11 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         expect(await store.annotatePending('nope', { outcome: 'x' })).toBe(false);
         expect(await store.getPending('l-1', at(4))).toMatchObject({ announcedAt: at(3), message: { channel: 'C1', messageTs: '1.2' } });
         expect((await store.listPendings({ kind: 'approval', unannounced: true }, at(4))).map((p) => p.id)).toEqual(['l-2']);
+        // A claim whose poster failed (no message recorded) can be taken again after two minutes, not before.
+        expect(await store.claimPendingAnnouncement('l-2', at(5))).toBe(true);
+        expect(await store.claimPendingAnnouncement('l-2', at(5 + 2 * MIN - 1))).toBe(false);
+        expect(await store.claimPendingAnnouncement('l-2', at(5 + 2 * MIN))).toBe(true);
+        expect(await store.claimPendingAnnouncement('l-1', at(5 + 2 * MIN))).toBe(false);
         // A lapsed pending entry is listed as expired (it may still be marked so).
         expect((await store.listPendings({ kind: 'approval' }, at(10 * MIN))).map((p) => p.state)).toEqual(['expired', 'expired']);
       });
