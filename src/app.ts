@@ -182,6 +182,19 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });
   }
+  // Second-person approvals requested from a terminal or an MCP process without Slack tokens are
+  // announced by a bot sharing the store; lapsed requests are expired (audited, message updated).
+  const approvals = engine.runner.approvals;
+  if (approvals && config.SLACK_BOT_TOKEN) {
+    let ticking = false;
+    const timer = setInterval(() => {
+      if (ticking) return;
+      ticking = true;
+      void approvals.tick().catch((e: unknown) => logger.warn({ err: e }, 'approval housekeeping failed')).finally(() => (ticking = false));
+    }, config.OAR_APPROVAL_POLL_MS);
+    timer.unref();
+    extraStops.push({ name: 'stop-approval-housekeeping', stop: () => clearInterval(timer) });
+  }
   if (config.RABBITMQ_HOST) {
     // Optional: a broker (or Kafka, or DataWarehouse settings) failing must not stop a bot that
     // serves Slack, MCP and jobs. Started in the background, retried with backoff, on /health.

@@ -10,8 +10,11 @@ import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
+import { slackApprovalAnnouncer } from './commands/approvals.ts';
 import type { Services } from './commands/services.ts';
+import { join } from 'node:path';
 import { openStore } from './store/index.ts';
+import { SPOOL_FILE_NAME, StoreSpool } from './store/spool.ts';
 import type { Store } from './store/types.ts';
 import type { CallObserver, FetchLike } from './integrations/http.ts';
 import { createServices, type IntegrationDeps } from './integrations/index.ts';
@@ -95,6 +98,13 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
       ...(release && /^\d+\.\d+\.\d+/.test(release) ? { configStore: () => configStores.get(release) } : {}),
     });
+  // Outcome audit rows and lock releases a store outage interrupted, replayed from the last run
+  // of this data directory (and retried with backoff while the store is still away).
+  const spool = store ? new StoreSpool({ store, file: join(config.OAR_DATA_DIR, SPOOL_FILE_NAME), logger }) : undefined;
+  if (spool && spool.size > 0) {
+    const left = await spool.replay();
+    logger[left ? 'warn' : 'info']({ left, file: spool.file }, 'replayed store writes spooled during an outage');
+  }
   const runner = new Runner({
     config,
     logger,
@@ -105,6 +115,16 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     authorizer: opts.authorizer ?? TERMINAL_AUTHORIZER,
     mask: makeSecretMasker(secretValues(config)),
     ...(opts.observer ? { observer: opts.observer } : {}),
+    commands: registry,
+    ...(spool ? { spool } : {}),
+    frontEnd: opts.frontEnd,
+    // Approval requests go out through the Slack notify integration, so an MCP client or a terminal
+    // with Slack tokens announces its own; without them a running bot sharing the store does.
+    approvalAnnouncer: slackApprovalAnnouncer({
+      config,
+      slack: (release) => services(release).get('slack'),
+      releaseChannel: async (release) => (await configStores.get(release)).slackChannel('qe-release'),
+    }),
   });
   return {
     config,
@@ -117,6 +137,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     localConfig: () => loader.localConfig(),
     services,
     async close() {
+      spool?.stop();
       await store?.close();
     },
   };

@@ -127,6 +127,8 @@ export function resultMessage(result: RunResult, meta: RunMeta): SlackMessage {
       return errorMessage(result.message, m, ':no_entry:');
     case 'locked':
       return errorMessage(result.message, m, ':lock:');
+    case 'pending-approval':
+      return errorMessage(result.message, m, ':hourglass_flowing_sand:');
     default:
       return errorMessage(result.message, m);
   }

@@ -94,7 +94,10 @@ export function cliHelp(group: CommandGroup, registry: CommandRegistry): string 
     '  -h, --help                   help (also: help <command>)',
     '  --playground                 use the local playground started by `npm start` in this directory (same simulated world and store)',
   );
-  if (critical) lines.push('  -y, --yes                    confirm critical commands without the prompt');
+  if (critical) {
+    lines.push('  -y, --yes                    confirm critical commands without the prompt');
+    lines.push('  --no-wait                    do not wait for a second-person approval: print its id, exit 3');
+  }
   lines.push('  --wait                       follow long-running work (CDN push, Prow, Jenkins, approval) to its end here');
   lines.push('', `Run \`${group} help <command>\` (or \`${group} <command> --help\`) for options and examples.`);
   return lines.join('\n');

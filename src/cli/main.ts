@@ -1,6 +1,7 @@
 /**
  * Terminal front end shared by `oar`, `oarctl` and `jobctl`: parse, hand over to the engine,
- * render. Exit codes: 0 ok, 2 usage error, 1 anything else (the reason on stderr).
+ * render. Exit codes: 0 ok, 2 usage error, 1 anything else (the reason on stderr), 3 a
+ * second-person approval is still pending (`--no-wait`; the approval id is on stdout).
  * Heavy modules are imported only when a command actually runs, so `oar help` starts fast.
  */
 import { join } from 'node:path';
@@ -12,7 +13,10 @@ import { CLI_ENV_FILE, PlaygroundLinkError, playgroundDir, readPlaygroundLink } 
 import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
 import { nextStep } from './hints.ts';
-import type { CommandGroup } from '../commands/types.ts';
+import type { AnyCommand, CommandGroup } from '../commands/types.ts';
+import type { RunResult } from '../commands/runner.ts';
+import type { Approvals } from '../commands/approvals.ts';
+import { describeApproval, type ApprovalView } from '../commands/approval-view.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
 
@@ -58,38 +62,45 @@ interface TerminalFlags {
   yes: boolean;
   /** `--wait`: follow long-running work (a watch) to its end in this terminal. */
   wait: boolean;
+  /** `--no-wait`: do not wait for a second-person approval (print its id, exit 3). */
+  noWait: boolean;
   /** `--playground[=<file>]`: the link file of a running playground ('' = the default place). */
   playground?: string;
   debug: boolean;
   args: string[];
 }
 
-function terminalFlags(argv: string[]): TerminalFlags {
+export function terminalFlags(argv: string[]): TerminalFlags {
   const args: string[] = [];
   let yes = false;
   let wait = false;
+  let noWait = false;
   let playground: string | undefined;
   let debug = false;
   for (const a of argv) {
     if (a === '--yes' || a === '-y') yes = true;
     else if (a === '--wait') wait = true;
+    else if (a === '--no-wait') noWait = true;
     else if (a === '--playground') playground = '';
     else if (a.startsWith('--playground=')) playground = a.slice('--playground='.length);
     // -v/--debug anywhere on the line (the parser takes it before the command name).
     else if (a === '-v' || a === '--debug') debug = true;
     else args.push(a);
   }
-  return { yes, wait, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
+  return { yes, wait, noWait, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
 }
+
+/** Exit code of a run that waits for a second person (`--no-wait`). */
+export const EXIT_PENDING_APPROVAL = 3;
 
 /**
  * Every failure is a line or two on stderr: what failed and the next step. Stack traces only with
  * -v (or an explicit LOG_LEVEL / OAR_LOG_FORMAT, which turn the JSON logs on).
  */
-export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO(), opts: { extraCommands?: AnyCommand[] } = {}): Promise<number> {
   const flags = terminalFlags(argv);
   try {
-    return await runCliInner(group, flags, io);
+    return await runCliInner(group, flags, io, opts.extraCommands ?? []);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof PlaygroundLinkError) {
@@ -108,7 +119,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
   }
 }
 
-async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO): Promise<number> {
+async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO, extraCommands: AnyCommand[]): Promise<number> {
   const { args } = flags;
   const width = helpWidth(io.columns);
   const print = (text: string) => io.stdout(wrap(text, width));
@@ -139,7 +150,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO)
   if (args[0] === '__complete') return complete(group, args.slice(1), runIo);
 
   const schedulerHolder: { scheduler?: JobScheduler } = {};
-  const registry = createRegistry([], { scheduler: () => schedulerHolder.scheduler });
+  const registry = createRegistry(extraCommands, { scheduler: () => schedulerHolder.scheduler });
   const parser = new CommandParser(registry);
   let parsed: Parsed;
   try {
@@ -218,6 +229,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO)
       if (!confirmed) return 1;
       result = await engine.runner.execute({ ...request, confirmation: { id: `cli-${result.correlationId}` } });
     }
+    if (result.kind === 'pending-approval') return await awaitApproval(result, engine.runner.approvals, { noWait: flags.noWait, io, timeoutMs: engine.config.OAR_APPROVAL_TTL_MS });
     const text = renderResult(result);
     if (result.kind === 'done' && result.outcome.status !== 'fail') {
       io.stdout(text);
@@ -300,6 +312,36 @@ async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, t
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * A command that needs a second person: say where the request waits, then (unless --no-wait)
+ * wait for it, with each change on stderr. The approved command runs in the process that
+ * received the approval (the bot); this one reads the end state from the store.
+ */
+async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approval' }>, approvals: Approvals | undefined, o: { noWait: boolean; io: CliIO; timeoutMs: number }): Promise<number> {
+  const { io } = o;
+  io.stderr(result.message);
+  if (o.noWait || !approvals) {
+    io.stdout(result.approval.id);
+    return EXIT_PENDING_APPROVAL;
+  }
+  io.stderr('Waiting for the approval (Ctrl-C stops waiting; the request stays open until it expires)…');
+  const end = await approvals.wait(result.approval.id, { timeoutMs: o.timeoutMs + 60_000, onChange: (v: ApprovalView) => v.state !== 'pending' && io.stderr(`… ${describeApproval(v)}`) });
+  if (!end) {
+    io.stderr(`approval ${result.approval.id} is gone from the store`);
+    return 1;
+  }
+  if (end.state === 'executed') {
+    const ok = !/^(fail|denied|locked|refused|duplicate)\b/.test(end.outcome ?? '');
+    (ok ? io.stdout : io.stderr)(end.outcome ?? describeApproval(end));
+    return ok ? 0 : 1;
+  }
+  if (end.state === 'pending' || end.state === 'approved') {
+    io.stdout(end.id);
+    return EXIT_PENDING_APPROVAL;
+  }
+  return 1;
 }
 
 /** `oarctl mcp --stdio` and `oarctl cki-notifier ...`. */

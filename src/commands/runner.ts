@@ -5,15 +5,20 @@
  * registration -> audit. Commands repeat none of this; front ends only parse and render.
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config } from '../config/env.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
 import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
+import type { StoreSpool } from '../store/spool.ts';
 import { userMessageOf } from './errors.ts';
+import { describeApproval } from './approval-view.ts';
 import { withCorrelation } from '../observability/correlation.ts';
 import { CommandLog } from './log-capture.ts';
-import { lockKey } from './locks.ts';
+import { describeLock, lockKey } from './locks.ts';
+export { describeLock } from './locks.ts';
+import { Approvals, type ApprovalAnnouncer, type ApprovalView } from './approvals.ts';
 import { validateOptions } from './options.ts';
 import { withCallSignal } from '../integrations/call-signal.ts';
 import { InflightRuns, interruptedOutcome, restoredTaskNote, RESTARTING_MESSAGE } from './interruption.ts';
@@ -22,7 +27,7 @@ import type { Services } from './services.ts';
 import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
 /** The store methods the runner uses. */
-export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'audit' | 'markSeen' | 'addWatch'>;
+export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'extendLock' | 'audit' | 'markSeen' | 'addWatch'>;
 
 export interface Authorizer {
   /** The caller's role for this release (the release's QE group may grant write for it). */
@@ -45,6 +50,14 @@ export interface RunnerDeps {
   now?: () => Date;
   mask?: (s: string) => string;
   observer?: RunObserver;
+  /** Commands by name (the registry): an approval requested in another process is run from its name. */
+  commands?: { get(name: string): AnyCommand | undefined };
+  /** Outcome audit rows and lock releases that fail mid-command are spooled here and retried. */
+  spool?: StoreSpool;
+  /** Which front end this process serves (recorded with the locks it takes). */
+  frontEnd?: string;
+  /** Posts second-person approval requests in Slack (absent or unavailable: a running bot announces them). */
+  approvalAnnouncer?: ApprovalAnnouncer;
 }
 
 export interface RunObserver {
@@ -67,7 +80,7 @@ export interface RunRequest {
    * Second-person approval: the command runs as `actor` (who asked and confirmed) once another
    * person with the role the command needs approves. The runner enforces both conditions.
    */
-  approval?: { approver: Actor };
+  approval?: { id: string; approver: Actor };
   progress?: (message: string) => void;
   correlationId?: string;
   signal?: AbortSignal;
@@ -78,6 +91,8 @@ export interface RunRequest {
 export type RunResult =
   | { kind: 'done'; outcome: Outcome; safety: Safety; durationMs: number; correlationId: string; log: string }
   | { kind: 'needs-confirmation'; plan: Plan; safety: Safety; correlationId: string }
+  /** Confirmed, and now waiting for a second person (OAR_SECOND_APPROVAL); nothing ran yet. */
+  | { kind: 'pending-approval'; approval: ApprovalView; message: string; correlationId: string }
   | { kind: 'denied'; needed: Role; has: Role; message: string; correlationId: string }
   | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
   | { kind: 'duplicate'; message: string; correlationId: string }
@@ -91,11 +106,6 @@ export function maskOptions(options: Record<string, unknown>, mask: (s: string) 
   return out;
 }
 
-export function describeLock(l: LockInfo): string {
-  const who = l.holderName ? `${l.holderName} (${l.holder})` : l.holder;
-  return `${l.key.replace(/^release:/, '')} is locked by ${who} for ${l.reason} since ${l.acquiredAt.toISOString()} (expires ${l.expiresAt.toISOString()})`;
-}
-
 export class Runner {
   private readonly deps: RunnerDeps;
   private readonly logger: Logger;
@@ -104,12 +114,31 @@ export class Runner {
   /** Runs that a shutdown may interrupt (interruption.ts). */
   private readonly runs = new InflightRuns();
   private accepting = true;
+  /** The second-person approval lifecycle (needs the store). */
+  readonly approvals: Approvals | undefined;
 
   constructor(deps: RunnerDeps) {
     this.deps = deps;
     this.logger = deps.logger ?? silentLogger;
     this.instanceId = deps.instanceId ?? `oar-${randomUUID().slice(0, 8)}`;
+    const commands = new Map<string, AnyCommand>();
+    this.approvals = deps.store
+      ? new Approvals({
+          store: deps.store,
+          config: deps.config,
+          logger: this.logger,
+          now: () => this.now(),
+          roleFor: (actor, release) => deps.authorizer.roleFor(actor, release),
+          execute: (req) => this.execute(req),
+          // Commands seen by this process first (MCP-only commands are not in the registry), then the registry.
+          command: (name) => commands.get(name) ?? deps.commands?.get(name),
+          ...(deps.approvalAnnouncer ? { announcer: deps.approvalAnnouncer } : {}),
+        })
+      : undefined;
+    this.rememberCommand = (c) => void commands.set(c.name, c);
   }
+
+  private readonly rememberCommand: (c: AnyCommand) => void;
 
   get inflightCount(): number {
     return this.inflight.size;
@@ -341,24 +370,63 @@ export class Runner {
         return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name}.`, correlationId });
       }
       if (!first) return observe({ kind: 'duplicate', message: `This confirmation of ${command.name} was already used; it runs once.`, correlationId });
-      await this.audit({ ...base, event: 'confirm' });
-      if (req.approval) await this.audit({ ...base, event: 'approve', actorId: req.approval.approver.id, actorName: req.approval.approver.name, detail: `approved the request of ${req.actor.id}` });
+      // The requester's confirmation was audited when the approval was requested; the approval itself by Approvals.
+      if (!req.approval) await this.audit({ ...base, event: 'confirm' });
+    }
+
+    // second-person approval (OAR_SECOND_APPROVAL): the same rule for Slack, MCP and the terminal
+    if (safety === 'critical' && !dryRun && this.deps.config.OAR_SECOND_APPROVAL.includes(command.name)) {
+      const approvals = this.approvals;
+      if (!approvals || !store) return observe({ kind: 'refused', message: `${command.name} needs a second approval, which needs the operational store; it is not available.`, correlationId });
+      if (!req.approval) {
+        this.rememberCommand(command);
+        const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
+        const plan = command.plan ? await command.plan(ctx, options).catch(() => undefined) : undefined;
+        try {
+          const approval = await approvals.propose(req, options, plan, base);
+          return observe({ kind: 'pending-approval', approval, message: describeApproval(approval), correlationId });
+        } catch (e) {
+          return observe({ kind: 'refused', message: `The approval request could not be stored (${userMessageOf(e)}); nothing was run.`, correlationId });
+        }
+      }
+      const held = await store.getPending(req.approval.id, this.now()).catch(() => undefined);
+      if (!held || held.kind !== 'approval' || held.state !== 'approved' || held.decidedBy !== req.approval.approver.id || held.command !== command.name || held.release !== req.release || held.actorId !== req.actor.id) {
+        await this.audit({ ...base, event: 'deny', outcome: 'no matching approved request', detail: `approval ${req.approval.id}` });
+        return observe({ kind: 'refused', message: `${command.name} on ${req.release} runs only from an approved request; approval ${req.approval.id} is not one.`, correlationId });
+      }
     }
 
     // per-release lock for anything that writes
     let lockHeld: string | undefined;
+    let lockInfo: LockInfo | undefined;
     if (writes && store && req.release && !command.noLock) {
       const key = lockKey(req.release);
       try {
-        const r = await store.acquireLock({ key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId });
+        const r = await store.acquireLock({
+          key, holder: req.actor.id, holderName: req.actor.name, reason: command.name, ttlMs: this.deps.config.OAR_LOCK_TTL_MS, owner: this.instanceId,
+          host: hostname(), frontEnd: req.actor.via,
+          // A holder that stopped heartbeating died (SIGKILL, lost host): take its lock over now.
+          staleAfterMs: this.deps.config.OAR_LOCK_STALE_MS,
+        });
         if (!r.acquired) {
-          const message = `${describeLock(r.heldBy)}. Wait for it to finish, or release it with \`/oar ${req.release} unlock\` (audited).`;
+          const message = `${describeLock(r.heldBy, this.now())}. Its holder is alive: wait for it to finish (a holder silent for ${Math.round(this.deps.config.OAR_LOCK_STALE_MS / 1000)} s is taken over automatically), or, with the critical role, \`/oar ${req.release} unlock --force --reason "…"\` (audited).`;
           await this.audit({ ...base, event: 'deny', outcome: 'locked', detail: message });
           return observe({ kind: 'locked', heldBy: r.heldBy, message, correlationId });
         }
         lockHeld = key;
+        lockInfo = r.lock;
       } catch (e) {
         return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); refusing to run ${command.name} (fail closed).`, correlationId });
+      }
+    }
+
+    // audit intent before any external change: no reachable store, no start
+    if (writes && store) {
+      try {
+        await store.audit({ ...base, event: 'intent', detail: lockHeld ? `holding ${lockHeld} as ${this.instanceId}` : undefined });
+      } catch (e) {
+        if (lockHeld) await store.releaseLock(lockHeld, { holder: req.actor.id }).catch(() => undefined);
+        return observe({ kind: 'refused', message: `The operational store is unreachable (${userMessageOf(e)}); ${command.name} was not started, nothing was changed.`, correlationId });
       }
     }
 
@@ -366,6 +434,7 @@ export class Runner {
     const timeoutCtl = new AbortController();
     const timer = setTimeout(() => timeoutCtl.abort(new DOMException('command timed out', 'TimeoutError')), this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     const run = this.runs.open({ correlationId, command: command.name, release: req.release });
+    const heartbeat = lockHeld && store ? this.heartbeat(store, lockHeld, req.actor.id, timeoutCtl) : undefined;
     const signal = AbortSignal.any([...(req.signal ? [req.signal] : []), timeoutCtl.signal, run.controller.signal]);
     const task = command.task && !dryRun ? command.task : undefined;
     // A workflow command reads the release's ConfigStore first thing (and a missing StateBox is
@@ -392,6 +461,7 @@ export class Runner {
     } finally {
       clearTimeout(timer);
       this.runs.close(run);
+      if (heartbeat) clearInterval(heartbeat);
     }
     try {
       if (run.interrupted && task && safety !== 'read') {
@@ -416,14 +486,39 @@ export class Runner {
       log.warn(`could not record the result: ${message}`);
       outcome = { ...outcome, blockers: [...(outcome.blockers ?? []), `The result was not recorded: ${message}`] };
     } finally {
-      if (lockHeld && store) {
-        await store.releaseLock(lockHeld, { holder: req.actor.id }).catch((e: unknown) => this.logger.error({ err: e, lock: lockHeld }, 'lock release failed; it will expire'));
+      if (lockInfo && store) {
+        // A store outage mid-command: the release is spooled and retried, never stranded.
+        if (this.deps.spool) await this.deps.spool.releaseLock(lockInfo);
+        else await store.releaseLock(lockInfo.key, { holder: lockInfo.holder }).catch((e: unknown) => this.logger.error({ err: e, lock: lockHeld }, 'lock release failed; another run takes it over once its heartbeat is stale'));
       }
     }
     const durationMs = performance.now() - started;
-    await this.audit({ ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${run.interrupted ? 'interrupted' : outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) });
+    const final: AuditEntry = { ...base, event: outcome.status === 'fail' ? 'failure' : 'run', outcome: `${run.interrupted ? 'interrupted' : outcome.status}: ${outcome.summary}`.slice(0, 500), durationMs: Math.round(durationMs) };
+    if (this.deps.spool && writes) await this.deps.spool.audit(final);
+    else await this.audit(final);
     this.logger.info({ status: outcome.status, durationMs: Math.round(durationMs) }, 'command finished');
     return observe({ kind: 'done', outcome, safety, durationMs, correlationId, log: log.text() });
+  }
+
+  /**
+   * Renew the lock while the command runs, so other processes see its holder alive. A lock that
+   * is no longer ours (taken over after our heartbeat went stale) stops the command: someone else
+   * is changing the release now.
+   */
+  private heartbeat(store: RunnerStore, key: string, holder: string, stop: AbortController): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      store.extendLock(key, holder, this.deps.config.OAR_LOCK_TTL_MS, this.now()).then(
+        (held) => {
+          if (held) return;
+          this.logger.error({ lock: key }, 'lost the release lock (taken over after a stale heartbeat); stopping the command');
+          stop.abort(new Error(`lost the lock on ${key}: another run took it over`));
+        },
+        // The store is unreachable: keep running; the next beat retries (stale after OAR_LOCK_STALE_MS).
+        (e: unknown) => this.logger.warn({ err: e, lock: key }, 'lock heartbeat failed'),
+      );
+    }, this.deps.config.OAR_LOCK_HEARTBEAT_MS);
+    timer.unref();
+    return timer;
   }
 
   private async recordTask(release: string, task: NonNullable<AnyCommand['task']>, status: TaskStatus, log: CommandLog, outcome?: Outcome): Promise<void> {

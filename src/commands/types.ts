@@ -134,6 +134,8 @@ export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
   examples: string[];
   /** Static safety, or one computed from the options (e.g. `-i` status mode is read-only). */
   safety: Safety | ((options: z.output<S>) => Safety);
+  /** Option values that reach the most dangerous mode of a computed safety, for tool annotations (MCP). */
+  safetyProbes?: Record<string, unknown>[];
   task?: TaskName;
   scope: ReleaseScope;
   legacy?: boolean;

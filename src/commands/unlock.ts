@@ -1,25 +1,68 @@
-/** `unlock`: release a stale per-release lock by hand (audited by the runner like any write). */
+/**
+ * `unlock`: release the release's lock by hand. A lock whose holder is alive (fresh heartbeat)
+ * is refused with who holds it, since when and the heartbeat's age; `--force` releases it anyway
+ * and then needs the critical role (and its confirmation) and a `--reason`. Both are audited.
+ * A lock whose holder stopped heartbeating is released with the write role (the next run would
+ * take it over anyway).
+ */
 import { z } from 'zod';
-import { lockKey } from './locks.ts';
+import { describeLock, lockKey } from './locks.ts';
 import { CommandError } from './errors.ts';
-import { defineCommand } from './types.ts';
+import { defineCommand, type CommandContext } from './types.ts';
+import type { LockInfo } from '../store/types.ts';
+
+async function heldLock(ctx: CommandContext): Promise<LockInfo | undefined> {
+  if (!ctx.store) throw new CommandError('the operational store is not available');
+  const key = lockKey(ctx.release);
+  return (await ctx.store.listLocks(ctx.now())).find((l) => l.key === key);
+}
+
+function isAlive(ctx: CommandContext, l: LockInfo): boolean {
+  return ctx.now().getTime() - l.heartbeatAt.getTime() < ctx.config.OAR_LOCK_STALE_MS;
+}
+
+function requireReason(o: { force: boolean; reason?: string | undefined }): void {
+  if (o.force && !o.reason?.trim()) throw new CommandError('unlock --force needs --reason "why" (it is audited)');
+}
 
 export const unlock = defineCommand({
   name: 'unlock',
   group: 'oar',
-  summary: "Release the release's lock when its holder is gone (audited)",
-  examples: ['/oar 4.19.1 unlock', 'oar -r 4.19.1 unlock'],
-  safety: 'write',
+  summary: "Release the release's lock when its holder is gone; --force (critical, audited, with --reason) when it is not",
+  examples: ['/oar 4.19.1 unlock', 'oar -r 4.19.1 unlock', 'oar -r 4.19.1 unlock --force --reason "holder host is being drained" --yes'],
+  safety: (o) => (o.force ? 'critical' : 'write'),
   scope: 'zstream',
   noLock: true,
-  options: z.object({}),
-  async run(ctx) {
-    if (!ctx.store) throw new CommandError('the operational store is not available');
-    const key = lockKey(ctx.release);
-    const held = (await ctx.store.listLocks()).find((l) => l.key === key);
+  options: z.object({
+    force: z.boolean().default(false).describe('Release the lock even though its holder is alive (critical role, needs --reason)'),
+    reason: z.string().max(500).optional().describe('Why the lock is forced open (recorded in the audit log)'),
+  }),
+  async plan(ctx, o) {
+    requireReason(o);
+    const held = await heldLock(ctx);
+    if (!held) return { summary: `${ctx.release} is not locked`, changes: [], empty: true };
+    return { summary: `force-release the lock on ${ctx.release}`, changes: [{ target: `lock on ${ctx.release}`, from: describeLock(held, ctx.now()), to: 'released' }], notes: [`reason: ${o.reason ?? ''}`] };
+  },
+  async run(ctx, o) {
+    requireReason(o);
+    const held = await heldLock(ctx);
     if (!held) return { status: 'info', summary: `${ctx.release} is not locked` };
-    await ctx.store.releaseLock(key, { force: true });
-    await ctx.store.audit({ event: 'unlock', actorId: ctx.actor.id, actorName: ctx.actor.name, release: ctx.release, command: 'unlock', detail: `released lock held by ${held.holder} for ${held.reason}`, correlationId: ctx.correlationId });
-    return { status: 'info', summary: `Released the lock on ${ctx.release} held by ${held.holderName ?? held.holder} for ${held.reason} since ${held.acquiredAt.toISOString()}` };
+    const alive = isAlive(ctx, held);
+    if (alive && !o.force) {
+      return {
+        status: 'fail',
+        recordTask: false,
+        summary: `${describeLock(held, ctx.now())}. Its holder is alive, so the lock was not released. Wait for it, or force it with the critical role: unlock --force --reason "…" (audited).`,
+      };
+    }
+    const store = ctx.store!;
+    if (!(await store.releaseLock(held.key, { force: true }))) return { status: 'info', summary: `${ctx.release} was unlocked meanwhile` };
+    const how = o.force ? `forced (reason: ${o.reason!.trim()})` : 'holder silent';
+    await store.audit({
+      event: 'unlock', actorId: ctx.actor.id, actorName: ctx.actor.name, release: ctx.release, command: 'unlock', correlationId: ctx.correlationId,
+      outcome: how,
+      detail: `released lock held by ${held.holder} for ${held.reason} since ${held.acquiredAt.toISOString()} (${held.owner}${held.host ? `, ${held.host}` : ''}${held.frontEnd ? `, ${held.frontEnd}` : ''}); heartbeat ${alive ? 'live' : 'stale'}, last ${held.heartbeatAt.toISOString()}`,
+    });
+    return { status: 'info', summary: `Released the lock on ${ctx.release} held by ${held.holderName ?? held.holder} for ${held.reason} since ${held.acquiredAt.toISOString()} (${how})` };
   },
 });

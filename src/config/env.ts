@@ -164,6 +164,8 @@ export const VARS = {
   OAR_DATA_DIR: { schema: z.string().min(1).default('./data'), description: 'Data directory of the embedded SQLite store (and default local StateBox).', feature: 'store' },
   DATABASE_URL: { schema: str(), description: 'postgres://... to use PostgreSQL (several replicas share it) instead of embedded SQLite.', feature: 'store', secret: true },
   OAR_LOCK_TTL_MS: { schema: int(30 * 60_000, 1000), description: 'Expiry of a per-release lock when its holder dies.', feature: 'store' },
+  OAR_LOCK_HEARTBEAT_MS: { schema: int(15_000, 100), description: 'How often a running command renews the heartbeat of its per-release lock.', feature: 'store' },
+  OAR_LOCK_STALE_MS: { schema: int(60_000, 1000), description: 'A lock whose heartbeat is older than this belongs to a dead holder: the next run takes it over at once (audited).', feature: 'store' },
 
   // --- HTTP server ---------------------------------------------------------------------------------------
   OAR_HTTP_PORT: { schema: int(8080, 0), description: 'Port of /health, /livez, /metrics and /mcp.', feature: 'http' },
@@ -178,7 +180,9 @@ export const VARS = {
   OAR_CRITICAL_GROUPS: { schema: list(), description: 'Slack user-group handles with the critical role.', feature: 'auth' },
   OAR_MCP_TOKENS: { schema: str(), description: 'MCP bearer tokens: comma-separated name:role:token entries (role read, write or critical).', feature: 'auth', secret: true },
   OAR_MCP_ANONYMOUS: { schema: bool(true), description: 'Accept MCP requests without a token as client anonymous with the read role; false requires a token from OAR_MCP_TOKENS.', feature: 'auth' },
-  OAR_SECOND_APPROVAL: { schema: list(), description: 'Critical commands that need a second person to approve after confirmation.', feature: 'auth' },
+  OAR_SECOND_APPROVAL: { schema: list(), description: 'Critical commands that need a second person to approve after confirmation (every front end: Slack, MCP, CLI).', feature: 'auth' },
+  OAR_APPROVAL_TTL_MS: { schema: int(30 * 60_000, 1000), description: 'How long a second-person approval request waits before it expires.', feature: 'auth' },
+  OAR_APPROVAL_POLL_MS: { schema: int(2_000, 50), description: 'How often a waiting CLI/MCP client and the bot (announcing and expiring approval requests) read the store.', feature: 'auth' },
 
   // --- Scheduled jobs ------------------------------------------------------------------------------------
   OAR_JOBS_ENABLED: { schema: bool(true), description: 'Run scheduled jobs in this process.', feature: 'jobs' },

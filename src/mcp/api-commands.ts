@@ -8,7 +8,9 @@
  */
 import { z } from 'zod';
 import { userMessageOf } from '../commands/errors.ts';
-import { defineCommand, type AnyCommand, type Outcome } from '../commands/types.ts';
+import { defineCommand, ROLE_RANK, type AnyCommand, type Outcome, type Safety } from '../commands/types.ts';
+import type { Approvals } from '../commands/approvals.ts';
+import { describeApproval } from '../commands/approval-view.ts';
 import type { ConfigStoreCache } from '../release/configstore.ts';
 import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
 import type { ReleaseStatusReader } from './ports.ts';
@@ -17,7 +19,14 @@ import { issueApiCommands } from './issue-tools.ts';
 export interface ApiCommandDeps {
   configStores: Pick<ConfigStoreCache, 'stats' | 'invalidate' | 'warm' | 'maxSize'>;
   statusReader: ReleaseStatusReader;
+  /** Safety of the command that owns a StateBox task (setting it by hand needs the same role); default write. */
+  taskSafety?: (task: string) => Safety | undefined;
+  /** The engine's approval lifecycle, for oar_get_approval. */
+  approvals?: () => Approvals | undefined;
 }
+
+/** The longest an MCP client may wait in one oar_get_approval call. */
+export const MAX_APPROVAL_WAIT_SECONDS = 300;
 
 /** An MCP-only command and the tool name the original server gave it. */
 export interface ApiCommand {
@@ -96,7 +105,7 @@ export const getReleaseStatus = (reader: ReleaseStatusReader): AnyCommand =>
     },
   }) as unknown as AnyCommand;
 
-export const updateTaskStatus = (reader: ReleaseStatusReader): AnyCommand =>
+export const updateTaskStatus = (reader: ReleaseStatusReader, taskSafety: (task: string) => Safety | undefined = () => undefined): AnyCommand =>
   defineCommand({
     name: 'update-task-status',
     group: 'oar',
@@ -106,7 +115,13 @@ export const updateTaskStatus = (reader: ReleaseStatusReader): AnyCommand =>
       'A blank result is treated as no result. Returns {success, release, task, status, updated_systems, message} ' +
       '(plus result_length and result_preview when a result is given); errors give {success: false, error, ...}.',
     examples: [],
-    safety: 'write',
+    // The role of the command that owns the task: a critical task (change-advisory-status,
+    // push-to-cdn-staging) is set by hand only with the critical role, and confirmed like its command.
+    safety: (o) => {
+      const owner = taskSafety(o.taskName);
+      return owner && ROLE_RANK[owner] > ROLE_RANK.write ? owner : 'write';
+    },
+    safetyProbes: WORKFLOW_TASK_NAMES.map((taskName) => ({ taskName, status: 'Pass' })),
     scope: 'zstream',
     options: z.object({
       taskName: z.string().describe(`The workflow task: ${WORKFLOW_TASK_NAMES.join(', ')}`),
@@ -257,14 +272,42 @@ export const discoverActiveReleases = (): AnyCommand =>
     },
   }) as unknown as AnyCommand;
 
+export const getApproval = (approvals: () => Approvals | undefined): AnyCommand =>
+  defineCommand({
+    name: 'get-approval',
+    group: 'oar',
+    summary: 'The state of a second-person approval request; optionally wait (bounded) until it is decided and has run',
+    description:
+      'A critical command listed in OAR_SECOND_APPROVAL, called with "confirm": true, returns kind "pending-approval" with approval.id. ' +
+      'Pass that id here. wait_seconds (0-300, default 0) waits until the request is executed, rejected or expired. ' +
+      'Returns {id, command, release, state (pending|approved|executed|rejected|expired), requestedBy, via, expiresAt, decidedBy, outcome, announcement, message}.',
+    examples: [],
+    safety: 'read',
+    scope: 'none',
+    options: z.object({
+      approvalId: z.string().min(1).max(100).describe('The approval id returned by the critical tool (apr-...)'),
+      waitSeconds: z.number().int().min(0).max(MAX_APPROVAL_WAIT_SECONDS).default(0).describe(`Wait up to this many seconds (at most ${MAX_APPROVAL_WAIT_SECONDS}) for a decision and the run`),
+    }),
+    async run(ctx, o) {
+      const desk = approvals();
+      if (!desk) return failed('approvals need the operational store, which this oar-bot does not have', { error: 'no store' });
+      const v = await desk.wait(o.approvalId, { timeoutMs: o.waitSeconds * 1000, signal: ctx.signal });
+      if (!v) return failed(`There is no approval request ${o.approvalId}.`, { error: 'not found', id: o.approvalId });
+      const message = describeApproval(v);
+      const ranBadly = v.state === 'executed' && /^(fail|denied|locked|refused|duplicate)\b/.test(v.outcome ?? '');
+      return { status: v.state === 'rejected' || v.state === 'expired' || ranBadly ? 'fail' : 'info', summary: message, data: { ...v, message } };
+    },
+  }) as unknown as AnyCommand;
+
 /** The API tools in the original's order. */
 export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
   return [
     { toolName: 'oar_get_release_metadata', command: getReleaseMetadata() },
     { toolName: 'oar_is_release_shipped', command: isReleaseShippedUnavailable(), standInFor: 'is-release-shipped' },
     { toolName: 'oar_get_release_status', command: getReleaseStatus(deps.statusReader) },
-    { toolName: 'oar_update_task_status', command: updateTaskStatus(deps.statusReader) },
+    { toolName: 'oar_update_task_status', command: updateTaskStatus(deps.statusReader, deps.taskSafety) },
     { toolName: 'discover_active_releases', command: discoverActiveReleases() },
+    { toolName: 'oar_get_approval', command: getApproval(deps.approvals ?? (() => undefined)) },
     { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
     { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
     { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },

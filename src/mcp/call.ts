@@ -61,7 +61,7 @@ export function errorResult(message: string): CallToolResult {
 }
 
 export function toCallToolResult(spec: ToolSpec, result: RunResult): CallToolResult {
-  const isError = result.kind === 'done' ? result.outcome.status === 'fail' : result.kind !== 'needs-confirmation' || Boolean(result.plan.refused);
+  const isError = result.kind === 'done' ? result.outcome.status === 'fail' : result.kind === 'needs-confirmation' ? Boolean(result.plan.refused) : result.kind !== 'pending-approval';
   if (spec.output === 'api' && result.kind === 'done') {
     const data = toJson(result.outcome.data);
     if (isRecord(data)) return { content: [{ type: 'text', text: JSON.stringify(data, null, 2) }], structuredContent: data, isError };
@@ -70,6 +70,9 @@ export function toCallToolResult(spec: ToolSpec, result: RunResult): CallToolRes
   let text = renderResult(result);
   if (result.kind === 'needs-confirmation' && !result.plan.empty) {
     text += `\n\nNothing was changed. Call ${spec.name} again with "confirm": true to run it.`;
+  }
+  if (result.kind === 'pending-approval') {
+    text += `\n\nNothing was changed yet. Follow it with oar_get_approval {"approval_id": "${result.approval.id}", "wait_seconds": 60}.`;
   }
   // The JSON block too: clients that ignore structuredContent still get the data (MCP spec advice).
   return {

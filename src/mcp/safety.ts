@@ -40,7 +40,7 @@ export function maxSafety(def: AnyCommand): Safety {
     allSet[i.key] = values.find((v) => v !== undefined && v !== '' && v !== false && v !== 0);
     for (const v of values) probes.push({ ...defaults, [i.key]: v });
   }
-  probes.push(allSet);
+  probes.push(allSet, ...(def.safetyProbes ?? []));
   let worst: Safety | undefined;
   for (const p of probes) {
     let s: Safety;

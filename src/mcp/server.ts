@@ -10,6 +10,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { apiCommands } from './api-commands.ts';
 import { callTool, type ToolCallContext } from './call.ts';
 import { buildToolCatalog, type ToolCatalog } from './catalog.ts';
+import { maxSafety } from './safety.ts';
 import type { ReleaseStatusReader } from './ports.ts';
 
 export const MCP_SERVER_NAME = 'oar-bot';
@@ -28,7 +29,14 @@ export interface McpRuntime {
 
 export function createMcpRuntime(deps: McpDeps): McpRuntime {
   const logger = deps.engine.logger.child({ component: 'mcp' });
-  const catalog = buildToolCatalog(deps.engine.registry, apiCommands({ configStores: deps.engine.configStores, statusReader: deps.statusReader }));
+  const taskSafety = (task: string) => {
+    const owner = deps.engine.registry.list().find((d) => d.task === task);
+    return owner ? maxSafety(owner) : undefined;
+  };
+  const catalog = buildToolCatalog(
+    deps.engine.registry,
+    apiCommands({ configStores: deps.engine.configStores, statusReader: deps.statusReader, taskSafety, approvals: () => deps.engine.runner.approvals }),
+  );
   return { catalog, ctx: { runner: deps.engine.runner, logger }, logger };
 }
 
@@ -37,6 +45,8 @@ const INSTRUCTIONS = [
   'oar_<command> for `oar -r <release> <command>`, oarctl_<command> and jobctl_<command> for the controllers.',
   'Read-only tools can be called freely. Critical tools change nothing unless called with "confirm": true;',
   'call them first without it to see the plan, and confirm only what the user asked for.',
+  'A confirmed command that needs a second person returns kind "pending-approval": a person approves it in Slack;',
+  'follow it with oar_get_approval (approval_id, wait_seconds).',
 ].join(' ');
 
 /** An McpServer whose every tool call runs as the actor `mcp:<client.name>`. */

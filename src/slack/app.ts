@@ -21,6 +21,7 @@ import type { RunRequest, Runner, RunResult } from '../commands/runner.ts';
 import type { Actor, AnyCommand } from '../commands/types.ts';
 import type { PendingConfirmation, Store } from '../store/types.ts';
 import { SlackGroupDirectory } from './groups.ts';
+import { registerApprovalActions } from './approval-actions.ts';
 
 
 export interface SlackMetrics {
@@ -425,37 +426,19 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     if (opened.view?.id) await client.views.update({ view_id: opened.view.id, view });
   });
 
-  app.action('oar_approve', async ({ ack, body, action }) => {
-    await ack();
-    const b = body as BlockAction;
-    const a = action as ButtonAction;
-    const where = whereOf(b) ?? { channel: b.user.id };
-    const pending = await store.getPending(a.value ?? '');
-    if (!pending || pending.kind !== 'approval') return;
-    const def = registry.get(pending.command);
-    if (!def) return;
-    const approver = await actorOf(b.user.id, b.user.name);
-    // The runner decides whether this person may approve (not the requester, and the role the command needs).
-    const pre = await runner.preflight({ command: def, release: pending.release, options: (pending.payload.options ?? {}) as Record<string, unknown>, actor: await actorOf(pending.actorId), confirmation: { id: pending.id }, approval: { approver } });
-    if (!pre.ok) {
-      await ephemeral(where, b.user.id, resultMessage(pre.result, { actorId: b.user.id, command: def.name, release: pending.release }));
-      return;
-    }
-    const moved = await store.transitionPending(pending.id, 'pending', 'approved');
-    if (!moved) {
-      await ephemeral(where, b.user.id, errorMessage('This request was already approved, or it expired.'));
-      return;
-    }
-    await runPending(moved, await actorOf(pending.actorId), approver);
-  });
+  registerApprovalActions(app, { approvals: runner.approvals, logger, firstClick, track: (p) => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  } });
 
-  async function runPending(pending: PendingConfirmation, actor: Actor, approver?: Actor): Promise<void> {
+  async function runPending(pending: PendingConfirmation, actor: Actor): Promise<void> {
     const def = registry.get(pending.command);
     if (!def) return;
     const payload = pending.payload as { options?: Record<string, unknown>; channel?: string; threadTs?: string | null; text?: string };
     const parsed: Extract<Parsed, { kind: 'command' }> = { kind: 'command', group: def.group, command: def, release: pending.release, options: payload.options ?? {}, debug: false, text: payload.text ?? def.name };
     const where: Where = { channel: payload.channel ?? actor.id, ...(payload.threadTs ? { threadTs: payload.threadTs } : {}) };
-    await runVisible(parsed, actor, where, { confirmation: { id: pending.id }, ...(approver ? { approval: { approver } } : {}) });
+    // A command in OAR_SECOND_APPROVAL comes back as pending-approval: the runner stored and announced the request.
+    await runVisible(parsed, actor, where, { confirmation: { id: pending.id } });
   }
 
   // ---- confirmation modal ----------------------------------------------------------------------------
@@ -489,21 +472,6 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
     await ack();
     deps.metrics?.ack('view', performance.now() - t0);
     const actor = await actorOf(user, body.user.name);
-    if (config.OAR_SECOND_APPROVAL.includes(pending.command)) {
-      const approvalId = randomUUID();
-      const payload = pending.payload as { channel?: string; threadTs?: string | null };
-      await store.createPending({ id: approvalId, kind: 'approval', actorId: user, release: pending.release, command: pending.command, payload: pending.payload, expiresAt: new Date(Date.now() + config.OAR_CONFIRM_TTL_MS) });
-      await client.chat.postMessage({
-        channel: payload.channel ?? user,
-        ...(payload.threadTs ? { thread_ts: payload.threadTs } : {}),
-        text: `${pending.command} on ${pending.release} needs a second approval`,
-        blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `:busts_in_silhouette: <@${user}> confirmed \`${pending.command}\` on *${pending.release}*. It needs a second person with the critical role to approve.` } },
-          { type: 'actions', elements: [{ type: 'button', action_id: 'oar_approve', text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: approvalId }] },
-        ],
-      });
-      return;
-    }
     await runPending(confirmed, actor).catch((e: unknown) => logger.error({ err: e }, 'confirmed command failed'));
   });
 

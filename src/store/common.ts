@@ -4,13 +4,17 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry, AuditEvent, AuditQuery, LockInfo, NewWatch, PendingConfirmation, PendingState, SlackTarget, Watch, WatchState } from './types.ts';
+import type { AuditEntry, AuditEvent, AuditQuery, LockInfo, NewWatch, PendingConfirmation, PendingPatch, PendingState, SlackTarget, Watch, WatchState } from './types.ts';
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
-export const AUDIT_EVENTS: readonly AuditEvent[] = ['propose', 'confirm', 'cancel', 'run', 'deny', 'failure', 'unlock', 'approve', 'expire'];
-export const PENDING_STATES: readonly PendingState[] = ['pending', 'confirmed', 'cancelled', 'expired', 'approved'];
+export const AUDIT_EVENTS: readonly AuditEvent[] = ['propose', 'confirm', 'cancel', 'run', 'deny', 'failure', 'unlock', 'approve', 'expire', 'reject', 'takeover', 'intent'];
+export const PENDING_STATES: readonly PendingState[] = ['pending', 'confirmed', 'cancelled', 'expired', 'approved', 'rejected', 'executed'];
+/** Pendings stay readable this long after their expiry (a waiting client reads the end state), then purgeExpired drops them. */
+export const PENDING_RETENTION_MS = 24 * 3600_000;
+/** A claimed announcement that never recorded its message (the poster failed or died) may be claimed again after this. */
+export const ANNOUNCE_CLAIM_MS = 120_000;
 export const WATCH_STATES: readonly WatchState[] = ['active', 'done', 'failed', 'cancelled', 'expired'];
 
 export const DEFAULT_AUDIT_LIMIT = 100;
@@ -131,7 +135,7 @@ export function compact<T extends object>(o: T): T {
 // --- argument validation shared by both engines (throws before any SQL runs) -------------------
 
 
-export interface LockRequest { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string; now?: Date }
+export interface LockRequest { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string; now?: Date; host?: string; frontEnd?: string; staleAfterMs?: number }
 
 export function validateLockRequest(req: LockRequest): void {
   requireText('lock key', req.key);
@@ -140,6 +144,7 @@ export function validateLockRequest(req: LockRequest): void {
   requireText('lock reason', req.reason);
   requireText('lock owner', req.owner);
   requireTtl('lock ttlMs', req.ttlMs);
+  if (req.staleAfterMs !== undefined) requireTtl('lock staleAfterMs', req.staleAfterMs);
   if (req.now !== undefined) requireDate('now', req.now);
 }
 
@@ -264,17 +269,29 @@ export function validateJobEnd(id: number, outcome: unknown): void {
  * The live lock that stops a new lock on `key`, among the locks of its family (the key, its
  * ancestors and descendants): the one on the key itself first, so the message names it.
  */
-export function blockingLock(family: readonly LockInfo[], key: string, now: Date): LockInfo | undefined {
-  const live = family.filter((l) => l.expiresAt > now);
+export function blockingLock(family: readonly LockInfo[], key: string, now: Date, staleAfterMs?: number): LockInfo | undefined {
+  const live = family.filter((l) => l.expiresAt > now && !heartbeatIsStale(l, now, staleAfterMs));
   return live.find((l) => l.key === key) ?? live[0];
+}
+
+/** A lock whose holder stopped renewing its heartbeat for longer than `staleAfterMs` (it died). */
+export function heartbeatIsStale(l: LockInfo, now: Date, staleAfterMs: number | undefined): boolean {
+  return staleAfterMs !== undefined && now.getTime() - l.heartbeatAt.getTime() >= staleAfterMs;
 }
 
 /** The lock a successful acquisition records. */
 export function newLock(req: LockRequest, now: Date): LockInfo {
   return {
     key: req.key, holder: req.holder, ...(req.holderName ? { holderName: req.holderName } : {}),
-    reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner,
+    reason: req.reason, acquiredAt: now, expiresAt: addMs(now, req.ttlMs), owner: req.owner, heartbeatAt: now,
+    ...(req.host ? { host: req.host } : {}), ...(req.frontEnd ? { frontEnd: req.frontEnd } : {}),
   };
+}
+
+export function validatePendingPatch(p: PendingPatch): void {
+  if (p.decidedBy !== undefined) requireText('pending decidedBy', p.decidedBy);
+  if (p.outcome !== undefined && typeof p.outcome !== 'string') throw new TypeError('pending outcome must be a string');
+  validateReport(p.message);
 }
 
 /** Claimed watches in creation order (ties by id), whatever order the engine returned them in. */

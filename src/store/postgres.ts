@@ -29,6 +29,7 @@ import {
   type LockResult,
   type NewWatch,
   type PendingConfirmation,
+  type PendingPatch,
   type PendingState,
   type PurgeCounts,
   type Store,
@@ -37,6 +38,9 @@ import {
   type WatchState,
 } from './types.ts';
 import {
+  ANNOUNCE_CLAIM_MS,
+  PENDING_RETENTION_MS,
+  PENDING_STATES,
   WATCH_STATES,
   addMs,
   blockingLock,
@@ -66,6 +70,7 @@ import {
   validateLockRequest,
   validateNewPending,
   validateNewWatch,
+  validatePendingPatch,
   validateReleaseLock,
   validateTransition,
   validateWatchPatch,
@@ -312,13 +317,13 @@ export class PostgresStore implements Store {
         'SELECT * FROM locks WHERE lock_key = ANY($1::text[]) OR left(lock_key, $2) = $3',
         [lockKeyAndAncestors(req.key), charLength(req.key) + 1, `${req.key}:`],
       )).rows.map((r) => lockFromRow(r, decoder));
-      const heldBy = blockingLock(rows, req.key, now);
+      const heldBy = blockingLock(rows, req.key, now, req.staleAfterMs);
       if (heldBy) return { acquired: false as const, heldBy };
       for (const stale of rows) await this.#dropExpiredLock(c, stale, now, req.holder);
       const lock = newLock(req, now);
       await c.query(
-        'INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [lock.key, lock.holder, lock.holderName ?? null, lock.reason, lock.owner, lock.acquiredAt, lock.expiresAt],
+        'INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at, heartbeat_at, host, front_end) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+        [lock.key, lock.holder, lock.holderName ?? null, lock.reason, lock.owner, lock.acquiredAt, lock.expiresAt, lock.heartbeatAt, lock.host ?? null, lock.frontEnd ?? null],
       );
       return { acquired: true as const, lock };
     });
@@ -329,7 +334,7 @@ export class PostgresStore implements Store {
     const { release, command } = releaseOfLockKey(lock.key);
     await c.query(
       'INSERT INTO audit (at, event, actor_id, actor_name, release_name, command, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [now, 'expire', lock.holder, lock.holderName ?? null, release ?? null, command ?? null, expiredLockDetail(lock, now, takenBy)],
+      [now, lock.expiresAt > now ? 'takeover' : 'expire', lock.holder, lock.holderName ?? null, release ?? null, command ?? null, expiredLockDetail(lock, now, takenBy)],
     );
   }
 
@@ -344,7 +349,7 @@ export class PostgresStore implements Store {
   async extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean> {
     validateLockExtension(key, holder, ttlMs);
     const at = this.#now(now);
-    const r = await this.#q(`extending lock ${key}`, 'UPDATE locks SET expires_at = $1 WHERE lock_key = $2 AND holder = $3 AND expires_at > $4', [addMs(at, ttlMs), key, holder, at]);
+    const r = await this.#q(`extending lock ${key}`, 'UPDATE locks SET expires_at = $1, heartbeat_at = $4 WHERE lock_key = $2 AND holder = $3 AND expires_at > $4', [addMs(at, ttlMs), key, holder, at]);
     return r.rowCount > 0;
   }
 
@@ -489,15 +494,48 @@ export class PostgresStore implements Store {
     return rows[0] ? pendingFromRow(rows[0], decoder, at) : undefined;
   }
 
-  async transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined> {
+  async transitionPending(id: string, from: PendingState, to: PendingState, now?: Date, patch: PendingPatch = {}): Promise<PendingConfirmation | undefined> {
     validateTransition(id, from, to);
+    validatePendingPatch(patch);
     const at = this.#now(now);
+    // Expiry gates only decisions on a pending entry; an approved run may finish after it.
     const { rows } = await this.#q(
       `moving pending ${id} from ${from} to ${to}`,
-      `UPDATE pendings SET state = $1 WHERE id = $2 AND state = $3 AND (expires_at > $4 OR $1 = 'expired') RETURNING *`,
-      [to, id, from, at],
+      `UPDATE pendings SET state = $1, decided_by = coalesce($5, decided_by), outcome = coalesce($6, outcome), message = coalesce($7::jsonb, message)
+       WHERE id = $2 AND state = $3 AND (expires_at > $4 OR $1 = 'expired' OR state <> 'pending') RETURNING *`,
+      [to, id, from, at, patch.decidedBy ?? null, patch.outcome ?? null, toJson(patch.message)],
     );
     return rows[0] ? pendingFromRow(rows[0], decoder) : undefined;
+  }
+
+  async annotatePending(id: string, patch: PendingPatch): Promise<boolean> {
+    requireText('pending id', id);
+    validatePendingPatch(patch);
+    const r = await this.#q(
+      `annotating pending ${id}`,
+      'UPDATE pendings SET decided_by = coalesce($2, decided_by), outcome = coalesce($3, outcome), message = coalesce($4::jsonb, message) WHERE id = $1',
+      [id, patch.decidedBy ?? null, patch.outcome ?? null, toJson(patch.message)],
+    );
+    return r.rowCount > 0;
+  }
+
+  async listPendings(filter: { kind?: PendingConfirmation['kind']; state?: PendingState; unannounced?: boolean } = {}, now?: Date): Promise<PendingConfirmation[]> {
+    const at = this.#now(now);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (col: string, v: unknown) => { args.push(v); where.push(`${col} = $${args.length}`); };
+    if (filter.kind !== undefined) add('kind', requireOneOf('pending kind', filter.kind, ['confirmation', 'approval'] as const));
+    if (filter.state !== undefined) add('state', requireOneOf('pending state', filter.state, PENDING_STATES));
+    if (filter.unannounced) where.push('message IS NULL');
+    const { rows } = await this.#q('listing pendings', `SELECT * FROM pendings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`, args);
+    return rows.map((r) => pendingFromRow(r, decoder, at));
+  }
+
+  async claimPendingAnnouncement(id: string, now?: Date): Promise<boolean> {
+    requireText('pending id', id);
+    const at = this.#now(now);
+    const r = await this.#q(`claiming the announcement of pending ${id}`, 'UPDATE pendings SET announced_at = $2 WHERE id = $1 AND (announced_at IS NULL OR (message IS NULL AND announced_at <= $3))', [id, at, addMs(at, -ANNOUNCE_CLAIM_MS)]);
+    return r.rowCount > 0;
   }
 
   // --- delivery dedup -------------------------------------------------------------------------------
@@ -586,7 +624,7 @@ export class PostgresStore implements Store {
       return {
         locks: stale.length,
         dedup: (await c.query('DELETE FROM dedup WHERE expires_at <= $1', [at])).rowCount ?? 0,
-        pendings: (await c.query('DELETE FROM pendings WHERE expires_at <= $1', [at])).rowCount ?? 0,
+        pendings: (await c.query('DELETE FROM pendings WHERE expires_at <= $1', [addMs(at, -PENDING_RETENTION_MS)])).rowCount ?? 0,
         leases: (await c.query('DELETE FROM leases WHERE expires_at <= $1', [at])).rowCount ?? 0,
       };
     });

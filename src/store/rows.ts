@@ -44,6 +44,10 @@ export function lockFromRow(r: Row, d: Decoder): LockInfo {
     acquiredAt: d.date(r.acquired_at),
     expiresAt: d.date(r.expires_at),
     owner: String(r.owner),
+    // Locks taken before heartbeats existed: acquisition was their last sign of life.
+    heartbeatAt: d.date(r.heartbeat_at ?? r.acquired_at),
+    host: str(r.host),
+    frontEnd: str(r.front_end),
   });
 }
 
@@ -73,7 +77,7 @@ export function pendingFromRow(r: Row, d: Decoder, now?: Date): PendingConfirmat
   const expiresAt = d.date(r.expires_at);
   let state = r.state as PendingState;
   if (now && state === 'pending' && expiresAt.getTime() <= now.getTime()) state = 'expired';
-  return {
+  return compact({
     id: String(r.id),
     kind: r.kind as PendingConfirmation['kind'],
     actorId: String(r.actor_id),
@@ -83,7 +87,11 @@ export function pendingFromRow(r: Row, d: Decoder, now?: Date): PendingConfirmat
     state,
     createdAt: d.date(r.created_at),
     expiresAt,
-  };
+    decidedBy: str(r.decided_by),
+    outcome: str(r.outcome),
+    announcedAt: r.announced_at === null || r.announced_at === undefined ? undefined : d.date(r.announced_at),
+    message: r.message === null || r.message === undefined ? undefined : (d.json(r.message) as SlackTarget),
+  });
 }
 
 export function jobRunFromRow(r: Row, d: Decoder): JobRun {
@@ -102,5 +110,10 @@ export function jobRunFromRow(r: Row, d: Decoder): JobRun {
 export function expiredLockDetail(lock: LockInfo, now: Date, takenBy?: string): string {
   const who = lock.holderName ? `${lock.holder} (${lock.holderName})` : lock.holder;
   const tail = takenBy ? `; taken over by ${takenBy}` : '';
+  if (lock.expiresAt > now) {
+    const age = Math.round((now.getTime() - lock.heartbeatAt.getTime()) / 1000);
+    const where = [lock.owner, lock.host, lock.frontEnd].filter(Boolean).join(', ');
+    return `lock ${lock.key} held by ${who} for "${lock.reason}" since ${lock.acquiredAt.toISOString()} (${where}): last heartbeat ${lock.heartbeatAt.toISOString()}, ${age} s ago; holder presumed dead${tail}`;
+  }
   return `lock ${lock.key} held by ${who} for "${lock.reason}" since ${lock.acquiredAt.toISOString()} expired at ${lock.expiresAt.toISOString()} (noticed ${now.toISOString()})${tail}`;
 }

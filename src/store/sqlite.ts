@@ -25,6 +25,7 @@ import {
   type LockResult,
   type NewWatch,
   type PendingConfirmation,
+  type PendingPatch,
   type PendingState,
   type PurgeCounts,
   type Store,
@@ -33,6 +34,9 @@ import {
   type WatchState,
 } from './types.ts';
 import {
+  ANNOUNCE_CLAIM_MS,
+  PENDING_RETENTION_MS,
+  PENDING_STATES,
   WATCH_STATES,
   addMs,
   blockingLock,
@@ -62,6 +66,7 @@ import {
   validateLockRequest,
   validateNewPending,
   validateNewWatch,
+  validatePendingPatch,
   validateReleaseLock,
   validateTransition,
   validateWatchPatch,
@@ -292,22 +297,25 @@ export class SqliteStore implements Store {
     const sql = `SELECT * FROM locks WHERE lock_key IN (${family.map(() => '?').join(', ')}) OR substr(lock_key, 1, ?) = ?`;
     return this.#run(`acquiring lock ${req.key}`, () => {
       const rows = (this.#stmt(sql).all(...family, charLength(req.key) + 1, `${req.key}:`) as Row[]).map((r) => lockFromRow(r, decoder));
-      const heldBy = blockingLock(rows, req.key, now);
+      const heldBy = blockingLock(rows, req.key, now, req.staleAfterMs);
       if (heldBy) return { acquired: false as const, heldBy };
       for (const stale of rows) this.#dropExpiredLock(stale, now, req.holder);
       const lock = newLock(req, now);
-      this.#stmt('INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(lock.key, lock.holder, val(lock.holderName), lock.reason, lock.owner, ms(lock.acquiredAt), ms(lock.expiresAt));
+      this.#stmt('INSERT INTO locks (lock_key, holder, holder_name, reason, owner, acquired_at, expires_at, heartbeat_at, host, front_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(lock.key, lock.holder, val(lock.holderName), lock.reason, lock.owner, ms(lock.acquiredAt), ms(lock.expiresAt), ms(lock.heartbeatAt), val(lock.host), val(lock.frontEnd));
       return { acquired: true as const, lock };
     }, true);
   }
 
-  /** Inside a transaction: delete an expired lock and leave an `expire` audit entry naming its holder. */
+  /**
+   * Inside a transaction: delete an expired lock (or a live one whose holder's heartbeat went
+   * stale) and leave an `expire` / `takeover` audit entry naming its holder.
+   */
   #dropExpiredLock(lock: LockInfo, now: Date, takenBy?: string): void {
     this.#stmt('DELETE FROM locks WHERE lock_key = ?').run(lock.key);
     const { release, command } = releaseOfLockKey(lock.key);
     this.#stmt('INSERT INTO audit (at, event, actor_id, actor_name, release_name, command, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(ms(now), 'expire', lock.holder, val(lock.holderName), val(release), val(command), expiredLockDetail(lock, now, takenBy));
+      .run(ms(now), lock.expiresAt > now ? 'takeover' : 'expire', lock.holder, val(lock.holderName), val(release), val(command), expiredLockDetail(lock, now, takenBy));
   }
 
   async releaseLock(key: string, opts: { holder?: string; force?: boolean } = {}): Promise<boolean> {
@@ -324,7 +332,7 @@ export class SqliteStore implements Store {
     validateLockExtension(key, holder, ttlMs);
     const at = this.#now(now);
     return this.#run(`extending lock ${key}`, () =>
-      Number(this.#stmt('UPDATE locks SET expires_at = ? WHERE lock_key = ? AND holder = ? AND expires_at > ?').run(ms(at) + ttlMs, key, holder, ms(at)).changes) > 0);
+      Number(this.#stmt('UPDATE locks SET expires_at = ?, heartbeat_at = ? WHERE lock_key = ? AND holder = ? AND expires_at > ?').run(ms(at) + ttlMs, ms(at), key, holder, ms(at)).changes) > 0);
   }
 
   async listLocks(now?: Date): Promise<LockInfo[]> {
@@ -473,15 +481,44 @@ export class SqliteStore implements Store {
     });
   }
 
-  async transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined> {
+  async transitionPending(id: string, from: PendingState, to: PendingState, now?: Date, patch: PendingPatch = {}): Promise<PendingConfirmation | undefined> {
     validateTransition(id, from, to);
+    validatePendingPatch(patch);
     const at = this.#now(now);
     return this.#run(`moving pending ${id} from ${from} to ${to}`, () => {
+      // Expiry gates only decisions on a pending entry; an approved run may finish after it.
       const row = this.#stmt(
-        `UPDATE pendings SET state = ? WHERE id = ? AND state = ? AND (expires_at > ? OR ? = 'expired') RETURNING *`,
-      ).get(to, id, from, ms(at), to) as Row | undefined;
+        `UPDATE pendings SET state = ?, decided_by = coalesce(?, decided_by), outcome = coalesce(?, outcome), message = coalesce(?, message)
+         WHERE id = ? AND state = ? AND (expires_at > ? OR ? = 'expired' OR state <> 'pending') RETURNING *`,
+      ).get(to, val(patch.decidedBy), val(patch.outcome), toJson(patch.message), id, from, ms(at), to) as Row | undefined;
       return row ? pendingFromRow(row, decoder) : undefined;
     });
+  }
+
+  async annotatePending(id: string, patch: PendingPatch): Promise<boolean> {
+    requireText('pending id', id);
+    validatePendingPatch(patch);
+    return this.#run(`annotating pending ${id}`, () =>
+      Number(this.#stmt('UPDATE pendings SET decided_by = coalesce(?, decided_by), outcome = coalesce(?, outcome), message = coalesce(?, message) WHERE id = ?')
+        .run(val(patch.decidedBy), val(patch.outcome), toJson(patch.message), id).changes) > 0);
+  }
+
+  async listPendings(filter: { kind?: PendingConfirmation['kind']; state?: PendingState; unannounced?: boolean } = {}, now?: Date): Promise<PendingConfirmation[]> {
+    const at = this.#now(now);
+    const where: string[] = [];
+    const args: SQLInputValue[] = [];
+    if (filter.kind !== undefined) { where.push('kind = ?'); args.push(requireOneOf('pending kind', filter.kind, ['confirmation', 'approval'] as const)); }
+    if (filter.state !== undefined) { where.push('state = ?'); args.push(requireOneOf('pending state', filter.state, PENDING_STATES)); }
+    if (filter.unannounced) where.push('message IS NULL');
+    const sql = `SELECT * FROM pendings ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`;
+    return this.#run('listing pendings', () => (this.#stmt(sql).all(...args) as Row[]).map((r) => pendingFromRow(r, decoder, at)));
+  }
+
+  async claimPendingAnnouncement(id: string, now?: Date): Promise<boolean> {
+    requireText('pending id', id);
+    const at = this.#now(now);
+    return this.#run(`claiming the announcement of pending ${id}`, () =>
+      Number(this.#stmt('UPDATE pendings SET announced_at = ? WHERE id = ? AND (announced_at IS NULL OR (message IS NULL AND announced_at <= ?))').run(ms(at), id, ms(at) - ANNOUNCE_CLAIM_MS).changes) > 0);
   }
 
   // --- delivery dedup -------------------------------------------------------------------------------
@@ -563,7 +600,7 @@ export class SqliteStore implements Store {
       return {
         locks: stale.length,
         dedup: Number(this.#stmt('DELETE FROM dedup WHERE expires_at <= ?').run(ms(at)).changes),
-        pendings: Number(this.#stmt('DELETE FROM pendings WHERE expires_at <= ?').run(ms(at)).changes),
+        pendings: Number(this.#stmt('DELETE FROM pendings WHERE expires_at <= ?').run(ms(at) - PENDING_RETENTION_MS).changes),
         leases: Number(this.#stmt('DELETE FROM leases WHERE expires_at <= ?').run(ms(at)).changes),
       };
     }, true);

@@ -10,7 +10,7 @@
  * arguments (empty key, non-positive TTL) throw `TypeError`/`RangeError` and change nothing.
  */
 
-export type AuditEvent = 'propose' | 'confirm' | 'cancel' | 'run' | 'deny' | 'failure' | 'unlock' | 'approve' | 'expire';
+export type AuditEvent = 'propose' | 'confirm' | 'cancel' | 'run' | 'deny' | 'failure' | 'unlock' | 'approve' | 'expire' | 'reject' | 'takeover' | 'intent';
 
 export interface AuditEntry {
   id?: number;
@@ -56,6 +56,11 @@ export interface LockInfo {
   expiresAt: Date;
   /** Process/replica that holds it (released on shutdown). */
   owner: string;
+  /** Last heartbeat of the holder (acquisition counts as one). A stale heartbeat means the holder died. */
+  heartbeatAt: Date;
+  /** Host the holding process runs on, and the front end the command came from (slack, cli, mcp, job). */
+  host?: string;
+  frontEnd?: string;
 }
 
 export type LockResult = { acquired: true; lock: LockInfo } | { acquired: false; heldBy: LockInfo };
@@ -107,7 +112,11 @@ export interface NewWatch {
   dedupKey?: string;
 }
 
-export type PendingState = 'pending' | 'confirmed' | 'cancelled' | 'expired' | 'approved';
+/**
+ * Confirmations: pending -> confirmed | cancelled | expired. Second-person approvals:
+ * pending -> approved (claimed by the process that runs it) -> executed, or pending -> rejected | expired.
+ */
+export type PendingState = 'pending' | 'confirmed' | 'cancelled' | 'expired' | 'approved' | 'rejected' | 'executed';
 
 export interface PendingConfirmation {
   /** Unique id (never user+channel). */
@@ -121,7 +130,16 @@ export interface PendingConfirmation {
   state: PendingState;
   createdAt: Date;
   expiresAt: Date;
+  /** Who approved or rejected it. */
+  decidedBy?: string;
+  /** The approved run's result in one line (`pass: ...`), or why it was rejected. */
+  outcome?: string;
+  /** When a replica claimed the announcement in Slack, and the message it posted. */
+  announcedAt?: Date;
+  message?: SlackTarget;
 }
+
+export type PendingPatch = Partial<Pick<PendingConfirmation, 'decidedBy' | 'outcome' | 'message'>>;
 
 export interface JobRun {
   id?: number;
@@ -159,13 +177,21 @@ export interface Store {
    * (use extendLock to renew). An expired lock in the way is removed and an `expire`
    * audit entry names its former holder.
    */
-  acquireLock(req: { key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string; now?: Date }): Promise<LockResult>;
+  acquireLock(req: {
+    key: string; holder: string; holderName?: string; reason: string; ttlMs: number; owner: string; now?: Date;
+    host?: string; frontEnd?: string;
+    /**
+     * A live lock whose heartbeat is older than this is taken over at once (its holder died);
+     * the takeover is audited as `takeover`. Without it only expiry frees a lock.
+     */
+    staleAfterMs?: number;
+  }): Promise<LockResult>;
   /**
    * Release if held by `holder` (or unconditionally with force). Returns whether a lock was removed.
    * Passing neither `holder` nor `force` is a TypeError (an unlock must say whose lock it drops).
    */
   releaseLock(key: string, opts?: { holder?: string; force?: boolean }): Promise<boolean>;
-  /** Push the expiry of a live lock held by `holder` to now + ttl; false if not held or already expired. */
+  /** Heartbeat: record `now` as the holder's heartbeat and push the expiry of its live lock to now + ttl; false if not held or already expired. */
   extendLock(key: string, holder: string, ttlMs: number, now?: Date): Promise<boolean>;
   /** Live (unexpired) locks, oldest first. */
   listLocks(now?: Date): Promise<LockInfo[]>;
@@ -203,7 +229,16 @@ export interface Store {
    * made the transition, undefined if it was already moved (double click) or expired.
    * Only a move to `expired` is allowed past the expiry.
    */
-  transitionPending(id: string, from: PendingState, to: PendingState, now?: Date): Promise<PendingConfirmation | undefined>;
+  transitionPending(id: string, from: PendingState, to: PendingState, now?: Date, patch?: PendingPatch): Promise<PendingConfirmation | undefined>;
+  /** Set fields of a pending entry without changing its state; false when no entry has that id. */
+  annotatePending(id: string, patch: PendingPatch): Promise<boolean>;
+  /** Entries of a kind and/or state, oldest first (a lapsed `pending` is listed as `expired`); `unannounced`: no Slack message recorded yet. */
+  listPendings(filter?: { kind?: PendingConfirmation['kind']; state?: PendingState; unannounced?: boolean }, now?: Date): Promise<PendingConfirmation[]>;
+  /**
+   * Claim the announcement of a pending entry: true for exactly one caller (replicas announce it
+   * once). A claim that recorded no message within 2 minutes (its poster failed) may be taken again.
+   */
+  claimPendingAnnouncement(id: string, now?: Date): Promise<boolean>;
 
   // delivery dedup: true the first time a key is seen within ttl
   markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean>;
@@ -219,7 +254,7 @@ export interface Store {
   recordJobEnd(id: number, r: { outcome: 'ok' | 'failed' | 'skipped'; counts?: Record<string, number>; error?: string; at?: Date }): Promise<void>;
   lastJobRuns(limitPerJob?: number): Promise<JobRun[]>;
 
-  /** Housekeeping: drop expired dedup keys, pendings, locks (audited as `expire`) and leases. */
+  /** Housekeeping: drop expired dedup keys, locks (audited as `expire`) and leases, and pendings a day after their expiry (waiting clients read their end state meanwhile). */
   purgeExpired(now?: Date): Promise<PurgeCounts>;
 }
 

@@ -12,6 +12,8 @@ import { createRegistry } from '../../src/commands/index.ts';
 import { CommandParser, type Parsed } from '../../src/commands/parser.ts';
 import { safetyOf, type CommandGroup } from '../../src/commands/types.ts';
 import { PROJECT_ROOT } from '../../src/sandbox/fixtures.ts';
+import { terminalCommand } from '../../src/cli/help.ts';
+import { terminalFlags } from '../../src/cli/main.ts';
 import { stripQuiet } from '../../src/slack/app.ts';
 import { startCommandWorld, type CommandWorld } from '../helpers/command-world.ts';
 
@@ -53,12 +55,16 @@ function isSynopsis(text: string): boolean {
 }
 
 /** What the front end strips before the shared parser sees the text. */
-function parse(parser: CommandParser, text: string): Parsed {
+function parse(parser: CommandParser, text: string): Parsed | { kind: 'terminal' } {
   if (text.startsWith('/oar')) return parser.parseSlash(stripQuiet(text.slice(4).trim()).text);
   const [group, ...argv] = text.split(/\s+/);
   if (group === 'oar' || group === 'oarctl' || group === 'jobctl') {
-    // The terminal's own flag (src/cli/main.ts).
-    return parser.parseLine([group, ...argv.filter((a) => a !== '--yes' && a !== '-y')].join(' '));
+    // The terminal's own flags (--yes, --wait, --no-wait, --playground, -v) and terminal commands
+    // (completion, help of a service) are taken out exactly as src/cli/main.ts does.
+    const { args } = terminalFlags(argv);
+    const first = args[0] === 'help' ? args[1] : args[0];
+    if (terminalCommand(group, first)) return { kind: 'terminal' };
+    return parser.parseLine([group, ...args].join(' '));
   }
   throw new Error(`not a command: ${text}`);
 }
@@ -79,22 +85,24 @@ describe('command examples in README.md and docs/', () => {
     // A command named in prose (`jobctl run`) is a reference, not an example: it must exist.
     if (words.length === 2 && !words[0]!.startsWith('/') && !/^(help|-)/.test(words[1]!)) {
       it(`${ex.file}: \`${ex.text}\` names a command`, () => {
-        expect(registry.get(words[1]!)?.group).toBe(words[0]);
+        const known = registry.resolve(words[0] as CommandGroup, words[1]!)?.group ?? (terminalCommand(words[0] as CommandGroup, words[1]) ? words[0] : undefined);
+        expect(known).toBe(words[0]);
       });
       continue;
     }
     if (isSynopsis(ex.text)) {
       it(`${ex.file}: synopsis \`${ex.text}\` names a command`, () => {
         const group = (ex.text.startsWith('/oar') ? 'oar' : words[0]) as CommandGroup | '/oar';
-        const name = words.slice(1).find((w, i, a) => !w.startsWith('-') && a[i - 1] !== '-r' && !/^\d/.test(w) && w !== 'help');
+        const name = words.slice(1).find((w, i, a) => !w.startsWith('-') && a[i - 1] !== '-r' && !/^\d/.test(w) && w !== 'help' && !/^(…|\.\.\.)$/.test(w));
         if (!name || (group === 'oarctl' && SERVICES.has(name))) return;
-        expect(registry.has(name) || SERVICES.has(name), `${name} is not a command`).toBe(true);
+        const known = registry.has(name) || SERVICES.has(name) || (group !== '/oar' && (terminalCommand(group, name) !== undefined || registry.resolve(group, name) !== undefined));
+        expect(known, `${name} is not a command`).toBe(true);
       });
       continue;
     }
     it(`${ex.file}: \`${ex.text}\` parses`, () => {
       const p = parse(parser, ex.text);
-      expect(['command', 'help']).toContain(p.kind);
+      expect(['command', 'help', 'terminal']).toContain(p.kind);
     });
   }
 });

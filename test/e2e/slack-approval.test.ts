@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
 import { stripQuiet } from '../../src/slack/app.ts';
+import { EXIT_PENDING_APPROVAL, runCli, type CliIO } from '../../src/cli/main.ts';
 import { startE2E, textOf, type E2E } from './harness.ts';
 
 const ran: string[] = [];
@@ -26,8 +27,15 @@ const twoPerson = defineCommand({
 describe('second-person approval and --quiet', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD,U_ART', OAR_SECOND_APPROVAL: 'test-two-person' }, extraCommands: [twoPerson] });
+    e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD,U_ART', OAR_SECOND_APPROVAL: 'test-two-person', OAR_APPROVAL_POLL_MS: '50' }, extraCommands: [twoPerson] });
     e.world.seedRelease('4.19.1');
+  });
+  /** A terminal on the same store as the bot, without Slack tokens. */
+  const cliIO = (out: string[], err: string[]): CliIO => ({
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: { OAR_DATA_DIR: e.app.config.OAR_DATA_DIR, OAR_SECOND_APPROVAL: 'test-two-person', OAR_APPROVAL_POLL_MS: '50', LOG_LEVEL: 'silent', USER: 'jdoe' },
+    isTTY: false,
   });
   afterAll(() => e.stop());
 
@@ -48,12 +56,19 @@ describe('second-person approval and --quiet', () => {
 
     await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
     await e.slack.waitForMessage((m) => textOf(m).includes('approved after a second look'), { existing: true });
-    // A second press does not run it again.
-    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
-    await e.slack.waitFor((c) => c.method === 'chat.postEphemeral' && JSON.stringify(c.args).includes('already approved'), { since: 0 });
+    // The request message now says how it ended, without buttons; a second approval does not run it again.
+    const approvalId = /approval `(apr-[^`]+)`/.exec(textOf(request))![1]!;
+    await vi.waitFor(() => {
+      const now = e.slack.messages('C_QE_RELEASE', request.threadTs).find((m) => m.ts === request.ts);
+      expect(textOf(now)).toContain('Approved by <@U_ART>. Result: pass: approved after a second look');
+      expect(textOf(now)).not.toContain('oar_approve');
+    });
+    const again = await e.app.engine.runner.approvals!.approve(approvalId, { id: 'U_ART', via: 'slack' });
+    expect(again.ok === false && again.message).toContain('already decided');
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
     const approvals = await e.app.store.queryAudit({ command: 'test-two-person', event: 'approve' });
     expect(approvals.map((a) => a.actorId)).toEqual(['U_ART']);
+    expect((await e.app.engine.runner.approvals!.get(approvalId))).toMatchObject({ state: 'executed', decidedBy: 'U_ART', outcome: 'pass: approved after a second look' });
   });
 
   it('closing the confirmation modal cancels it: audited, nothing runs, the confirmation cannot be used later', async () => {
@@ -67,6 +82,34 @@ describe('second-person approval and --quiet', () => {
       expect(audits.map((a) => a.actorId)).toEqual(['U_LEAD']);
     });
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
+  });
+
+  it('CLI without Slack: --yes confirms, the bot sharing the store announces the request, Approve in Slack runs it once, the waiting CLI exits 0', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli = runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes'], cliIO(out, err), { extraCommands: [twoPerson] });
+    const request = await e.slack.waitForMessage((m) => textOf(m).includes('`cli:jdoe` confirmed') && textOf(m).includes('oar_approve'), { existing: true });
+    expect(textOf(request)).toContain('through the terminal (oar)');
+    expect(ran).toEqual(['4.19.1 by U_LEAD']);
+    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: request.channel });
+    expect(await cli).toBe(0);
+    expect(ran).toEqual(['4.19.1 by U_LEAD', '4.19.1 by cli:jdoe']);
+    expect(err.join('\n')).toContain('waits for a second person with the critical role to approve it');
+    expect(err.join('\n')).toContain('was approved by U_ART and ran: pass: approved after a second look');
+    expect(out.join('\n')).toContain('pass: approved after a second look');
+  });
+
+  it('CLI --no-wait returns the approval id with exit 3; Reject in Slack ends it without running', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(await runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes', '--no-wait'], cliIO(out, err), { extraCommands: [twoPerson] })).toBe(EXIT_PENDING_APPROVAL);
+    const id = out.at(-1)!;
+    expect(id).toMatch(/^apr-/);
+    const request = await e.slack.waitForMessage((m) => textOf(m).includes(id) && textOf(m).includes('oar_reject'), { existing: true });
+    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_reject', messageTs: request.ts, channel: request.channel });
+    await vi.waitFor(async () => expect(await e.app.engine.runner.approvals!.get(id)).toMatchObject({ state: 'rejected', decidedBy: 'U_ART' }));
+    expect(ran).toEqual(['4.19.1 by U_LEAD', '4.19.1 by cli:jdoe']);
+    expect((await e.app.store.queryAudit({ event: 'reject' })).map((a) => a.actorId)).toEqual(['U_ART']);
   });
 
   it('--quiet answers a read-only command privately and posts nothing in the channel', async () => {

@@ -68,9 +68,15 @@ export function memoryRunnerStore(now: () => Date = () => new Date()) {
     async acquireLock(req) {
       const held = locks.get(req.key);
       if (held && held.expiresAt > now()) return { acquired: false, heldBy: held };
-      const lock: LockInfo = { key: req.key, holder: req.holder, holderName: req.holderName, reason: req.reason, acquiredAt: now(), expiresAt: new Date(now().getTime() + req.ttlMs), owner: req.owner };
+      const lock: LockInfo = { key: req.key, holder: req.holder, holderName: req.holderName, reason: req.reason, acquiredAt: now(), expiresAt: new Date(now().getTime() + req.ttlMs), owner: req.owner, heartbeatAt: now() };
       locks.set(req.key, lock);
       return { acquired: true, lock };
+    },
+    async extendLock(key, holder, ttlMs) {
+      const held = locks.get(key);
+      if (!held || held.holder !== holder || held.expiresAt <= now()) return false;
+      locks.set(key, { ...held, heartbeatAt: now(), expiresAt: new Date(now().getTime() + ttlMs) });
+      return true;
     },
     async releaseLock(key, opts) {
       const held = locks.get(key);

@@ -53,6 +53,17 @@ export function pgTestAppName(schema: string): string {
   return `oar-bot:${schema}`;
 }
 
+/** Run SQL as the server's admin, on a connection of its own (not through a store under test). */
+export async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_TEST_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Drop a test schema (and everything in it). */
 export async function dropSchema(schema: string, url = PG_TEST_URL): Promise<void> {
   const client = new pg.Client({ connectionString: url });

@@ -194,11 +194,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { tokens?: string; extraCommands?: AnyCommand[] } = {}): Promise<Harness> {
+export async function startHarness(opts: { tokens?: string; extraCommands?: AnyCommand[]; env?: Record<string, string> } = {}): Promise<Harness> {
   const buildData = await startBuildDataServer({ gitlabUrl: 'https://gitlab.example.com' });
   const dir = mkdtempSync(join(tmpdir(), 'oar-mcp-'));
   const configFile = await writeDemoConfigFile(join(dir, 'configstore.json'), { buildDataTemplate: buildData.template });
-  const config = testConfig({ OAR_JWK: DEMO_JWK, OAR_CONFIG_FILE: configFile, OAR_BUILD_DATA_URL: buildData.template, OAR_MCP_TOKENS: opts.tokens ?? TOKENS_ENV });
+  const config = testConfig({ OAR_JWK: DEMO_JWK, OAR_CONFIG_FILE: configFile, OAR_BUILD_DATA_URL: buildData.template, OAR_MCP_TOKENS: opts.tokens ?? TOKENS_ENV, ...opts.env });
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',

@@ -104,7 +104,7 @@ describe('calling tools', () => {
     expect(h.effects.owner).toEqual(['4.19.1:qe@redhat.com']);
     expect(h.statebox.updates.map((u) => [u.task, u.status])).toEqual([['take-ownership', 'In Progress'], ['take-ownership', 'Pass']]);
     const audit = await h.store.queryAudit({ command: 'take-ownership' });
-    expect(audit.map((a) => `${a.actorId} ${a.event}`).sort()).toEqual(['mcp:anonymous deny', 'mcp:reader deny', 'mcp:writer run']);
+    expect(audit.map((a) => `${a.actorId} ${a.event}`).sort()).toEqual(['mcp:anonymous deny', 'mcp:reader deny', 'mcp:writer intent', 'mcp:writer run']);
   });
 
   it('returns the plan of a critical tool without confirm and changes nothing; runs it with confirm', async () => {
@@ -326,7 +326,8 @@ describe('concurrency', () => {
     }
     const writers = results.filter((r) => r.i % 4 >= 2);
     expect(h.effects.owner.sort()).toEqual(writers.map((r) => `${r.release}:qe${r.i}@redhat.com`).sort());
-    const audit = await h.store.queryAudit({ command: 'take-ownership' });
+    // One row per call: the outcome (or the denial); the intent rows recorded before each write are not counted.
+    const audit = (await h.store.queryAudit({ command: 'take-ownership' })).filter((a) => a.event !== 'intent');
     const byActor = (actor: string) => audit.filter((a) => a.actorId === actor).length;
     expect(byActor('mcp:anonymous') + byActor('mcp:reader') + byActor('mcp:writer') + byActor('mcp:lead')).toBe(10);
     expect(byActor('mcp:writer')).toBe(2); // i = 2, 6
@@ -348,7 +349,7 @@ describe('concurrency', () => {
     await h.engine.runner.drain(10_000);
     expect(h.effects.owner).toEqual(['4.19.7:a@redhat.com']);
     expect(h.statebox.updates.at(-1)).toMatchObject({ release: '4.19.7', task: 'take-ownership', status: 'Pass' });
-    expect((await h.store.queryAudit({ command: 'take-ownership' })).map((a) => `${a.actorId} ${a.event}`)).toEqual(['mcp:writer run']);
+    expect((await h.store.queryAudit({ command: 'take-ownership' })).map((a) => `${a.actorId} ${a.event}`)).toEqual(['mcp:writer run', 'mcp:writer intent']);
   });
 
   it('holds the per-release lock across clients: a second write on the same release is refused while the first runs', async () => {

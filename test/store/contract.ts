@@ -102,7 +102,7 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         const a = await store.acquireLock(req('release:4.19.1', 'U1'));
         expect(a).toEqual({
           acquired: true,
-          lock: { key: 'release:4.19.1', holder: 'U1', holderName: 'U1-name', reason: 'running release:4.19.1', acquiredAt: T0, expiresAt: at(30 * MIN), owner: 'replica-1' },
+          lock: { key: 'release:4.19.1', holder: 'U1', holderName: 'U1-name', reason: 'running release:4.19.1', acquiredAt: T0, expiresAt: at(30 * MIN), owner: 'replica-1', heartbeatAt: T0 },
         });
         const b = await store.acquireLock(req('release:4.19.1', 'U2', 30 * MIN, at(1000)));
         expect(b.acquired).toBe(false);
@@ -138,6 +138,36 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         expect(expired[0]).toMatchObject({ actorId: 'U1', actorName: 'U1-name', release: '4.19.1', at: at(10 * MIN) });
         expect(expired[0]!.detail).toContain('lock release:4.19.1 held by U1');
         expect(expired[0]!.detail).toContain('taken over by U2');
+      });
+
+      it('records the holder process (host, front end) and its heartbeat; reads it back', async () => {
+        await store.acquireLock({ ...req('release:4.19.1', 'U1'), host: 'bot-7', frontEnd: 'mcp' });
+        expect(await store.listLocks(at(1))).toEqual([
+          { key: 'release:4.19.1', holder: 'U1', holderName: 'U1-name', reason: 'running release:4.19.1', acquiredAt: T0, expiresAt: at(30 * MIN), owner: 'replica-1', heartbeatAt: T0, host: 'bot-7', frontEnd: 'mcp' },
+        ]);
+        expect(await store.extendLock('release:4.19.1', 'U1', 30 * MIN, at(20_000))).toBe(true);
+        expect((await store.listLocks(at(20_001)))[0]).toMatchObject({ heartbeatAt: at(20_000), expiresAt: at(20_000 + 30 * MIN), acquiredAt: T0 });
+      });
+
+      it('a live lock whose heartbeat went stale is taken over at once, audited as takeover; a fresh heartbeat keeps it', async () => {
+        const STALE = 90_000;
+        await store.acquireLock({ ...req('release:4.19.1', 'U1'), host: 'bot-7', frontEnd: 'cli' });
+        await store.extendLock('release:4.19.1', 'U1', 30 * MIN, at(60_000));
+        // 89 s after the last heartbeat: still alive.
+        const early = await store.acquireLock({ ...req('release:4.19.1', 'U2', 30 * MIN, at(60_000 + STALE - 1)), staleAfterMs: STALE });
+        expect(early.acquired).toBe(false);
+        // Without staleAfterMs only expiry frees it (the old rule).
+        expect((await store.acquireLock(req('release:4.19.1', 'U2', 30 * MIN, at(60_000 + STALE)))).acquired).toBe(false);
+        const late = await store.acquireLock({ ...req('release:4.19.1', 'U2', 30 * MIN, at(60_000 + STALE)), staleAfterMs: STALE, owner: 'replica-2' });
+        expect(late).toMatchObject({ acquired: true, lock: { holder: 'U2', owner: 'replica-2', heartbeatAt: at(60_000 + STALE) } });
+        const takeovers = await store.queryAudit({ event: 'takeover' });
+        expect(takeovers).toHaveLength(1);
+        expect(takeovers[0]).toMatchObject({ actorId: 'U1', release: '4.19.1', at: at(60_000 + STALE) });
+        expect(takeovers[0]!.detail).toContain('last heartbeat 2026-07-01T10:01:00.000Z, 90 s ago');
+        expect(takeovers[0]!.detail).toContain('bot-7, cli');
+        expect(takeovers[0]!.detail).toContain('taken over by U2');
+        expect(await store.queryAudit({ event: 'expire' })).toEqual([]);
+        await expect(store.acquireLock({ ...req('release:4.19.2', 'U1'), staleAfterMs: 0 })).rejects.toThrow(RangeError);
       });
 
       it('lists only live locks', async () => {
@@ -349,6 +379,40 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         expect(await other.getPending('p-4', at(1))).toMatchObject({ kind: 'approval', state: 'pending', payload: { options: { status: 'REL_PREP' } } });
       });
 
+      it('approval lifecycle: decision recorded with who decided, the run finishes after expiry, the outcome is kept', async () => {
+        await store.createPending({ ...newPending('a-1'), kind: 'approval' });
+        const approved = await store.transitionPending('a-1', 'pending', 'approved', at(MIN), { decidedBy: 'U2' });
+        expect(approved).toMatchObject({ state: 'approved', decidedBy: 'U2' });
+        // The approved run ends after the request's expiry: still recorded.
+        const done = await store.transitionPending('a-1', 'approved', 'executed', at(20 * MIN), { outcome: 'pass: moved 4 advisories' });
+        expect(done).toMatchObject({ state: 'executed', decidedBy: 'U2', outcome: 'pass: moved 4 advisories' });
+        expect(await store.getPending('a-1', at(30 * MIN))).toMatchObject({ state: 'executed', outcome: 'pass: moved 4 advisories' });
+        await store.createPending({ ...newPending('a-2'), kind: 'approval' });
+        expect(await store.transitionPending('a-2', 'pending', 'rejected', at(MIN), { decidedBy: 'U3', outcome: 'not today' })).toMatchObject({ state: 'rejected', decidedBy: 'U3' });
+        expect(await store.transitionPending('a-2', 'pending', 'approved', at(MIN))).toBeUndefined();
+      });
+
+      it('lists by kind, state and announcement; exactly one replica claims an announcement', async () => {
+        await store.createPending({ ...newPending('l-1'), kind: 'approval' });
+        await store.createPending({ ...newPending('l-2'), kind: 'approval', createdAt: at(1) });
+        await store.createPending({ ...newPending('l-3'), createdAt: at(2) });
+        expect((await store.listPendings({ kind: 'approval', state: 'pending', unannounced: true }, at(3))).map((p) => p.id)).toEqual(['l-1', 'l-2']);
+        const other = await replica();
+        const [a, b] = await Promise.all([store.claimPendingAnnouncement('l-1', at(3)), other.claimPendingAnnouncement('l-1', at(3))]);
+        expect([a, b].filter(Boolean)).toHaveLength(1);
+        expect(await store.annotatePending('l-1', { message: { channel: 'C1', messageTs: '1.2' } })).toBe(true);
+        expect(await store.annotatePending('nope', { outcome: 'x' })).toBe(false);
+        expect(await store.getPending('l-1', at(4))).toMatchObject({ announcedAt: at(3), message: { channel: 'C1', messageTs: '1.2' } });
+        expect((await store.listPendings({ kind: 'approval', unannounced: true }, at(4))).map((p) => p.id)).toEqual(['l-2']);
+        // A claim whose poster failed (no message recorded) can be taken again after two minutes, not before.
+        expect(await store.claimPendingAnnouncement('l-2', at(5))).toBe(true);
+        expect(await store.claimPendingAnnouncement('l-2', at(5 + 2 * MIN - 1))).toBe(false);
+        expect(await store.claimPendingAnnouncement('l-2', at(5 + 2 * MIN))).toBe(true);
+        expect(await store.claimPendingAnnouncement('l-1', at(5 + 2 * MIN))).toBe(false);
+        // A lapsed pending entry is listed as expired (it may still be marked so).
+        expect((await store.listPendings({ kind: 'approval' }, at(10 * MIN))).map((p) => p.state)).toEqual(['expired', 'expired']);
+      });
+
       it('refuses malformed input', async () => {
         await expect(store.createPending({ ...newPending(), payload: [] as never })).rejects.toThrow(TypeError);
         await expect(store.transitionPending('x', 'pending', 'pending')).rejects.toThrow(TypeError);
@@ -427,12 +491,15 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
       await store.markSeen('fresh', 60 * MIN, T0);
       await store.createPending({ id: 'p-old', kind: 'confirmation', actorId: 'U1', release: '4.19.1', command: 'c', payload: {}, createdAt: T0, expiresAt: at(MIN) });
       await store.tryLease('job:a', 'r1', MIN, T0);
-      expect(await store.purgeExpired(at(2 * MIN))).toEqual({ locks: 1, dedup: 1, pendings: 1, leases: 1 });
+      expect(await store.purgeExpired(at(2 * MIN))).toEqual({ locks: 1, dedup: 1, pendings: 0, leases: 1 });
       expect((await store.listLocks(at(2 * MIN))).map((l) => l.key)).toEqual(['release:4.20.2']);
       expect(await store.markSeen('fresh', 60 * MIN, at(2 * MIN))).toBe(false);
-      expect(await store.getPending('p-old')).toBeUndefined();
+      // Pendings stay a day past their expiry, so a waiting client can still read how they ended.
+      expect(await store.getPending('p-old')).toMatchObject({ state: 'expired' });
       expect(await store.queryAudit({ event: 'expire' })).toHaveLength(1);
-      expect(await store.purgeExpired(at(2 * MIN))).toEqual({ locks: 0, dedup: 0, pendings: 0, leases: 0 });
+      expect(await store.purgeExpired(at(MIN + 24 * 60 * MIN))).toMatchObject({ pendings: 1, locks: 1 });
+      expect(await store.getPending('p-old')).toBeUndefined();
+      expect(await store.purgeExpired(at(MIN + 24 * 60 * MIN))).toEqual({ locks: 0, dedup: 0, pendings: 0, leases: 0 });
     });
 
     it('fails closed once closed: every operation throws StoreError and ping is false', async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { PostgresStore, StoreError, openStore, type Store } from '../../src/store/index.ts';
 import { testConfig } from '../../src/config/env.ts';
-import { PG_TEST_URL, dropSchema, openPgTestStore, pgTestAppName, uniqueSchema, type PgTestStore } from '../helpers/store.ts';
+import { PG_TEST_URL, admin, dropSchema, openPgTestStore, pgTestAppName, uniqueSchema, type PgTestStore } from '../helpers/store.ts';
 import { storeContract } from './contract.ts';
 import { raceWorkers } from './race.ts';
 
@@ -19,16 +19,6 @@ storeContract('postgres', {
     return other;
   },
 });
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_TEST_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Kill every server connection of one test store (found by its application_name). */
 async function terminateStoreConnections(c: pg.Client, schema: string): Promise<number> {
@@ -54,7 +44,7 @@ describe('PostgreSQL engine', () => {
     await a.audit({ event: 'run', actorId: 'U1' });
     expect(await b.queryAudit({})).toHaveLength(1);
     const rows = await admin(async (c) => (await c.query(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`)).rows);
-    expect(rows).toEqual([{ version: 1, name: 'initial' }]);
+    expect(rows).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'live locks and the approval lifecycle' }]);
   });
 
   it('a missing server is a clear StoreError naming host and port, without the password', async () => {
@@ -71,7 +61,7 @@ describe('PostgreSQL engine', () => {
     const store = await openPgTestStore();
     stores.push(store);
     await admin((c) => c.query(`INSERT INTO ${store.schema}.schema_migrations (version, name) VALUES (99, 'future')`));
-    await expect(new PostgresStore({ url: PG_TEST_URL, schema: store.schema }).init()).rejects.toThrow(/schema version 99, newer than this oar-bot knows \(1\)/);
+    await expect(new PostgresStore({ url: PG_TEST_URL, schema: store.schema }).init()).rejects.toThrow(/schema version 99, newer than this oar-bot knows \(2\)/);
   });
 
   it('idle connections killed by the server: the pool reconnects; at worst the next operation fails with a StoreError', async () => {

@@ -47,7 +47,7 @@ describe('SQLite engine', () => {
     const raw = new DatabaseSync(join(dataDir, 'oar.db'), { readOnly: true });
     try {
       expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-      expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1, name: 'initial' }]);
+      expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'live locks and the approval lifecycle' }]);
     } finally {
       raw.close();
     }
@@ -109,7 +109,7 @@ describe('SQLite engine', () => {
     const raw = new DatabaseSync(file);
     raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('future');
     raw.close();
-    await expect(new SqliteStore({ file }).init()).rejects.toThrow(/schema version 99, newer than this oar-bot knows \(1\)/);
+    await expect(new SqliteStore({ file }).init()).rejects.toThrow(/schema version 99, newer than this oar-bot knows \(2\)/);
   });
 
   it('a write blocked by another process past busy_timeout fails with a StoreError, not a hang', async () => {

@@ -162,5 +162,7 @@ async function runStatusMode(watch: Watch, deps: CommandWatchDeps, ctx: CommandW
       return { done: true, summary: `${command.name} could not run from the watch: ${r.message}` };
     case 'needs-confirmation':
       return { done: true, summary: `${command.name} needs a confirmation and cannot run from a watch` };
+    case 'pending-approval':
+      return { done: true, summary: `${command.name} needs a second approval and cannot run from a watch: ${r.message}` };
   }
 }

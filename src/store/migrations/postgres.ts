@@ -107,4 +107,21 @@ CREATE TABLE job_runs (
 CREATE INDEX job_runs_job_started ON job_runs (job, started_at);
 `,
   },
+  {
+    version: 2,
+    name: 'live locks and the approval lifecycle',
+    // Locks: who holds them (host, front end) and a heartbeat, so a dead holder's lock is taken
+    // over at once. Pendings: who decided, the outcome of the approved run, and the Slack
+    // message announcing the request (announced_at doubles as the claim of the announcing replica).
+    sql: `
+ALTER TABLE locks ADD COLUMN heartbeat_at timestamptz;
+ALTER TABLE locks ADD COLUMN host text;
+ALTER TABLE locks ADD COLUMN front_end text;
+ALTER TABLE pendings ADD COLUMN decided_by text;
+ALTER TABLE pendings ADD COLUMN outcome text;
+ALTER TABLE pendings ADD COLUMN announced_at timestamptz;
+ALTER TABLE pendings ADD COLUMN message jsonb;
+CREATE INDEX pendings_kind_state ON pendings (kind, state);
+`,
+  },
 ];

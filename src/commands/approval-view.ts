@@ -1,0 +1,88 @@
+/**
+ * What everyone sees of a second-person approval request: the stored pending entry read as a
+ * view (who asked, through which front end, the plan, where it waits, how it ended). Pure.
+ */
+import type { PendingConfirmation, PendingState, SlackTarget } from '../store/types.ts';
+import type { Actor, Plan } from './types.ts';
+
+/** What the runner stores with an approval request: enough to run it later from any process. */
+export interface ApprovalPayload {
+  options: Record<string, unknown>;
+  text?: string;
+  actorName?: string;
+  via: Actor['via'];
+  plan?: Plan;
+  /** Where the request came from in Slack (the request is announced in its thread). */
+  slack?: SlackTarget;
+  correlationId?: string;
+}
+
+export interface ApprovalView {
+  id: string;
+  command: string;
+  release: string;
+  state: PendingState;
+  requestedBy: string;
+  requestedByName?: string;
+  via: Actor['via'];
+  plan?: Plan;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedBy?: string;
+  /** The approved run's result (`pass: ...`), or the reason of a rejection. */
+  outcome?: string;
+  /** The Slack message that carries the Approve / Reject buttons, once posted. */
+  announcement?: SlackTarget;
+}
+
+/** States after which nothing more happens to an approval request. */
+export const APPROVAL_FINAL_STATES: readonly PendingState[] = ['executed', 'rejected', 'expired', 'cancelled'];
+
+export function isFinal(state: PendingState): boolean {
+  return APPROVAL_FINAL_STATES.includes(state);
+}
+
+export function payloadOf(p: PendingConfirmation): ApprovalPayload {
+  const raw = p.payload as Partial<ApprovalPayload>;
+  return { options: raw.options ?? {}, via: raw.via ?? 'slack', ...(raw.text ? { text: raw.text } : {}), ...(raw.actorName ? { actorName: raw.actorName } : {}), ...(raw.plan ? { plan: raw.plan } : {}), ...(raw.slack ? { slack: raw.slack } : {}), ...(raw.correlationId ? { correlationId: raw.correlationId } : {}) };
+}
+
+export function approvalView(p: PendingConfirmation): ApprovalView {
+  const payload = payloadOf(p);
+  return {
+    id: p.id,
+    command: p.command,
+    release: p.release,
+    state: p.state,
+    requestedBy: p.actorId,
+    ...(payload.actorName ? { requestedByName: payload.actorName } : {}),
+    via: payload.via,
+    ...(payload.plan ? { plan: payload.plan } : {}),
+    createdAt: p.createdAt,
+    expiresAt: p.expiresAt,
+    ...(p.decidedBy ? { decidedBy: p.decidedBy } : {}),
+    ...(p.outcome ? { outcome: p.outcome } : {}),
+    ...(p.message ? { announcement: p.message } : {}),
+  };
+}
+
+/** One sentence on where an approval stands, for the terminal, MCP and logs. */
+export function describeApproval(v: ApprovalView): string {
+  const what = `${v.command} on ${v.release}`;
+  switch (v.state) {
+    case 'pending': {
+      const where = v.announcement ? ` in Slack channel ${v.announcement.channel}` : ' (not yet announced in Slack: a running oar-bot posts it)';
+      return `${what} waits for a second person with the critical role to approve it${where}; approval ${v.id} expires ${v.expiresAt.toISOString()}`;
+    }
+    case 'approved':
+      return `${what} was approved by ${v.decidedBy ?? 'someone'} and is running`;
+    case 'executed':
+      return `${what} was approved by ${v.decidedBy ?? 'someone'} and ran: ${v.outcome ?? 'no result recorded'}`;
+    case 'rejected':
+      return `${what} was rejected by ${v.decidedBy ?? 'someone'}${v.outcome ? ` (${v.outcome})` : ''}; nothing was changed`;
+    case 'expired':
+      return `${what} was not approved before ${v.expiresAt.toISOString()}: the request expired and nothing was changed`;
+    default:
+      return `${what}: ${v.state}`;
+  }
+}
