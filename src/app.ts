@@ -14,7 +14,7 @@ import type { Actor, AnyCommand, Role } from './commands/types.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
+import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
 import { buildHealth, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';

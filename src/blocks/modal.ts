@@ -3,9 +3,9 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Plan } from '../commands/types.ts';
 import { esc, planBlocks } from './outcome.ts';
 
-export const CONFIRM_CALLBACK = 'oar_confirm';
-export const CONFIRM_BLOCK = 'oar_confirm_release';
-export const CONFIRM_ACTION = 'value';
+import { CONFIRM_ACTION, CONFIRM_BLOCK, CONFIRM_CALLBACK } from './action-ids.ts';
+
+export { CONFIRM_ACTION, CONFIRM_BLOCK, CONFIRM_CALLBACK };
 
 export interface ConfirmMeta {
   pendingId: string;

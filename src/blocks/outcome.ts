@@ -8,12 +8,15 @@ import type { NextStep, Outcome, OutcomeStatus, Plan } from '../commands/types.t
 import { displayName } from '../release/tasks.ts';
 import { fitText, splitOnLines } from './limits.ts';
 import { watchCancelButton } from './watch.ts';
+import { APPROVE_ACTION_ID, CONFIRM_OPEN_ACTION_ID, runActionId } from './action-ids.ts';
 
 export interface RunMeta {
   actorId: string;
   command: string;
   release: string;
   correlationId?: string;
+  /** The command line as run (`oar -r 4.19.1 release-status`), for Retry and Share. */
+  text?: string;
 }
 
 export interface SlackMessage {
@@ -70,7 +73,7 @@ export function nextStepButtons(steps: NextStep[], release: string): KnownBlock 
     block_id: 'oar_next',
     elements: steps.slice(0, 5).map((s, i) => ({
       type: 'button' as const,
-      action_id: `oar_run_${i}`,
+      action_id: runActionId(i),
       text: { type: 'plain_text' as const, text: fitText(s.label, 75) },
       value: JSON.stringify({ r: release, c: s.command, a: s.args } satisfies ButtonValue).slice(0, 2000),
       ...(s.style ? { style: s.style } : {}),
@@ -113,7 +116,16 @@ export function outcomeBlocks(outcome: Outcome, meta: RunMeta): KnownBlock[] {
 }
 
 /** The final message of a run (or the refusal), with a plain-text fallback. */
-export function resultMessage(result: RunResult, meta: RunMeta): SlackMessage {
+/** What only the front end knows when rendering: mentions for e-mails, link bases, whether the answer is private. */
+export interface RenderOptions {
+  /** e-mail → Slack user id */
+  mentions?: Map<string, string>;
+  links?: { jira: string; errata: string };
+  /** A private answer: offer "Share in channel". */
+  shareable?: boolean;
+}
+
+export function resultMessage(result: RunResult, meta: RunMeta, _opts: RenderOptions = {}): SlackMessage {
   const m = { ...meta, correlationId: meta.correlationId ?? result.correlationId };
   switch (result.kind) {
     case 'done': {
@@ -154,4 +166,26 @@ export function textMessage(title: string, text: string): SlackMessage {
 
 export function taskLabel(task: string): string {
   return displayName(task);
+}
+
+/** A critical command typed as a message (no trigger_id to open a modal): a button that opens it. */
+export function confirmButtonMessage(p: { command: string; release: string; actorId: string; pendingId: string }): SlackMessage {
+  return {
+    text: `${p.command} on ${p.release} is critical: review and confirm`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:rotating_light: \`${p.command}\` on *${p.release}* is critical. <@${p.actorId}>, review what will change and confirm.` } },
+      { type: 'actions', elements: [{ type: 'button', action_id: CONFIRM_OPEN_ACTION_ID, text: { type: 'plain_text', text: 'Review and confirm' }, style: 'danger', value: p.pendingId }] },
+    ],
+  };
+}
+
+/** A confirmed critical command that needs a second person's approval. */
+export function approvalRequestMessage(p: { actorId: string; command: string; release: string; approvalId: string }): SlackMessage {
+  return {
+    text: `${p.command} on ${p.release} needs a second approval`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:busts_in_silhouette: <@${p.actorId}> confirmed \`${p.command}\` on *${p.release}*. It needs a second person with the critical role to approve.` } },
+      { type: 'actions', elements: [{ type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Approve' }, style: 'primary', value: p.approvalId }] },
+    ],
+  };
 }

@@ -10,6 +10,7 @@ import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
 import type { CommandGroup } from '../commands/types.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
+import { VERSION } from '../version.ts';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -20,7 +21,7 @@ export interface CliIO {
   ask?: (question: string) => Promise<string>;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 function defaultIO(): CliIO {
   return {

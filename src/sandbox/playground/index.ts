@@ -14,7 +14,7 @@ import type { Engine } from '../../engine.ts';
 import { loggerFor, type Logger } from '../../log.ts';
 import type { CommandRegistry } from '../../commands/registry.ts';
 import { suggestNext, type HomeRelease } from '../../blocks/home.ts';
-import type { SlackFrontEnd } from '../../slack/app.ts';
+import type { SlackFrontEnd } from '../../slack/index.ts';
 import { startApp, type RunningApp } from '../../app.ts';
 import type { AnyCommand } from '../../commands/types.ts';
 import { startPlaygroundServer, type PlaygroundServer } from './web/server.ts';
