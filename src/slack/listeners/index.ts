@@ -11,9 +11,16 @@ import * as message from './message.ts';
 import * as runButton from './run-button.ts';
 import * as slashCommand from './slash-command.ts';
 import * as watchCancel from './watch-cancel.ts';
+import * as share from './share.ts';
+import * as retry from './retry.ts';
+import * as helpButton from './help-button.ts';
+import * as linkButton from './link-button.ts';
+import * as resolveButton from './resolve-button.ts';
+import * as resolveSubmit from './resolve-submit.ts';
+import * as homeRefresh from './home-refresh.ts';
 
 export interface Listener {
   register(app: App, deps: ListenerDeps): void;
 }
 
-export const LISTENERS: readonly Listener[] = [slashCommand, message, appMention, runButton, watchCancel, confirmOpen, approve, confirmSubmit, confirmClosed, appHomeOpened];
+export const LISTENERS: readonly Listener[] = [slashCommand, message, appMention, runButton, watchCancel, confirmOpen, approve, confirmSubmit, confirmClosed, appHomeOpened, share, retry, helpButton, linkButton, resolveButton, resolveSubmit, homeRefresh];

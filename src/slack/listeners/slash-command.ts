@@ -17,7 +17,8 @@ export function slashCommand(deps: ListenerDeps) {
       return;
     }
     let parsed: Parsed;
-    const { text: slashText, quiet } = stripQuiet(command.text);
+    // `--quiet` is accepted for habit's sake: read-only answers to /oar are private anyway.
+    const { text: slashText } = stripQuiet(command.text);
     try {
       parsed = deps.parser.parseSlash(slashText);
     } catch (e) {
@@ -34,7 +35,8 @@ export function slashCommand(deps: ListenerDeps) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const actor = actorOf(command.user_id, command.user_name);
-      await dispatch(deps, parsed, actor, { channel: command.channel_id }, { triggerId: command.trigger_id, respond: reply, quiet });
+      // Read-only answers are private with "Share in channel"; write and critical runs are public.
+      await dispatch(deps, parsed, actor, { channel: command.channel_id }, { triggerId: command.trigger_id, respond: reply, quiet: true, shareable: true });
     } catch (e) {
       deps.logger.error({ err: e }, '/oar failed');
       await reply(errorMessage(`Something went wrong: ${(e as Error).message.split('\n')[0]}`)).catch(() => undefined);
