@@ -22,7 +22,7 @@ const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:
 const URL_RE = /https?:\/\/[^\s<>|]+[^\s<>|.,;:)\]'"]/;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 // Jira keys (OCPBUGS-123, ART-14050) but not CVE ids or dates.
-const JIRA = /\b(?!CVE-)[A-Z][A-Z0-9]{1,15}-\d{1,7}\b(?!-\d)/;
+const JIRA = /(?<![\w-])(?!CVE-)[A-Z][A-Z0-9]{1,15}-\d{1,7}\b(?!-\d)/;
 const ADVISORY = /\b([Aa]dvisor(?:y|ies)\s+)(\d{5,7})\b/;
 const TOKEN = new RegExp([ISO, URL_RE, EMAIL, JIRA, ADVISORY].map((r) => `(${r.source})`).join('|'), 'g');
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { suggestNext } from '../blocks/home.ts';
 import { statusView, type TaskStatusView } from '../release/statebox/operations.ts';
 import type { IssueEntry } from '../release/statebox/schema.ts';
-import { displayName, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
+import { displayName, humanTaskName, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
 import { defineCommand, type NextStep, type OutcomeItem, type OutcomeSection } from './types.ts';
 
 const ITEM_STATE = { Pass: 'pass', Fail: 'fail', 'In Progress': 'in_progress', 'Not Started': 'not_started' } as const;
@@ -30,7 +30,7 @@ function issueItem(i: IssueEntry): OutcomeItem {
 /** The QE owner as take-ownership recorded it (`QA Owner of advisory N is updated to [x]`). */
 export function ownerOf(tasks: { name: string; result?: string | null }[]): string | undefined {
   const log = tasks.find((t) => t.name === 'take-ownership')?.result ?? '';
-  const all = [...log.matchAll(/(?:is updated to|already) \[([^\]]+)\]/g)].map((m) => m[1]!);
+  const all = [...log.matchAll(/(?:is updated to|already) \[([^\]]+@[^\]]+)\]/g)].map((m) => m[1]!);
   return all.at(-1);
 }
 
@@ -65,7 +65,12 @@ export const releaseStatus = defineCommand({
       completed_at: null,
       blocker: null,
     }));
-    const tasks = [...view.tasks, ...notStarted];
+    // The checklist in workflow order (StateBox keeps tasks in the order they were first recorded).
+    const rank = (n: string) => {
+      const i = (WORKFLOW_TASK_NAMES as readonly string[]).indexOf(n);
+      return i < 0 ? WORKFLOW_TASK_NAMES.length : i;
+    };
+    const tasks = [...view.tasks, ...notStarted].sort((a, b) => rank(a.name) - rank(b.name)).map((t) => ({ ...t, display: humanTaskName(t.name) }));
     const otherIssues = view.unresolvedIssues.filter((i) => !i.blocker);
     const owner = ownerOf(doc.state.tasks);
     const advisories = Object.entries(view.metadata.advisory_ids ?? {}).map(([impetus, id]) => `${impetus}: advisory ${id}`);

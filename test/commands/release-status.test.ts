@@ -32,11 +32,11 @@ describe('release-status', () => {
     expect(r.outcome.status).toBe('info');
     expect(r.outcome.summary).toBe('4.19.1: Red, 1 of 9 tasks passed, 2 open blockers');
     const items = r.outcome.sections?.find((s) => s.title === 'Tasks')?.items ?? [];
-    expect(items.slice(0, 3)).toEqual([
-      { state: 'pass', label: 'Take Ownership', text: 'Pass', at: '2026-01-05T10:02:00Z', atLabel: 'completed' },
-      { state: 'blocked', label: 'Check CVE Tracker Bug', text: 'Fail (blocked)', at: '2026-01-05T11:00:00Z', atLabel: 'completed' },
-      { state: 'in_progress', label: 'Image Consistency Check', text: 'In Progress', at: '2026-01-05T12:00:00Z', atLabel: 'started' },
-    ]);
+    // The checklist in workflow order, every task by its name for people.
+    expect(items.map((i) => i.label)).toEqual(['Take Ownership', 'Image Consistency Check', 'Analyze Candidate Build', 'Analyze Promoted Build', 'Check CVE Tracker Bug', 'Push to CDN Staging', 'Stage Testing', 'Image Signed Check', 'Change Advisory Status']);
+    expect(items[0]).toEqual({ state: 'pass', label: 'Take Ownership', text: 'Pass', at: '2026-01-05T10:02:00Z', atLabel: 'completed' });
+    expect(items[4]).toEqual({ state: 'blocked', label: 'Check CVE Tracker Bug', text: 'Fail (blocked)', at: '2026-01-05T11:00:00Z', atLabel: 'completed' });
+    expect(items[1]).toEqual({ state: 'in_progress', label: 'Image Consistency Check', text: 'In Progress', at: '2026-01-05T12:00:00Z', atLabel: 'started' });
     // The workflow tasks not recorded yet are shown as Not Started, by display name.
     expect(items).toContainEqual({ state: 'not_started', label: 'Push to CDN Staging', text: 'Not Started' });
     expect(items).toContainEqual({ state: 'not_started', label: 'Change Advisory Status', text: 'Not Started' });
@@ -102,7 +102,7 @@ describe('release-status without ConfigStore', () => {
     expect(r.kind).toBe('done');
     if (r.kind !== 'done') return;
     expect(r.outcome.summary).toBe('4.18.3: Green, 1 of 9 tasks passed, 0 open blockers');
-    expect(r.outcome.sections?.find((s) => s.title === 'Tasks')?.items?.[0]).toEqual({ state: 'pass', label: 'Stage Testing', text: 'Pass', at: '2026-01-02T03:00:00Z', atLabel: 'completed' });
+    expect(r.outcome.sections?.find((s) => s.title === 'Tasks')?.items?.find((i) => i.label === 'Stage Testing')).toEqual({ state: 'pass', label: 'Stage Testing', text: 'Pass', at: '2026-01-02T03:00:00Z', atLabel: 'completed' });
     expect(r.outcome.links).toEqual([]);
   });
 });
