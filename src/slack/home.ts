@@ -54,24 +54,26 @@ export function homeReleasesFrom(engine: Engine): () => Promise<HomeRelease[]> {
       releases = await fromStateBoxListing(engine);
     }
     const out: HomeRelease[] = [];
-    for (const release of releases.slice(0, MAX_RELEASES)) {
-      const [view, doc] = await Promise.all([engine.statebox.readStatus(release).catch(() => null), engine.statebox.get(release).catch(() => null)]);
-      const recorded = new Map((view?.tasks ?? []).map((t) => [t.name, t.status]));
-      // The full checklist in workflow order, then anything else StateBox recorded.
-      const names = [...WORKFLOW_TASK_NAMES, ...[...recorded.keys()].filter((n) => !(WORKFLOW_TASK_NAMES as readonly string[]).includes(n))];
-      const tasks = names.map((name) => ({ name, status: (recorded.get(name) ?? 'Not Started') as TaskStatus }));
-      const owner = doc ? ownerOf(doc.state.tasks) : undefined;
-      out.push({
-        release,
-        ...(view?.metadata.shipment_mr !== undefined ? { flow: view.metadata.shipment_mr ? ('konflux' as const) : ('errata' as const) } : {}),
-        tasks,
-        blockers: (view?.blockers ?? []).map((b) => b.issue.trim()),
-        next: suggestNext(view?.tasks ?? []),
-        ...(owner ? { owner } : {}),
-        ...(view?.metadata.release_date ? { releaseDate: view.metadata.release_date } : {}),
-        ...(view ? { updatedAt: view.updated_at } : { missing: true }),
-      });
-    }
+    for (const release of releases.slice(0, MAX_RELEASES)) out.push(await homeReleaseOf(engine, release));
     return out;
+  };
+}
+
+/** One release's dashboard entry from its StateBox: the full checklist in workflow order, owner, date, blockers, next steps. */
+export async function homeReleaseOf(engine: Pick<Engine, 'statebox'>, release: string): Promise<HomeRelease> {
+  const [view, doc] = await Promise.all([engine.statebox.readStatus(release).catch(() => null), engine.statebox.get(release).catch(() => null)]);
+  const recorded = new Map((view?.tasks ?? []).map((t) => [t.name, t.status]));
+  const names = [...WORKFLOW_TASK_NAMES, ...[...recorded.keys()].filter((n) => !(WORKFLOW_TASK_NAMES as readonly string[]).includes(n))];
+  const tasks = names.map((name) => ({ name, status: (recorded.get(name) ?? 'Not Started') as TaskStatus }));
+  const owner = doc ? ownerOf(doc.state.tasks) : undefined;
+  return {
+    release,
+    ...(view?.metadata.shipment_mr !== undefined ? { flow: view.metadata.shipment_mr ? ('konflux' as const) : ('errata' as const) } : {}),
+    tasks,
+    blockers: (view?.blockers ?? []).map((b) => b.issue.trim()),
+    next: suggestNext(view?.tasks ?? []),
+    ...(owner ? { owner } : {}),
+    ...(view?.metadata.release_date ? { releaseDate: view.metadata.release_date } : {}),
+    ...(view ? { updatedAt: view.updated_at } : {}),
   };
 }

@@ -166,9 +166,12 @@ describe('commands', () => {
     const snap = await api.snapshot({ user: LEAD.id, channel });
     const home = JSON.stringify(snap.home?.blocks);
     expect(snap.home?.type).toBe('home');
-    expect(home).toContain('*4.19.10* · Konflux flow');
+    expect(home).toContain('*4.19.10*  :no_entry: 1 blocker\\nKonflux flow');
     expect(home).toContain(':x: Image Consistency Check');
-    expect(home).toContain('Open blockers');
+    // The full checklist, not only the started steps.
+    expect(home).toContain(':white_circle: Stage Testing');
+    expect(home).toContain('Image consistency check failed for 4.19.10');
+    expect(home).toContain('oar_home_refresh');
   });
 
   it('the DM with the bot is per user', async () => {
