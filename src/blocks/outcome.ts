@@ -130,7 +130,7 @@ export function blockerBlocks(blockers: string[], release: string, opts: RenderO
   blockers.forEach((b, i) => {
     const block: SectionBlock = section(mrkdwn(b.trim(), opts));
     if (opts.resolvable && release) {
-      block.block_id = `oar_blocker_${i}`;
+      block.block_id = `oar_blocker_${release}_${i}`;
       block.accessory = { type: 'button', action_id: RESOLVE_ACTION_ID, text: { type: 'plain_text', text: 'Resolve' }, value: resolveValue(release, b) };
     }
     out.push(block);
