@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config/env.ts';
 import { createEngine } from '../src/engine.ts';
-import { createSlackFrontEnd } from '../src/slack/app.ts';
+import { createSlackFrontEnd } from '../src/slack/index.ts';
 import { openStore } from '../src/store/index.ts';
 import type { FromSim, ToSim } from './slack-ack-sim.worker.ts';
 import { emit, median, note, percentile } from './lib.ts';

@@ -13,8 +13,8 @@ import type { Authorizer } from './commands/runner.ts';
 import type { Actor, AnyCommand, Role } from './commands/types.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
-import { loadRoles, SlackAuthorizer } from './slack/authz.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from './slack/app.ts';
+import { loadRoles, SlackAuthorizer, ystreamsLedBy } from './slack/authz.ts';
+import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
@@ -131,6 +131,10 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
       cancelWatch: (id, actor) => (schedulerHolder.cancelWatch ? schedulerHolder.cancelWatch(id, actor) : Promise.resolve({ ok: false, message: 'watchers are not running yet' })),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
+      ledYstreams: async (userId) => {
+        const local = await engine.localConfig().catch(() => undefined);
+        return ystreamsLedBy(await slack!.groups.groupsOf(userId).catch(() => []), local?.contacts.slack['qe-release'] ?? {});
+      },
     });
     groupsHolder.groupsOf = (u) => slack!.groups.groupsOf(u);
   } else {

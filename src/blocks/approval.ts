@@ -6,9 +6,9 @@ import type { KnownBlock } from '@slack/types';
 import type { ApprovalView } from '../commands/approval-view.ts';
 import { esc, planBlocks, type SlackMessage } from './outcome.ts';
 import { fitText } from './limits.ts';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './action-ids.ts';
+export { APPROVE_ACTION_ID, REJECT_ACTION_ID };
 
-export const APPROVE_ACTION_ID = 'oar_approve';
-export const REJECT_ACTION_ID = 'oar_reject';
 
 const VIA: Record<ApprovalView['via'], string> = { slack: 'Slack', cli: 'the terminal (oar)', mcp: 'an MCP client', job: 'a scheduled job' };
 

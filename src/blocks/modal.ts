@@ -3,9 +3,9 @@ import type { KnownBlock, View } from '@slack/types';
 import type { Plan } from '../commands/types.ts';
 import { esc, planBlocks } from './outcome.ts';
 
-export const CONFIRM_CALLBACK = 'oar_confirm';
-export const CONFIRM_BLOCK = 'oar_confirm_release';
-export const CONFIRM_ACTION = 'value';
+import { CONFIRM_ACTION, CONFIRM_BLOCK, CONFIRM_CALLBACK, RESOLVE_BLOCK, RESOLVE_CALLBACK, RESOLVE_INPUT } from './action-ids.ts';
+
+export { CONFIRM_ACTION, CONFIRM_BLOCK, CONFIRM_CALLBACK };
 
 export interface ConfirmMeta {
   pendingId: string;
@@ -66,4 +66,48 @@ export function messageModal(title: string, text: string): View {
 /** Read the typed release from a view submission's state. */
 export function typedRelease(values: Record<string, Record<string, { value?: string | null }>> | undefined): string {
   return values?.[CONFIRM_BLOCK]?.[CONFIRM_ACTION]?.value?.trim() ?? '';
+}
+
+/** What the Resolve modal carries between opening and submission. */
+export interface ResolveMeta {
+  release: string;
+  issue: string;
+  channel?: string;
+  threadTs?: string;
+}
+
+/** "Resolve blocker": shows the blocker and asks for the resolution. */
+export function resolveModal(meta: ResolveMeta): View {
+  return {
+    type: 'modal',
+    callback_id: RESOLVE_CALLBACK,
+    private_metadata: JSON.stringify(meta).slice(0, 3000),
+    title: { type: 'plain_text', text: 'Resolve blocker' },
+    submit: { type: 'plain_text', text: 'Resolve' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${esc(meta.release)}* · open blocker` } },
+      { type: 'section', text: { type: 'mrkdwn', text: esc(meta.issue).slice(0, 2990) } },
+      {
+        type: 'input',
+        block_id: RESOLVE_BLOCK,
+        label: { type: 'plain_text', text: 'Resolution' },
+        element: { type: 'plain_text_input', action_id: RESOLVE_INPUT, multiline: true, min_length: 3, placeholder: { type: 'plain_text', text: 'What fixed it, or why it no longer blocks the release' } },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Runs `resolve-issue` on the release; the result is posted in the channel.' }] },
+    ],
+  };
+}
+
+export function parseResolveMeta(raw: string): ResolveMeta | undefined {
+  try {
+    const m = JSON.parse(raw) as Partial<ResolveMeta>;
+    return typeof m.release === 'string' && typeof m.issue === 'string' ? { release: m.release, issue: m.issue, ...(m.channel ? { channel: m.channel } : {}), ...(m.threadTs ? { threadTs: m.threadTs } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function typedResolution(values: Record<string, Record<string, { value?: string | null }>> | undefined): string {
+  return values?.[RESOLVE_BLOCK]?.[RESOLVE_INPUT]?.value?.trim() ?? '';
 }

@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { esc } from './outcome.ts';
 import { fitText } from './limits.ts';
+import { WATCH_CANCEL_ACTION_ID } from './action-ids.ts';
 import type { Watch, WatchState } from '../store/types.ts';
 
 export interface WatchEnd {
@@ -34,7 +35,7 @@ export function watchEndMessage(watch: Pick<Watch, 'kind' | 'release' | 'id'>, e
 }
 
 /** action_id of the "Stop watching" button; the Slack action handler calls `poller.cancelWatch(value, actor)`. */
-export const WATCH_CANCEL_ACTION_ID = 'oar_watch_cancel';
+export { WATCH_CANCEL_ACTION_ID };
 
 /** A "Stop watching" button for a message that reports a watched run (value: the watch id). */
 export function watchCancelButton(watchId: string): KnownBlock {

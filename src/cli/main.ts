@@ -19,6 +19,7 @@ import type { Approvals } from '../commands/approvals.ts';
 import { describeApproval, type ApprovalView } from '../commands/approval-view.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
+import { VERSION } from '../version.ts';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -37,7 +38,7 @@ export interface CliIO {
   signal?: AbortSignal;
 }
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 function defaultIO(): CliIO {
   return {

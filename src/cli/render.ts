@@ -24,8 +24,9 @@ export function renderResult(r: RunResult): string {
         if (s.title) lines.push('', `${s.title}:`);
         for (const f of s.fields ?? []) lines.push(`  ${f.label}: ${f.value}`);
         for (const l of s.lines ?? []) lines.push(s.title ? `  ${l}` : l);
+        for (const i of s.items ?? []) lines.push(`  ${i.label}${i.text ? `: ${i.text}` : ''}${i.at ? ` (${i.atLabel ? `${i.atLabel} ` : ''}${i.at})` : ''}`);
       }
-      if (o.blockers?.length) lines.push('', 'Blockers:', ...o.blockers.map((b) => `  ! ${b}`));
+      if (o.blockers?.length) lines.push('', 'Blockers:', ...o.blockers.map((b) => `  ! ${b.replace(/\n+/g, '\n    ')}`));
       if (o.links?.length) lines.push('', 'Links:', ...o.links.map((l) => `  ${l.label}: ${l.url}`));
       if (o.nextSteps?.length) lines.push('', `Next: ${o.nextSteps.map((n) => n.command).join(', ')}`);
       return lines.join('\n');

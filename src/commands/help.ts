@@ -10,6 +10,11 @@ export function mayRun(def: AnyCommand, role: Role): boolean {
   return ROLE_RANK[role] >= ROLE_RANK[safety];
 }
 
+/** The role a command needs in its least privileged mode. */
+export function neededRole(def: AnyCommand): Role {
+  return typeof def.safety === 'function' ? 'read' : safetyOf(def, {});
+}
+
 export function makeHelpCommand(registry: CommandRegistry) {
   return defineCommand({
     name: 'help',
@@ -27,13 +32,20 @@ export function makeHelpCommand(registry: CommandRegistry) {
         const text = commandHelp(def);
         return { status: 'info', summary: `${def.name}: ${def.summary}`, sections: [{ lines: text.split('\n') }], data: { command: def.name, text } };
       }
-      const visible = registry.list().filter((d) => d.name !== 'help' && mayRun(d, ctx.role));
+      const all = registry.list().filter((d) => d.name !== 'help');
+      const visible = all.filter((d) => mayRun(d, ctx.role));
       const text = registryHelp(visible);
       return {
         status: 'info',
         summary: `${visible.length} commands you may run`,
         sections: [{ lines: text.split('\n') }],
-        data: { commands: visible.map((d) => ({ name: d.name, group: d.group, safety: typeof d.safety === 'function' ? 'mixed' : d.safety, summary: d.summary, legacy: Boolean(d.legacy) })), text },
+        data: {
+          role: ctx.role,
+          ...(ctx.release ? { release: ctx.release } : {}),
+          // Every command, with whether this caller may run it: front ends show the others with the role they need.
+          commands: all.map((d) => ({ name: d.name, group: d.group, safety: typeof d.safety === 'function' ? 'varies' : d.safety, needs: neededRole(d), summary: d.summary, legacy: Boolean(d.legacy), mayRun: mayRun(d, ctx.role), scope: d.scope, examples: d.examples })),
+          text,
+        },
       };
     },
   });

@@ -136,12 +136,13 @@ export function registryHelp(defs: AnyCommand[], opts: { title?: string; footer?
     const current = inGroup.filter((d) => !d.legacy);
     const legacy = inGroup.filter((d) => d.legacy);
     for (const d of [...current, ...legacy]) {
-      const safety = typeof d.safety === 'function' ? 'mixed' : SAFETY_LABEL[d.safety];
+      const safety = typeof d.safety === 'function' ? 'read/write' : SAFETY_LABEL[d.safety];
       lines.push(`  ${cliNameOf(d).padEnd(28)} ${`[${safety}]`.padEnd(11)} ${d.summary}${d.legacy ? ' (legacy)' : ''}`);
       if (d.examples[0]) lines.push(`  ${''.padEnd(28)} ${''.padEnd(11)} e.g. ${d.examples[0]}`);
     }
     lines.push('');
   }
+  if (defs.some((d) => typeof d.safety === 'function')) lines.push('[read/write]: read-only when it only checks a status (e.g. -i/--status), write when it starts something.');
   lines.push(opts.footer ?? 'Run `oar help <command>` (or `/oar help <command>`) for options and examples.');
   return lines.join('\n');
 }

@@ -38,10 +38,26 @@ export interface OutcomeLink {
   url: string;
 }
 
+/** How one row of a list reads at a glance (the front end picks the emoji). */
+export type ItemState = 'pass' | 'fail' | 'in_progress' | 'not_started' | 'blocked' | 'warn' | 'info';
+
+/** One row of a task or bug list: state, a name, what there is to say, and when (ISO). */
+export interface OutcomeItem {
+  state?: ItemState;
+  label: string;
+  text?: string;
+  /** ISO time shown next to the row (Slack renders it in the reader's time zone). */
+  at?: string;
+  /** What `at` is (`completed`, `started`, `reported`). */
+  atLabel?: string;
+}
+
 export interface OutcomeSection {
   title?: string;
-  /** Plain lines (rendered as a list / code block). */
+  /** Plain lines (rendered as text, one per line). */
   lines?: string[];
+  /** A list with a status per row (task lists, bug lists). */
+  items?: OutcomeItem[];
   /** Label/value pairs. */
   fields?: { label: string; value: string }[];
 }

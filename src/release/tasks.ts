@@ -31,6 +31,11 @@ export const WORKFLOW_TASK_NAMES = [
 ] as const satisfies readonly TaskName[];
 export type WorkflowTaskName = (typeof WORKFLOW_TASK_NAMES)[number];
 
+/** The release workflow's steps in the order a release runs them (the keys of TASK_DISPLAY_NAMES). */
+export function releaseWorkflowOrder(): string[] {
+  return Object.keys(TASK_DISPLAY_NAMES);
+}
+
 export const TASK_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   'create-test-report': 'Create Test Report',
   'take-ownership': 'Take Ownership',
@@ -58,6 +63,11 @@ export function isWorkflowTask(s: string): s is WorkflowTaskName {
 /** Unknown task names are used verbatim (analyze-* have no mapping). */
 export function displayName(task: string): string {
   return TASK_DISPLAY_NAMES[task] ?? task;
+}
+
+/** A task's name for people: its display name, else the id in title case (`analyze-candidate-build` → `Analyze Candidate Build`). */
+export function humanTaskName(task: string): string {
+  return TASK_DISPLAY_NAMES[task] ?? task.split('-').map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : w)).join(' ');
 }
 
 /** The load-bearing line AI agents and StateBox parsing depend on. */

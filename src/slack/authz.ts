@@ -88,3 +88,12 @@ export class SlackAuthorizer implements Authorizer {
     return best;
   }
 }
+
+/** The y-streams whose release-lead group (ConfigStore contacts.slack.qe-release) has one of `handles`, newest first. */
+export function ystreamsLedBy(handles: string[], leadGroups: Record<string, string | undefined>): string[] {
+  const mine = new Set(handles.map((h) => h.replace(/^@/, '')));
+  return Object.entries(leadGroups)
+    .filter(([, g]) => g && mine.has(g.replace(/^@/, '')))
+    .map(([y]) => y)
+    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+}

@@ -20,7 +20,7 @@ describe('outcome blocks', () => {
       meta,
     );
     const json = JSON.stringify(blocks);
-    expect(json).toContain(':hourglass_flowing_sand: *In Progress*');
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: ':hourglass_flowing_sand: 4.19.1 · Image Consistency Check · In Progress', emoji: true } });
     expect(json).toContain('Triggered Prow job 123 &lt;script&gt;');
     expect(json).toContain('<https://prow.example/123|Prow>');
     expect(json).toContain('CVE tracker missing');
@@ -80,5 +80,49 @@ describe('App Home', () => {
     expect(json).toContain(':x: Image Consistency Check');
     expect(json).toContain('CVE-2026-1 missing');
     expect(suggestNext(tasks).map((n) => n.command)).toEqual(['release-status', 'check-cve-tracker-bug', 'image-consistency-check']);
+  });
+});
+
+describe('messages at a glance', () => {
+  const done = (outcome: Parameters<typeof outcomeBlocks>[0]) => ({ kind: 'done' as const, outcome, safety: 'read' as const, durationMs: 1, correlationId: 'c', log: '' });
+
+  it('task lists are rich text with a status emoji per row and date tokens, never code blocks', () => {
+    const m = resultMessage(done({ status: 'info', summary: 's', sections: [{ title: 'Tasks', items: [{ state: 'pass', label: 'Take Ownership', text: 'Pass', at: '2026-12-04T15:28:38Z', atLabel: 'completed' }, { state: 'not_started', label: 'Stage Testing', text: 'Not Started' }] }] }), meta);
+    const json = JSON.stringify(m.blocks);
+    expect(json).not.toContain('```');
+    const rich = m.blocks.find((b) => b.type === 'rich_text');
+    expect(JSON.stringify(rich)).toContain('"type":"emoji","name":"white_check_mark"');
+    expect(JSON.stringify(rich)).toContain('"type":"date","timestamp":1796398118');
+    expect(JSON.stringify(rich)).toContain('"name":"white_circle"');
+  });
+
+  it('each blocker once, in full, with a Resolve button carrying the exact text when resolvable', () => {
+    const blocker = 'Found 3 missed CVE tracker bugs\n\nMissed CVE tracker bugs:\n- OCPBUGS-1\n- OCPBUGS-2\n- OCPBUGS-3';
+    const m = resultMessage(done({ status: 'info', summary: 's', blockers: [blocker] }), meta, { resolvable: true, links: { jira: 'https://j', errata: 'https://e' } });
+    const json = JSON.stringify(m.blocks);
+    expect(json.split('Found 3 missed').length - 1).toBe(2); // the section and the button value
+    expect(json).toContain('<https://j/browse/OCPBUGS-3|OCPBUGS-3>');
+    const sec = m.blocks.find((b) => b.type === 'section' && (b as { accessory?: unknown }).accessory) as { accessory: { action_id: string; value: string } };
+    expect(sec.accessory.action_id).toBe('oar_resolve');
+    expect(JSON.parse(sec.accessory.value)).toEqual({ r: '4.19.1', i: blocker });
+    expect(JSON.stringify(resultMessage(done({ status: 'info', summary: 's', blockers: [blocker] }), meta).blocks)).not.toContain('oar_resolve');
+  });
+
+  it('failures carry Retry, Help for this command and Open StateBox', () => {
+    const m = resultMessage({ kind: 'refused', message: 'Errata is down', correlationId: 'c' }, { ...meta, text: 'oar -r 4.19.1 image-consistency-check' }, { stateboxUrl: 'https://github.com/o/r/blob/z/_releases/4.19/statebox/4.19.1.yaml' });
+    const actions = m.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value?: string; url?: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(['oar_retry', 'oar_help', 'oar_link_0']);
+    expect(actions.elements[0]!.value).toBe('oar -r 4.19.1 image-consistency-check');
+    expect(actions.elements[1]!.value).toBe('image-consistency-check');
+    expect(actions.elements[2]!.url).toContain('4.19.1.yaml');
+    const failed = resultMessage(done({ status: 'fail', summary: 'x' }), { ...meta, text: 't' });
+    expect(JSON.stringify(failed.blocks)).toContain('oar_retry');
+    expect(JSON.stringify(resultMessage(done({ status: 'pass', summary: 'x' }), meta).blocks)).not.toContain('oar_retry');
+  });
+
+  it('a private answer offers "Share in channel" with its command line', () => {
+    const m = resultMessage(done({ status: 'info', summary: 's' }), { ...meta, text: 'oar -r 4.19.1 release-status' }, { shareable: true });
+    const share = m.blocks.find((b) => b.type === 'actions') as { elements: { action_id: string; value: string }[] };
+    expect(share.elements[0]).toMatchObject({ action_id: 'oar_share', value: 'oar -r 4.19.1 release-status' });
   });
 });

@@ -31,21 +31,19 @@ describe('release-status', () => {
     const r = await h.run(rs, '4.19.1');
     expect(r.outcome.status).toBe('info');
     expect(r.outcome.summary).toBe('4.19.1: Red, 1 of 9 tasks passed, 2 open blockers');
-    const tasks = r.outcome.sections?.find((s) => s.title === 'Tasks')?.lines ?? [];
-    expect(tasks.slice(0, 3)).toEqual([
-      'Take Ownership: Pass (completed 2026-01-05T10:02:00Z)',
-      'Check CVE Tracker Bug: Fail (completed 2026-01-05T11:00:00Z) [blocked]',
-      'Image Consistency Check: In Progress (started 2026-01-05T12:00:00Z)',
-    ]);
-    // The workflow tasks not recorded yet are shown as Not Started.
-    expect(tasks).toContain('Push to CDN Staging: Not Started');
-    expect(tasks).toContain('Change Advisory Status: Not Started');
-    const blockers = r.outcome.sections?.find((s) => s.title === 'Open blockers')?.lines ?? [];
-    expect(blockers).toHaveLength(2);
-    expect(blockers[0]).toMatch(/^Found 1 missed CVE tracker bugs in advisories … \(Check CVE Tracker Bug; reported /);
-    expect(blockers[1]).toMatch(/^Payload not signed yet \(whole release; reported /);
-    expect(r.outcome.blockers).toEqual(['Found 1 missed CVE tracker bugs in advisories', 'Payload not signed yet']);
-    expect(r.outcome.sections?.find((s) => s.title === 'Other open issues')?.lines?.[0]).toMatch(/^Docs review pending/);
+    const items = r.outcome.sections?.find((s) => s.title === 'Tasks')?.items ?? [];
+    // The checklist in workflow order, every task by its name for people.
+    expect(items.map((i) => i.label)).toEqual(['Take Ownership', 'Image Consistency Check', 'Analyze Candidate Build', 'Analyze Promoted Build', 'Check CVE Tracker Bug', 'Push to CDN Staging', 'Stage Testing', 'Image Signed Check', 'Change Advisory Status']);
+    expect(items[0]).toEqual({ state: 'pass', label: 'Take Ownership', text: 'Pass', at: '2026-01-05T10:02:00Z', atLabel: 'completed' });
+    expect(items[4]).toEqual({ state: 'blocked', label: 'Check CVE Tracker Bug', text: 'Fail (blocked)', at: '2026-01-05T11:00:00Z', atLabel: 'completed' });
+    expect(items[1]).toEqual({ state: 'in_progress', label: 'Image Consistency Check', text: 'In Progress', at: '2026-01-05T12:00:00Z', atLabel: 'started' });
+    // The workflow tasks not recorded yet are shown as Not Started, by display name.
+    expect(items).toContainEqual({ state: 'not_started', label: 'Push to CDN Staging', text: 'Not Started' });
+    expect(items).toContainEqual({ state: 'not_started', label: 'Change Advisory Status', text: 'Not Started' });
+    // Each blocker once (no separate section), in full: every missed CVE key is kept.
+    expect(r.outcome.sections?.find((s) => s.title === 'Open blockers')).toBeUndefined();
+    expect(r.outcome.blockers).toEqual(['Found 1 missed CVE tracker bugs in advisories\n\nMissed CVE tracker bugs:\n- OCPBUGS-9', 'Payload not signed yet']);
+    expect(r.outcome.sections?.find((s) => s.title === 'Other open issues')?.items?.[0]).toMatchObject({ state: 'warn', label: 'whole release', text: 'Docs review pending', atLabel: 'reported' });
     expect(r.outcome.links?.[0]?.url).toMatch(/\/openshift\/release-tests\/blob\/z-stream\/_releases\/4\.19\/statebox\/4\.19\.1\.yaml$/);
   });
 
@@ -104,7 +102,7 @@ describe('release-status without ConfigStore', () => {
     expect(r.kind).toBe('done');
     if (r.kind !== 'done') return;
     expect(r.outcome.summary).toBe('4.18.3: Green, 1 of 9 tasks passed, 0 open blockers');
-    expect(r.outcome.sections?.find((s) => s.title === 'Tasks')?.lines?.[0]).toBe('Stage Testing: Pass (completed 2026-01-02T03:00:00Z)');
+    expect(r.outcome.sections?.find((s) => s.title === 'Tasks')?.items?.find((i) => i.label === 'Stage Testing')).toEqual({ state: 'pass', label: 'Stage Testing', text: 'Pass', at: '2026-01-02T03:00:00Z', atLabel: 'completed' });
     expect(r.outcome.links).toEqual([]);
   });
 });

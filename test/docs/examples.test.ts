@@ -14,7 +14,7 @@ import { safetyOf, type CommandGroup } from '../../src/commands/types.ts';
 import { PROJECT_ROOT } from '../../src/sandbox/fixtures.ts';
 import { terminalCommand } from '../../src/cli/help.ts';
 import { terminalFlags } from '../../src/cli/main.ts';
-import { stripQuiet } from '../../src/slack/app.ts';
+import { stripQuiet } from '../../src/slack/index.ts';
 import { startCommandWorld, type CommandWorld } from '../helpers/command-world.ts';
 
 interface Example {

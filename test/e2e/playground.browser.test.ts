@@ -18,6 +18,8 @@ import { startPlayground, LEAD, VIEWER, type Playground } from '../../src/sandbo
 
 const CHROMIUM = process.env.OAR_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'playground');
+/** Screenshots the README shows (docs/img/). */
+const DOC_SHOTS = join(process.cwd(), 'docs', 'img');
 /** Locator waits end before the test's own timeout, so a failure names what did not appear. */
 const WAIT = { timeout: 15_000 };
 const TEST_TIMEOUT = 60_000;
@@ -60,6 +62,7 @@ beforeAll(async () => {
     throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (.ci/run installs it), or set OAR_TEST_CHROMIUM`);
   }
   mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(DOC_SHOTS, { recursive: true });
   pg = await startPlayground({ port: 0, baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' } });
   profile = mkdtempSync(join(tmpdir(), 'oar-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -112,6 +115,46 @@ describe('the playground in a browser', () => {
     await shot('3-app-home');
     await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
     await page.locator('#messages').waitFor();
+  }, TEST_TIMEOUT);
+
+  it('help, release-status and the App Home read like Slack; a long conversation scrolls inside its pane with the composer pinned', async () => {
+    await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
+    await type('/oar help');
+    const help = page.locator('#messages .msg-ephemeral', { hasText: 'oar-bot commands' }).last();
+    await help.waitFor();
+    const helpText = (await help.textContent()) ?? '';
+    expect(helpText).toContain('Release workflow, in step order');
+    expect(helpText).toContain('/oar 4.19.1 take-ownership');
+    expect(helpText).not.toContain(':red_circle:'); // emoji render as emoji
+    await help.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(DOC_SHOTS, 'help.png') });
+
+    await type('/oar 4.19.1');
+    const status = page.locator('#messages .msg-ephemeral', { hasText: 'Open blockers' }).last();
+    await status.waitFor();
+    expect(await status.locator('.bk-rt-section').count(), await status.innerHTML()).toBeGreaterThan(0);
+    expect(await status.locator('pre').count()).toBe(0);
+    expect(await status.locator('button', { hasText: 'Share in channel' }).count()).toBe(1);
+    await status.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(DOC_SHOTS, 'release-status.png') });
+
+    // A long conversation: the message list scrolls inside its pane; the composer stays on screen.
+    for (let i = 0; i < 3; i++) await type('/oar help');
+    await page.locator('#messages .msg-ephemeral', { hasText: 'oar-bot commands' }).nth(3).waitFor();
+    const viewport = page.viewportSize()!;
+    const composer = (await page.locator('#composer').boundingBox())!;
+    expect(composer.y + composer.height).toBeLessThanOrEqual(viewport.height);
+    const pane = await page.locator('#messages').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(pane.scroll).toBeGreaterThan(pane.client);
+    expect(await page.evaluate('document.scrollingElement.scrollHeight <= window.innerHeight')).toBe(true);
+    await page.screenshot({ path: join(DOC_SHOTS, 'long-conversation.png') });
+
+    await page.locator('#nav-home').click();
+    const home = page.locator('#home .home-view');
+    await home.locator('.bk-section', { hasText: '4.19.1' }).first().waitFor();
+    expect(await home.locator('button', { hasText: 'Refresh' }).count()).toBe(1);
+    await page.screenshot({ path: join(DOC_SHOTS, 'app-home.png') });
+    await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
   }, TEST_TIMEOUT);
 
   it('offers "Run now" for scheduled jobs once the composition root wires a runner', async () => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
-import { stripQuiet } from '../../src/slack/app.ts';
+import { stripQuiet } from '../../src/slack/index.ts';
 import { EXIT_PENDING_APPROVAL, runCli, type CliIO } from '../../src/cli/main.ts';
 import { startE2E, textOf, type E2E } from './harness.ts';
 

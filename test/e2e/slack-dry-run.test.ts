@@ -18,7 +18,8 @@ describe('Slack dry runs', () => {
     const r = await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 change-advisory-status --dry-run' });
     expect(r.acked).toBe(true);
     const msg = await e.slack.waitForMessage((m) => textOf(m).includes('Dry run:') && textOf(m).includes('REL_PREP'), { existing: true });
-    expect(textOf(msg)).toContain(`Kernel stop-ship guard: advisory ${seeded.rhcos!.advisory} (image)`);
+    // Slack links the advisory number: `advisory <url|151165> (image)`.
+    expect(textOf(msg)).toMatch(new RegExp(`Kernel stop-ship guard: advisory <[^|>]+\\|${seeded.rhcos!.advisory}> \\(image\\)`));
     expect(e.slack.calls('views.open')).toHaveLength(0);
     expect(e.world.errata.changes.filter((c) => c.kind === 'state-changed')).toHaveLength(0);
     const audit = await e.app.store.queryAudit({ release: '4.19.1', command: 'change-advisory-status' });

@@ -57,6 +57,8 @@ export interface CommandWorld {
   statebox(release: string): Promise<StateBoxDocument | null>;
   /** Texts the bot posted to a channel (by name, e.g. `#team-qe-release`). */
   posted(channel: string): string[];
+  /** The full text of each notice: a long notice's summary is replaced by its thread (where the full text is). */
+  noticeTexts(channel: string): string[];
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,11 @@ export async function startCommandWorld(opts: CommandWorldOptions): Promise<Comm
     },
     statebox: (release) => engine.statebox.get(release),
     posted: (channel) => slack.messages(channel).map((m) => m.text),
+    noticeTexts: (channel) =>
+      slack.messages(channel).map((m) => {
+        const replies = slack.messages(channel, m.ts).filter((r) => r.ts !== m.ts);
+        return replies.length ? replies.map((r) => r.text).join('') : m.text;
+      }),
     async stop() {
       running.delete(started);
       await engine.close();

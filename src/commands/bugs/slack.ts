@@ -6,6 +6,7 @@
  */
 import type { ConfigStore } from '../../release/configstore.ts';
 import type { SlackNotifier } from '../../integrations/slack-notify.ts';
+import { noticeParts } from '../../blocks/notice.ts';
 import { userMessageOf } from '../errors.ts';
 import type { CommandContext } from '../types.ts';
 
@@ -63,7 +64,10 @@ export async function postNotice(ctx: CommandContext, cs: ConfigStore, team: str
     channel = cs.slackChannel(team);
     const slack = await ctx.services.get('slack');
     const body = typeof text === 'string' ? text : await text(slack);
-    await slack.post({ channel }, { text: body });
+    // A long notice is a summary in the channel and the full text in its thread.
+    const parts = noticeParts(body);
+    const posted = await slack.post({ channel }, { text: parts.summary });
+    if (parts.detail) await slack.post({ channel: posted.channel, threadTs: posted.ts }, { text: parts.detail });
     ctx.log.info(`sent slack message to <${channel}>`);
     return { sent: true, channel };
   } catch (e) {

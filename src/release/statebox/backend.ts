@@ -29,6 +29,8 @@ export interface StateBoxBackend {
   read(release: string, signal?: AbortSignal): Promise<StoredStateBox | null>;
   /** Compare-and-swap write; returns the new version. */
   write(release: string, text: string, opts: WriteOptions): Promise<{ version: string }>;
+  /** Releases of a y-stream that have a StateBox (backends that can list cheaply). */
+  list?(ystream: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 /** Repository-relative path of a release's StateBox; the release must be a valid SemVer release (no path tricks). */

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gitBlobSha } from '../../integrations/github.ts';
@@ -56,6 +56,17 @@ export class LocalStateBoxBackend implements StateBoxBackend {
 
   filePath(release: string): string {
     return join(this.dir, ...stateBoxRelativePath(release).split('/'));
+  }
+
+  async list(ystream: string): Promise<string[]> {
+    if (!/^\d+\.\d+$/.test(ystream)) return [];
+    try {
+      const files = await readdir(join(this.dir, '_releases', ystream, 'statebox'));
+      return files.filter((f) => /^\d+\.\d+\.\d+\.yaml$/.test(f) && f.startsWith(`${ystream}.`)).map((f) => f.slice(0, -'.yaml'.length));
+    } catch (e) {
+      if (errno(e) === 'ENOENT') return [];
+      throw e;
+    }
   }
 
   async read(release: string): Promise<StoredStateBox | null> {

@@ -9,12 +9,13 @@
  *
  * `npm start` without Slack tokens runs this; the end-to-end browser test runs exactly this too.
  */
+import { homeReleaseOf } from '../../slack/home.ts';
 import { loadConfig, type Config } from '../../config/env.ts';
 import type { Engine } from '../../engine.ts';
 import { loggerFor, type Logger } from '../../log.ts';
 import type { CommandRegistry } from '../../commands/registry.ts';
-import { suggestNext, type HomeRelease } from '../../blocks/home.ts';
-import type { SlackFrontEnd } from '../../slack/app.ts';
+import type { HomeRelease } from '../../blocks/home.ts';
+import type { SlackFrontEnd } from '../../slack/index.ts';
 import { startApp, type RunningApp } from '../../app.ts';
 import type { AnyCommand } from '../../commands/types.ts';
 import { startPlaygroundServer, type PlaygroundServer } from './web/server.ts';
@@ -67,15 +68,8 @@ export function playgroundHomeReleases(engine: Pick<Engine, 'statebox' | 'regist
   return async () =>
     Promise.all(
       releases.map(async ({ release, flow }) => {
-        const view = await engine.statebox.readStatus(release);
-        const tasks = (view?.tasks ?? []).map((t) => ({ name: t.name, status: t.status }));
-        return {
-          release,
-          flow,
-          tasks,
-          blockers: (view?.blockers ?? []).map((b) => b.issue),
-          next: suggestNext(tasks).filter((n) => engine.registry.get(n.command)),
-        };
+        const r = await homeReleaseOf(engine, release);
+        return { ...r, flow, next: (r.next ?? []).filter((n) => engine.registry.get(n.command)) };
       }),
     );
 }

@@ -9,7 +9,8 @@ import type { Identity } from './shapes.ts';
 import type { SocketModeLink } from './socket-link.ts';
 import type { Workspace } from './workspace.ts';
 
-export type SubscribedEvent = 'message' | 'app_mention' | 'app_home_opened';
+/** Bot events as the manifest names them; `message` alone stands for every message.* event. */
+export type SubscribedEvent = 'message' | 'message.channels' | 'message.groups' | 'message.im' | 'message.mpim' | 'app_mention' | 'app_home_opened';
 
 export interface SimContext {
   workspace: Workspace;

@@ -2,6 +2,7 @@
  * Posting, editing and deleting messages (shared by chat.*, response_url posts, command acks and
  * file shares), and the message events Slack sends back to the app about them.
  */
+import { messageEventFor } from './manifest.ts';
 import { z } from 'zod';
 import type { SimContext } from './context.ts';
 import type { DispatchedEvent } from './events.ts';
@@ -155,9 +156,9 @@ export function messageEventBase(ctx: SimContext, rec: MessageRecord): JsonObjec
 
 /** Sends a `message` event (any subtype) when the app subscribes and the bot is in the channel. */
 export function sendMessageEvent(ctx: SimContext, rec: MessageRecord, event: JsonObject): DispatchedEvent | undefined {
-  if (!ctx.subscribedEvents.has('message')) return undefined;
   const ch = ctx.workspace.channels.get(rec.channel);
   if (!ch || !ctx.workspace.isMember(ch, ctx.identity.botUserId)) return undefined;
+  if (!ctx.subscribedEvents.has('message') && !ctx.subscribedEvents.has(messageEventFor(ch))) return undefined;
   return dispatchLogged(ctx, event);
 }
 

@@ -3,6 +3,7 @@
  * button click, modal submit/close, opening the App Home) becomes a Socket Mode envelope to the
  * app; what the app does through the Web API is recorded and checked against Slack's limits.
  */
+import { manifestBotEvents } from './manifest.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { SimContext, SubscribedEvent } from './context.ts';
 import { DEFAULT_CHANNELS, DEFAULT_GROUPS, DEFAULT_USERS, SIM_APP_ID, SIM_BOT, SIM_TEAM, SIM_TOKENS } from './defaults.ts';
@@ -55,7 +56,7 @@ export interface SimulatedSlackOptions {
   responseUrlMaxUses?: number;
   /** Send `message` events for the bot's own posts, edits and deletions, as Slack does (default true). */
   echoBotMessages?: boolean;
-  /** Events the app subscribes to (default: message, app_mention, app_home_opened). */
+  /** Events the app subscribes to (default: the bot events of manifest.yml). */
   subscribedEvents?: SubscribedEvent[];
   /** Socket Mode connections per app (Slack: 10); one more gets `too_many_websockets`. */
   maxConnections?: number;
@@ -672,7 +673,7 @@ export async function startSimulatedSlack(opts: SimulatedSlackOptions = {}): Pro
     workspace, ids, recorder, link, events, identity, logger, botToken, appToken,
     baseUrl: () => baseUrl,
     echoBotMessages: opts.echoBotMessages ?? true,
-    subscribedEvents: new Set(opts.subscribedEvents ?? ['message', 'app_mention', 'app_home_opened']),
+    subscribedEvents: new Set(opts.subscribedEvents ?? manifestBotEvents()),
   };
   const http = new SimHttpServer(ctx, faults);
   const port = await http.listen(opts.port ?? 0, '127.0.0.1');

@@ -62,14 +62,16 @@ describe('workspace and snapshot', () => {
 });
 
 describe('commands', () => {
-  it('a slash command runs in the real app and its Block Kit result shows in the channel', async () => {
+  it('a read-only slash command runs in the real app; its Block Kit result is private to the caller', async () => {
     const mark = slack().mark();
     const r = await api.send({ user: LEAD.id, channel, text: '/oar 4.19.1 release-info' });
     expect(r).toMatchObject({ kind: 'slash', acked: true, outcome: 'acked' });
-    await slack().waitFor((c) => c.method === 'chat.update' && String(c.args.text).startsWith('release-info 4.19.1'), { since: mark });
+    await slack().waitFor((c) => c.method === 'response_url' && String(c.args.text).startsWith('release-info 4.19.1'), { since: mark });
     const snap = await api.snapshot({ user: LEAD.id, channel });
     const msg = snap.messages.find((m) => m.text.startsWith('release-info 4.19.1'))!;
     expect(msg.isBot).toBe(true);
+    expect(msg.ephemeral).toBe(true);
+    expect(JSON.stringify(msg.blocks)).toContain('Share in channel');
     expect(JSON.stringify(msg.blocks)).toContain('ART-13172');
   });
 
@@ -164,9 +166,12 @@ describe('commands', () => {
     const snap = await api.snapshot({ user: LEAD.id, channel });
     const home = JSON.stringify(snap.home?.blocks);
     expect(snap.home?.type).toBe('home');
-    expect(home).toContain('*4.19.10* · Konflux flow');
+    expect(home).toContain('*4.19.10*  :no_entry: 1 blocker\\nKonflux flow');
     expect(home).toContain(':x: Image Consistency Check');
-    expect(home).toContain('Open blockers');
+    // The full checklist, not only the started steps.
+    expect(home).toContain(':white_circle: Stage Testing');
+    expect(home).toContain('Image consistency check failed for 4.19.10');
+    expect(home).toContain('oar_home_refresh');
   });
 
   it('the DM with the bot is per user', async () => {

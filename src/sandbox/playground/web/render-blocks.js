@@ -57,6 +57,15 @@ export const EMOJI = Object.freeze({
   gear: '⚙️',
   stop_sign: '🛑',
   arrow_right: '➡️',
+  large_orange_circle: '🟠',
+  clipboard: '📋',
+  bar_chart: '📊',
+  file_cabinet: '🗄️',
+  star: '⭐',
+  arrows_counterclockwise: '🔄',
+  small_blue_diamond: '🔹',
+  octagonal_sign: '🛑',
+  alarm_clock: '⏰',
   point_right: '👉',
   sparkles: '✨',
   shipit: '🐿️',
@@ -292,6 +301,9 @@ function richInline(el, ctx) {
       return renderToken(`!${el.range}`, ctx);
     case 'emoji':
       return emojiSpan(el.name) ?? escapeHtml(`:${el.name}:`);
+    case 'date':
+      // Slack shows the reader's own time zone; the playground shows the fallback text.
+      return `<time class="bk-date">${escapeHtml(String(el.fallback ?? new Date(Number(el.timestamp) * 1000).toISOString()))}</time>`;
     default:
       return '';
   }

@@ -1,0 +1,131 @@
+/**
+ * The Slack front end: Bolt 5 in Socket Mode. This module composes the listeners in
+ * listeners/ (one per file, each `register(app, deps)`); listeners only parse, ack, render and
+ * hand over to the runner, which holds the policy. Every listener acks before slow I/O.
+ */
+import { App, SocketModeReceiver } from '@slack/bolt';
+import type { App as BoltApp } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { slackLogger } from '../integrations/slack-logger.ts';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../log.ts';
+import type { HomeRelease } from '../blocks/home.ts';
+import { CommandParser } from '../commands/parser.ts';
+import type { CommandRegistry } from '../commands/registry.ts';
+import type { Runner } from '../commands/runner.ts';
+import type { Actor } from '../commands/types.ts';
+import type { Store } from '../store/types.ts';
+import { VERSION } from '../version.ts';
+import { SlackLifecycle, type ListenerDeps, type SlackMetrics } from './deps.ts';
+import { SlackGroupDirectory } from './groups.ts';
+import { LISTENERS } from './listeners/index.ts';
+import { slackPeople } from './people.ts';
+
+export type { SlackMetrics } from './deps.ts';
+export { stripQuiet } from './dispatch.ts';
+
+export interface SlackFrontEndDeps {
+  config: Config;
+  logger: Logger;
+  registry: CommandRegistry;
+  runner: Runner;
+  store: Store;
+  /** Active releases for the App Home tab. */
+  homeReleases?: () => Promise<HomeRelease[]>;
+  metrics?: SlackMetrics;
+  /** Socket Mode ping timeout (tests use a short one to reconnect fast). */
+  clientPingTimeout?: number;
+  /** "Stop watching" on a long-running command's message. */
+  cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }>;
+  /** Y-streams whose release-lead group a user belongs to. */
+  ledYstreams?: (userId: string) => Promise<string[]>;
+}
+
+export interface SlackFrontEnd {
+  app: BoltApp;
+  client: WebClient;
+  groups: SlackGroupDirectory;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  connected(): boolean;
+  /** Stop taking new work (shutdown): later requests get "restarting, try again in a minute". */
+  stopAccepting(): void;
+  /** Wait (bounded) until replies of in-flight commands are posted. */
+  flush(deadlineMs: number): Promise<boolean>;
+}
+
+export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
+  const { config } = deps;
+  const logger = deps.logger.child({ component: 'slack' });
+  if (!config.SLACK_BOT_TOKEN || !config.SLACK_APP_TOKEN) throw new Error('SLACK_BOT_TOKEN and SLACK_APP_TOKEN are required for the Slack front end');
+  const slackApiUrl = config.SLACK_API_URL;
+  // Interactive replies must not retry for half an hour (the web-api default).
+  const clientOptions = { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
+  const boltLogger = slackLogger(logger.child({ component: 'bolt' }));
+  const receiver = new SocketModeReceiver({
+    appToken: config.SLACK_APP_TOKEN,
+    logger: boltLogger,
+    ...(deps.clientPingTimeout ? { clientPingTimeout: deps.clientPingTimeout } : {}),
+    installerOptions: { clientOptions },
+  });
+  const app = new App({ token: config.SLACK_BOT_TOKEN, receiver, logger: boltLogger, clientOptions });
+  const client = app.client;
+  const lifecycle = new SlackLifecycle();
+  let isConnected = false;
+
+  const socket = (receiver as unknown as { client: { on(event: string, fn: () => void): void } }).client;
+  socket.on('connected', () => {
+    isConnected = true;
+    logger.info('socket mode connected');
+  });
+  socket.on('disconnected', () => {
+    isConnected = false;
+  });
+  socket.on('reconnecting', () => {
+    isConnected = false;
+    deps.metrics?.reconnect();
+    logger.warn('socket mode reconnecting');
+  });
+
+  const listenerDeps: ListenerDeps = {
+    config,
+    logger,
+    registry: deps.registry,
+    runner: deps.runner,
+    store: deps.store,
+    client,
+    parser: new CommandParser(deps.registry),
+    lifecycle,
+    people: slackPeople(client),
+    version: VERSION,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.homeReleases ? { homeReleases: deps.homeReleases } : {}),
+    ...(deps.cancelWatch ? { cancelWatch: deps.cancelWatch } : {}),
+    ...(deps.ledYstreams ? { ledYstreams: deps.ledYstreams } : {}),
+  };
+  for (const l of LISTENERS) l.register(app, listenerDeps);
+  app.error(async (e) => {
+    logger.error({ err: e }, 'unhandled Slack listener error');
+  });
+
+  return {
+    app,
+    client,
+    groups: new SlackGroupDirectory(client),
+    async start() {
+      const auth = await client.auth.test();
+      lifecycle.botUserId = auth.user_id;
+      await app.start();
+      isConnected = true;
+      logger.info({ botUserId: lifecycle.botUserId }, 'Slack front end started');
+    },
+    async stop() {
+      lifecycle.stopAccepting();
+      await app.stop();
+      isConnected = false;
+    },
+    connected: () => isConnected,
+    stopAccepting: () => lifecycle.stopAccepting(),
+    flush: (deadlineMs) => lifecycle.flush(deadlineMs),
+  };
+}
