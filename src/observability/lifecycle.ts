@@ -136,6 +136,8 @@ export interface ShutdownParts {
   runner?: { drain(deadlineMs: number): Promise<{ finished: boolean; remaining: number }>; interrupt?(reason: string): number };
   /** How long interrupted commands get to record their interruption (default 5 s). */
   interruptSettleMs?: number;
+  /** How long closing the Slack connection may take (default 5 s). */
+  slackStopMs?: number;
   store?: { releaseLocksOwnedBy(owner: string): Promise<number>; close(): Promise<void> };
   /** Scheduled jobs (cron tasks, watchers, lease renewal). */
   jobs?: { stop(): unknown };
@@ -173,7 +175,23 @@ export function standardShutdownSteps(parts: ShutdownParts): ShutdownStep[] {
     });
   }
   if (slack?.flush) steps.push({ name: 'flush-slack-replies', run: async (deadline) => ({ flushed: await slack.flush!(Math.max(1_000, deadline.remainingMs())) }) });
-  if (slack) steps.push({ name: 'stop-slack', run: quietly(() => slack.stop()) });
+  if (slack) {
+    // Closing the Socket Mode connection can wait forever on a link that is reconnecting; the
+    // locks and the store must still be handled, so the close gets a bounded time.
+    steps.push({
+      name: 'stop-slack',
+      run: async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const bounded = new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), parts.slackStopMs ?? 5_000);
+        });
+        const r = await Promise.race([Promise.resolve(slack.stop()).then(() => 'closed' as const), bounded]);
+        clearTimeout(timer);
+        if (r === 'timeout') parts.logger?.warn('the Slack connection did not close in time; continuing the shutdown');
+        return r === 'timeout' ? { closed: false } : undefined;
+      },
+    });
+  }
   if (store) steps.push({ name: 'release-locks', run: async () => ({ released: await store.releaseLocksOwnedBy(parts.instanceId) }) });
   if (jobs) steps.push({ name: 'stop-jobs', run: quietly(() => jobs.stop()) });
   if (cki) steps.push({ name: 'stop-cki-notifier', run: quietly(() => cki.stop()) });

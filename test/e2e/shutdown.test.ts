@@ -62,5 +62,5 @@ describe('shutdown with an exhausted grace period', () => {
       await e.slack.stop();
       await e.world.stop();
     }
-  }, 30_000);
+  }, 60_000);
 });

@@ -158,6 +158,21 @@ describe('installShutdown', () => {
     expect(lines.find((l) => l.step === 'drain-commands')).toMatchObject({ result: { finished: false, remaining: 1, interrupted: 1, settled: true } });
   });
 
+  it('a Slack connection that never closes does not hold the rest of the shutdown', async () => {
+    const order: string[] = [];
+    const { logger, lines } = capture();
+    const steps = standardShutdownSteps({
+      instanceId: 'x',
+      logger,
+      slackStopMs: 10,
+      slack: { stop: () => new Promise(() => undefined) },
+      store: { releaseLocksOwnedBy: async () => { order.push('release-locks'); return 0; }, close: async () => { order.push('close-store'); } },
+    });
+    await installShutdown({ logger, steps, graceMs: 1_000, exit: () => {}, signals: signalSource() }).shutdown('test');
+    expect(order).toEqual(['release-locks', 'close-store']);
+    expect(lines.find((l) => l.step === 'stop-slack')).toMatchObject({ result: { closed: false } });
+  });
+
   it('runs the same steps for a programmatic (fatal) shutdown with its exit code, once', async () => {
     const exits: number[] = [];
     let runs = 0;
