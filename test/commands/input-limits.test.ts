@@ -127,7 +127,7 @@ describe('a repeated single-valued option is a usage error naming it', () => {
     const err: string[] = [];
     const io: CliIO = { stdout: () => undefined, stderr: (s) => err.push(s), env: { LOG_LEVEL: 'silent' }, isTTY: false };
     expect(await runCli('oar', ['-r', '4.19.1', '-r', '4.19.2', 'release-status'], io)).toBe(2);
-    expect(err.join('\n')).toMatch(/^Error: option -r\/--release is given more than once/);
+    expect(err.join('\n')).toMatch(/^oar: option -r\/--release is given more than once/);
     err.length = 0;
     expect(await runCli('oar', ['-r', '4.19.1', 'take-ownership', '--email', 'a@b.c', '--email', 'd@e.f'], io)).toBe(2);
     expect(err.join('\n')).toMatch(/option -e\/--email is given more than once/);

@@ -129,8 +129,12 @@ describe('the playground in a browser', () => {
     await help.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(DOC_SHOTS, 'help.png') });
 
+    // A blocker recorded through the product, so the status shows one with its Resolve button.
+    await type('/oar 4.19.1 add-issue --issue "Advisory 151165 is stuck in NEW_FILES" --related-tasks push-to-cdn-staging');
+    await page.locator('#messages .msg', { hasText: 'Added blocking issue' }).last().waitFor();
     await type('/oar 4.19.1');
-    const status = page.locator('#messages .msg-ephemeral', { hasText: 'Open blockers' }).last();
+    // Case-sensitive and specific: help's text mentions "open blockers" too.
+    const status = page.locator('#messages .msg-ephemeral', { hasText: /Open blockers \(\d+\)/ }).last();
     await status.waitFor();
     expect(await status.locator('.bk-rt-section').count(), await status.innerHTML()).toBeGreaterThan(0);
     expect(await status.locator('pre').count()).toBe(0);

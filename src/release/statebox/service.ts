@@ -374,7 +374,15 @@ export class StateBoxService {
     type Settled = { change: QueuedChange<unknown>; value: unknown; written: boolean; document: StateBoxDocument }[];
     /** Applies the group to `stored` (null: no file) and writes; 'stale' when a document remembered from an earlier round trip may be out of date. */
     const pass = async (stored: StoredStateBox | null, remembered: boolean): Promise<Settled | 'stale'> => {
-      let working: StateBoxState | null = stored ? parseStateBoxYaml(stored.text, location) : null;
+      let working: StateBoxState | null;
+      try {
+        working = stored ? parseStateBoxYaml(stored.text, location) : null;
+      } catch (e) {
+        // A remembered document that does not parse says nothing about the file now: read it.
+        if (!remembered) throw e;
+        this.known.delete(release);
+        return 'stale';
+      }
       let changed = false;
       const applied: { change: QueuedChange<unknown>; value: unknown; wrote: boolean; seen: StateBoxState | null }[] = [];
       const survivors: QueuedChange<unknown>[] = [];
