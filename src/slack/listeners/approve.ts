@@ -6,29 +6,23 @@
  */
 import type { App } from '@slack/bolt';
 import { APPROVE_ACTION_ID } from '../../blocks/action-ids.ts';
-import { errorMessage, resultMessage } from '../../blocks/outcome.ts';
-import { firstClick, whereOf, type ButtonArgs } from '../actions.ts';
-import { actorOf, type ListenerDeps } from '../deps.ts';
-import { ephemeral, postLong } from '../reply.ts';
-
-export const NO_STORE = 'Approvals need the operational store, which this oar-bot does not have.';
+import { resultMessage } from '../../blocks/outcome.ts';
+import type { ButtonArgs } from '../actions.ts';
+import { approvalClick, refuse } from '../approval-click.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { postLong } from '../reply.ts';
 
 export function approve(deps: ListenerDeps) {
   return async ({ ack, body, action }: ButtonArgs): Promise<void> => {
     await ack();
-    if (!(await firstClick(deps.store, body, action))) return;
-    const { client, logger } = deps;
-    const where = whereOf(body);
-    const approver = actorOf(body.user.id, body.user.name);
-    const approvals = deps.runner.approvals;
-    if (!approvals) return ephemeral(client, logger, where, approver.id, errorMessage(NO_STORE));
-    const id = action.value ?? '';
+    const click = await approvalClick(deps, body, action);
+    if (!click) return;
     const work = (async () => {
-      const r = await approvals.approve(id, approver, { slack: where });
-      if (!r.ok) return ephemeral(client, logger, where, approver.id, errorMessage(r.message, undefined, r.reason === 'denied' ? ':no_entry:' : ':information_source:'));
+      const r = await click.approvals.approve(click.id, click.actor, { slack: click.where });
+      if (!r.ok) return refuse(deps, click, r);
       if (!r.result) return;
-      await postLong(client, where, resultMessage(r.result, { actorId: approver.id, command: r.approval.command, release: r.approval.release }));
-    })().catch((e: unknown) => logger.error({ err: e, approval: id }, 'approval failed'));
+      await postLong(deps.client, click.where, resultMessage(r.result, { actorId: click.actor.id, command: r.approval.command, release: r.approval.release }));
+    })().catch((e: unknown) => deps.logger.error({ err: e, approval: click.id }, 'approval failed'));
     await deps.lifecycle.track(work);
   };
 }
