@@ -18,7 +18,10 @@ import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
-import type { FetchLike } from './integrations/http.ts';
+import type { CallObserver, FetchLike } from './integrations/http.ts';
+import { DATAWAREHOUSE_SYSTEM } from './integrations/datawarehouse.ts';
+import { LDAP_SYSTEM } from './integrations/ldap.ts';
+import { CallHealth } from './observability/call-health.ts';
 import { homeReleasesFrom } from './slack/home.ts';
 import type { HomeRelease } from './blocks/home.ts';
 import { VERSION } from './cli/main.ts';
@@ -105,6 +108,12 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   if (slackConfigured) slackAuthz = new SlackAuthorizer({ roles: loadRoles(config), groups: { groupsOf: (u) => groupsHolder.groupsOf(u) }, releaseLeadGroup });
   const authorizer = createMcpAuthorizer(config, new FrontEndAuthorizer(slackAuthz));
 
+  // LDAP and DataWarehouse are reached per call: their last call decides their line on /health.
+  const callHealth = new CallHealth({ [LDAP_SYSTEM]: 'ldap', [DATAWAREHOUSE_SYSTEM]: 'datawarehouse' });
+  const callObserver: CallObserver = (e) => {
+    metrics.callObserver(e);
+    callHealth.observer(e);
+  };
   const engine = await createEngine({
     frontEnd: 'bot',
     config,
@@ -113,7 +122,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler }),
     authorizer,
     observer: metrics.runObserver,
-    callObserver: metrics.callObserver,
+    callObserver,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   engineHolder.engine = engine;
@@ -164,7 +173,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         cache: () => engine.configStores.stats(),
         jobs: () => store.lastJobRuns(5),
         ...(ckiState ? { cki: async () => ckiState!() as never } : {}),
-        ...(subsystems.length ? { subsystems: () => subsystems.map((x) => x.status()) } : {}),
+        subsystems: () => [...subsystems.map((x) => x.status()), ...callHealth.status()],
         tools: () => mcp.runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
@@ -210,7 +219,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       start: async () => {
         const { startCkiNotifier } = await import('./jobs/cki-notifier/service.ts');
         // One connection attempt per start: the backoff between starts is this supervisor's.
-        return startCkiNotifier({ config, logger, store, registry, tuning: { initialConnectRetries: 0 }, ...(notifySlack ? { notify: notifySlack } : {}) });
+        return startCkiNotifier({ config, logger, store, registry, callObserver, tuning: { initialConnectRetries: 0 }, ...(notifySlack ? { notify: notifySlack } : {}) });
       },
       stop: (n) => n.stop(),
       health: (n) => {

@@ -13,7 +13,8 @@
 import { z } from 'zod';
 import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from './http.ts';
 
-const SYSTEM = 'DataWarehouse';
+export const DATAWAREHOUSE_SYSTEM = 'DataWarehouse';
+const SYSTEM = DATAWAREHOUSE_SYSTEM;
 
 const nstr = () => z.string().nullish();
 const nbool = () => z.boolean().nullish();

@@ -102,7 +102,7 @@ export function createServices(deps: IntegrationDeps): LazyServices {
     catalogStage: () => CatalogClient.stageFromConfig(config, common),
     catalogProd: () => CatalogClient.prodFromConfig(config, common),
     slack: () => deps.overrides?.slack ?? slackNotifierFromConfig(config, { ...(fetch ? { fetch } : {}), ...(logger ? { logger } : {}) }),
-    ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config),
+    ldap: () => deps.overrides?.ldap ?? ldapDirectoryFromConfig(config, observer ? { observer } : {}),
     github: () => createGitHubClient(config, common),
     brew: () => BrewClient.fromConfig(config, common),
     elliott: () => ElliottRunner.fromConfig(config),

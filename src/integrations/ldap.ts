@@ -13,7 +13,7 @@ import { Client, DN, EqualityFilter, type ClientOptions, type Entry, type Filter
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import { IntegrationError } from './http.ts';
+import { IntegrationError, type CallObserver } from './http.ts';
 import { abortable, callSignal } from './call-signal.ts';
 
 export const LDAP_SYSTEM = 'LDAP';
@@ -56,6 +56,8 @@ export interface LdaptsDirectoryOptions {
   /** Where managed groups live (default `ou=adhoc,ou=managedGroups,<baseDn>`). */
   groupBaseDn?: string;
   createClient?: (options: ClientOptions) => LdapClientLike;
+  /** Each search's outcome (system LDAP), for metrics and /health. */
+  observer?: CallObserver;
 }
 
 const PERSON_ATTRIBUTES = ['uid', 'rhatPrimaryMail', 'manager'];
@@ -177,11 +179,16 @@ export class LdaptsDirectory implements LdapDirectory {
     // itself ends on the client's timeout).
     const signal = callSignal();
     const cancelled = () => new IntegrationError({ system: LDAP_SYSTEM, operation, detail: 'cancelled' });
-    const client = await abortable(this.connection(operation), signal, cancelled);
+    const started = performance.now();
+    const observe = (status: 200 | 'error' | 'timeout') => this.opts.observer?.({ system: LDAP_SYSTEM, operation, status, durationMs: performance.now() - started });
     try {
+      const client = await abortable(this.connection(operation), signal, cancelled);
       const { searchEntries } = await abortable(client.search(base, { scope: 'sub', filter, attributes }), signal, cancelled);
+      observe(200);
       return searchEntries;
     } catch (e) {
+      // A cancelled command says nothing about LDAP.
+      if (!signal?.aborted) observe(/time ?out|time limit/i.test(e instanceof Error ? `${e.name} ${e.message}` : String(e)) ? 'timeout' : 'error');
       if (e instanceof IntegrationError) throw e;
       throw new IntegrationError({ system: LDAP_SYSTEM, operation, cause: e, detail: e instanceof Error ? e.message : String(e) });
     }
@@ -242,6 +249,7 @@ export async function lookupManagerEmail(directory: LdapDirectory, email: string
 
 export interface LdapDeps {
   createClient?: (options: ClientOptions) => LdapClientLike;
+  observer?: CallObserver;
 }
 
 export function ldapDirectoryFromConfig(config: Config, deps: LdapDeps = {}): LdaptsDirectory {
@@ -253,5 +261,6 @@ export function ldapDirectoryFromConfig(config: Config, deps: LdapDeps = {}): Ld
     bindPassword: config.LDAP_BIND_PASSWORD,
     timeoutMs: config.LDAP_TIMEOUT_MS,
     createClient: deps.createClient,
+    ...(deps.observer ? { observer: deps.observer } : {}),
   });
 }

@@ -378,7 +378,7 @@ async function assemble(p: HealthProbes, now: () => Date): Promise<HealthReport>
       body.subsystems = Object.fromEntries(subsystems.value.map((s) => [s.name, { ...s }]));
       for (const s of subsystems.value) {
         if (s.status !== 'degraded') continue;
-        const retry = s.next_retry_at ? `; next attempt at ${s.next_retry_at}` : '; reconnecting';
+        const retry = s.next_retry_at ? `; next attempt at ${s.next_retry_at}` : s.failed_calls ? `; ${s.failed_calls} failed call(s) in a row, the next call tries again` : '; reconnecting';
         warnings.push(`${s.name} degraded since ${s.since}${s.failing ? ` (${s.failing})` : ''}${s.last_error ? `: ${s.last_error}` : ''}${retry}`);
       }
     } else warnings.push(`subsystem states ${describe(subsystems)}`);

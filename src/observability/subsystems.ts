@@ -23,6 +23,8 @@ export interface SubsystemStatus {
   next_retry_at?: string;
   /** A start attempt is running now (after a failure: the retry itself). */
   attempt_in_progress?: boolean;
+  /** Systems reached per call (call-health.ts): calls failed in a row. */
+  failed_calls?: number;
 }
 
 /** What a running subsystem says about itself (e.g. the RabbitMQ link reconnecting). */

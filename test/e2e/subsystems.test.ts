@@ -53,6 +53,7 @@ async function startBrokerProxy(port: number): Promise<{ cut(): Promise<void> }>
 
 interface Health {
   status: string;
+  reasons?: string[];
   lifecycle: string;
   warnings: string[];
   subsystems?: Record<string, SubsystemStatus>;
@@ -155,4 +156,30 @@ describe('optional subsystems', () => {
     expect(during.body.lifecycle).toBe('starting');
     await starting;
   }, 30_000);
+  it('LDAP failing on a call degrades /health (which one, since when, the last error) and the bot keeps serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oar-subsystems-ldap-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const closed = await freePort();
+    const app = await startApp({
+      env: { OAR_HTTP_PORT: '0', OAR_HTTP_HOST: '127.0.0.1', OAR_DATA_DIR: dir, LOG_LEVEL: 'silent', OAR_JOBS_ENABLED: 'false', LDAP_URL: `ldap://127.0.0.1:${closed}`, LDAP_TIMEOUT_MS: '2000' },
+      exit: vi.fn(),
+    });
+    cleanups.push(() => app.shutdown('test'));
+    const health = async () => {
+      const res = await fetch(`${app.http.url}/health`);
+      return { code: res.status, body: (await res.json()) as Health };
+    };
+    const before = await health();
+    expect(before.body.subsystems?.ldap).toBeUndefined(); // never called yet
+    const ldap = await app.engine.services().get('ldap');
+    await expect(ldap.findPersonByEmail('someone@redhat.com')).rejects.toThrow(/LDAP/);
+    const degraded = await health();
+    // A warning, never a new reason for 503: Slack, MCP and the jobs still serve.
+    expect(degraded.code).toBe(before.code);
+    expect(degraded.body.reasons ?? []).toEqual(before.body.reasons ?? []);
+    expect(degraded.body.subsystems?.ldap).toMatchObject({ status: 'degraded', failing: 'ldap', failed_calls: 1 });
+    expect(degraded.body.subsystems!.ldap!.last_error).toMatch(/^looking up someone@redhat.com: (error|timeout)$/);
+    expect(degraded.body.warnings).toContainEqual(expect.stringMatching(/^ldap degraded since .*: looking up someone@redhat.com: (error|timeout); 1 failed call\(s\) in a row/));
+    expect((await fetch(`${app.http.url}/livez`)).status).toBe(200);
+  });
 });

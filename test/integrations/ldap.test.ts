@@ -151,6 +151,22 @@ describe('LdaptsDirectory', () => {
     expect(err.userMessage).toBe('LDAP did not answer looking up uid x (Time limit exceeded)');
   });
 
+  it('tells its observer each search\'s outcome (system LDAP), so /health can show LDAP', async () => {
+    const seen: { system: string; operation: string; status: unknown }[] = [];
+    const fake = new FakeLdap(people);
+    const dir = directory(fake, { observer: (e) => seen.push({ system: e.system, operation: e.operation, status: e.status }) });
+    await dir.findPersonByEmail('tdavid@redhat.com');
+    fake.failSearch = new Error('Time limit exceeded');
+    await dir.findPersonByUid('x').catch(() => undefined);
+    fake.failSearch = new Error('socket closed');
+    await dir.findPersonByUid('y').catch(() => undefined);
+    expect(seen).toEqual([
+      { system: 'LDAP', operation: 'looking up tdavid@redhat.com', status: 200 },
+      { system: 'LDAP', operation: 'looking up uid x', status: 'timeout' },
+      { system: 'LDAP', operation: 'looking up uid y', status: 'error' },
+    ]);
+  });
+
   it('lists group members by e-mail', async () => {
     const fake = new FakeLdap(people);
     expect(await directory(fake).groupMemberEmails('ert, team')).toEqual(['a@redhat.com']);

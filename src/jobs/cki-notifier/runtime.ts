@@ -6,7 +6,7 @@
 import { Registry } from 'prom-client';
 import type { Config } from '../../config/env.ts';
 import { DataWarehouseClient, type DataWarehouseReader } from '../../integrations/datawarehouse.ts';
-import type { FetchLike } from '../../integrations/http.ts';
+import type { CallObserver, FetchLike } from '../../integrations/http.ts';
 import type { Logger } from '../../log.ts';
 import { AmqpLink, amqpEndpoint } from './amqp-link.ts';
 import { NotificationLedger, type LedgerStore } from './ledger.ts';
@@ -28,6 +28,8 @@ export interface CkiNotifierDeps {
   /** The operational store (only markSeen / getJobState / setJobState are used). */
   store: LedgerStore;
   fetch?: FetchLike;
+  /** Each DataWarehouse call's outcome (the bot's metrics and /health). */
+  callObserver?: CallObserver;
   /** Overrides of the clients built from config (tests). */
   datawarehouse?: DataWarehouseReader;
   mergeRequests?: MergeRequestLookup;
@@ -94,6 +96,7 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
       baseUrl: dw.url,
       token: dw.token,
       fetch: deps.fetch,
+      ...(deps.callObserver ? { observer: deps.callObserver } : {}),
       ...(tuning.dwRetries !== undefined ? { retries: tuning.dwRetries } : {}),
       ...(tuning.dwMinRetryDelayMs !== undefined ? { minRetryDelayMs: tuning.dwMinRetryDelayMs, maxRetryDelayMs: tuning.dwMinRetryDelayMs * 8 } : {}),
     });
