@@ -16,7 +16,7 @@ import { nextStep } from './hints.ts';
 import type { AnyCommand, CommandGroup } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
 import type { Approvals } from '../commands/approvals.ts';
-import { describeApproval, type ApprovalView } from '../commands/approval-view.ts';
+import { approvalRunFailed, describeApproval, type ApprovalView } from '../commands/approval-view.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
 import { renderPlan, renderResult } from './render.ts';
 import { VERSION } from '../version.ts';
@@ -334,7 +334,7 @@ async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approva
     return 1;
   }
   if (end.state === 'executed') {
-    const ok = !/^(fail|denied|locked|refused|duplicate)\b/.test(end.outcome ?? '');
+    const ok = !approvalRunFailed(end);
     (ok ? io.stdout : io.stderr)(end.outcome ?? describeApproval(end));
     return ok ? 0 : 1;
   }

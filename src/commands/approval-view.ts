@@ -67,6 +67,14 @@ export function approvalView(p: PendingConfirmation): ApprovalView {
 }
 
 /** One sentence on where an approval stands, for the terminal, MCP and logs. */
+/**
+ * Whether an executed approval's run went well. The recorded outcome starts with the run's kind
+ * or status (`pass: …`, `fail: …`, `denied: …`), so every front end reads it the same way.
+ */
+export function approvalRunFailed(v: Pick<ApprovalView, 'state' | 'outcome'>): boolean {
+  return v.state === 'executed' && /^(fail|denied|locked|refused|duplicate)\b/.test(v.outcome ?? '');
+}
+
 export function describeApproval(v: ApprovalView): string {
   const what = `${v.command} on ${v.release}`;
   switch (v.state) {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { userMessageOf } from '../commands/errors.ts';
 import { defineCommand, ROLE_RANK, type AnyCommand, type Outcome, type Safety } from '../commands/types.ts';
 import type { Approvals } from '../commands/approvals.ts';
-import { describeApproval } from '../commands/approval-view.ts';
+import { approvalRunFailed, describeApproval } from '../commands/approval-view.ts';
 import type { ConfigStoreCache } from '../release/configstore.ts';
 import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
 import type { ReleaseStatusReader } from './ports.ts';
@@ -294,7 +294,7 @@ export const getApproval = (approvals: () => Approvals | undefined): AnyCommand 
       const v = await desk.wait(o.approvalId, { timeoutMs: o.waitSeconds * 1000, signal: ctx.signal });
       if (!v) return failed(`There is no approval request ${o.approvalId}.`, { error: 'not found', id: o.approvalId });
       const message = describeApproval(v);
-      const ranBadly = v.state === 'executed' && /^(fail|denied|locked|refused|duplicate)\b/.test(v.outcome ?? '');
+      const ranBadly = approvalRunFailed(v);
       return { status: v.state === 'rejected' || v.state === 'expired' || ranBadly ? 'fail' : 'info', summary: message, data: { ...v, message } };
     },
   }) as unknown as AnyCommand;
