@@ -18,8 +18,11 @@ import { startPlayground, LEAD, VIEWER, type Playground } from '../../src/sandbo
 
 const CHROMIUM = process.env.OAR_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'playground');
-/** Screenshots the README shows (docs/img/). */
-const DOC_SHOTS = join(process.cwd(), 'docs', 'img');
+/**
+ * Screenshots the README shows: written to docs/img/ only when asked (`OAR_DOC_SHOTS=1 npx vitest
+ * run test/e2e/playground.browser.test.ts`), so a test run never changes tracked files.
+ */
+const DOC_SHOTS = process.env.OAR_DOC_SHOTS ? join(process.cwd(), 'docs', 'img') : join(SHOTS, 'docs');
 /** Locator waits end before the test's own timeout, so a failure names what did not appear. */
 const WAIT = { timeout: 15_000 };
 const TEST_TIMEOUT = 60_000;
