@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // dependency-cruiser reads its configuration as CommonJS.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['test/**', 'bench/**', 'src/cli/**', 'bin/**', 'src/sandbox/**'],
     rules: { 'no-console': 'off' },
   },
