@@ -9,7 +9,7 @@
  *   release
  *   integrations
  *   store
- *   config                           with the root utilities log.ts, limit.ts, version.ts, echo.ts
+ *   config                           with the leaf utilities at the root of src/ (log.ts, limit.ts, ...)
  *
  * app.ts, engine.ts, main.ts, playground.ts, sandbox/ and the terminal entry files
  * (cli/oar.ts, cli/oarctl.ts, cli/jobctl.ts) compose the others.
@@ -24,7 +24,8 @@ const LAYERS = [
   ['store'],
   ['config'],
 ];
-const ROOT_UTILS = '^src/(log|limit|version|echo)[.]ts$';
+// Any other file at the root of src/ is a leaf utility (log.ts, limit.ts, version.ts, echo.ts, ...).
+const ROOT_UTILS = '^src/(?!(app|engine|main|playground)[.]ts$)[^/]+[.]ts$';
 const COMPOSERS = '^src/(app|engine|main|playground)[.]ts$|^src/sandbox/|^src/cli/(oar|oarctl|jobctl)[.]ts$';
 
 const folder = (name) => `^src/${name}/`;
