@@ -46,6 +46,8 @@ export interface Engine {
   runner: Runner;
   store: Store | undefined;
   statebox: StateBoxService;
+  /** The StateBox as the commands' port (jobs record watch outcomes through it). */
+  stateboxPort: StateBoxPort;
   configStores: ConfigStoreCache;
   /** The decrypted local config (contacts, owners) without any release. */
   localConfig(): Promise<LocalConfig>;
@@ -105,11 +107,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const left = await spool.replay();
     logger[left ? 'warn' : 'info']({ left, file: spool.file }, 'replayed store writes spooled during an outage');
   }
+  const port = stateboxPort(statebox);
   const runner = new Runner({
     config,
     logger,
     store,
-    statebox: opts.stateboxPort ?? stateboxPort(statebox),
+    statebox: opts.stateboxPort ?? port,
     services: (release) => services(release),
     configStores,
     authorizer: opts.authorizer ?? TERMINAL_AUTHORIZER,
@@ -133,6 +136,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     runner,
     store,
     statebox,
+    stateboxPort: port,
     configStores,
     localConfig: () => loader.localConfig(),
     services,
