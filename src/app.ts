@@ -99,7 +99,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   let slackAuthz: SlackAuthorizer | undefined;
   // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
   const engineHolder: { engine?: Engine } = {};
-  const schedulerHolder: { scheduler?: JobScheduler; cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }> } = {};
   const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
     const local = await engineHolder.engine?.localConfig().catch(() => undefined);
     return local?.contacts.slack['qe-release']?.[ystream];
@@ -119,13 +118,20 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     config,
     logger,
     store,
-    registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler }),
+    // `jobs`, `jira-notificator` and `start-release-detector` reach the scheduler through a
+    // SchedulerRef, a getter by contract, read when such a command runs (front ends start after
+    // the jobs exist). It cannot be a constructor argument: the scheduler's release detector runs
+    // create-test-report through this engine's runner.
+    registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => jobs.scheduler }),
     authorizer,
     observer: metrics.runObserver,
     callObserver,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   engineHolder.engine = engine;
+  // Jobs exist in every replica (manual runs, /oar jobs); the cron only when enabled (below), and
+  // each job then runs on the replica holding its lease.
+  const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
 
   let slack: SlackFrontEnd | undefined;
   let slackState: (() => { state: string }) | undefined;
@@ -138,7 +144,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store,
       metrics: { ack: (type, ms) => metrics.slackAck(type, ms), reconnect: () => metrics.slackReconnect() },
       homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
-      cancelWatch: (id, actor) => (schedulerHolder.cancelWatch ? schedulerHolder.cancelWatch(id, actor) : Promise.resolve({ ok: false, message: 'watchers are not running yet' })),
+      cancelWatch: (id, actor) => jobs.poller.cancelWatch(id, actor),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
       ledYstreams: async (userId) => {
         const local = await engine.localConfig().catch(() => undefined);
@@ -186,11 +192,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     slackState = () => tracker.state() as unknown as { state: string };
     await slack.start();
   }
-  // Jobs exist in every replica (manual runs, /oar jobs); the cron only when enabled, and each
-  // job then runs on the replica holding its lease.
-  const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
-  schedulerHolder.scheduler = jobs.scheduler;
-  schedulerHolder.cancelWatch = (id, actor) => jobs.poller.cancelWatch(id, actor);
   if (config.OAR_JOBS_ENABLED) {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });
