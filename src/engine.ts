@@ -37,6 +37,8 @@ export interface EngineOptions {
   observer?: RunObserver;
   callObserver?: CallObserver;
   overrides?: IntegrationDeps['overrides'];
+  /** The loader of the local config and ConfigStores (the bot reads contacts before the engine exists). */
+  configLoader?: ConfigStoreLoader;
 }
 
 export interface Engine {
@@ -72,7 +74,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const quietCli = opts.frontEnd === 'cli' && config.LOG_LEVEL === 'info';
   const logger = opts.logger ?? loggerFor(opts.debug ? { ...config, LOG_LEVEL: 'debug' } : quietCli ? { ...config, LOG_LEVEL: 'warn' } : config);
   const registry = opts.registry ?? createRegistry();
-  const loader = new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const loader = opts.configLoader ?? new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const configStores = new ConfigStoreCache({
     build: (release) => loader.load(release),
     maxSize: config.OAR_CONFIG_CACHE_MAX,

@@ -22,3 +22,30 @@ describe('composition root', () => {
     }
   });
 });
+
+describe('composition root with Slack', () => {
+  it("a release's QE lead group (ConfigStore contacts, Slack user groups) is resolved from the first command", async () => {
+    const { startE2E, textOf } = await import('./e2e/harness.ts');
+    const { z } = await import('zod');
+    const { defineCommand } = await import('../src/commands/types.ts');
+    const ran: string[] = [];
+    const leadOnly = defineCommand({
+      name: 'test-lead-only', group: 'oar', summary: 'a critical no-op', examples: [], safety: 'critical', scope: 'zstream', options: z.object({}),
+      plan: async () => ({ summary: 'nothing', changes: [] }),
+      async run(ctx) {
+        ran.push(`${ctx.actor.id}:${ctx.release}`);
+        return { status: 'pass', summary: 'lead-only ran' };
+      },
+    });
+    const e = await startE2E({ extraCommands: [leadOnly] });
+    try {
+      e.world.seedRelease('4.19.1');
+      await e.slack.slashCommand({ user: 'U_VIEWER', channel: 'C_QE_RELEASE', text: '4.19.1 test-lead-only --dry-run' });
+      await e.slack.waitForMessage((m) => textOf(m).includes('You are not allowed to run `test-lead-only` on 4.19.1'), { existing: true });
+      await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 test-lead-only --dry-run' });
+      await e.slack.waitForMessage((m) => textOf(m).includes('Dry run') && textOf(m).includes('nothing'), { existing: true });
+    } finally {
+      await e.stop();
+    }
+  });
+});
