@@ -119,12 +119,7 @@ export function toJson(v: unknown): string | null {
   return v === undefined ? null : JSON.stringify(v);
 }
 
-export function errorText(e: unknown): string {
-  // Node reports a refused connection to a host with several addresses as an AggregateError with an empty message.
-  if (e instanceof AggregateError && !e.message) return e.errors.map(errorText).join('; ') || String((e as { code?: unknown }).code ?? 'AggregateError');
-  if (e instanceof Error) return e.message || e.name;
-  return String(e);
-}
+export { describeError as errorText } from '../describe-error.ts';
 
 /** Drop undefined fields so records compare cleanly and optional properties stay absent. */
 export function compact<T extends object>(o: T): T {

@@ -19,6 +19,7 @@
 import pRetry from 'p-retry';
 import { setTimeout as delay } from 'node:timers/promises';
 import { IntegrationError } from '../../integrations/http.ts';
+import { describeError } from '../../describe-error.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { TaskStatus } from '../tasks.ts';
 import type { StateBoxBackend, StoredStateBox } from './backend.ts';
@@ -177,7 +178,7 @@ export class StateBoxService {
     try {
       return (await this.readStored(release)) !== null;
     } catch (e) {
-      throw this.wrap(e, release, `Failed to check file existence: ${errorText(e)}`);
+      throw this.wrap(e, release, `Failed to check file existence: ${describeError(e)}`);
     }
   }
 
@@ -187,7 +188,7 @@ export class StateBoxService {
     try {
       stored = await this.readStored(release);
     } catch (e) {
-      throw this.wrap(e, release, `Failed to load state: ${errorText(e)}`);
+      throw this.wrap(e, release, `Failed to load state: ${describeError(e)}`);
     }
     if (!stored) return null;
     const state = parseStateBoxYaml(stored.text, this.location(release));
@@ -518,7 +519,7 @@ export class StateBoxService {
     try {
       meta = await this.opts.metadataProvider(release);
     } catch (e) {
-      throw new StateBoxError('not-found', `Failed to load state: ${errorText(e)}`, { release, cause: e });
+      throw new StateBoxError('not-found', `Failed to load state: ${describeError(e)}`, { release, cause: e });
     }
     return createDefaultState({ ...meta, release }, this.now());
   }
@@ -529,12 +530,8 @@ export class StateBoxService {
       return new StateBoxError('storage', message ?? `GitHub API error (status ${e.status ?? 'none'}): ${e.message}`, { release, cause: e });
     }
     const type = e instanceof Error ? e.name : typeof e;
-    return new StateBoxError('storage', message ?? `Unexpected error saving ${location ?? this.location(release)}: ${type} ${errorText(e)}`, { release, cause: e });
+    return new StateBoxError('storage', message ?? `Unexpected error saving ${location ?? this.location(release)}: ${type} ${describeError(e)}`, { release, cause: e });
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /**
