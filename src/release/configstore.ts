@@ -111,23 +111,6 @@ export function getAssemblyAttr(releases: Releases, key: string, keypath: string
   return null;
 }
 
-/** `https://host/<ns>/<project>/-/merge_requests/<iid>[/...]` → project path and iid (spec 2.6). */
-export function parseMergeRequestUrl(mrUrl: string): { host: string; projectPath: string; iid: number } {
-  let u: URL;
-  try {
-    u = new URL(mrUrl);
-  } catch {
-    throw new ConfigStoreError(`Invalid MR URL: ${mrUrl}`);
-  }
-  if (!u.host || u.pathname === '/' || u.pathname === '') throw new ConfigStoreError(`Invalid MR URL: ${mrUrl}`);
-  const parts = u.pathname.split('/-/merge_requests/');
-  if (parts.length < 2) throw new ConfigStoreError(`Invalid MR URL format: ${mrUrl}`);
-  const projectPath = parts[0]!.replace(/^\/+|\/+$/g, '');
-  const iid = Number(parts[1]!.split('/')[0]);
-  if (!projectPath || !Number.isInteger(iid) || iid <= 0) throw new ConfigStoreError(`Invalid MR URL format: ${mrUrl}`);
-  return { host: u.host, projectPath, iid };
-}
-
 export class ConfigStore {
   readonly release: string;
   readonly version: ReleaseVersion;

@@ -7,8 +7,8 @@ import {
   decryptLocalConfig,
   encryptLocalConfig,
   getAssemblyAttr,
-  parseMergeRequestUrl,
 } from '../../src/release/configstore.ts';
+import { parseMergeRequestUrl } from '../../src/integrations/gitlab/mr-url.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { DEMO_JWK, demoLocalConfig } from '../../src/sandbox/demo-config.ts';
 import { startBuildDataServer, type BuildDataServer } from '../../src/sandbox/build-data.ts';
@@ -93,7 +93,7 @@ describe('ConfigStore accessors', () => {
 
   it('parses shipment MR URLs with the original errors', () => {
     expect(parseMergeRequestUrl('https://gitlab.cee.redhat.com/hybrid-platforms/art/ocp-shipment-data/-/merge_requests/337/diffs')).toEqual({
-      host: 'gitlab.cee.redhat.com',
+      origin: 'https://gitlab.cee.redhat.com',
       projectPath: 'hybrid-platforms/art/ocp-shipment-data',
       iid: 337,
     });
