@@ -14,6 +14,7 @@
  */
 import type { Actor } from '../commands/types.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
+import { mapLimit } from '../limit.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isTaskName, type TaskName } from '../release/tasks.ts';
 import type { Store, Watch } from '../store/types.ts';
@@ -132,13 +133,6 @@ function taskOf(watch: Watch, handler: WatchHandler | undefined): TaskName | und
   return handler?.task;
 }
 
-async function limited<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, n), items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
-}
-
 export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
   const log = (deps.logger ?? silentLogger).child({ component: 'watchers' });
   const now = deps.now ?? (() => new Date());
@@ -240,7 +234,7 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
       const signal = opts.signal ?? new AbortController().signal;
       const claimed = await store.claimDueWatches(now(), claimMs, deps.batchSize ?? 50);
       const summary: PollSummary = { claimed: claimed.length, done: 0, expired: 0, pending: 0, errors: 0, noHandler: 0, results: [] };
-      await limited(claimed, deps.concurrency ?? 4, async (w) => {
+      await mapLimit(claimed, deps.concurrency ?? 4, async (w) => {
         let r: { outcome: PollOutcome; summary: string };
         try {
           r = await pollOne(w, signal);
