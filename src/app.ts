@@ -9,11 +9,10 @@ import { environmentReport, formatReport } from './config/report.ts';
 import { loggerFor, type Logger } from './log.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { createRegistry } from './commands/index.ts';
-import type { Authorizer } from './commands/runner.ts';
-import type { Actor, AnyCommand, Role } from './commands/types.ts';
+import type { Actor, AnyCommand } from './commands/types.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
-import { loadRoles, SlackAuthorizer, ystreamsLedBy } from './slack/authz.ts';
+import { loadRoles, RoleResolver, ystreamsLedBy } from './commands/roles.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
@@ -64,21 +63,6 @@ export interface RunningApp {
   shutdown(reason?: string): Promise<void>;
 }
 
-/** Actors of scheduled jobs act for the bot itself. */
-const JOB_AUTHORIZER: Authorizer = { roleFor: async () => 'critical' };
-
-class FrontEndAuthorizer implements Authorizer {
-  private readonly slack: Authorizer | undefined;
-  constructor(slack: Authorizer | undefined) {
-    this.slack = slack;
-  }
-  async roleFor(actor: Actor, release: string): Promise<Role> {
-    if (actor.via === 'job' || actor.via === 'cli') return JOB_AUTHORIZER.roleFor(actor, release);
-    if (actor.via === 'slack' && this.slack) return this.slack.roleFor(actor, release);
-    return 'read';
-  }
-}
-
 export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? loggerFor(config);
@@ -96,7 +80,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const store = await openStore(config);
 
   const slackConfigured = Boolean(config.SLACK_BOT_TOKEN && config.SLACK_APP_TOKEN);
-  let slackAuthz: SlackAuthorizer | undefined;
   // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
   const engineHolder: { engine?: Engine } = {};
   const schedulerHolder: { scheduler?: JobScheduler; cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }> } = {};
@@ -105,8 +88,11 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     return local?.contacts.slack['qe-release']?.[ystream];
   };
   const groupsHolder: { groupsOf(u: string): Promise<string[]> } = { groupsOf: async () => [] };
-  if (slackConfigured) slackAuthz = new SlackAuthorizer({ roles: loadRoles(config), groups: { groupsOf: (u) => groupsHolder.groupsOf(u) }, releaseLeadGroup });
-  const authorizer = createMcpAuthorizer(config, new FrontEndAuthorizer(slackAuthz));
+  const mcpAuth = createMcpAuthorizer(config);
+  const authorizer = new RoleResolver({
+    ...(slackConfigured ? { slack: { roles: loadRoles(config), groups: { groupsOf: (u: string) => groupsHolder.groupsOf(u) }, releaseLeadGroup } } : {}),
+    mcp: mcpAuth.clients,
+  });
 
   // LDAP and DataWarehouse are reached per call: their last call decides their line on /health.
   const callHealth = new CallHealth({ [LDAP_SYSTEM]: 'ldap', [DATAWAREHOUSE_SYSTEM]: 'datawarehouse' });
@@ -150,7 +136,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');
   }
 
-  const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  const mcp = createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox });
   // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
   const subsystems: OptionalSubsystem<unknown>[] = [];
   let ckiState: (() => unknown) | undefined;

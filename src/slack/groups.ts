@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import { cacheClock } from '../cache-clock.ts';
-import type { GroupDirectory } from './authz.ts';
+import type { GroupDirectory } from '../commands/roles.ts';
 
 interface Directory {
   byUser: Map<string, string[]>;
