@@ -77,6 +77,8 @@ export interface StateBoxServiceOptions {
   maxRetryAfterMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   observer?: (event: StateBoxWriteEvent) => void;
+  /** Masks the configuration's secret values in task results (src/secrets.ts makeSecretMasker). */
+  maskSecrets?: (text: string) => string;
 }
 
 export interface StateBoxDocument {
@@ -138,6 +140,7 @@ interface ReleaseQueue {
 export class StateBoxService {
   readonly backend: StateBoxBackend;
   private readonly opts: StateBoxServiceOptions;
+  readonly maskSecrets: ((text: string) => string) | undefined;
   private readonly log: Logger;
   private readonly queues = new Map<string, ReleaseQueue>();
   /** The last document this instance read or wrote per release (the base of its next write). */
@@ -145,6 +148,7 @@ export class StateBoxService {
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
+    this.maskSecrets = opts.maskSecrets;
     this.backend = opts.backend;
     this.log = opts.logger ?? silentLogger;
   }
@@ -262,7 +266,7 @@ export class StateBoxService {
     const newResult = result === undefined || result === null ? undefined : result;
     const res = await this.mutate(release, `Update task: ${task}`, true, (ctx) => {
       const state = ctx.current!;
-      const out = applyUpdateTask(state, task, newStatus, newResult, this.now(), opts);
+      const out = applyUpdateTask(state, task, newStatus, newResult, this.now(), { ...opts, maskSecrets: this.opts.maskSecrets });
       return { write: out.changed ? state : null, value: out };
     });
     const out = res.value;
@@ -570,7 +574,7 @@ export class StateBoxHandle {
       validateTaskName(task);
       const s = status === undefined || status === null ? undefined : validateTaskStatus(status);
       const state = await this.load();
-      applyUpdateTask(state, task, s, result ?? undefined, this.service.now(), opts);
+      applyUpdateTask(state, task, s, result ?? undefined, this.service.now(), { ...opts, maskSecrets: this.service.maskSecrets });
       return state;
     }
     await this.service.updateTask(this.release, task, status, result, opts);
