@@ -9,13 +9,12 @@ import { environmentReport, formatReport } from './config/report.ts';
 import { loggerFor, type Logger } from './log.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { createRegistry } from './commands/index.ts';
-import type { Authorizer } from './commands/runner.ts';
-import type { Actor, AnyCommand, Role } from './commands/types.ts';
+import type { AnyCommand } from './commands/types.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import { WebClient } from '@slack/web-api';
 import { ConfigStoreLoader } from './release/configstore.ts';
-import { loadRoles, SlackAuthorizer, ystreamsLedBy } from './slack/authz.ts';
+import { loadRoles, RoleResolver, ystreamsLedBy } from './commands/roles.ts';
 import { SlackGroupDirectory } from './slack/groups.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
@@ -70,21 +69,6 @@ export interface RunningApp {
 /** Group listings for authorization answer fast or fail (as the front end's client; the Web API default retries for half an hour). */
 const SLACK_GROUPS_RETRY = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 };
 
-/** Actors of scheduled jobs act for the bot itself. */
-const JOB_AUTHORIZER: Authorizer = { roleFor: async () => 'critical' };
-
-class FrontEndAuthorizer implements Authorizer {
-  private readonly slack: Authorizer | undefined;
-  constructor(slack: Authorizer | undefined) {
-    this.slack = slack;
-  }
-  async roleFor(actor: Actor, release: string): Promise<Role> {
-    if (actor.via === 'job' || actor.via === 'cli') return JOB_AUTHORIZER.roleFor(actor, release);
-    if (actor.via === 'slack' && this.slack) return this.slack.roleFor(actor, release);
-    return 'read';
-  }
-}
-
 export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? loggerFor(config);
@@ -111,8 +95,11 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     return local?.contacts.slack['qe-release']?.[ystream];
   };
   const slackGroups = slackConfigured ? new SlackGroupDirectory(new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), retryConfig: SLACK_GROUPS_RETRY })) : undefined;
-  const slackAuthz = slackGroups ? new SlackAuthorizer({ roles: loadRoles(config), groups: slackGroups, releaseLeadGroup }) : undefined;
-  const authorizer = createMcpAuthorizer(config, new FrontEndAuthorizer(slackAuthz));
+  const mcpAuth = createMcpAuthorizer(config);
+  const authorizer = new RoleResolver({
+    ...(slackGroups ? { slack: { roles: loadRoles(config), groups: slackGroups, releaseLeadGroup } } : {}),
+    mcp: mcpAuth.clients,
+  });
 
   // LDAP and DataWarehouse are reached per call: their last call decides their line on /health.
   const callHealth = new CallHealth({ [LDAP_SYSTEM]: 'ldap', [DATAWAREHOUSE_SYSTEM]: 'datawarehouse' });
@@ -162,7 +149,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');
   }
 
-  const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  const mcp = createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox });
   // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
   const subsystems: OptionalSubsystem<unknown>[] = [];
   let ckiState: (() => unknown) | undefined;
