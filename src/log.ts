@@ -4,7 +4,7 @@
  */
 import { pino, type Logger } from 'pino';
 import { SECRET_VARS, type Config } from './config/env.ts';
-import { logMixin } from './observability/correlation.ts';
+import { logMixin } from './correlation.ts';
 
 export type { Logger };
 

@@ -14,7 +14,7 @@ import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../stor
 import type { StoreSpool } from '../store/spool.ts';
 import { userMessageOf } from './errors.ts';
 import { describeApproval } from './approval-view.ts';
-import { withCorrelation } from '../observability/correlation.ts';
+import { withCorrelation } from '../correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { describeLock, lockKey } from './locks.ts';
 export { describeLock } from './locks.ts';
