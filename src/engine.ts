@@ -11,6 +11,7 @@ import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
+import { approvalRequestMessage } from './blocks/approval.ts';
 import type { Services } from './commands/services.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
@@ -124,6 +125,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       config,
       slack: (release) => services(release).get('slack'),
       releaseChannel: async (release) => (await configStores.get(release)).slackChannel('qe-release'),
+      message: approvalRequestMessage,
     }),
   });
   return {
