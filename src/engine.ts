@@ -5,14 +5,14 @@
 import type { Config } from './config/env.ts';
 import { loadConfig } from './config/env.ts';
 import { loggerFor, makeSecretMasker, secretValues, type Logger } from './log.ts';
-import { ConfigStoreCache, ConfigStoreLoader, type LocalConfig } from './release/configstore.ts';
+import { ConfigStoreCache, ConfigStoreLoader } from './release/configstore.ts';
 import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
+import type { Engine } from './commands/engine-port.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
 import { approvalRequestMessage } from './blocks/approval.ts';
-import type { Services } from './commands/services.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
 import { SPOOL_FILE_NAME, StoreSpool } from './store/spool.ts';
@@ -40,20 +40,8 @@ export interface EngineOptions {
   overrides?: IntegrationDeps['overrides'];
 }
 
-export interface Engine {
-  config: Config;
-  logger: Logger;
-  registry: CommandRegistry;
-  runner: Runner;
-  store: Store | undefined;
-  statebox: StateBoxService;
-  configStores: ConfigStoreCache;
-  /** The decrypted local config (contacts, owners) without any release. */
-  localConfig(): Promise<LocalConfig>;
-  /** Integration clients for work outside a command (jobs). */
-  services(release?: string): Services;
-  close(): Promise<void>;
-}
+/** The engine's shape is declared in commands/engine-port.ts, where front ends and jobs can see it. */
+export type { Engine };
 
 /** StateBoxService as the runner's port (it returns more than the port needs). */
 function stateboxPort(s: StateBoxService): StateBoxPort {
