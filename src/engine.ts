@@ -18,7 +18,8 @@ import { openStore } from './store/index.ts';
 import { SPOOL_FILE_NAME, StoreSpool } from './store/spool.ts';
 import type { Store } from './store/types.ts';
 import type { CallObserver, FetchLike } from './integrations/http.ts';
-import { createServices, type IntegrationDeps } from './integrations/index.ts';
+import type { IntegrationDeps } from './integrations/index.ts';
+import { createServices } from './commands/service-factory.ts';
 import { createStateBoxService, type StateBoxService } from './release/statebox/index.ts';
 
 export interface EngineOptions {

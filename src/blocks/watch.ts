@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escMrkdwn as esc } from './format.ts';
-import { fitText } from './limits.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 import { WATCH_CANCEL_ACTION_ID } from './action-ids.ts';
 import type { WatchedRun, WatchEnd } from '../commands/watch-end.ts';
 

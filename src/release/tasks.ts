@@ -109,11 +109,5 @@ export const QE_SUBTASKS = {
   onQaNotify: '[Mon-Wed] QE notifies ON_QA bugzilla owners and analyze ci failures',
 } as const;
 
-/** Jira custom fields (A.6). */
-export const JIRA_FIELDS = {
-  qaContact: 'customfield_10470',
-  releaseBlocker: 'customfield_10847',
-  sfdcCasesCounter: 'customfield_10978',
-  sfdcCasesLinks: 'customfield_10979',
-  needInfoFrom: 'customfield_10482',
-} as const;
+/** Jira custom fields (A.6): the ids are the Jira client's, named here with the other release constants. */
+export { JIRA_FIELDS } from '../integrations/jira/fields.ts';

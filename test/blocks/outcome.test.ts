@@ -3,7 +3,7 @@ import { outcomeBlocks, resultMessage, runningMessage, esc } from '../../src/blo
 import { confirmModal, loadingModal, typedRelease, CONFIRM_BLOCK } from '../../src/blocks/modal.ts';
 import { homeView } from '../../src/blocks/home.ts';
 import { suggestNext } from '../../src/release/tasks.ts';
-import { planMessages } from '../../src/blocks/limits.ts';
+import { planMessages } from '../../src/integrations/slack-limits.ts';
 
 const meta = { actorId: 'U1', command: 'image-consistency-check', release: '4.19.1', correlationId: 'abc123' };
 
