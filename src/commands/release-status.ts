@@ -3,10 +3,9 @@
  * the terminal and MCP. It reads StateBox only, so it works without OAR_JWK and the ConfigStore.
  */
 import { z } from 'zod';
-import { suggestNext } from '../blocks/home.ts';
 import { statusView, type TaskStatusView } from '../release/statebox/operations.ts';
 import type { IssueEntry } from '../release/statebox/schema.ts';
-import { displayName, humanTaskName, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
+import { displayName, humanTaskName, suggestNext, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
 import { defineCommand, type NextStep, type OutcomeItem, type OutcomeSection } from './types.ts';
 
 const ITEM_STATE = { Pass: 'pass', Fail: 'fail', 'In Progress': 'in_progress', 'Not Started': 'not_started' } as const;

@@ -33,7 +33,7 @@ export async function checkReleaseImageHealth(ctx: CommandContext, cs: ConfigSto
 }
 
 async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
-  const { checkKonfluxImageHealth, StageReleaseNotCompletedError } = await import('../../integrations/images.ts');
+  const { checkKonfluxImageHealth, StageReleaseNotCompletedError } = await import('../../release/image-health-check.ts');
   const gitlab = await ctx.services.get('gitlab');
   const shipment = await gitlab.openShipmentMergeRequest(cs.shipmentMr(), { requireOpen: false });
   const mergeRequest = { iid: shipment.iid, state: shipment.state, url: shipment.url };
@@ -83,7 +83,7 @@ async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<Imag
 }
 
 async function errataHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
-  const { checkErrataAdvisoryGrades } = await import('../../integrations/images.ts');
+  const { checkErrataAdvisoryGrades } = await import('../../release/image-health-check.ts');
   const errata = await ctx.services.get('errata');
   const pyxis = await ctx.services.get('pyxis');
   const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
