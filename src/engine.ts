@@ -11,6 +11,7 @@ import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
+import { renderTeamNotice } from './blocks/notice.ts';
 import type { Services } from './commands/services.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
@@ -118,6 +119,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     commands: registry,
     ...(spool ? { spool } : {}),
     frontEnd: opts.frontEnd,
+    noticeRenderer: (n) => renderTeamNotice(n),
     // Approval requests go out through the Slack notify integration, so an MCP client or a terminal
     // with Slack tokens announces its own; without them a running bot sharing the store does.
     approvalAnnouncer: slackApprovalAnnouncer({

@@ -12,6 +12,8 @@ import type { Runner } from '../commands/runner.ts';
 import type { Services } from '../commands/services.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import { FIRST_STEPS } from '../blocks/detector.ts';
+import { renderTeamNotice } from '../blocks/notice.ts';
+import { LEAD_FALLBACK, ReleaseNotifier } from '../commands/notifier.ts';
 import type { SlackNotifier } from '../integrations/slack-notify.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
@@ -102,10 +104,15 @@ export function createJobs(w: JobsWiring): Jobs {
       return config.OAR_OPS_CHANNEL;
     }
   };
-  const leadMention = async (release: string): Promise<string | undefined> => {
-    const handle = (await configStore(release))?.releaseLeadGroup();
-    const slack = handle ? await slackNotifier() : undefined;
-    return handle && slack ? slack.userGroupMention(handle) : undefined;
+  // Team notices mention the lead through the one ReleaseNotifier rule (and its one fallback).
+  const notifier = new ReleaseNotifier({
+    slack: async () => (await slackNotifier()) ?? Promise.reject(new Error('Slack is not configured')),
+    render: renderTeamNotice,
+    warn: (m) => log.warn(m),
+  });
+  const leadMention = async (release: string): Promise<string> => {
+    const cs = await configStore(release);
+    return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
   };
 
   const notificator = jiraNotificatorJob({
