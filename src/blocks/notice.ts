@@ -54,6 +54,6 @@ export function renderTeamNotice(n: TeamNotice, limits: NoticeLimits = {}): Rend
   const derived = n.summary === undefined ? noticeParts(n.text, limits) : { summary: n.summary, ...(n.summary !== n.text ? { detail: n.text } : {}) };
   const thread: SlackMessage[] = n.details ?? (derived.detail ? [{ text: derived.detail }] : []);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: fitText(derived.summary, 2990) } }];
-  if (thread.length && n.summary !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':thread: The full detail is in the thread.' }] });
+  if (thread.length && n.summary !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
   return { summary: { text: derived.summary, blocks }, thread };
 }

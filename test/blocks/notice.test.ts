@@ -37,7 +37,7 @@ describe('team notices', () => {
 
     const rich = renderTeamNotice({ text: 'a\nb', summary: '2 builds', details: [{ text: 'a', blocks: [] }, { text: 'b' }] });
     expect(rich.summary.text).toBe('2 builds');
-    expect(rich.summary.blocks?.[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ':thread: The full detail is in the thread.' }] });
+    expect(rich.summary.blocks?.[1]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
     expect(rich.thread.map((m) => m.text)).toEqual(['a', 'b']);
   });
 

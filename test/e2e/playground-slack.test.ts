@@ -1,6 +1,7 @@
 /**
- * The playground's App Home after the release lead works on a release, against the playground's
- * simulated Slack (no browser): take-ownership makes the lead the owner shown on the Home tab,
+ * The playground against its simulated Slack (no browser): team notices respect the channel (the
+ * rejected-build checker's first run is one summary with each build in its thread), and the App
+ * Home follows what the lead does: take-ownership makes the lead the owner shown on the Home tab,
  * and a blocker added with add-issue shows there at once, as release-status shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,22 @@ function releasePart(view: string, release: string): string {
   return view.slice(start, end < 0 ? undefined : end);
 }
 
+describe('team notices in the playground', () => {
+  it("the rejected-build checker's first run is one summary in #team-qe-release, each build in its thread", async () => {
+    const slack = pg.world.slack;
+    const before = slack.messages('C_QE_RELEASE').length;
+    const run = await pg.app.scheduler.runNow('result-checker');
+    expect(run.report?.counts).toMatchObject({ notified: 5 });
+    const posted = slack.messages('C_QE_RELEASE').slice(before);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.text).toMatch(/^:x: \*5 rejected builds detected\*/);
+    expect(posted[0]!.text.length).toBeLessThan(1500);
+    const thread = slack.messages('C_QE_RELEASE', posted[0]!.ts).filter((m) => m.ts !== posted[0]!.ts);
+    expect(thread).toHaveLength(5);
+    for (const m of thread) expect(m.text).toMatch(/^Rejected build detected in test result file: <[^|]+\|ocp-test-result-[^>]+>\. Please check!$/);
+  }, 60_000);
+});
+
 describe('the playground App Home follows what the lead does', () => {
   it('take-ownership: the new owner is shown (as a mention), not "no owner yet"', async () => {
     expect(releasePart(await home(), '4.19.1')).toContain('no owner yet');
@@ -43,6 +60,9 @@ describe('the playground App Home follows what the lead does', () => {
     const part = releasePart(await home(), '4.19.1');
     expect(part).not.toContain('no owner yet');
     expect(part).toContain(`owner <@${LEAD.id}>`);
+    // The take-ownership notice greets the y-stream's lead group (one mention rule for every notice).
+    const notice = pg.world.slack.messages('C_QE_RELEASE').find((m) => m.text.includes('owner of [4.19.1] advisories and jira subtasks are changed to'));
+    expect(notice?.text).toMatch(/^Hello <!subteam\^[A-Z0-9_]+>, owner of \[4\.19\.1\]/);
   }, 60_000);
 
   it('add-issue: the blocker shows on the Home tab as it does in release-status', async () => {
