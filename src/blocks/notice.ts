@@ -53,7 +53,10 @@ export function noticeParts(text: string, limits: NoticeLimits = {}): NoticePart
 export function renderTeamNotice(n: TeamNotice, limits: NoticeLimits = {}): RenderedNotice {
   const derived = n.summary === undefined ? noticeParts(n.text, limits) : { summary: n.summary, ...(n.summary !== n.text ? { detail: n.text } : {}) };
   const thread: SlackMessage[] = n.details ?? (derived.detail ? [{ text: derived.detail }] : []);
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: fitText(derived.summary, 2990) } }];
+  const built = (n.message?.blocks ?? []) as KnownBlock[];
+  const blocks: KnownBlock[] = n.message ? [...built] : [{ type: 'section', text: { type: 'mrkdwn', text: fitText(derived.summary, 2990) } }];
+  if (n.message && thread.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
+  if (n.message) return { summary: { text: n.message.text, blocks }, thread };
   if (thread.length && n.summary !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
   return { summary: { text: derived.summary, blocks }, thread };
 }

@@ -24,6 +24,8 @@ export interface TeamNotice {
   summary?: string;
   /** Rich messages for the thread (one per item), posted instead of `text` there. */
   details?: SlackMessage[];
+  /** The channel message already built (Block Kit with fields), used instead of rendering `summary`. */
+  message?: SlackMessage;
 }
 
 /** What goes to Slack: the summary in the channel, then each thread message in its thread. */
@@ -38,7 +40,7 @@ export type NoticeRenderer = (notice: TeamNotice) => RenderedNotice;
 /** Without a renderer (a bare engine in a unit test): the summary as text and the full text in the thread. */
 export const plainNoticeRenderer: NoticeRenderer = (n) => {
   const thread = n.details ?? (n.summary !== undefined && n.summary !== n.text ? [{ text: n.text }] : []);
-  return { summary: { text: n.summary ?? n.text }, thread };
+  return { summary: n.message ?? { text: n.summary ?? n.text }, thread };
 };
 
 export type NoticeResult = { sent: true; channel: string; posted: PostedNotice } | { sent: false; channel?: string; error: string };
