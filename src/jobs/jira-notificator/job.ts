@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
-import { notificatorSummaryMessage } from '../../blocks/notificator.ts';
+import { notificatorNotice, notificatorSummaryMessage } from '../../blocks/notificator.ts';
+import { renderTeamNotice } from '../../blocks/notice.ts';
+import { ReleaseNotifier } from '../../commands/notifier.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
@@ -59,14 +61,16 @@ export function jiraNotificatorJob(deps: JiraNotificatorJobDeps): JobDefinition 
         { ...clients, targetVersions: ystreams.map((y) => `${y}.z`), logger: ctx.logger, now: ctx.now },
         { dryRun: ctx.dryRun, signal: ctx.signal, ...params },
       );
-      const summary = notificatorSummaryMessage({ ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k) => clients.jira.browseUrl(k) });
+      const summaryData = { ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k: string) => clients.jira.browseUrl(k) };
+      const summary = notificatorSummaryMessage(summaryData);
+      const notice = notificatorNotice(summaryData);
       const lines = [`y-streams (${source}): ${ystreams.join(', ')}`, ...notificatorLines(report)];
       if (!ctx.dryRun && (report.actions.length > 0 || report.errors.length > 0)) {
         const channel = deps.config.OAR_NOTIFICATOR_CHANNEL;
         const slack = channel ? await deps.slack?.() : undefined;
         if (channel && slack) {
           try {
-            await slack.post({ channel }, summary);
+            await new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }).post(channel, notice);
           } catch (e) {
             // The Jira work is done and recorded; a lost summary is reported but does not undo it.
             ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);
