@@ -11,7 +11,8 @@ import { textOf } from './harness.ts';
 let pg: Playground;
 
 beforeAll(async () => {
-  pg = await startPlayground({ port: 0, baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' }, runJob: null });
+  // The checker runs when the test says so, not on the playground's 2-minute schedule.
+  pg = await startPlayground({ port: 0, baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' }, env: { OAR_CRON_RESULT_CHECKER: '0 0 1 1 *' }, runJob: null });
 }, 60_000);
 afterAll(() => pg?.stop());
 

@@ -168,10 +168,11 @@ describe('the playground in a browser', () => {
 
   it('a team notice respects the channel: the rejected-build checker posts one summary, each build in its thread', async () => {
     await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
-    const run = await pg.app.scheduler.runNow('result-checker');
-    expect(run.report?.counts).toMatchObject({ notified: 5 });
+    // The playground schedules the checker every 2 minutes: whichever run comes first posts the notice.
+    await pg.app.scheduler.runNow('result-checker');
     const notice = page.locator('#messages .msg-bot', { hasText: '5 rejected builds detected' });
     await notice.waitFor();
+    expect(await page.locator('#messages .msg-bot', { hasText: 'rejected builds detected' }).count()).toBe(1);
     expect(await page.locator('#messages .msg-bot', { hasText: 'Rejected build detected in test result file' }).count()).toBe(0);
     await notice.locator('.replies', { hasText: '5 replies' }).click();
     await page.locator('#thread-messages .msg-bot', { hasText: 'Rejected build detected in test result file' }).nth(4).waitFor();
