@@ -13,6 +13,7 @@ import type { Engine } from './commands/engine-port.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
 import { approvalRequestMessage } from './blocks/approval.ts';
+import { renderTeamNotice } from './blocks/notice.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
 import { SPOOL_FILE_NAME, StoreSpool } from './store/spool.ts';
@@ -111,6 +112,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     commands: registry,
     ...(spool ? { spool } : {}),
     frontEnd: opts.frontEnd,
+    noticeRenderer: (n) => renderTeamNotice(n),
     // Approval requests go out through the Slack notify integration, so an MCP client or a terminal
     // with Slack tokens announces its own; without them a running bot sharing the store does.
     approvalAnnouncer: slackApprovalAnnouncer({

@@ -33,8 +33,6 @@ const KNOWN_REMAINING: readonly string[] = [
   'commands-points-down: src/commands/update-retried-job-run.ts → src/jobs/prow/recovery.ts',
   // jobs -> observability (helper "perf")
   'jobs-points-down: src/jobs/cki-notifier/service.ts → src/observability/subsystems.ts',
-  // commands -> blocks (helper "slack18")
-  'commands-points-down: src/commands/bugs/slack.ts → src/blocks/notice.ts',
   // MCP-only commands (helper "lazy")
   'no-circular: src/mcp/api-commands.ts → src/mcp/issue-tools.ts',
 ];

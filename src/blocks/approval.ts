@@ -6,9 +6,9 @@ import type { KnownBlock } from '@slack/types';
 import type { ApprovalView } from '../commands/approval-view.ts';
 import { esc, planBlocks, type SlackMessage } from './outcome.ts';
 import { fitText } from '../integrations/slack-limits.ts';
+import { slackDate } from './format.ts';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './action-ids.ts';
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID };
-
 
 const VIA: Record<ApprovalView['via'], string> = { slack: 'Slack', cli: 'the terminal (oar)', mcp: 'an MCP client', job: 'a scheduled job' };
 
@@ -18,34 +18,61 @@ function who(id: string, name?: string): string {
   return `\`${esc(name && !id.includes(name) ? `${id} (${name})` : id)}\``;
 }
 
-function slackDate(d: Date): string {
-  return `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} {time}|${d.toISOString()}>`;
-}
+const PLAN_TITLE: Partial<Record<ApprovalView['state'], string>> = { pending: 'What will change', rejected: 'What it would have changed', expired: 'What it would have changed' };
 
-function stateLine(v: ApprovalView): string {
-  const decider = v.decidedBy ? who(v.decidedBy) : 'someone';
+/** The header of each state: what happened, to what, in one line. */
+function title(v: ApprovalView): string {
+  const what = `${v.command} on ${v.release}`;
   switch (v.state) {
     case 'pending':
-      return `Waiting for a second person with the critical role. Expires ${slackDate(v.expiresAt)}.`;
+      return `:raised_hand: Second approval needed: ${what}`;
     case 'approved':
-      return `:arrow_forward: Approved by ${decider}; running.`;
+      return `:arrow_forward: Approved, running: ${what}`;
     case 'executed':
-      return `:white_check_mark: Approved by ${decider}. Result: ${esc(v.outcome ?? 'no result recorded')}`;
+      return `${v.outcome?.startsWith('fail') ? ':x:' : ':white_check_mark:'} Approved and run: ${what}`;
     case 'rejected':
-      return `:no_entry_sign: Rejected by ${decider}${v.outcome ? `: ${esc(v.outcome)}` : ''}. Nothing was changed.`;
+      return `:no_entry_sign: Rejected: ${what}`;
     case 'expired':
-      return `:hourglass: Expired at ${slackDate(v.expiresAt)} without approval. Nothing was changed.`;
+      return `:hourglass: Expired: ${what}`;
     default:
-      return esc(v.state);
+      return `${what}: ${v.state}`;
   }
 }
 
+function facts(v: ApprovalView): string[] {
+  const decider = v.decidedBy ? who(v.decidedBy) : 'someone';
+  const out = [`*Asked by*\n${who(v.requestedBy, v.requestedByName)} via ${VIA[v.via]}`];
+  switch (v.state) {
+    case 'pending':
+      out.push(`*Expires*\n${slackDate(v.expiresAt)}`, '*Who can approve*\nanother person with the critical role');
+      break;
+    case 'approved':
+      out.push(`*Approved by*\n${decider}`);
+      break;
+    case 'executed':
+      out.push(`*Approved by*\n${decider}`, `*Result*\n${esc(v.outcome ?? 'no result recorded')}`);
+      break;
+    case 'rejected':
+      out.push(`*Rejected by*\n${decider}`, `*Changed*\nnothing${v.outcome ? ` · ${esc(v.outcome)}` : ''}`);
+      break;
+    case 'expired':
+      out.push(`*Expired*\n${slackDate(v.expiresAt)}`, '*Changed*\nnothing');
+      break;
+  }
+  return out.map((t) => fitText(t, 1990));
+}
+
+/**
+ * The request in the command's thread: a header that says what waits for whom, who asked and
+ * when it expires (a date each reader sees in their own time zone), what will change, and
+ * Approve / Reject while it is pending. The same message, updated, says how it ended.
+ */
 export function approvalRequestMessage(v: ApprovalView): SlackMessage {
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: fitText(`:busts_in_silhouette: ${who(v.requestedBy, v.requestedByName)} confirmed \`${esc(v.command)}\` on *${esc(v.release)}* through ${VIA[v.via]}. It needs a second approval by another person with the critical role.`, 2990) } },
+    { type: 'header', text: { type: 'plain_text', text: title(v).slice(0, 150), emoji: true } },
+    { type: 'section', fields: facts(v).map((text) => ({ type: 'mrkdwn' as const, text })) },
   ];
-  if (v.plan) blocks.push(...planBlocks(v.plan));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: fitText(`${stateLine(v)}  ·  approval \`${v.id}\``, 2990) }] });
+  // The decision first (a long plan would push it out of sight), then what it changes.
   if (v.state === 'pending') {
     blocks.push({
       type: 'actions',
@@ -55,6 +82,21 @@ export function approvalRequestMessage(v: ApprovalView): SlackMessage {
       ],
     });
   }
+  if (v.plan) blocks.push({ type: 'divider' }, ...planBlocks({ ...v.plan, summary: `${PLAN_TITLE[v.state] ?? 'What it changes'}: ${v.plan.summary}` }));
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `second-person approval \`${esc(v.id)}\`` }] });
   const text = v.state === 'pending' ? `${v.command} on ${v.release} needs a second approval` : `${v.command} on ${v.release}: approval ${v.state}`;
   return { text, blocks };
+}
+
+/** What the channel shows where the command was confirmed: it waits, the request is in the thread. */
+export function approvalPendingMessage(v: ApprovalView, meta: { actorId: string }): SlackMessage {
+  const text = `${v.command} on ${v.release} waits for a second approval`;
+  const where = v.announcement ? 'Approve or Reject in the thread' : 'a running oar-bot posts the request';
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: \`${esc(v.command)}\` on *${esc(v.release)}* waits for a second person with the critical role: ${where}. Expires ${slackDate(v.expiresAt)}.` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `confirmed by <@${meta.actorId}> · approval \`${esc(v.id)}\`` }] },
+    ],
+  };
 }

@@ -4,6 +4,10 @@
  * the summary's thread. The texts themselves stay exactly as written (people search for them).
  * Pure.
  */
+import type { KnownBlock } from '@slack/types';
+import type { RenderedNotice, TeamNotice } from '../commands/notifier.ts';
+import type { SlackMessage } from '../integrations/slack-notify.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 
 export interface NoticeParts {
   /** What goes in the channel. */
@@ -39,4 +43,20 @@ export function noticeParts(text: string, limits: NoticeLimits = {}): NoticePart
     summary: [head, ...shown, `_…and ${items.length - top} more (${items.length} in all): the full list is in the thread._`].join('\n'),
     detail: text,
   };
+}
+
+/**
+ * The Block Kit face of a team notice (the renderer the composer wires into the ReleaseNotifier):
+ * the summary as a section with a pointer to the thread, the full detail in the thread. The
+ * plain `text` of every message stays the original's words, for notifications and search.
+ */
+export function renderTeamNotice(n: TeamNotice, limits: NoticeLimits = {}): RenderedNotice {
+  const derived = n.summary === undefined ? noticeParts(n.text, limits) : { summary: n.summary, ...(n.summary !== n.text ? { detail: n.text } : {}) };
+  const thread: SlackMessage[] = n.details ?? (derived.detail ? [{ text: derived.detail }] : []);
+  const built = (n.message?.blocks ?? []) as KnownBlock[];
+  const blocks: KnownBlock[] = n.message ? [...built] : [{ type: 'section', text: { type: 'mrkdwn', text: fitText(derived.summary, 2990) } }];
+  if (n.message && thread.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
+  if (n.message) return { summary: { text: n.message.text, blocks }, thread };
+  if (thread.length && n.summary !== undefined) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: ':speech_balloon: The full detail is in the thread.' }] });
+  return { summary: { text: derived.summary, blocks }, thread };
 }

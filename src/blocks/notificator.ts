@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { esc } from './outcome.ts';
 import { fitText } from '../integrations/slack-limits.ts';
+import type { TeamNotice } from '../commands/notifier.ts';
 
 export type SummaryKind = 'QA_CONTACT' | 'TEAM_LEAD' | 'MANAGER' | 'ASSIGNEE' | 'REPORTER' | 'label-added' | 'label-removed';
 
@@ -86,4 +87,24 @@ export function notificatorSummaryMessage(s: NotificatorSummary): { text: string
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fitText(`:warning: *Errors* · ${s.errors.length}\n${lines.join('\n')}${more}`, 2990) } });
   }
   return { text: title, blocks };
+}
+
+/** Issues listed in the channel message itself; more and the lists go in its thread. */
+const INLINE_ITEMS = 10;
+
+/**
+ * The run summary as a team notice: a short run (a few issues) is one message; a long one keeps
+ * the header and the counts in the channel and posts the issue lists in its thread.
+ */
+export function notificatorNotice(s: NotificatorSummary): TeamNotice {
+  const full = notificatorSummaryMessage(s);
+  const listed = s.actions.length + s.noTransition.length + s.errors.length;
+  if (listed <= INLINE_ITEMS) return { text: full.text, message: full };
+  const [header, overview, ...lists] = full.blocks;
+  const errors = s.errors.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `:warning: *Errors* · ${s.errors.length}` } }] : [];
+  return {
+    text: full.text,
+    message: { text: full.text, blocks: [header!, overview!, ...errors] },
+    details: [{ text: `${full.text}: the issues`, blocks: lists }],
+  };
 }

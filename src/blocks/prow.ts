@@ -3,6 +3,7 @@
  * counts, and every job that did not succeed with links to its runs. Pure.
  */
 import type { KnownBlock } from '@slack/types';
+import type { TeamNotice } from '../commands/notifier.ts';
 import { esc } from './outcome.ts';
 import { fitText, splitOnLines } from '../integrations/slack-limits.ts';
 
@@ -97,4 +98,20 @@ export function buildVerdictMessage(v: BuildVerdict): { text: string; blocks: Kn
   const context = [`Prow aggregator · <${v.fileUrl}|${esc(v.fileName)}>`, ...(label ? [label] : [])].join(' · ');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: fitText(context, 2990) }] });
   return { text, blocks };
+}
+
+/**
+ * The verdict as a team notice: the sentence, the build's fields and the record link in the
+ * channel; the jobs that did not pass in its thread.
+ */
+export function buildVerdictNotice(v: BuildVerdict): TeamNotice {
+  const full = buildVerdictMessage(v);
+  const listStart = full.blocks.findIndex((b) => b.type === 'section' && 'text' in b && b.text?.text === '*Jobs that did not pass*');
+  if (listStart < 0) return { text: full.text, message: full };
+  const context = full.blocks.at(-1)!;
+  return {
+    text: full.text,
+    message: { text: full.text, blocks: [...full.blocks.slice(0, listStart), context] },
+    details: [{ text: `Jobs that did not pass: ${v.build}`, blocks: full.blocks.slice(listStart, -1) }],
+  };
 }

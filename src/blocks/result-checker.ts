@@ -63,3 +63,18 @@ export function rejectedBuildMessage(b: RejectedBuild): { text: string; blocks: 
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `rejected-build checker · <${b.fileUrl}|test result file>` }] });
   return { text, blocks };
 }
+
+const SUMMARY_TOP = 5;
+
+/**
+ * The channel summary of a run's rejected builds (each build's full message goes in its thread):
+ * one build keeps the original's sentence; several are counted, with the first few listed.
+ */
+export function rejectedBuildsSummary(builds: readonly Pick<RejectedBuild, 'build' | 'arch' | 'release' | 'nightly' | 'fileName' | 'fileUrl' | 'totalJobs' | 'failedJobs'>[]): string {
+  if (builds.length === 1) return `:x: ${rejectedBuildText(builds[0]!)}`;
+  const lines = builds
+    .slice(0, SUMMARY_TOP)
+    .map((b) => `• <${b.fileUrl}|${esc(b.build)}> — ${esc(b.release)} ${b.nightly ? 'nightly' : 'stable'} · ${esc(b.arch)}, ${b.failedJobs.length} of ${b.totalJobs} jobs failed`);
+  const more = builds.length > SUMMARY_TOP ? `\n_…and ${builds.length - SUMMARY_TOP} more._` : '';
+  return `:x: *${builds.length} rejected builds detected* in the test result files. Please check! Each build's failed jobs are in the thread.\n${lines.join('\n')}${more}`;
+}

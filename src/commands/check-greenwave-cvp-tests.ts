@@ -78,7 +78,7 @@ export const checkGreenwaveCvpTests = defineCommand({
       key = issue.key;
       created = true;
       ctx.log.info(`created jira issue ${key} for the Greenwave CVP failures`);
-      const notice = await postNotice(ctx, cs, 'qe-release', async (slack) => cvpFailuresMessage(ctx.release, await leadMention(ctx, cs, slack), jira.browseUrl(key)));
+      const notice = await postNotice(ctx, cs, 'qe-release', async () => cvpFailuresMessage(ctx.release, await leadMention(ctx, cs), jira.browseUrl(key)));
       if (!notice.sent) {
         ctx.log.error(`share greenwave cvp failures failed: ${notice.error}`);
         notes.push(`The QE release channel was not notified: ${notice.error}`);

@@ -92,7 +92,7 @@ export const createTestReport = defineCommand({
     }
     ctx.log.info(`StateBox initialized successfully for ${release} at ${location}`);
 
-    const notice = await postNotice(ctx, cs, 'qe-release', async (slack) => newStateBoxMessage(await leadMention(ctx, cs, slack), release, location));
+    const notice = await postNotice(ctx, cs, 'qe-release', async () => newStateBoxMessage(await leadMention(ctx, cs), release, location));
     if (notice.sent) ctx.log.info(`Sent notification for StateBox creation: ${location}`);
     else {
       ctx.log.warn(`Failed to send notification for StateBox creation: ${notice.error}`);

@@ -183,9 +183,9 @@ export const dropBugs = defineCommand({
     const jira = droppedKeys.length || plan.highSeverityKept.length ? await ctx.services.get('jira') : undefined;
     const link = (key: string) => ({ key, url: jira!.browseUrl(key) });
     if (droppedKeys.length) {
-      const notice = await postNotice(ctx, cs, 'qe-release', async (slack) => {
-        const lead = await leadMention(ctx, cs, slack);
-        const text = droppedBugsMessage(ctx.release, lead, docsMention(cs), droppedKeys.map(link));
+      const notice = await postNotice(ctx, cs, 'qe-release', async () => {
+        const lead = await leadMention(ctx, cs);
+        const text = droppedBugsMessage(ctx.release, lead, docsMention(ctx, cs), droppedKeys.map(link));
         return plan.highSeverityKept.length ? droppedAndHighSeverityMessage(text, highSeverityKeptMessage(ctx.release, lead, plan.highSeverityKept.map(link))) : text;
       });
       if (!notice.sent) {
@@ -193,7 +193,7 @@ export const dropBugs = defineCommand({
         notes.push(`The QE release channel was not notified: ${notice.error}`);
       }
     }
-    const approvalText = requested.doc.length || requested.prodsec.length ? approvalRequestMessage(ctx.release, docsMention(cs), await prodsecMention(ctx, cs), requested.doc, requested.prodsec) : null;
+    const approvalText = requested.doc.length || requested.prodsec.length ? approvalRequestMessage(ctx.release, docsMention(ctx, cs), await prodsecMention(ctx, cs), requested.doc, requested.prodsec) : null;
     if (approvalText) {
       const notice = await postNotice(ctx, cs, 'approver', approvalText);
       if (!notice.sent) {

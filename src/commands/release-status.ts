@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { statusView, type TaskStatusView } from '../release/statebox/operations.ts';
 import type { IssueEntry } from '../release/statebox/schema.ts';
 import { displayName, humanTaskName, suggestNext, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
+import { releaseOwner } from './release-owner.ts';
 import { defineCommand, type NextStep, type OutcomeItem, type OutcomeSection } from './types.ts';
 
 const ITEM_STATE = { Pass: 'pass', Fail: 'fail', 'In Progress': 'in_progress', 'Not Started': 'not_started' } as const;
@@ -24,13 +25,6 @@ export function taskItem(t: Pick<TaskStatusView, 'display' | 'status' | 'started
 function issueItem(i: IssueEntry): OutcomeItem {
   const scope = i.related_tasks.length ? i.related_tasks.map(displayName).join(', ') : 'whole release';
   return { state: 'warn', label: scope, text: i.issue.trim(), at: i.reported_at, atLabel: 'reported' };
-}
-
-/** The QE owner as take-ownership recorded it (`QA Owner of advisory N is updated to [x]`). */
-export function ownerOf(tasks: { name: string; result?: string | null }[]): string | undefined {
-  const log = tasks.find((t) => t.name === 'take-ownership')?.result ?? '';
-  const all = [...log.matchAll(/(?:is updated to|already) \[([^\]]+@[^\]]+)\]/g)].map((m) => m[1]!);
-  return all.at(-1);
 }
 
 export const releaseStatus = defineCommand({
@@ -71,7 +65,7 @@ export const releaseStatus = defineCommand({
     };
     const tasks = [...view.tasks, ...notStarted].sort((a, b) => rank(a.name) - rank(b.name)).map((t) => ({ ...t, display: humanTaskName(t.name) }));
     const otherIssues = view.unresolvedIssues.filter((i) => !i.blocker);
-    const owner = ownerOf(doc.state.tasks);
+    const owner = await releaseOwner(ctx.store, ctx.release, doc.state.tasks);
     const advisories = Object.entries(view.metadata.advisory_ids ?? {}).map(([impetus, id]) => `${impetus}: advisory ${id}`);
     const sections: OutcomeSection[] = [
       {

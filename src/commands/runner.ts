@@ -27,6 +27,7 @@ import { withCallSignal } from '../integrations/call-signal.ts';
 import { InflightRuns, interruptedOutcome, restoredTaskNote, RESTARTING_MESSAGE } from './interruption.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
+import { ReleaseNotifier, type NoticeRenderer } from './notifier.ts';
 import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
 /** The store methods the runner uses. */
@@ -61,6 +62,8 @@ export interface RunnerDeps {
   frontEnd?: string;
   /** Posts second-person approval requests in Slack (absent or unavailable: a running bot announces them). */
   approvalAnnouncer?: ApprovalAnnouncer;
+  /** Block Kit of team notices (blocks/notice.ts, wired by the composer); default plain text. */
+  noticeRenderer?: NoticeRenderer;
 }
 
 export interface RunObserver {
@@ -231,6 +234,7 @@ export class Runner {
     const deps = this.deps;
     const release = req.release;
     let services: Services | undefined;
+    let notifier: ReleaseNotifier | undefined;
     const logger = this.logger;
     return {
       config: deps.config,
@@ -248,6 +252,14 @@ export class Runner {
       get services() {
         services ??= typeof deps.services === 'function' ? deps.services(release) : deps.services;
         return services;
+      },
+      get notifier() {
+        notifier ??= new ReleaseNotifier({
+          slack: () => this.services.get('slack'),
+          ...(deps.noticeRenderer ? { render: deps.noticeRenderer } : {}),
+          warn: (m) => log.warn(m),
+        });
+        return notifier;
       },
       configStore: () => deps.configStores.get(release),
       log,

@@ -165,7 +165,7 @@ export const takeOwnership = defineCommand({
       const notices: Notice[] = [{ team: 'qe-release', text: ({ lead }) => (flow === 'konflux' ? konfluxOwnershipText({ ...body, lead }) : errataOwnershipText({ ...body, lead })) }];
       if (abnormal.length) notices.push({ team: 'art', text: ({ art }) => abnormalAdvisoriesText(art, release, abnormal.map(adLink)) });
       ctx.progress('Posting the Slack notice');
-      blockers.push(...(await sendNotices(ctx.services, cs, notices, log)));
+      blockers.push(...(await sendNotices(ctx.notifier, cs, notices, log)));
 
       const links: OutcomeLink[] = [
         ...advisories.map((a) => ({ label: `Advisory ${a.id} (${a.impetus})`, url: errata.advisoryUrl(a.id) })),

@@ -11,6 +11,7 @@ import type { TaskName, TaskStatus } from '../release/tasks.ts';
 import type { NewWatch, SlackTarget, Store } from '../store/types.ts';
 import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
+import type { ReleaseNotifier } from './notifier.ts';
 import type { StateBoxPort } from './ports.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
@@ -126,6 +127,8 @@ export interface CommandContext {
   readonly store: Store | undefined;
   readonly statebox: StateBoxPort;
   readonly services: Services;
+  /** Team notices: who they mention, where they go, summary in the channel and detail in the thread. */
+  readonly notifier: ReleaseNotifier;
   /** The release's ConfigStore (cached in long-running processes). */
   configStore(): Promise<ConfigStore>;
   /** Captured log in the original's load-bearing format; becomes the StateBox result. */

@@ -1,7 +1,7 @@
 /**
  * Slack notifications on @slack/web-api's WebClient: post, update, reply in thread, ephemeral,
  * user-group and user mentions, file upload. Never fails on size: long messages become several
- * messages (split on line boundaries, src/blocks/limits.ts) or a file.
+ * messages (split on line boundaries, src/integrations/slack-limits.ts) or a file.
  *
  * Retries: the WebClient default retries for ~30 minutes, and retries everything (a 5xx on
  * chat.postMessage could post twice). Here the WebClient itself does not retry; a short p-retry

@@ -11,6 +11,8 @@
 import type { Config } from '../config/env.ts';
 import type { NextStep, OutcomeLink } from '../commands/types.ts';
 import { FIRST_STEPS, newReleaseMessage } from '../blocks/detector.ts';
+import { renderTeamNotice } from '../blocks/notice.ts';
+import { LEAD_FALLBACK, ReleaseNotifier } from '../commands/notifier.ts';
 import { compareReleases, parseRelease, parseYStream } from '../release/version.ts';
 import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
@@ -134,10 +136,11 @@ export function releaseNoticeTargets(env: Pick<JobEnv, 'config' | 'configStores'
       return config.OAR_OPS_CHANNEL;
     }
   };
-  const leadMention = async (release: string): Promise<string | undefined> => {
-    const handle = (await configStore(release))?.releaseLeadGroup();
-    const slack = handle ? await env.slack() : undefined;
-    return handle && slack ? slack.userGroupMention(handle) : undefined;
+  // Team notices mention the lead through the one ReleaseNotifier rule (and its one fallback).
+  const notifier = new ReleaseNotifier({ slack: async () => (await env.slack()) ?? Promise.reject(new Error('Slack is not configured')), render: renderTeamNotice });
+  const leadMention = async (release: string): Promise<string> => {
+    const cs = await configStore(release);
+    return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
   };
   return { releaseChannel, leadMention };
 }

@@ -1,7 +1,8 @@
 /**
  * Rejected-build checker (agents.md 7): tells a Slack channel about every build whose test-result
  * record on the `record` branch says it was rejected (aggregated, `accepted: false`, not manually
- * promoted). Nightly AND stable builds (the original's file-name pattern missed stable ones).
+ * promoted): one team notice per run, the builds counted in the channel and each build's message
+ * (the original's sentence, its failed jobs) in the notice's thread. Nightly AND stable builds (the original's file-name pattern missed stable ones).
  *
  * Cost per run: ONE listing request (git trees, no 1,000-entry cap), then only the files that are
  * new or changed since the last run (compared by blob SHA), read in batches through GraphQL. A run
@@ -15,7 +16,9 @@
  */
 import type { Config } from '../config/env.ts';
 import type { GitHubClient } from '../integrations/github.ts';
-import { rejectedBuildMessage } from '../blocks/result-checker.ts';
+import { rejectedBuildMessage, rejectedBuildsSummary, type RejectedBuild } from '../blocks/result-checker.ts';
+import { renderTeamNotice } from '../blocks/notice.ts';
+import { ReleaseNotifier } from '../commands/notifier.ts';
 import type { Store } from '../store/types.ts';
 import { failedJobs, isAggregated, isRejected, latestActivity, parseResultFile, parseResultFileName, type ResultFileName } from './result-file.ts';
 import { defineJob } from './declare.ts';
@@ -54,13 +57,14 @@ interface Candidate extends ResultFileName {
 
 interface Rejected {
   candidate: Candidate;
+  build: RejectedBuild;
   message: ReturnType<typeof rejectedBuildMessage>;
   activity: number | null;
 }
 
 export const resultChecker = defineJob<ResultCheckerDeps>({
   name: RESULT_CHECKER_JOB,
-  description: 'Posts one Slack message per rejected build (nightly and stable) found in the Prow test-result records',
+  description: 'Posts one Slack notice per run for the rejected builds (nightly and stable) found in the Prow test-result records, each build in its thread',
   schedule: 'OAR_CRON_RESULT_CHECKER',
   lease: {},
   deps: ({ config, store, services, slack }) => ({ config, store, github: () => services.get('github'), slack }),
@@ -127,7 +131,7 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
       if (!isRejected(parsed.raw) || notified.has(c.name)) continue;
       counts.rejected++;
       const failed = failedJobs(parsed.file);
-      const message = rejectedBuildMessage({
+      const build: RejectedBuild = {
         build: parsed.file.build?.name ?? c.build,
         arch: c.arch,
         release: c.release,
@@ -136,8 +140,8 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
         fileUrl: github.webUrl(repo, branch, c.path),
         totalJobs: parsed.file.result?.length ?? 0,
         failedJobs: failed,
-      });
-      rejected.push({ candidate: c, message, activity: latestActivity(parsed.file) });
+      };
+      rejected.push({ candidate: c, build, message: rejectedBuildMessage(build), activity: latestActivity(parsed.file) });
     }
 
     // Newest first: by the latest job activity recorded in the file, then by name.
@@ -146,26 +150,35 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
     const baseline = firstRun ? rejected.slice(limit) : [];
     const now = ctx.now().toISOString();
 
-    for (const r of toNotify) {
-      const c = r.candidate;
-      if (ctx.dryRun) {
-        lines.push(`would notify: ${c.name}`);
-        counts.notified++;
-        continue;
-      }
+    if (ctx.dryRun) {
+      for (const r of toNotify) lines.push(`would notify: ${r.candidate.name}`);
+      counts.notified += toNotify.length;
+    } else if (toNotify.length) {
+      // One team notice for the run: the summary in the channel, each build's message in its thread.
       const slack = await deps.slack();
       if (!slack) throw new Error('Slack is not configured (SLACK_BOT_TOKEN): cannot post rejected builds');
+      const notifier = new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice, warn: (m) => ctx.logger.warn(m) });
+      let failed: Map<number, string>;
       try {
-        await slack.post({ channel: channel! }, r.message);
-        await deps.store.setJobState(RESULT_CHECKER_JOB, `${NOTIFIED_PREFIX}${c.name}`, { at: now, build: c.build } satisfies NotifiedMark);
-        counts.notified++;
-        lines.push(`notified: ${c.name}`);
+        const posted = await notifier.post(channel!, { text: toNotify.map((r) => r.message.text).join('\n'), summary: rejectedBuildsSummary(toNotify.map((r) => r.build)), details: toNotify.map((r) => r.message) });
+        failed = new Map(posted.threadFailures.map((f) => [f.index, f.error]));
       } catch (e) {
-        // Not marked: the file is read and reported again on the next run.
-        delete nextSeen[c.name];
-        counts.errors++;
-        lines.push(`could not notify ${c.name}: ${errorText(e)}`);
-        ctx.logger.error({ err: e, file: c.name }, `could not post the rejected build ${c.build}`);
+        failed = new Map(toNotify.map((_, i) => [i, errorText(e)]));
+      }
+      for (const [i, r] of toNotify.entries()) {
+        const c = r.candidate;
+        const error = failed.get(i);
+        if (error === undefined) {
+          await deps.store.setJobState(RESULT_CHECKER_JOB, `${NOTIFIED_PREFIX}${c.name}`, { at: now, build: c.build } satisfies NotifiedMark);
+          counts.notified++;
+          lines.push(`notified: ${c.name}`);
+        } else {
+          // Not marked: the file is read and reported again on the next run.
+          delete nextSeen[c.name];
+          counts.errors++;
+          lines.push(`could not notify ${c.name}: ${error}`);
+          ctx.logger.error({ file: c.name }, `could not post the rejected build ${c.build}: ${error}`);
+        }
       }
     }
     for (const r of baseline) {

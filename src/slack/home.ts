@@ -3,25 +3,37 @@
  * is. With GITHUB_TOKEN, release discovery (ART tracking files) names the active releases;
  * without it (or when it fails), the StateBox backend is listed for OAR_SUPPORTED_YSTREAMS.
  */
-import type { Engine } from '../commands/engine-port.ts';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../log.ts';
 import type { HomeRelease } from '../blocks/home.ts';
-import { ownerOf } from '../commands/release-status.ts';
+import { releaseOwner } from '../commands/release-owner.ts';
+import type { StateBoxService } from '../release/statebox/index.ts';
+import type { Store } from '../store/types.ts';
 import { createReleaseDiscovery } from '../release/discovery.ts';
 import { createGitHubClient } from '../integrations/github.ts';
 import { suggestNext, WORKFLOW_TASK_NAMES, type TaskStatus } from '../release/tasks.ts';
 import { compareReleases, parseRelease } from '../release/version.ts';
 
 const MAX_RELEASES = 12;
+
+/** What the Home tab reads (the engine has all of it). */
+export interface HomeSources {
+  config: Config;
+  logger: Logger;
+  statebox: StateBoxService;
+  /** The audit log names the owner (StateBox masks e-mails). */
+  store: Pick<Store, 'queryAudit'> | undefined;
+}
 /** Per y-stream, how many unfinished releases a local StateBox listing contributes. */
 const PER_YSTREAM = 2;
 
-async function fromDiscovery(engine: Engine): Promise<string[]> {
+async function fromDiscovery(engine: HomeSources): Promise<string[]> {
   const discovery = createReleaseDiscovery(engine.config, createGitHubClient(engine.config), { logger: engine.logger });
   return discovery.discoverActiveReleases();
 }
 
 /** The newest releases of each configured y-stream whose StateBox is not finished (change-advisory-status not Pass). */
-async function fromStateBoxListing(engine: Engine): Promise<string[]> {
+async function fromStateBoxListing(engine: HomeSources): Promise<string[]> {
   const backend = engine.statebox.backend;
   const ystreams = engine.config.OAR_SUPPORTED_YSTREAMS;
   if (!backend.list) throw new Error(`the ${backend.kind} StateBox backend cannot list releases; set GITHUB_TOKEN for release discovery`);
@@ -42,7 +54,7 @@ async function fromStateBoxListing(engine: Engine): Promise<string[]> {
   return out;
 }
 
-export function homeReleasesFrom(engine: Engine): () => Promise<HomeRelease[]> {
+export function homeReleasesFrom(engine: HomeSources): () => Promise<HomeRelease[]> {
   return async () => {
     let releases: string[];
     if (engine.config.GITHUB_TOKEN) {
@@ -60,12 +72,12 @@ export function homeReleasesFrom(engine: Engine): () => Promise<HomeRelease[]> {
 }
 
 /** One release's dashboard entry from its StateBox: the full checklist in workflow order, owner, date, blockers, next steps. */
-export async function homeReleaseOf(engine: Pick<Engine, 'statebox'>, release: string): Promise<HomeRelease> {
+export async function homeReleaseOf(engine: Pick<HomeSources, 'statebox' | 'store'>, release: string): Promise<HomeRelease> {
   const [view, doc] = await Promise.all([engine.statebox.readStatus(release).catch(() => null), engine.statebox.get(release).catch(() => null)]);
   const recorded = new Map((view?.tasks ?? []).map((t) => [t.name, t.status]));
   const names = [...WORKFLOW_TASK_NAMES, ...[...recorded.keys()].filter((n) => !(WORKFLOW_TASK_NAMES as readonly string[]).includes(n))];
   const tasks = names.map((name) => ({ name, status: (recorded.get(name) ?? 'Not Started') as TaskStatus }));
-  const owner = doc ? ownerOf(doc.state.tasks) : undefined;
+  const owner = await releaseOwner(engine.store, release, doc?.state.tasks ?? []);
   return {
     release,
     ...(view?.metadata.shipment_mr !== undefined ? { flow: view.metadata.shipment_mr ? ('konflux' as const) : ('errata' as const) } : {}),

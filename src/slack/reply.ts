@@ -1,6 +1,6 @@
 /**
  * Posting helpers shared by the listeners: a private (ephemeral) reply, a post or update that
- * never fails on size (long content is split into thread replies, blocks/limits.ts), and a
+ * never fails on size (long content is split into thread replies, integrations/slack-limits.ts), and a
  * team notice whose detail goes into the thread.
  */
 import type { WebClient } from '@slack/web-api';

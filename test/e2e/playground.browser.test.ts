@@ -158,10 +158,27 @@ describe('the playground in a browser', () => {
 
     await page.locator('#nav-home').click();
     const home = page.locator('#home .home-view');
-    await home.locator('.bk-section', { hasText: '4.19.1' }).first().waitFor();
+    // The republished view (not the one shown before): the blocker just added, and the owner take-ownership set.
+    await home.locator('.bk-section', { hasText: 'Advisory 151165 is stuck in NEW_FILES' }).first().waitFor();
+    if (pg.engine.registry.get('take-ownership')) expect(await home.locator('.bk-section', { hasText: /4\.19\.1.*owner @Rita Lead/s }).count()).toBe(1);
     expect(await home.locator('button', { hasText: 'Refresh' }).count()).toBe(1);
     await page.screenshot({ path: join(DOC_SHOTS, 'app-home.png') });
     await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
+  }, TEST_TIMEOUT);
+
+  it('a team notice respects the channel: the rejected-build checker posts one summary, each build in its thread', async () => {
+    await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
+    // The playground schedules the checker every 2 minutes: whichever run comes first posts the notice.
+    await pg.app.scheduler.runNow('result-checker');
+    const notice = page.locator('#messages .msg-bot', { hasText: '5 rejected builds detected' });
+    await notice.waitFor();
+    expect(await page.locator('#messages .msg-bot', { hasText: 'rejected builds detected' }).count()).toBe(1);
+    expect(await page.locator('#messages .msg-bot', { hasText: 'Rejected build detected in test result file' }).count()).toBe(0);
+    await notice.locator('.replies', { hasText: '5 replies' }).click();
+    await page.locator('#thread-messages .msg-bot', { hasText: 'Rejected build detected in test result file' }).nth(4).waitFor();
+    await page.screenshot({ path: join(DOC_SHOTS, 'team-notice.png') });
+    await page.locator('#thread-close').click();
+    await page.locator('#thread').waitFor({ state: 'hidden' });
   }, TEST_TIMEOUT);
 
   it('offers "Run now" for scheduled jobs once the composition root wires a runner', async () => {

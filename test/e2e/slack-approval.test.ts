@@ -46,6 +46,14 @@ describe('second-person approval and --quiet', () => {
     await e.slack.submitView({ user: 'U_LEAD', values: { value: '4.19.1' } });
     const request = await e.slack.waitForMessage((m) => textOf(m).includes('needs a second approval') && textOf(m).includes('oar_approve'), { existing: true });
     expect(ran).toEqual([]);
+    // At a glance: what waits for whom, who asked, what will change, the expiry as a Slack date.
+    expect(textOf(request)).toContain('Second approval needed: test-two-person on 4.19.1');
+    expect(textOf(request)).toContain('*Asked by*\\n<@U_LEAD> via Slack');
+    expect(textOf(request)).toMatch(/\*Expires\*\\n<!date\^\d+\^/);
+    expect(textOf(request)).toContain('What will change: approve the release');
+    // The channel message where it was confirmed points at the request.
+    const waiting = await e.slack.waitForMessage((m) => m.text.includes('waits for a second approval'), { existing: true });
+    expect(textOf(waiting)).toContain('Approve or Reject in the thread');
 
     // The invoker cannot approve their own request.
     await e.slack.clickButton({ user: 'U_LEAD', actionId: 'oar_approve', messageTs: request.ts, channel: 'C_QE_RELEASE' });
@@ -61,7 +69,9 @@ describe('second-person approval and --quiet', () => {
     const approvalId = /approval `(apr-[^`]+)`/.exec(textOf(request))![1]!;
     await vi.waitFor(() => {
       const now = e.slack.messages('C_QE_RELEASE', request.threadTs).find((m) => m.ts === request.ts);
-      expect(textOf(now)).toContain('Approved by <@U_ART>. Result: pass: approved after a second look');
+      expect(textOf(now)).toContain('Approved and run: test-two-person on 4.19.1');
+      expect(textOf(now)).toContain('*Approved by*\\n<@U_ART>');
+      expect(textOf(now)).toContain('*Result*\\npass: approved after a second look');
       expect(textOf(now)).not.toContain('oar_approve');
     });
     const again = await e.app.engine.runner.approvals!.approve(approvalId, { id: 'U_ART', via: 'slack' });
@@ -89,8 +99,8 @@ describe('second-person approval and --quiet', () => {
     const out: string[] = [];
     const err: string[] = [];
     const cli = runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes'], cliIO(out, err), { ...COMPOSITION, extraCommands: [twoPerson] });
-    const request = await e.slack.waitForMessage((m) => textOf(m).includes('`cli:jdoe` confirmed') && textOf(m).includes('oar_approve'), { existing: true });
-    expect(textOf(request)).toContain('through the terminal (oar)');
+    const request = await e.slack.waitForMessage((m) => textOf(m).includes('`cli:jdoe` via the terminal (oar)') && textOf(m).includes('oar_approve'), { existing: true });
+    expect(textOf(request)).toContain('Second approval needed: test-two-person on 4.19.1');
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
     await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_approve', messageTs: request.ts, channel: request.channel });
     expect(await cli).toBe(0);

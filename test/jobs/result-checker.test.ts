@@ -71,7 +71,10 @@ describe('rejected-build checker on the real record branch', () => {
     });
   }
   const ctx = (dryRun = false) => ({ dryRun, trigger: 'schedule' as const, params: {}, signal: new AbortController().signal, logger: silentLogger, actor: jobActor(RESULT_CHECKER_JOB), now: () => new Date('2026-07-02T12:00:00Z') });
-  const postedFiles = () => slack.in(CHANNEL).map((p) => /\|(ocp-test-result-[^>]+)>/.exec(p.text)![1]);
+  // Each build's message is posted in the thread of the run's summary (one team notice per run).
+  const buildMessages = () => slack.in(CHANNEL).filter((p) => p.threadTs !== undefined);
+  const summaries = () => slack.in(CHANNEL).filter((p) => p.threadTs === undefined);
+  const postedFiles = () => buildMessages().map((p) => /\|(ocp-test-result-[^>]+)>/.exec(p.text)![1]);
   const afterFirstRun = () => store.setJobState(RESULT_CHECKER_JOB, 'initialized', { at: '2026-07-01T00:00:00Z' });
 
   it('the fixture holds what the test relies on: nightly and stable rejected builds, manual promotions, pending files', () => {
@@ -101,7 +104,11 @@ describe('rejected-build checker on the real record branch', () => {
     expect(listing).toHaveLength(1);
     expect(graphql).toHaveLength(Math.ceil(resultFiles.length / 50));
     expect(gh.calls).toHaveLength(1 + graphql.length);
-    const first = slack.in(CHANNEL).find((p) => p.text.includes('4.21.18-amd64'))!;
+    expect(summaries()).toHaveLength(1);
+    expect(summaries()[0]!.text).toMatch(new RegExp(`^:x: \\*${expectedRejected.length} rejected builds detected\\*`));
+    expect(summaries()[0]!.text.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(5);
+    expect(buildMessages().every((p) => p.threadTs === summaries()[0]!.ts)).toBe(true);
+    const first = buildMessages().find((p) => p.text.includes('4.21.18-amd64'))!;
     expect(first.text).toBe(`Rejected build detected in test result file: <${gh.url}/openshift/release-tests/blob/record/_releases/ocp-test-result-4.21.18-amd64.json|ocp-test-result-4.21.18-amd64.json>. Please check!`);
   });
 
@@ -138,25 +145,44 @@ describe('rejected-build checker on the real record branch', () => {
     gh.seedFile('record', `_releases/${fresh}`, JSON.stringify({ result: [{ jobName: 'periodic-ci-x-automated-release-aws-ipi', firstJob: { jobState: 'error', jobCompletionTime: '2026-07-02T10:00:00Z', jobURL: 'https://deck/x/1' }, retriedJobs: [] }], build: { name: '4.20.99' }, aggregated: true, accepted: false }));
     gh.seedFile('record', '_releases/ocp-latest-4.20-stable-amd64.json', '{"name":"4.20.99"}');
     gh.clearCalls();
-    const before = slack.posts.length;
+    const before = postedFiles().length;
     const r = await job().run(ctx());
     expect(r.counts).toMatchObject({ read: 2, notified: 2 });
     expect(gh.calls.filter((c) => c.path === '/graphql')).toHaveLength(1);
     expect(postedFiles().slice(before).sort()).toEqual([fresh, pending].sort());
   });
 
-  it('a post Slack refused is retried on the next run, and never sent twice', async () => {
+  it('a thread message Slack refused is retried on the next run, and never sent twice', async () => {
     await afterFirstRun();
-    slack.failNext(1);
+    const post = slack.post.bind(slack);
+    let calls = 0;
+    // The summary goes out; the first build's message in its thread is refused.
+    slack.post = async (target, message) => {
+      if (++calls === 2) throw new Error('Slack refused posting a message to C1: channel_not_found');
+      return post(target, message);
+    };
     const r = await job().run(ctx());
     expect(r.counts).toMatchObject({ errors: 1, notified: expectedRejected.length - 1 });
     expect(r.error).toMatch(/could not be posted/);
     const missing = expectedRejected.find((n) => !postedFiles().includes(n))!;
+    slack.post = post;
     gh.clearCalls();
     const again = await job().run(ctx());
     expect(again.counts).toMatchObject({ read: 1, notified: 1, errors: 0 });
     expect(postedFiles().filter((f) => f === missing)).toHaveLength(1);
     expect(new Set(postedFiles()).size).toBe(postedFiles().length);
+  });
+
+  it('a summary Slack refused leaves every build of the run to the next run', async () => {
+    await afterFirstRun();
+    slack.failNext(1);
+    const r = await job().run(ctx());
+    expect(r.counts).toMatchObject({ errors: expectedRejected.length, notified: 0 });
+    expect(slack.posts).toEqual([]);
+    const again = await job().run(ctx());
+    expect(again.counts).toMatchObject({ notified: expectedRejected.length, errors: 0 });
+    expect([...postedFiles()].sort()).toEqual([...expectedRejected].sort());
+    expect(summaries()).toHaveLength(1);
   });
 
   it('a dry run posts nothing and stores nothing', async () => {

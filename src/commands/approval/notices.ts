@@ -3,10 +3,9 @@
  * kept exactly as the original's (people search for them), and the sending helper that resolves
  * the user-group mentions and never lets a Slack failure undo the work that was done.
  */
-import type { SlackNotifier } from '../../integrations/slack-notify.ts';
 import type { ConfigStore } from '../../release/configstore.ts';
-import type { Services } from '../services.ts';
-import { errorMessage, type LineLog } from './log.ts';
+import type { ReleaseNotifier } from '../notifier.ts';
+import type { LineLog } from './log.ts';
 
 export interface Linked {
   text: string;
@@ -56,17 +55,6 @@ export function abnormalAdvisoriesText(art: string, release: string, abnormal: r
   return `Hello ${art}, Can you help to check following [${release}] advisories, issue: state is NEW_FILES, thanks\n${links(abnormal)}\n`;
 }
 
-/** `<!subteam^ID>` of a handle, or `@handle` as plain text when Slack does not know it. */
-export async function groupMention(slack: SlackNotifier, handle: string | undefined, fallback: string, log: LineLog): Promise<string> {
-  if (!handle) return fallback;
-  try {
-    return await slack.userGroupMention(handle);
-  } catch (e) {
-    log.warn(`cannot resolve Slack user group ${handle}: ${errorMessage(e)}`);
-    return `@${handle}`;
-  }
-}
-
 export interface Notice {
   /** ConfigStore contact team (`qe-release`, `art`). */
   team: string;
@@ -74,38 +62,32 @@ export interface Notice {
 }
 
 /**
- * Post notices to their teams' channels. Returns the failures (each also logged at WARNING):
- * the changes were made, so a Slack outage is reported, not turned into a failed command.
+ * Post notices to their teams' channels through the release's ReleaseNotifier (summary in the
+ * channel, the full lists in its thread). Returns the failures (each also logged at WARNING): the
+ * changes were made, so a Slack outage is reported, not turned into a failed command.
  */
-export async function sendNotices(services: Services, cs: ConfigStore, notices: readonly Notice[], log: LineLog): Promise<string[]> {
+export async function sendNotices(notifier: ReleaseNotifier, cs: ConfigStore, notices: readonly Notice[], log: LineLog): Promise<string[]> {
   if (notices.length === 0) return [];
-  let slack: SlackNotifier;
-  try {
-    slack = await services.get('slack');
-  } catch (e) {
-    const why = `Slack notices were not sent: ${errorMessage(e)}`;
+  const down = await notifier.unavailable();
+  if (down) {
+    const why = `Slack notices were not sent: ${down}`;
     log.warn(why);
     return [why];
   }
-  const lead = await groupMention(slack, cs.releaseLeadGroup(), 'release leads', log);
-  let art = 'ART';
-  if (notices.some((n) => n.team === 'art')) {
-    let handle: string | undefined;
+  // take-ownership resolves the ART handle (`contacts.slack.art.id`) like the lead's group.
+  const artHandle = (() => {
     try {
-      handle = cs.slackGroupId('art');
+      return cs.slackGroupId('art');
     } catch {
-      handle = undefined;
+      return undefined;
     }
-    art = await groupMention(slack, handle, 'ART', log);
-  }
+  })();
   const failures: string[] = [];
   for (const n of notices) {
-    try {
-      const channel = cs.slackChannel(n.team);
-      await slack.post({ channel }, { text: n.text({ lead, art }) });
-      log.info(`sent slack message to <${channel}>`);
-    } catch (e) {
-      const why = `the ${n.team} Slack notice was not sent: ${errorMessage(e)}`;
+    const r = await notifier.notifyTeam(cs, n.team, async (m) => ({ text: n.text({ lead: await m.leadMention(cs), art: await m.groupMention(artHandle, 'ART') }) }));
+    if (r.sent) log.info(`sent slack message to <${r.channel}>`);
+    else {
+      const why = `the ${n.team} Slack notice was not sent: ${r.error}`;
       log.warn(why);
       failures.push(why);
     }

@@ -6,7 +6,6 @@
  */
 import type { ConfigStore } from '../../release/configstore.ts';
 import type { UnhealthyAdvisory } from '../../release/image-health.ts';
-import { userMessageOf } from '../errors.ts';
 import type { CommandContext } from '../types.ts';
 
 /** #12 */
@@ -35,42 +34,17 @@ export function unhealthyAdvisoriesText(lead: string, advisories: readonly Unhea
 export const DEFAULT_ERRATA_URL = 'https://errata.devel.redhat.com';
 
 /**
- * Post to the release's QE channel (`contacts.slack.qe-release.channel`) with `{lead}` = the
- * y-stream's release-lead group mention. Returns a warning sentence when nothing was posted.
+ * Post to the release's QE channel (`contacts.slack.qe-release.channel`) through the release's
+ * ReleaseNotifier, with `{lead}` = the y-stream's release-lead group mention. Returns a warning
+ * sentence when nothing was posted: the external job has already started.
  */
 export async function notifyQeRelease(ctx: CommandContext, cs: ConfigStore, text: (lead: string) => string): Promise<string | undefined> {
-  let channel: string;
-  try {
-    channel = cs.slackChannel('qe-release');
-  } catch (e) {
-    return warn(ctx, `Slack notification not sent: ${userMessageOf(e)}`);
+  const r = await ctx.notifier.notifyTeam(cs, 'qe-release', async (n) => ({ text: text(await n.leadMention(cs)) }));
+  if (!r.sent) {
+    const message = r.channel ? `Slack notification to ${r.channel} failed: ${r.error}` : `Slack notification not sent: ${r.error}`;
+    ctx.log.warn(message);
+    return message;
   }
-  let slack;
-  try {
-    slack = await ctx.services.get('slack');
-  } catch (e) {
-    return warn(ctx, `Slack notification to ${channel} not sent: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const handle = cs.releaseLeadGroup();
-  let lead = handle ? `@${handle}` : '@qe-release';
-  if (handle) {
-    try {
-      lead = await slack.userGroupMention(handle);
-    } catch (e) {
-      // A notice is never lost over a mention: the handle is written as text instead.
-      ctx.log.warn(`cannot find slack group id by name ${handle}: ${userMessageOf(e)}`);
-    }
-  }
-  try {
-    await slack.post({ channel }, { text: text(lead) });
-  } catch (e) {
-    return warn(ctx, `Slack notification to ${channel} failed: ${userMessageOf(e)}`);
-  }
-  ctx.log.info(`sent slack message to ${channel}`);
+  ctx.log.info(`sent slack message to ${r.channel}`);
   return undefined;
-}
-
-function warn(ctx: CommandContext, message: string): string {
-  ctx.log.warn(message);
-  return message;
 }

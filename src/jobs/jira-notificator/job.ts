@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
-import { notificatorSummaryMessage } from '../../blocks/notificator.ts';
+import { notificatorNotice, notificatorSummaryMessage } from '../../blocks/notificator.ts';
+import { renderTeamNotice } from '../../blocks/notice.ts';
+import { ReleaseNotifier } from '../../commands/notifier.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
@@ -71,14 +73,15 @@ export const jiraNotificator = defineJob<JiraNotificatorJobDeps>({
       { ...clients, targetVersions: ystreams.map((y) => `${y}.z`), logger: ctx.logger, now: ctx.now },
       { dryRun: ctx.dryRun, signal: ctx.signal, ...params },
     );
-    const summary = notificatorSummaryMessage({ ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k) => clients.jira.browseUrl(k) });
+    const summaryData = { ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k: string) => clients.jira.browseUrl(k) };
+    const summary = notificatorSummaryMessage(summaryData);
     const lines = [`y-streams (${source}): ${ystreams.join(', ')}`, ...notificatorLines(report)];
     if (!ctx.dryRun && (report.actions.length > 0 || report.errors.length > 0)) {
       const channel = deps.config.OAR_NOTIFICATOR_CHANNEL;
       const slack = channel ? await deps.slack?.() : undefined;
       if (channel && slack) {
         try {
-          await slack.post({ channel }, summary);
+          await new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }).post(channel, notificatorNotice(summaryData));
         } catch (e) {
           // The Jira work is done and recorded; a lost summary is reported but does not undo it.
           ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);

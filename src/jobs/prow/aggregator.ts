@@ -15,7 +15,9 @@
  *   with the jobs that did not pass), so a rejection is known at once.
  */
 import { gitBlobSha, type RepoFile } from '../../integrations/github.ts';
-import { buildVerdictMessage, shortJobName, type BuildVerdict, type VerdictJob } from '../../blocks/prow.ts';
+import { buildVerdictNotice, shortJobName, type BuildVerdict, type VerdictJob } from '../../blocks/prow.ts';
+import { renderTeamNotice } from '../../blocks/notice.ts';
+import { ReleaseNotifier } from '../../commands/notifier.ts';
 import { errorText } from '../types.ts';
 import type { ProwDeps } from './deps.ts';
 import { deleteFile, updateFile, type FileTarget } from './files.ts';
@@ -336,7 +338,8 @@ async function postNotice(deps: ProwDeps, ref: ResultFileRef, ev: Evaluation, la
   const kind = ev.record.manual_promotion === true ? 'promoted' : 'auto';
   if (!(await deps.store.markSeen(`prow:notice:${ref.arch}:${ref.build}:${kind}`, CLAIM_TTL_MS, deps.now()))) return 'already-posted';
   try {
-    await deps.notices.slack.post({ channel: deps.notices.channel }, buildVerdictMessage(verdictOf(deps, ref, ev, label)));
+    const slack = deps.notices.slack;
+    await new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }).post(deps.notices.channel, buildVerdictNotice(verdictOf(deps, ref, ev, label)));
     return 'posted';
   } catch (e) {
     // Not retried (it could post twice); a rejection is still reported by the rejected-build checker.

@@ -138,7 +138,7 @@ export class JiraState {
 
   constructor(now: () => number = Date.now) {
     this.now = now;
-    this.botUser = this.addUser({ accountId: 'oar-bot-account', name: 'oar-bot', displayName: 'OAR Bot', emailAddress: 'oar-bot@example.com' });
+    this.botUser = this.addUser({ accountId: 'oar-bot-account', name: 'oar-bot', displayName: 'oar-bot', emailAddress: 'oar-bot@example.com' });
   }
 
   // --- users -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import type { SeedChannel, SeedGroup, SeedUser } from './types.ts';
 
 export const SIM_TEAM = { id: 'T_SIM', domain: 'oar-sim', name: 'OAR Simulated Workspace' } as const;
 export const SIM_APP_ID = 'A_OARBOT';
-export const SIM_BOT = { userId: 'U_OARBOT', botId: 'B_OARBOT', name: 'oar-bot', realName: 'OAR Bot' } as const;
+export const SIM_BOT = { userId: 'U_OARBOT', botId: 'B_OARBOT', name: 'oar-bot', realName: 'oar-bot' } as const;
 export const SIM_TOKENS = { bot: 'xoxb-sim-0000-oar-bot-token', app: 'xapp-1-A_OARBOT-sim-app-token' } as const;
 
 export const DEFAULT_USERS: readonly SeedUser[] = [

@@ -7,7 +7,7 @@ import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepte
 import { QE_STATE_LABEL } from '../../../src/integrations/kubernetes.ts';
 import { buildProwDeps } from '../../../src/jobs/prow/factory.ts';
 import { testConfig } from '../../../src/config/env.ts';
-import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
+import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld, type SlackRecorder } from './harness.ts';
 
 const RECORDS = readdirSync(RECORD_DIR).filter((f) => f.startsWith('ocp-test-result-'));
 const PINNED = 'ocp-test-result-5.0.0-0.nightly-2026-07-01-125918-amd64.json';
@@ -19,6 +19,14 @@ function fixtureRecord(name: string) {
 /** The build part of a record name. */
 function buildOf(name: string): string {
   return name.replace(/^ocp-test-result-/, '').replace(/-amd64\.json$/, '');
+}
+
+
+/** A verdict notice and its thread (the jobs that did not pass are posted there), as one string. */
+function withThread(posts: SlackRecorder['posts'], notice: SlackRecorder['posts'][number]): string {
+  const out = [notice];
+  for (let j = posts.indexOf(notice) + 1; j < posts.length && posts[j]!.target.threadTs; j++) out.push(posts[j]!);
+  return JSON.stringify(out.map((p) => p.message.blocks));
 }
 
 describe('the rules on production records (agents 6.7, edge case 8)', () => {
@@ -193,7 +201,9 @@ describe('aggregator pass over the real record branch', () => {
     expect(w.kube.labelsOf('ocp', '4.18.47')).toEqual({});
     const rejected = w.slack.posts.find((p) => p.message.text.includes('4.18.47'))!;
     expect(rejected.message.text).toBe('QE rejected build 4.18.47 (4.18 stable, amd64): 1 of 3 required jobs did not pass');
-    const blocks = JSON.stringify(rejected.message.blocks);
+    expect(rejected.target.threadTs).toBeUndefined();
+    // The failed jobs are in the notice's thread.
+    const blocks = withThread(w.slack.posts, rejected);
     expect(blocks).toContain('stable-4.18-upgrade-from-stable-4.18-gcp-ipi-f999');
     expect(blocks).toContain(entry(S418, 'upgrade-from-stable-4.18-gcp-ipi-f999').retriedJobs![0]!.jobURL!);
 
@@ -218,7 +228,7 @@ describe('aggregator pass over the real record branch', () => {
     expect(triggeredJobs(w.prow)).toHaveLength(before);
     expect(w.kube.labelsOf('ocp', buildOf(PINNED))).toEqual({ [QE_STATE_LABEL]: 'Accepted' });
     expect(stored(PINNED)).toMatchObject({ aggregated: true, accepted: false, manual_promotion: true });
-    expect(w.slack.posts.at(-1)!.message.text).toBe(`Build ${buildOf(PINNED)} (5.0 nightly, amd64) is Accepted (Manually Promoted): 3 of 6 required jobs passed`);
+    expect(w.slack.posts.filter((p) => !p.target.threadTs).at(-1)!.message.text).toBe(`Build ${buildOf(PINNED)} (5.0 nightly, amd64) is Accepted (Manually Promoted): 3 of 6 required jobs passed`);
   });
 });
 
@@ -279,7 +289,7 @@ describe('aggregator: registry changes, optional jobs, failures', () => {
     expect(readBack(r.path)).toMatchObject({ aggregated: true, accepted: false });
     const notice = w.slack.posts.find((p) => p.message.text.includes(r.build))!;
     expect(notice.message.text).toBe(`QE rejected build ${r.build} (4.98 nightly, amd64): 1 of 2 required jobs did not pass`);
-    expect(JSON.stringify(notice.message.blocks)).toContain('aws-ipi-f999');
+    expect(withThread(w.slack.posts, notice)).toContain('aws-ipi-f999');
   });
 
   it('retries (4 configured) start exactly once even when writing the record fails', async () => {

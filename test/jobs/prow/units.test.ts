@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseProwStreams, parseResultFile, latestStatePath, resultPath, ProwConfigError } from '../../../src/jobs/prow/streams.ts';
 import { triggerOnce } from '../../../src/jobs/prow/trigger-once.ts';
-import { buildVerdictMessage, verdictText, type BuildVerdict } from '../../../src/blocks/prow.ts';
+import { buildVerdictMessage, buildVerdictNotice, verdictText, type BuildVerdict } from '../../../src/blocks/prow.ts';
+import { renderTeamNotice } from '../../../src/blocks/notice.ts';
 import { IntegrationError } from '../../../src/integrations/http.ts';
 import { openTestStore } from '../../helpers/store.ts';
 
@@ -118,6 +119,21 @@ describe('verdict blocks', () => {
     expect(all).toContain('retry 2: success');
     expect(all).toContain(base.fileUrl);
     expect(m.blocks[0]).toMatchObject({ type: 'section', text: { text: expect.stringMatching(/^:x: /) } });
+  });
+
+  it('as a team notice: the verdict and its fields in the channel, the jobs that did not pass in its thread', () => {
+    const r = renderTeamNotice(buildVerdictNotice(base));
+    const channel = JSON.stringify(r.summary.blocks);
+    expect(r.summary.text).toBe(verdictText(base));
+    expect(channel).toContain('*Required jobs passed*\\n5 of 6');
+    expect(channel).toContain(base.fileUrl);
+    expect(channel).toContain('The full detail is in the thread.');
+    expect(channel).not.toContain('aws-ipi-f999');
+    expect(r.thread).toHaveLength(1);
+    expect(JSON.stringify(r.thread[0]!.blocks)).toContain('<https://deck.example/logs/aws/1|aws-ipi-f999>');
+    const accepted = renderTeamNotice(buildVerdictNotice({ ...base, accepted: true, jobs: [], counts: { ...base.counts, successfulRequired: 6 } }));
+    expect(accepted.thread).toEqual([]);
+    expect(JSON.stringify(accepted.summary.blocks)).not.toContain('in the thread');
   });
 
   it('accepted and manually promoted texts; names are escaped', () => {

@@ -1,0 +1,163 @@
+/**
+ * Team notices (spec oar-commands.md 12, agents.md 7): the ONE place that decides who a notice
+ * mentions, which channel a team's notice goes to, and how it reaches Slack. Every notice is a
+ * short summary in the channel with its full detail in the summary's thread, so a bug list or a
+ * batch of rejected builds never floods the channel.
+ *
+ * Policy only: the Block Kit rendering is a port (`NoticeRenderer`) that the composer wires with
+ * blocks/notice.ts (blocks/ sits above commands/ and is never imported from here).
+ */
+import type { PostedMessage, SlackMessage, SlackNotifier } from '../integrations/slack-notify.ts';
+import type { ConfigStore } from '../release/configstore.ts';
+import { userMessageOf } from './errors.ts';
+
+/** Who a notice greets when no release-lead group is configured for the y-stream: one rule for every notice. */
+export const LEAD_FALLBACK = '@qe-release';
+
+/** What a notice needs of the release's ConfigStore: the channels and the groups. */
+export type NoticeConfig = Pick<ConfigStore, 'ystream' | 'slackChannel' | 'releaseLeadGroup' | 'slackGroupId' | 'slackUserGroup'>;
+
+export interface TeamNotice {
+  /** The whole notice as the original wrote it (people search for these texts). */
+  text: string;
+  /** What the channel shows; absent: the renderer derives it from `text` (first line, top items, count). */
+  summary?: string;
+  /** Rich messages for the thread (one per item), posted instead of `text` there. */
+  details?: SlackMessage[];
+  /** The channel message already built (Block Kit with fields), used instead of rendering `summary`. */
+  message?: SlackMessage;
+}
+
+/** What goes to Slack: the summary in the channel, then each thread message in its thread. */
+export interface RenderedNotice {
+  summary: SlackMessage;
+  thread: SlackMessage[];
+}
+
+/** The rendering port, wired by the composer with blocks/notice.ts. */
+export type NoticeRenderer = (notice: TeamNotice) => RenderedNotice;
+
+/** Without a renderer (a bare engine in a unit test): the summary as text and the full text in the thread. */
+export const plainNoticeRenderer: NoticeRenderer = (n) => {
+  const thread = n.details ?? (n.summary !== undefined && n.summary !== n.text ? [{ text: n.text }] : []);
+  return { summary: n.message ?? { text: n.summary ?? n.text }, thread };
+};
+
+export type NoticeResult = { sent: true; channel: string; posted: PostedNotice } | { sent: false; channel?: string; error: string };
+
+/** The part of the Slack notifier a notice needs (jobs hand a poster without group lookups). */
+export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention'>>;
+
+/** A posted notice; thread messages Slack refused are listed (the summary is out, so it is not retried whole). */
+export interface PostedNotice extends PostedMessage {
+  threadFailures: { index: number; error: string }[];
+}
+
+export interface ReleaseNotifierDeps {
+  slack(): Promise<NoticeSlack>;
+  render?: NoticeRenderer;
+  /** Warnings (a group Slack does not know, a missing configuration): never a failure. */
+  warn?(message: string): void;
+}
+
+export class ReleaseNotifier {
+  private readonly deps: ReleaseNotifierDeps;
+  private readonly render: NoticeRenderer;
+
+  constructor(deps: ReleaseNotifierDeps) {
+    this.deps = deps;
+    this.render = deps.render ?? plainNoticeRenderer;
+  }
+
+  private warn(message: string): void {
+    this.deps.warn?.(message);
+  }
+
+  /**
+   * `<!subteam^ID>` of a group handle. A group Slack does not know is written as `@handle`, and
+   * no handle at all as `fallback`: a notice is never lost over a mention.
+   */
+  async groupMention(handle: string | undefined, fallback: string): Promise<string> {
+    if (!handle) return fallback;
+    try {
+      const slack = await this.deps.slack();
+      if (!slack.userGroupMention) return `@${handle}`;
+      return await slack.userGroupMention(handle);
+    } catch (e) {
+      this.warn(`cannot resolve Slack user group ${handle}: ${userMessageOf(e)}`);
+      return `@${handle}`;
+    }
+  }
+
+  /** Why Slack cannot take notices at all (no bot token, ...), or undefined when it can. */
+  async unavailable(): Promise<string | undefined> {
+    try {
+      await this.deps.slack();
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** `{lead}`: the y-stream's release-lead group (`contacts.slack.qe-release[<y>]`), or `@qe-release`. */
+  async leadMention(cs: NoticeConfig): Promise<string> {
+    const handle = cs.releaseLeadGroup();
+    if (!handle) this.warn(`no release lead group is configured for ${cs.ystream} (contacts.slack.qe-release.${cs.ystream})`);
+    return this.groupMention(handle, LEAD_FALLBACK);
+  }
+
+  /** `{art}`: the ART group by its id (`contacts.slack.art.id`), or `@art`. */
+  artMention(cs: NoticeConfig): string {
+    let id: string | undefined;
+    try {
+      id = cs.slackGroupId('art');
+    } catch {
+      id = undefined;
+    }
+    return id ? `<!subteam^${id}>` : '@art';
+  }
+
+  /** `{docs}`: the docs approvers' group id (`approver.doc_id`), or `@docs`. */
+  docsMention(cs: NoticeConfig): string {
+    const id = cs.slackUserGroup('approver', 'doc_id');
+    return id ? `<!subteam^${id}>` : '@docs';
+  }
+
+  /**
+   * Post a notice to a channel: the summary, then its detail in the summary's thread. Throws when
+   * Slack refuses the summary; a refused thread message is reported in `threadFailures`.
+   */
+  async post(channel: string, notice: TeamNotice): Promise<PostedNotice> {
+    const slack = await this.deps.slack();
+    const rendered = this.render(notice);
+    const posted = await slack.post({ channel }, rendered.summary);
+    const threadFailures: PostedNotice['threadFailures'] = [];
+    for (const [index, m] of rendered.thread.entries()) {
+      try {
+        await slack.post({ channel: posted.channel, threadTs: posted.ts }, m);
+      } catch (e) {
+        const error = userMessageOf(e);
+        this.warn(`a thread message of the notice in ${channel} was not sent: ${error}`);
+        threadFailures.push({ index, error });
+      }
+    }
+    return { ...posted, threadFailures };
+  }
+
+  /**
+   * Post to a team's channel (`qe-release`, `qe-forum`, `art`, `approver`) from the release's
+   * ConfigStore. Failures are returned, never thrown: the work is done, and each caller decides
+   * what a lost notice means (spec 12: "callers decide whether it is fatal").
+   */
+  async notifyTeam(cs: NoticeConfig, team: string, notice: TeamNotice | ((mentions: this) => Promise<TeamNotice>)): Promise<NoticeResult> {
+    let channel: string | undefined;
+    try {
+      channel = cs.slackChannel(team);
+      const n = typeof notice === 'function' ? await notice(this) : notice;
+      const posted = await this.post(channel, n);
+      return { sent: true, channel, posted };
+    } catch (e) {
+      return { sent: false, ...(channel ? { channel } : {}), error: userMessageOf(e) };
+    }
+  }
+}
