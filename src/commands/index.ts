@@ -37,36 +37,35 @@ import { resolveIssueCommand } from './resolve-issue.ts';
 import { issuesCommand } from './issues.ts';
 import type { AnyCommand } from './types.ts';
 
-const any = (c: unknown) => c as AnyCommand;
 
 /** The release workflow commands, in the order of a release (help lists them in this order). */
 export const COMMANDS: AnyCommand[] = [
-  any(createTestReport),
-  any(releaseInfo),
-  any(releaseStatus),
-  any(takeOwnership),
-  any(checkCveTrackerBug),
-  any(imageConsistencyCheck),
-  any(pushToCdnStaging),
-  any(stageTesting),
-  any(imageSignedCheck),
-  any(changeAdvisoryStatus),
-  any(isReleaseShipped),
-  any(issuesCommand),
-  any(addIssueCommand),
-  any(resolveIssueCommand),
-  any(unlock),
-  any(updateBugList),
-  any(dropBugs),
-  any(checkGreenwaveCvpTests),
-  any(addQeApproval),
-  any(runJob),
-  any(triggerJobsForBuild),
-  any(startController),
-  any(startAggregator),
-  any(promoteTestResults),
-  any(updateRetriedJobRun),
-  any(payloadImageConsistencyCheck),
+  createTestReport,
+  releaseInfo,
+  releaseStatus,
+  takeOwnership,
+  checkCveTrackerBug,
+  imageConsistencyCheck,
+  pushToCdnStaging,
+  stageTesting,
+  imageSignedCheck,
+  changeAdvisoryStatus,
+  isReleaseShipped,
+  issuesCommand,
+  addIssueCommand,
+  resolveIssueCommand,
+  unlock,
+  updateBugList,
+  dropBugs,
+  checkGreenwaveCvpTests,
+  addQeApproval,
+  runJob,
+  triggerJobsForBuild,
+  startController,
+  startAggregator,
+  promoteTestResults,
+  updateRetriedJobRun,
+  payloadImageConsistencyCheck,
 ];
 
 export interface RegistryOptions {
@@ -76,11 +75,11 @@ export interface RegistryOptions {
 
 export function createRegistry(extra: AnyCommand[] = [], opts: RegistryOptions = {}): CommandRegistry {
   const registry = new CommandRegistry();
-  registry.register(any(makeHelpCommand(registry)));
+  registry.register(makeHelpCommand(registry));
   const scheduler: SchedulerRef = opts.scheduler ?? (() => undefined);
   const byName = new Map<string, AnyCommand>();
   // `extra` comes last: a test or an embedding may replace a built-in command of the same name.
-  for (const c of [...COMMANDS, any(makeJobsCommand(scheduler)), any(makeJiraNotificatorCommand(scheduler)), any(makeStartReleaseDetectorCommand(scheduler)), ...extra]) byName.set(c.name, c);
+  for (const c of [...COMMANDS, makeJobsCommand(scheduler), makeJiraNotificatorCommand(scheduler), makeStartReleaseDetectorCommand(scheduler), ...extra]) byName.set(c.name, c);
   for (const c of byName.values()) registry.register(c);
   return registry;
 }

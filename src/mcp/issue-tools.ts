@@ -19,7 +19,7 @@ export const getTaskBlockerCommand = (): AnyCommand =>
     scope: 'zstream',
     options: z.object({ taskName: z.string().trim().min(1).max(200).describe('The StateBox task, e.g. push-to-cdn-staging') }),
     run: (ctx, o) => getTaskBlocker(ctx, o.taskName),
-  }) as unknown as AnyCommand;
+  });
 
 export function issueApiCommands(): ApiCommand[] {
   return [{ toolName: 'oar_get_task_blocker', command: getTaskBlockerCommand() }];

@@ -8,14 +8,13 @@ import { addIssueCommand } from '../../src/commands/add-issue.ts';
 import { resolveIssueCommand } from '../../src/commands/resolve-issue.ts';
 import { issuesCommand } from '../../src/commands/issues.ts';
 import { CommandParser } from '../../src/commands/parser.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { apiCommands } from '../../src/mcp/api-commands.ts';
 import { buildToolCatalog } from '../../src/mcp/catalog.ts';
 import { toCallToolResult } from '../../src/mcp/call.ts';
 import type { ConfigStoreCache } from '../../src/release/configstore.ts';
 import { freshHarnessPerTest, startCommandWorld, type CommandWorld, type Done } from '../helpers/command-world.ts';
 
-const COMMANDS = [addIssueCommand, resolveIssueCommand, issuesCommand] as unknown as AnyCommand[];
+const COMMANDS = [addIssueCommand, resolveIssueCommand, issuesCommand];
 
 describe('blocker management', () => {
   let w: CommandWorld;

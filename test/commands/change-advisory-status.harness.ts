@@ -5,7 +5,6 @@
  * group, an engine with the commands registered, and an SQLite store.
  */
 import type { SimulatedWorld } from '../../src/sandbox/world.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import type { RunResult } from '../../src/commands/runner.ts';
 import { takeOwnership } from '../../src/commands/take-ownership.ts';
 import { pushToCdnStaging } from '../../src/commands/push-to-cdn-staging.ts';
@@ -20,7 +19,7 @@ import { startCommandWorld, taskOf, type CommandWorld, type Done, type SlackOrig
 
 export { taskOf, type Done };
 
-export const MY_COMMANDS = [takeOwnership, pushToCdnStaging, changeAdvisoryStatus, addQeApproval, imageSignedCheck, isReleaseShipped] as unknown as AnyCommand[];
+export const MY_COMMANDS = [takeOwnership, pushToCdnStaging, changeAdvisoryStatus, addQeApproval, imageSignedCheck, isReleaseShipped];
 
 /** The shared command world, with runs by command name from `from`. */
 export interface ApprovalHarness extends Omit<CommandWorld, 'run' | 'execute'> {

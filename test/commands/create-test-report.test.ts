@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestReport } from '../../src/commands/create-test-report.ts';
 import { releaseStatus } from '../../src/commands/release-status.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
 
-const commands = [createTestReport, releaseStatus] as unknown as AnyCommand[];
-const ctr = createTestReport as unknown as AnyCommand;
+const commands = [createTestReport, releaseStatus];
+const ctr = createTestReport;
 
 describe('create-test-report', () => {
   let h: BugsHarness;

@@ -5,11 +5,10 @@ import { createProwJobWatchHandler, registerCommandWatchHandlers } from '../../s
 import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { hex, seedStageImages, shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
 
-const icc = imageConsistencyCheck as unknown as AnyCommand;
+const icc = imageConsistencyCheck;
 
 afterEach(endCommandTest);
 

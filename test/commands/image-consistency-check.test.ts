@@ -3,11 +3,10 @@ import { imageConsistencyCheck } from '../../src/commands/image-consistency-chec
 import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
 
-const icc = imageConsistencyCheck as unknown as AnyCommand;
+const icc = imageConsistencyCheck;
 const TRIGGER_LINE = /Triggered image consistency check Prow job: (\S+)/;
 
 afterEach(endCommandTest);

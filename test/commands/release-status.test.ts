@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { releaseStatus } from '../../src/commands/release-status.ts';
 import { createRegistry } from '../../src/commands/index.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { createEngine, type Engine } from '../../src/engine.ts';
 import { startBugsHarness, type BugsHarness } from './update-bug-list.harness.ts';
 
-const rs = releaseStatus as unknown as AnyCommand;
+const rs = releaseStatus;
 
 describe('release-status', () => {
   let h: BugsHarness;

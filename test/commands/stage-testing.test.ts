@@ -3,11 +3,11 @@ import { stageTesting } from '../../src/commands/stage-testing.ts';
 import { createJenkinsBuildWatchHandler } from '../../src/commands/prow-jobs/watch.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
-import { safetyOf, type AnyCommand } from '../../src/commands/types.ts';
+import { safetyOf } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
 
-const st = stageTesting as unknown as AnyCommand;
+const st = stageTesting;
 const JOB = 'zstreams/Stage-Pipeline';
 
 afterEach(endCommandTest);

@@ -81,7 +81,7 @@ export function createProwJobWatchHandler(deps: CommandWatchDeps): CommandWatchH
       if (watch.subject.command !== 'image-consistency-check') {
         return { done: true, summary: `Prow job ${jobId} (${job.jobName}) ended with state '${job.jobState}'` };
       }
-      return runStatusMode(watch, deps, ctx, imageConsistencyCheck as unknown as AnyCommand, { jobId });
+      return runStatusMode(watch, deps, ctx, imageConsistencyCheck, { jobId });
     },
     onExpire(watch) {
       const id = String(watch.subject.jobId ?? '');
@@ -112,7 +112,7 @@ export function createJenkinsBuildWatchHandler(deps: CommandWatchDeps): CommandW
       const build = await jenkins.getBuild(job, buildNumber);
       if (build.inProgress) return { done: false, summary: `${job} build ${buildNumber} is running` };
       if (watch.subject.command !== 'stage-testing') return { done: true, summary: `${job} build ${buildNumber} finished with ${build.result ?? 'no result'}` };
-      return runStatusMode(watch, deps, ctx, stageTesting as unknown as AnyCommand, { buildNumber });
+      return runStatusMode(watch, deps, ctx, stageTesting, { buildNumber });
     },
     onExpire(watch) {
       const n = watch.subject.buildNumber;

@@ -90,7 +90,7 @@ describe('jobctl commands', () => {
   it('start-controller --stable watches the stable stream', async () => {
     const r = await run(startController, ['--stable', '--no-trigger-prow-job'], { release: '4.19' });
     expect(r.outcome.summary).toBe('4.19-stable-amd64: new build 4.19.36 recorded, jobs not triggered (--no-trigger-prow-job)');
-    expect(parseOptions(startController as unknown as AnyCommand, ['--no-nightly'])).toMatchObject({ nightly: false });
+    expect(parseOptions(startController, ['--no-nightly'])).toMatchObject({ nightly: false });
   });
 
   it('trigger-jobs-for-build: an unknown build is refused; a known one keeps existing jobs, --no-skip-existing triggers all again', async () => {
@@ -141,9 +141,9 @@ describe('jobctl commands', () => {
   });
 
   it('option validation: a shell-ish build or pull spec never reaches a client', () => {
-    expect(() => parseOptions(triggerJobsForBuild as unknown as AnyCommand, ['4.19.1;rm'])).toThrow(/must be a build name/);
-    expect(() => parseOptions(runJob as unknown as AnyCommand, ['periodic-ci-x', '--payload', 'quay.io/x:$(id)'])).toThrow(/must be a release image pull spec/);
-    expect(() => parseOptions(startAggregator as unknown as AnyCommand, ['--arch', 'x86'])).toThrow(/--arch/);
+    expect(() => parseOptions(triggerJobsForBuild, ['4.19.1;rm'])).toThrow(/must be a build name/);
+    expect(() => parseOptions(runJob, ['periodic-ci-x', '--payload', 'quay.io/x:$(id)'])).toThrow(/must be a release image pull spec/);
+    expect(() => parseOptions(startAggregator, ['--arch', 'x86'])).toThrow(/--arch/);
   });
 
   describe('recovery (agents 6.9)', () => {
