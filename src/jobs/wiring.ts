@@ -23,7 +23,7 @@ export function wireJobs(engine: Engine, store: Store, opts: { metrics?: JobMetr
   if (!handlersRegistered) {
     // The handler registry is process-wide: register the command handlers once.
     handlersRegistered = true;
-    registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), store });
+    registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), command: (name) => engine.registry.get(name), store });
     watchHandlers.register(CDN_PUSH_KIND, createCdnPushWatchHandler({ errata: () => services.get('errata') }));
   }
   const statebox: StateBoxPort = {

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine.ts';
 import { suggestNext, type HomeRelease } from '../blocks/home.ts';
-import { ownerOf } from '../commands/release-status.ts';
+import { ownerOf } from '../commands/release-status.run.ts';
 import { createReleaseDiscovery } from '../release/discovery.ts';
 import { createGitHubClient } from '../integrations/github.ts';
 import { WORKFLOW_TASK_NAMES, type TaskStatus } from '../release/tasks.ts';

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkGreenwaveCvpTests } from '../../src/commands/check-greenwave-cvp-tests.ts';
+import { checkGreenwaveCvpTests as checkGreenwaveCvpTestsDecl } from '../../src/commands/check-greenwave-cvp-tests.ts';
 import { cvpIssueDescription, cvpIssueJql, cvpIssueSummary, isSameCvpReport } from '../../src/commands/bugs/cvp.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const checkGreenwaveCvpTests = commandOf(checkGreenwaveCvpTestsDecl);
 
 const cvp = checkGreenwaveCvpTests;
 

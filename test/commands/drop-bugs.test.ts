@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dump, load } from 'js-yaml';
-import { dropBugs } from '../../src/commands/drop-bugs.ts';
+import { dropBugs as dropBugsDecl } from '../../src/commands/drop-bugs.ts';
 import { approvalsToRequest } from '../../src/commands/bugs/approvals.ts';
 import { classifyBug, decideBug } from '../../src/commands/bugs/drop-plan.ts';
 import type { Plan } from '../../src/commands/types.ts';
@@ -8,6 +8,9 @@ import { toJiraIssue } from '../../src/integrations/jira/model.ts';
 import type { IssueSeed } from '../../src/sandbox/jira/index.ts';
 import { SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const dropBugs = commandOf(dropBugsDecl);
 
 const drop = dropBugs;
 

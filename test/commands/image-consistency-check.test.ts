@@ -1,10 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { imageConsistencyCheck } from '../../src/commands/image-consistency-check.ts';
+import { imageConsistencyCheck as imageConsistencyCheckDecl } from '../../src/commands/image-consistency-check.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const imageConsistencyCheck = commandOf(imageConsistencyCheckDecl);
 
 const icc = imageConsistencyCheck;
 const TRIGGER_LINE = /Triggered image consistency check Prow job: (\S+)/;

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Runner, type Authorizer } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { unlock } from '../../src/commands/unlock.ts';
+import { unlock as unlockDecl } from '../../src/commands/unlock.ts';
 import { defineCommand, type Actor, type Role } from '../../src/commands/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { runCli } from '../../src/cli/main.ts';
@@ -17,6 +17,9 @@ import type { ConfigStore } from '../../src/release/configstore.ts';
 import { SqliteStore, SQLITE_FILE_NAME } from '../../src/store/index.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
 import { join } from 'node:path';
+import { commandOf } from '../../src/commands/index.ts';
+
+const unlock = commandOf(unlockDecl);
 
 const roles: Record<string, Role> = { U_LEAD: 'critical', U_WRITER: 'write' };
 const authorizer: Authorizer = { roleFor: async (a) => roles[a.id] ?? 'read' };

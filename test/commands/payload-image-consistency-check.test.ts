@@ -1,6 +1,6 @@
 import { dump, load } from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { payloadImageConsistencyCheck } from '../../src/commands/payload-image-consistency-check.ts';
+import { payloadImageConsistencyCheck as payloadImageConsistencyCheckDecl } from '../../src/commands/payload-image-consistency-check.ts';
 import { parseOptions } from '../../src/commands/options.ts';
 import { isSkippedImage, sameIdentifier, shipmentVersionOf, EMPTY_METADATA } from '../../src/release/payload-consistency.ts';
 import { SHIPMENT_PROJECT } from '../../src/sandbox/world.ts';
@@ -8,6 +8,9 @@ import { createRegistry } from '../../src/commands/index.ts';
 import { CommandParser } from '../../src/commands/parser.ts';
 import { toolNameOf } from '../../src/mcp/catalog.ts';
 import { endCommandTest, startCommandWorld, type CommandWorld } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const payloadImageConsistencyCheck = commandOf(payloadImageConsistencyCheckDecl);
 
 const checker = payloadImageConsistencyCheck;
 
