@@ -1,5 +1,5 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
-import { asyncApprovalWatch, ASYNC_APPROVAL_KIND } from '../jobs/async-approval.ts';
+import { asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
 import { CommandError } from './errors.ts';
 import { implement, type CommandContext, type OutcomeLink, type Plan } from './types.ts';

@@ -8,22 +8,17 @@ import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import type { TaskName, TaskStatus } from '../release/tasks.ts';
-import type { NewWatch, SlackTarget, Store } from '../store/types.ts';
+import type { NewWatch, SlackTarget, Store, Watch } from '../store/types.ts';
 import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
-import type { StateBoxPort } from './ports.ts';
+import type { Actor, StateBoxPort } from './ports.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
 export type Role = Safety;
 
 export const ROLE_RANK: Record<Role, number> = { read: 0, write: 1, critical: 2 };
 
-export interface Actor {
-  /** Slack user id, `cli:<user>`, `mcp:<client>` or `job:<name>`. */
-  id: string;
-  name?: string;
-  via: 'slack' | 'cli' | 'mcp' | 'job';
-}
+export type { Actor } from './ports.ts';
 
 /** How the command line addresses a command: `oar -r <release> X`, `oarctl X`, `jobctl X`. */
 export type CommandGroup = 'oar' | 'oarctl' | 'jobctl';
@@ -203,6 +198,39 @@ export interface AnyImpl {
 /** A registered command: its declaration, and its implementation on demand (imported once, then cached). */
 export interface AnyCommand extends CommandDecl {
   load(): Promise<AnyImpl>;
+}
+
+/*
+ * The follow-up contract: long-running work a command starts (`Outcome.watch`) is a watch in the
+ * store; the command also provides the handler that checks on it. jobs/ polls due watches and
+ * calls the handler of the watch's kind; it knows nothing else of the command.
+ */
+
+export interface FollowUpContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** Number of this poll (1 for the first). */
+  readonly attempt: number;
+  now(): Date;
+}
+
+export interface FollowUpResult {
+  done: boolean;
+  status?: 'Pass' | 'Fail';
+  /** One line for humans (posted in the thread, kept as the watch's last result). */
+  summary: string;
+  /** Long result (log lines): the StateBox task result, and posted as output in the thread. */
+  result?: string;
+  /** Further messages, e.g. the release channel summary of an async approval. */
+  notify?: { channel: string; text: string }[];
+}
+
+export interface FollowUpHandler {
+  /** StateBox task set when the watch ends (a watch's `subject.task` takes precedence). */
+  task?: TaskName;
+  poll(watch: Watch, ctx: FollowUpContext): Promise<FollowUpResult>;
+  /** What to say and record when the deadline passes (default: a generic timeout, Fail). */
+  onExpire?(watch: Watch, ctx: FollowUpContext): Promise<Omit<FollowUpResult, 'done'>> | Omit<FollowUpResult, 'done'>;
 }
 
 /** The `--dry-run` / `dry_run` option every command that can change something accepts. */

@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { createReleaseDiscovery, latestReleaseOf, parseTrackingFile } from '../release/discovery.ts';
 import type { Store } from '../store/types.ts';
-import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND, type AsyncApprovalDeps } from './async-approval.ts';
+import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND, type AsyncApprovalDeps } from '../commands/approval/async-approval.ts';
 import { githubPullRequestLabels } from './jira-notificator/premerge.ts';
 import { jiraNotificatorJob } from './jira-notificator/job.ts';
 import { releaseDetectorJob } from './release-detector.ts';
@@ -30,7 +30,7 @@ import { createWatchPoller, watchersJob, watchHandlers as defaultWatchHandlers, 
 export * from './types.ts';
 export { createScheduler, UnknownJobError, type JobScheduler, type JobStatus, type JobRunResult, type RunNowOptions, type SchedulerDeps } from './scheduler.ts';
 export { createWatchPoller, registerWatchHandler, watchHandlers, watchersJob, WatchHandlerRegistry, type WatchHandler, type WatchPollContext, type WatchPollResult, type WatchPoller, type PollSummary, type CancelResult } from './watchers.ts';
-export { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND, ASYNC_APPROVAL_TASK, type AsyncApprovalDeps } from './async-approval.ts';
+export { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND, ASYNC_APPROVAL_TASK, type AsyncApprovalDeps } from '../commands/approval/async-approval.ts';
 export { jiraNotificatorJob, JIRA_NOTIFICATOR_JOB } from './jira-notificator/job.ts';
 export { resultCheckerJob, RESULT_CHECKER_JOB } from './result-checker.ts';
 export { releaseDetectorJob, RELEASE_DETECTOR_JOB } from './release-detector.ts';

@@ -14,7 +14,7 @@ import { LazyServices } from '../../src/commands/services.ts';
 import { defineCommand } from '../../src/commands/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { PostgresStore, SqliteStore, type NewWatch, type Store, type Watch } from '../../src/store/index.ts';
-import { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../../src/jobs/async-approval.ts';
+import { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../../src/commands/approval/async-approval.ts';
 import { createWatchPoller, watchersJob, WatchHandlerRegistry, type WatchHandler, type WatchPollResult } from '../../src/jobs/watchers.ts';
 import { jobActor } from '../../src/jobs/types.ts';
 import { openPgTestStore, openTestStore, PG_TEST_URL, type SqliteTestStore } from '../helpers/store.ts';
