@@ -38,6 +38,7 @@ import { isReleaseShipped } from './is-release-shipped.ts';
 import { addIssueCommand } from './add-issue.ts';
 import { resolveIssueCommand } from './resolve-issue.ts';
 import { issuesCommand } from './issues.ts';
+import { getTaskBlocker } from './get-task-blocker.ts';
 import { lazy, type AnyCommand } from './types.ts';
 
 
@@ -71,6 +72,9 @@ export const COMMANDS: AnyCommand[] = [
   lazy(payloadImageConsistencyCheck, () => import('./payload-image-consistency-check.run.ts')),
 ];
 
+/** Commands only the MCP front end offers (as tools of the original server); not in the registry. */
+export const MCP_ONLY_COMMANDS: AnyCommand[] = [lazy(getTaskBlocker, () => import('./get-task-blocker.run.ts'))];
+
 export interface RegistryOptions {
   /** The process's scheduler, for `jobs`, `jira-notificator` and `start-release-detector`. */
   scheduler?: SchedulerRef;
@@ -89,7 +93,7 @@ export function createRegistry(extra: AnyCommand[] = [], opts: RegistryOptions =
 
 /** The registered (runnable) built-in command of a declaration: `commandOf(takeOwnership)`. */
 export function commandOf(decl: { name: string }): AnyCommand {
-  const c = COMMANDS.find((x) => x.name === decl.name);
+  const c = [...COMMANDS, ...MCP_ONLY_COMMANDS].find((x) => x.name === decl.name);
   if (!c) throw new Error(`${decl.name} is not a built-in command of the list`);
   return c;
 }

@@ -14,7 +14,8 @@ import { approvalRunFailed, describeApproval } from '../commands/approval-view.t
 import type { ConfigStoreCache } from '../release/configstore.ts';
 import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
 import type { ReleaseStatusReader } from './ports.ts';
-import { issueApiCommands } from './issue-tools.ts';
+import { commandOf } from '../commands/index.ts';
+import { getTaskBlocker } from '../commands/get-task-blocker.ts';
 
 export interface ApiCommandDeps {
   configStores: Pick<ConfigStoreCache, 'stats' | 'invalidate' | 'warm' | 'maxSize'>;
@@ -311,6 +312,6 @@ export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
     { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
     { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
     { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },
-    ...issueApiCommands(),
+    { toolName: 'oar_get_task_blocker', command: commandOf(getTaskBlocker) },
   ];
 }
