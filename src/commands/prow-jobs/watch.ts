@@ -11,31 +11,23 @@
  * run ends, so the poller must not write it again (it would replace the command's log with a
  * summary). For the same reason an expired watch leaves the task as it is and says how to check.
  *
- * The types below are structurally those of src/jobs/watchers.ts (commands do not import jobs).
+ * The handlers implement the follow-up contract of src/commands/types.ts (FollowUpHandler).
  */
 import { prowOutcome } from '../../integrations/prow.ts';
 import type { RunRequest, RunResult } from '../runner.ts';
 import type { Services } from '../services.ts';
-import type { Actor, AnyCommand, Outcome } from '../types.ts';
+import type { Actor, AnyCommand, FollowUpContext, FollowUpResult, Outcome } from '../types.ts';
 import type { Store, Watch } from '../../store/types.ts';
 import { userMessageOf } from '../errors.ts';
 
 export const PROW_JOB_WATCH = 'prow-job';
 export const JENKINS_BUILD_WATCH = 'jenkins-build';
 
-export interface CommandWatchPollContext {
-  readonly signal: AbortSignal;
-  /** Number of this poll (1 for the first). */
-  readonly attempt: number;
-}
+/** What these handlers read of the poll context (the follow-up contract's, commands/types.ts). */
+export type CommandWatchPollContext = Pick<FollowUpContext, 'signal' | 'attempt'>;
 
-export interface CommandWatchPollResult {
-  done: boolean;
-  /** For the report only (the runner recorded the task). */
-  status?: 'Pass' | 'Fail';
-  summary: string;
-  /** The status-mode run's captured log, posted in the watch's thread. */
-  result?: string;
+/** A follow-up result; `status` is for the report only (the runner recorded the task). */
+export interface CommandWatchPollResult extends FollowUpResult {
   /** The status-mode outcome (for callers that render it). */
   outcome?: Outcome;
 }
