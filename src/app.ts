@@ -9,11 +9,13 @@ import { environmentReport, formatReport } from './config/report.ts';
 import { loggerFor, type Logger } from './log.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { createRegistry } from './commands/index.ts';
-import type { Authorizer } from './commands/runner.ts';
-import type { Actor, AnyCommand, Role } from './commands/types.ts';
+import type { AnyCommand } from './commands/types.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
-import { loadRoles, SlackAuthorizer, ystreamsLedBy } from './slack/authz.ts';
+import { WebClient } from '@slack/web-api';
+import { ConfigStoreLoader } from './release/configstore.ts';
+import { loadRoles, RoleResolver, ystreamsLedBy } from './commands/roles.ts';
+import { SlackGroupDirectory } from './slack/groups.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
@@ -64,20 +66,8 @@ export interface RunningApp {
   shutdown(reason?: string): Promise<void>;
 }
 
-/** Actors of scheduled jobs act for the bot itself. */
-const JOB_AUTHORIZER: Authorizer = { roleFor: async () => 'critical' };
-
-class FrontEndAuthorizer implements Authorizer {
-  private readonly slack: Authorizer | undefined;
-  constructor(slack: Authorizer | undefined) {
-    this.slack = slack;
-  }
-  async roleFor(actor: Actor, release: string): Promise<Role> {
-    if (actor.via === 'job' || actor.via === 'cli') return JOB_AUTHORIZER.roleFor(actor, release);
-    if (actor.via === 'slack' && this.slack) return this.slack.roleFor(actor, release);
-    return 'read';
-  }
-}
+/** Group listings for authorization answer fast or fail (as the front end's client; the Web API default retries for half an hour). */
+const SLACK_GROUPS_RETRY = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 };
 
 export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
@@ -96,17 +86,20 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const store = await openStore(config);
 
   const slackConfigured = Boolean(config.SLACK_BOT_TOKEN && config.SLACK_APP_TOKEN);
-  let slackAuthz: SlackAuthorizer | undefined;
-  // The release's QE lead group comes from the ConfigStore's contacts (resolved once the engine exists).
-  const engineHolder: { engine?: Engine } = {};
-  const schedulerHolder: { scheduler?: JobScheduler; cancelWatch?: (id: string, actor: Actor) => Promise<{ ok: boolean; message: string }> } = {};
+  // Roles are resolved before the engine exists (its runner asks them): the release's QE lead
+  // group comes from the local config's contacts, read through the loader the engine then uses,
+  // and Slack user groups through a Web API client of their own (the front end needs the engine).
+  const configLoader = new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
-    const local = await engineHolder.engine?.localConfig().catch(() => undefined);
+    const local = await configLoader.localConfig().catch(() => undefined);
     return local?.contacts.slack['qe-release']?.[ystream];
   };
-  const groupsHolder: { groupsOf(u: string): Promise<string[]> } = { groupsOf: async () => [] };
-  if (slackConfigured) slackAuthz = new SlackAuthorizer({ roles: loadRoles(config), groups: { groupsOf: (u) => groupsHolder.groupsOf(u) }, releaseLeadGroup });
-  const authorizer = createMcpAuthorizer(config, new FrontEndAuthorizer(slackAuthz));
+  const slackGroups = slackConfigured ? new SlackGroupDirectory(new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), retryConfig: SLACK_GROUPS_RETRY })) : undefined;
+  const mcpAuth = createMcpAuthorizer(config);
+  const authorizer = new RoleResolver({
+    ...(slackGroups ? { slack: { roles: loadRoles(config), groups: slackGroups, releaseLeadGroup } } : {}),
+    mcp: mcpAuth.clients,
+  });
 
   // LDAP and DataWarehouse are reached per call: their last call decides their line on /health.
   const callHealth = new CallHealth({ [LDAP_SYSTEM]: 'ldap', [DATAWAREHOUSE_SYSTEM]: 'datawarehouse' });
@@ -119,13 +112,20 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     config,
     logger,
     store,
-    registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler }),
+    // `jobs`, `jira-notificator` and `start-release-detector` reach the scheduler through a
+    // SchedulerRef, a getter by contract, read when such a command runs (front ends start after
+    // the jobs exist). It cannot be a constructor argument: the scheduler's release detector runs
+    // create-test-report through this engine's runner.
+    registry: createRegistry(opts.extraCommands ?? [], { scheduler: () => jobs.scheduler }),
     authorizer,
+    configLoader,
     observer: metrics.runObserver,
     callObserver,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
-  engineHolder.engine = engine;
+  // Jobs exist in every replica (manual runs, /oar jobs); the cron only when enabled (below), and
+  // each job then runs on the replica holding its lease.
+  const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
 
   let slack: SlackFrontEnd | undefined;
   let slackState: (() => { state: string }) | undefined;
@@ -138,19 +138,18 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       store,
       metrics: { ack: (type, ms) => metrics.slackAck(type, ms), reconnect: () => metrics.slackReconnect() },
       homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
-      cancelWatch: (id, actor) => (schedulerHolder.cancelWatch ? schedulerHolder.cancelWatch(id, actor) : Promise.resolve({ ok: false, message: 'watchers are not running yet' })),
+      cancelWatch: (id, actor) => jobs.poller.cancelWatch(id, actor),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
       ledYstreams: async (userId) => {
         const local = await engine.localConfig().catch(() => undefined);
-        return ystreamsLedBy(await slack!.groups.groupsOf(userId).catch(() => []), local?.contacts.slack['qe-release'] ?? {});
+        return ystreamsLedBy(await slackGroups!.groupsOf(userId).catch(() => []), local?.contacts.slack['qe-release'] ?? {});
       },
     });
-    groupsHolder.groupsOf = (u) => slack!.groups.groupsOf(u);
   } else {
     logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');
   }
 
-  const mcp = createMcpHttpHandler({ engine, auth: authorizer, statusReader: engine.statebox });
+  const mcp = createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox });
   // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
   const subsystems: OptionalSubsystem<unknown>[] = [];
   let ckiState: (() => unknown) | undefined;
@@ -186,11 +185,6 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     slackState = () => tracker.state() as unknown as { state: string }; // health reads only the `state` string of the tracker's state
     await slack.start();
   }
-  // Jobs exist in every replica (manual runs, /oar jobs); the cron only when enabled, and each
-  // job then runs on the replica holding its lease.
-  const jobs = wireJobs(engine, store, { metrics: { jobRun: (job, outcome) => metrics.jobFinished(job, outcome) } });
-  schedulerHolder.scheduler = jobs.scheduler;
-  schedulerHolder.cancelWatch = (id, actor) => jobs.poller.cancelWatch(id, actor);
   if (config.OAR_JOBS_ENABLED) {
     jobs.scheduler.start();
     extraStops.push({ name: 'stop-jobs', stop: () => jobs.scheduler.stop() });

@@ -37,6 +37,8 @@ export interface EngineOptions {
   observer?: RunObserver;
   callObserver?: CallObserver;
   overrides?: IntegrationDeps['overrides'];
+  /** The loader of the local config and ConfigStores (the bot reads contacts before the engine exists). */
+  configLoader?: ConfigStoreLoader;
 }
 
 export interface Engine {
@@ -46,6 +48,8 @@ export interface Engine {
   runner: Runner;
   store: Store | undefined;
   statebox: StateBoxService;
+  /** The StateBox as the commands' port (jobs record watch outcomes through it). */
+  stateboxPort: StateBoxPort;
   configStores: ConfigStoreCache;
   /** The decrypted local config (contacts, owners) without any release. */
   localConfig(): Promise<LocalConfig>;
@@ -70,7 +74,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const quietCli = opts.frontEnd === 'cli' && config.LOG_LEVEL === 'info';
   const logger = opts.logger ?? loggerFor(opts.debug ? { ...config, LOG_LEVEL: 'debug' } : quietCli ? { ...config, LOG_LEVEL: 'warn' } : config);
   const registry = opts.registry ?? createRegistry();
-  const loader = new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const loader = opts.configLoader ?? new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const configStores = new ConfigStoreCache({
     build: (release) => loader.load(release),
     maxSize: config.OAR_CONFIG_CACHE_MAX,
@@ -105,11 +109,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const left = await spool.replay();
     logger[left ? 'warn' : 'info']({ left, file: spool.file }, 'replayed store writes spooled during an outage');
   }
+  const port = stateboxPort(statebox);
   const runner = new Runner({
     config,
     logger,
     store,
-    statebox: opts.stateboxPort ?? stateboxPort(statebox),
+    statebox: opts.stateboxPort ?? port,
     services: (release) => services(release),
     configStores,
     authorizer: opts.authorizer ?? TERMINAL_AUTHORIZER,
@@ -133,6 +138,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     runner,
     store,
     statebox,
+    stateboxPort: port,
     configStores,
     localConfig: () => loader.localConfig(),
     services,

@@ -3,7 +3,7 @@
  * integration errors carry their own user-facing sentence; our own error types have
  * messages written for users; anything else is reported as unexpected.
  */
-import { IntegrationError } from '../integrations/http.ts';
+import { carriedMessage, describeError } from '../describe-error.ts';
 
 /** Errors whose message is written for users. */
 const USER_FACING = new Set([
@@ -22,11 +22,6 @@ export class CommandError extends Error {
 }
 
 export function userMessageOf(e: unknown): string {
-  if (e instanceof IntegrationError) return e.userMessage;
-  if (e instanceof Error) {
-    if ('userMessage' in e && typeof (e as { userMessage: unknown }).userMessage === 'string') return (e as { userMessage: string }).userMessage;
-    if (USER_FACING.has(e.name) || e.message.startsWith('Command ')) return e.message;
-    return `unexpected error: ${e.message.split('\n')[0]}`;
-  }
-  return `unexpected error: ${String(e)}`;
+  if (carriedMessage(e) !== undefined || (e instanceof Error && (USER_FACING.has(e.name) || e.message.startsWith('Command ')))) return describeError(e);
+  return `unexpected error: ${describeError(e).split('\n')[0]}`;
 }

@@ -1,9 +1,7 @@
 import type { LockInfo } from '../store/types.ts';
 
-/** The lock the runner takes per release; a module of its own so `unlock` names it without loading the runner. */
-export function lockKey(release: string): string {
-  return `release:${release}`;
-}
+/** The lock the runner takes per release is the store's key for it; named here so `unlock` finds it without loading the runner. */
+export { lockKey } from '../store/common.ts';
 
 /** Who holds a lock, for what, since when, from where, and how long ago it last showed a sign of life. */
 export function describeLock(l: LockInfo, now: Date = new Date()): string {

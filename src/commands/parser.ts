@@ -9,9 +9,10 @@
  */
 import { split } from 'shlex';
 import yargsParser from 'yargs-parser';
-import { parseRelease, parseYStream, ReleaseFormatError } from '../release/version.ts';
+import { ReleaseFormatError } from '../release/version.ts';
 import { echo, stripUnsafe } from '../echo.ts';
 import { type FlagSpec, OptionError, parseOptions, repeatedFlag, repeatedOptionMessage } from './options.ts';
+import { scopedRelease, type ScopedRelease } from './release-scope.ts';
 import { normalizeSlackText } from './slack-text.ts';
 import { cliNameOf, type CommandRegistry } from './registry.ts';
 import type { AnyCommand, CommandGroup } from './types.ts';
@@ -174,25 +175,23 @@ export class CommandParser {
   }
 
   private validateRelease(command: AnyCommand, value: string | undefined): string {
-    const v = value?.trim();
+    let r: ScopedRelease;
     try {
-      switch (command.scope) {
-        case 'zstream':
-          if (!v) throw new ParseError(`-r/--release is required for ${command.name}: e.g. \`oar -r 4.19.1 ${command.name}\``, { helpTopic: command.name });
-          return parseRelease(v).raw;
-        case 'ystream':
-          if (!v) throw new ParseError(`-r/--release X.Y is required for ${command.name}: e.g. \`${command.group} ${command.name} -r 4.19\``, { helpTopic: command.name });
-          return parseYStream(v).ystream;
-        case 'optional-ystream':
-          return v ? parseYStream(v).ystream : '';
-        case 'none':
-          if (v) throw new ParseError(`${command.name} does not take a release`);
-          return '';
-      }
+      r = scopedRelease(command.scope, value);
     } catch (e) {
       if (e instanceof ReleaseFormatError) throw new ParseError(e.message, { helpTopic: command.name });
       throw e;
     }
+    if ('missing' in r) {
+      throw new ParseError(
+        r.missing === 'zstream'
+          ? `-r/--release is required for ${command.name}: e.g. \`oar -r 4.19.1 ${command.name}\``
+          : `-r/--release X.Y is required for ${command.name}: e.g. \`${command.group} ${command.name} -r 4.19\``,
+        { helpTopic: command.name },
+      );
+    }
+    if ('unexpected' in r) throw new ParseError(`${command.name} does not take a release`);
+    return r.release;
   }
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config/env.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { maskSecrets } from '../secrets.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { taskStatusLine, type TaskStatus } from '../release/tasks.ts';
 import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../store/types.ts';
@@ -97,14 +98,6 @@ export type RunResult =
   | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
   | { kind: 'duplicate'; message: string; correlationId: string }
   | { kind: 'refused'; message: string; correlationId: string };
-
-const SECRET_KEY = /token|password|secret|key$/i;
-
-export function maskOptions(options: Record<string, unknown>, mask: (s: string) => string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) out[k] = SECRET_KEY.test(k) ? '[REDACTED]' : typeof v === 'string' ? mask(v) : v;
-  return out;
-}
 
 export class Runner {
   private readonly deps: RunnerDeps;
@@ -254,7 +247,7 @@ export class Runner {
       actorName: req.actor.name,
       release: req.release || undefined,
       command: req.command.name,
-      options: maskOptions(options, mask),
+      options: maskSecrets(options, mask) as Record<string, unknown>,
       channel: req.slack?.channel,
       threadTs: req.slack?.threadTs,
       correlationId,

@@ -16,6 +16,11 @@ import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type JobRunContext, type SlackPoster } from './types.ts';
 import { RELEASE_DETECTOR_JOB } from '../commands/job-names.ts';
+import { defineJob } from './declare.ts';
+import type { JobEnv } from './env.ts';
+import { runRegisteredCommand } from './run-command.ts';
+import type { ConfigStore } from '../release/configstore.ts';
+import { latestReleaseOf, parseTrackingFile } from '../release/discovery.ts';
 
 export { RELEASE_DETECTOR_JOB };
 
@@ -77,7 +82,71 @@ export function compareLatest(zstream: string | null, stable: string | null): Ve
   return c > 0 ? 'new' : c < 0 ? 'abnormal' : 'none';
 }
 
+export const releaseDetector = defineJob<ReleaseDetectorDeps>({
+  name: RELEASE_DETECTOR_JOB,
+  description: 'Creates the test report of, and announces, every z-stream release ART adds before it is the latest stable',
+  schedule: 'OAR_CRON_RELEASE_DETECTOR',
+  lease: {},
+  deps: (env) => {
+    const { config, services, runner, registry } = env;
+    const { releaseChannel, leadMention } = releaseNoticeTargets(env);
+    return {
+      config,
+      store: env.store,
+      discovery: env.discovery,
+      async trackingLatest(ystream, ctx) {
+        const github = await services.get('github');
+        const text = await github.getRawFile(config.OAR_GITHUB_REPO, config.OAR_STATEBOX_BRANCH, `_releases/${ystream}/${ystream}.z.yaml`, { signal: ctx.signal });
+        return text === null ? null : latestReleaseOf(parseTrackingFile(text, ystream));
+      },
+      async latestStable(ystream) {
+        const rc = await services.get('releaseController');
+        return (await rc.latestStable(ystream))?.name ?? null;
+      },
+      async createTestReport(release, ctx) {
+        if (!runner || !registry) throw new Error('the command runner is not wired into the jobs: cannot run create-test-report');
+        return runRegisteredCommand({ runner, registry }, 'create-test-report', { release, actor: ctx.actor, signal: ctx.signal });
+      },
+      announce: {
+        channel: releaseChannel,
+        slack: env.slack,
+        leadMention,
+        nextSteps: () => FIRST_STEPS.filter((s) => registry?.has(s.command) ?? false),
+      },
+    };
+  },
+  run: (ctx, deps) => detectorRun(deps)(ctx),
+});
+
+/**
+ * Where release notices of a release go: its ConfigStore's `qe-release` channel (else
+ * OAR_OPS_CHANNEL) and a mention of its release-lead group. Also used by the async-approval
+ * watch (jobs/wiring.ts).
+ */
+export function releaseNoticeTargets(env: Pick<JobEnv, 'config' | 'configStores' | 'optional' | 'slack'>) {
+  const { config } = env;
+  const configStore = async (release: string): Promise<ConfigStore | undefined> => (env.configStores ? env.optional(`the ConfigStore of ${release}`, () => env.configStores!.get(release)) : undefined);
+  const releaseChannel = async (release: string): Promise<string | undefined> => {
+    const cs = await configStore(release);
+    try {
+      return cs?.slackChannel('qe-release') ?? config.OAR_OPS_CHANNEL;
+    } catch {
+      return config.OAR_OPS_CHANNEL;
+    }
+  };
+  const leadMention = async (release: string): Promise<string | undefined> => {
+    const handle = (await configStore(release))?.releaseLeadGroup();
+    const slack = handle ? await env.slack() : undefined;
+    return handle && slack ? slack.userGroupMention(handle) : undefined;
+  };
+  return { releaseChannel, leadMention };
+}
+
 export function releaseDetectorJob(deps: ReleaseDetectorDeps): JobDefinition {
+  return releaseDetector.with(deps, deps.config);
+}
+
+function detectorRun(deps: ReleaseDetectorDeps): (ctx: JobRunContext) => Promise<JobReport> {
   async function latestZStream(ystream: string, ctx: JobRunContext, discovery: DetectorDiscovery | undefined): Promise<string | null> {
     if (discovery) {
       try {
@@ -201,11 +270,5 @@ export function releaseDetectorJob(deps: ReleaseDetectorDeps): JobDefinition {
     };
   }
 
-  return {
-    name: RELEASE_DETECTOR_JOB,
-    description: 'Creates the test report of, and announces, every z-stream release ART adds before it is the latest stable',
-    schedule: deps.config.OAR_CRON_RELEASE_DETECTOR,
-    scheduleVar: 'OAR_CRON_RELEASE_DETECTOR',
-    run,
-  };
+  return run;
 }

@@ -18,6 +18,7 @@ import type { GitHubClient } from '../integrations/github.ts';
 import { rejectedBuildMessage } from '../blocks/result-checker.ts';
 import type { Store } from '../store/types.ts';
 import { failedJobs, isAggregated, isRejected, latestActivity, parseResultFile, parseResultFileName, type ResultFileName } from './result-file.ts';
+import { defineJob } from './declare.ts';
 import { errorText, type JobDefinition, type JobReport, type JobRunContext, type SlackPoster } from './types.ts';
 
 export const RESULT_CHECKER_JOB = 'result-checker';
@@ -57,7 +58,20 @@ interface Rejected {
   activity: number | null;
 }
 
+export const resultChecker = defineJob<ResultCheckerDeps>({
+  name: RESULT_CHECKER_JOB,
+  description: 'Posts one Slack message per rejected build (nightly and stable) found in the Prow test-result records',
+  schedule: 'OAR_CRON_RESULT_CHECKER',
+  lease: {},
+  deps: ({ config, store, services, slack }) => ({ config, store, github: () => services.get('github'), slack }),
+  run: (ctx, deps) => checkerRun(deps)(ctx),
+});
+
 export function resultCheckerJob(deps: ResultCheckerDeps): JobDefinition {
+  return resultChecker.with(deps, deps.config);
+}
+
+function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<JobReport> {
   const dir = (deps.path ?? '_releases').replace(/^\/+|\/+$/g, '');
   const repo = deps.config.OAR_GITHUB_REPO;
   const branch = deps.config.OAR_RECORD_BRANCH;
@@ -174,11 +188,5 @@ export function resultCheckerJob(deps: ResultCheckerDeps): JobDefinition {
     };
   }
 
-  return {
-    name: RESULT_CHECKER_JOB,
-    description: 'Posts one Slack message per rejected build (nightly and stable) found in the Prow test-result records',
-    schedule: deps.config.OAR_CRON_RESULT_CHECKER,
-    scheduleVar: 'OAR_CRON_RESULT_CHECKER',
-    run,
-  };
+  return run;
 }

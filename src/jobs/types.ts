@@ -77,8 +77,5 @@ export function jobActor(job: string): Actor {
   return { id: `job:${job}`, name: job, via: 'job' };
 }
 
-/** Error text without stack, for reports and run records. */
-export function errorText(e: unknown): string {
-  if (e && typeof e === 'object' && 'userMessage' in e && typeof (e as { userMessage: unknown }).userMessage === 'string') return (e as { userMessage: string }).userMessage;
-  return e instanceof Error ? e.message : String(e);
-}
+/** Error text without stack, for reports and run records: the one description (src/describe-error.ts). */
+export { describeError as errorText } from '../describe-error.ts';

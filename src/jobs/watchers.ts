@@ -14,12 +14,12 @@
  */
 import type { Actor, FollowUpContext, FollowUpHandler, FollowUpResult } from '../commands/types.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
+import { mapLimit } from '../limit.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isTaskName, type TaskName } from '../release/tasks.ts';
 import type { Store, Watch } from '../store/types.ts';
 import { watchEndMessage, type WatchEnd } from '../blocks/watch.ts';
-import { errorText, type JobDefinition, type JobReport, type SlackThreadPoster } from './types.ts';
-import type { Config } from '../config/env.ts';
+import { errorText, type SlackThreadPoster } from './types.ts';
 
 /** The follow-up contract of commands (src/commands/types.ts), as the poller names it. */
 export type WatchPollContext = FollowUpContext;
@@ -108,13 +108,6 @@ function taskOf(watch: Watch, handler: WatchHandler | undefined): TaskName | und
   const t = watch.subject.task;
   if (typeof t === 'string' && isTaskName(t)) return t;
   return handler?.task;
-}
-
-async function limited<T>(items: readonly T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, n), items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
 }
 
 export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
@@ -218,7 +211,7 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
       const signal = opts.signal ?? new AbortController().signal;
       const claimed = await store.claimDueWatches(now(), claimMs, deps.batchSize ?? 50);
       const summary: PollSummary = { claimed: claimed.length, done: 0, expired: 0, pending: 0, errors: 0, noHandler: 0, results: [] };
-      await limited(claimed, deps.concurrency ?? 4, async (w) => {
+      await mapLimit(claimed, deps.concurrency ?? 4, async (w) => {
         let r: { outcome: PollOutcome; summary: string };
         try {
           r = await pollOne(w, signal);
@@ -260,28 +253,6 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
       log.info({ watch: id, actor: actor.id }, summary);
       await report(watch, { state: 'cancelled', summary: actor.via === 'slack' ? summary.replace(who, `<@${actor.id}>`) : summary });
       return { ok: true, message: summary, watch: { ...watch, state: 'cancelled', lastResult: summary } };
-    },
-  };
-}
-
-/** The poller as a scheduled job (OAR_CRON_WATCHERS). A dry run lists the due watches. */
-export function watchersJob(deps: { config: Pick<Config, 'OAR_CRON_WATCHERS'>; poller: WatchPoller }): JobDefinition {
-  return {
-    name: 'watchers',
-    description: 'Polls the long-running work commands left behind (Prow jobs, Jenkins builds, CDN pushes, async approval) and reports back',
-    schedule: deps.config.OAR_CRON_WATCHERS,
-    scheduleVar: 'OAR_CRON_WATCHERS',
-    async run(ctx): Promise<JobReport> {
-      if (ctx.dryRun) {
-        const due = await deps.poller.due();
-        return { summary: `${due.length} watch${due.length === 1 ? ' is' : 'es are'} due`, counts: { due: due.length }, lines: due.map((w) => `${w.kind} ${w.release} (watch ${w.id}, check #${w.attempts + 1}, deadline ${w.deadline.toISOString()})`) };
-      }
-      const s = await deps.poller.pollOnce({ signal: ctx.signal });
-      return {
-        summary: `${s.claimed} due: ${s.done} finished, ${s.expired} expired, ${s.pending} still running${s.errors ? `, ${s.errors} poll errors` : ''}`,
-        counts: { claimed: s.claimed, done: s.done, expired: s.expired, pending: s.pending, errors: s.errors, noHandler: s.noHandler },
-        lines: s.results.map((r) => `${r.kind} ${r.release}: ${r.outcome}: ${r.summary}`),
-      };
     },
   };
 }

@@ -1,23 +1,41 @@
 /**
- * The scheduled jobs of one process, wired to an engine: the scheduler with its jobs (Jira
- * notificator, result checker, release detector, watchers, Prow gate) and the watch handlers
- * of long-running commands. Used by the bot (started) and by oarctl (for manual runs only).
+ * The scheduled jobs of one process, wired to the parts of an engine: the scheduler with the
+ * declared jobs (jobs/index.ts) and the watch handlers of long-running commands. Used by the bot
+ * (started) and by oarctl (for manual runs only). Takes the engine's parts by shape: jobs/ never
+ * imports a composer.
  */
-import type { Engine } from '../engine.ts';
-import type { Store } from '../store/types.ts';
+import type { Config } from '../config/env.ts';
+import type { CommandRegistry } from '../commands/registry.ts';
+import type { Runner } from '../commands/runner.ts';
+import type { Services } from '../commands/services.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
-import { createJobs, type Jobs } from './index.ts';
+import type { Logger } from '../log.ts';
+import type { ConfigStore } from '../release/configstore.ts';
+import type { Store } from '../store/types.ts';
+import { scheduleJobs, type Jobs } from './index.ts';
 import type { JobMetrics } from './types.ts';
 import { watchHandlers } from './watchers.ts';
-import { prowClientsFromServices, prowGateJob } from './prow/index.ts';
+import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../commands/approval/async-approval.ts';
+import { releaseNoticeTargets } from './release-detector.ts';
 import { registerCommandWatchHandlers } from '../commands/prow-jobs/watch.ts';
 import { CDN_PUSH_KIND, createCdnPushWatchHandler } from '../commands/approval/push.ts';
 import { createApprovalCompletion } from '../commands/approval/completion.ts';
-import { housekeepingJob } from './housekeeping.ts';
+
+/** What the jobs take from the engine (engine.ts's Engine has this shape). */
+export interface JobsEngine {
+  config: Config;
+  logger: Logger;
+  runner: Pick<Runner, 'instanceId' | 'execute'>;
+  registry: Pick<CommandRegistry, 'get' | 'has'>;
+  configStores: { get(release: string): Promise<ConfigStore> };
+  services(release?: string): Services;
+  /** The StateBox port the runner records task statuses through. */
+  stateboxPort: StateBoxPort;
+}
 
 let handlersRegistered = false;
 
-export function wireJobs(engine: Engine, store: Store, opts: { metrics?: JobMetrics } = {}): Jobs {
+export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: JobMetrics } = {}): Jobs {
   const { config, logger } = engine;
   const services = engine.services();
   if (!handlersRegistered) {
@@ -26,23 +44,34 @@ export function wireJobs(engine: Engine, store: Store, opts: { metrics?: JobMetr
     registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), command: (name) => engine.registry.get(name), store });
     watchHandlers.register(CDN_PUSH_KIND, createCdnPushWatchHandler({ errata: () => services.get('errata') }));
   }
-  const statebox: StateBoxPort = {
-    description: engine.statebox.backendDescription,
-    updateTask: async (release, task, status, result) => void (await engine.statebox.updateTask(release, task, status, result ?? null)),
-    getTaskStatus: (release, task) => engine.statebox.getTaskStatus(release, task),
-  };
-  return createJobs({
+  const jobs = scheduleJobs({
     config,
     store,
     owner: engine.runner.instanceId,
     logger,
     services,
-    statebox,
+    statebox: engine.stateboxPort,
     runner: engine.runner,
     registry: engine.registry,
     configStores: engine.configStores,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
-    asyncApproval: { completeApproval: createApprovalCompletion({ services: (r) => engine.services(r), configStores: engine.configStores }) },
-    extraJobs: [prowGateJob({ config, store, clients: () => prowClientsFromServices(engine.services(), config, logger) }), housekeepingJob(store)],
   });
+  if (!watchHandlers.get(ASYNC_APPROVAL_KIND)) {
+    // change-advisory-status's background approval: completed here, announced in the release channel.
+    const { releaseChannel, leadMention } = releaseNoticeTargets(jobs.env);
+    watchHandlers.register(
+      ASYNC_APPROVAL_KIND,
+      createAsyncApprovalHandler({
+        store,
+        completeApproval: createApprovalCompletion({ services: (r) => engine.services(r), configStores: engine.configStores }),
+        async checkMetadata(release) {
+          const check = await services.get('payloadMetadata');
+          return check(release);
+        },
+        releaseChannel,
+        releaseLeadMention: leadMention,
+      }),
+    );
+  }
+  return jobs;
 }

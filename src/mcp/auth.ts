@@ -2,8 +2,8 @@
  * MCP authentication and authorization.
  *
  * Clients present a bearer token from OAR_MCP_TOKENS (`name:role:token,...`). The token only
- * establishes *who* the client is; what it may do is decided by the runner, which asks this
- * class (as its Authorizer) for the role of the actor `mcp:<name>`.
+ * establishes *who* the client is; what it may do is decided by the runner, which asks the one
+ * role resolver (commands/roles.ts, given this class's `clients`) for the role of `mcp:<name>`.
  *
  * Decisions (documented in docs/mcp.md):
  * - no Authorization header: the client is `anonymous` with the read role (unless
@@ -13,7 +13,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Authorizer } from '../commands/runner.ts';
 import type { Actor, Role } from '../commands/types.ts';
 import type { Config } from '../config/env.ts';
 
@@ -105,29 +104,22 @@ export function mcpActor(client: Pick<McpIdentity, 'name'>): Actor {
 }
 
 export interface McpAuthorizerOptions {
-  /** Role source for actors of other front ends when one runner serves them all. Default: read. */
-  fallback?: Authorizer;
   /** Accept requests without a token as `anonymous` (read role). Default true. */
   allowAnonymous?: boolean;
 }
 
 /**
- * Identifies MCP clients by bearer token and answers the runner's role questions for the
- * actors `mcp:<name>`. Tokens are kept only as SHA-256 digests and compared in constant time.
+ * Identifies MCP clients by bearer token. The role of the actor `mcp:<name>` is the runner's
+ * question to the one role resolver (commands/roles.ts), given `clients`. Tokens are kept only
+ * as SHA-256 digests and compared in constant time.
  */
-export class McpAuthorizer implements Authorizer {
-  private readonly byName = new Map<string, Role>();
+export class McpAuthorizer {
   private readonly digests: { digest: Buffer; client: McpClient }[] = [];
-  private readonly fallback: Authorizer | undefined;
   readonly allowAnonymous: boolean;
 
   constructor(tokens: string | undefined | readonly TokenEntry[], opts: McpAuthorizerOptions = {}) {
     const entries = typeof tokens === 'string' || tokens === undefined ? parseMcpTokens(tokens) : tokens;
-    for (const e of entries) {
-      this.byName.set(e.name, e.role);
-      this.digests.push({ digest: digest(e.token), client: { name: e.name, role: e.role } });
-    }
-    this.fallback = opts.fallback;
+    for (const e of entries) this.digests.push({ digest: digest(e.token), client: { name: e.name, role: e.role } });
     this.allowAnonymous = opts.allowAnonymous ?? true;
   }
 
@@ -151,15 +143,9 @@ export class McpAuthorizer implements Authorizer {
     if (!found) return { ok: false, reason: 'unknown bearer token' };
     return { ok: true, client: { name: found.name, role: found.role, anonymous: false } };
   }
-
-  async roleFor(actor: Actor, release: string): Promise<Role> {
-    if (actor.via !== 'mcp') return this.fallback ? this.fallback.roleFor(actor, release) : 'read';
-    const name = actor.id.startsWith('mcp:') ? actor.id.slice(4) : '';
-    return this.byName.get(name) ?? 'read';
-  }
 }
 
 /** The authorizer the configuration asks for (OAR_MCP_TOKENS, OAR_MCP_ANONYMOUS). */
-export function createMcpAuthorizer(config: Pick<Config, 'OAR_MCP_TOKENS' | 'OAR_MCP_ANONYMOUS'>, fallback?: Authorizer): McpAuthorizer {
-  return new McpAuthorizer(config.OAR_MCP_TOKENS, { fallback, allowAnonymous: config.OAR_MCP_ANONYMOUS });
+export function createMcpAuthorizer(config: Pick<Config, 'OAR_MCP_TOKENS' | 'OAR_MCP_ANONYMOUS'>): McpAuthorizer {
+  return new McpAuthorizer(config.OAR_MCP_TOKENS, { allowAnonymous: config.OAR_MCP_ANONYMOUS });
 }

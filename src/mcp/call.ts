@@ -7,9 +7,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { renderResult } from '../cli/render.ts';
 import { userMessageOf } from '../commands/errors.ts';
 import type { RunRequest, RunResult, Runner } from '../commands/runner.ts';
+import { scopedRelease } from '../commands/release-scope.ts';
 import type { ReleaseScope } from '../commands/types.ts';
 import type { Logger } from '../log.ts';
-import { parseRelease, parseYStream } from '../release/version.ts';
 import { mcpActor } from './auth.ts';
 import type { ToolSpec } from './catalog.ts';
 
@@ -32,19 +32,10 @@ export class ToolArgumentError extends Error {
 
 /** The release argument, validated and normalised per the command's scope ('' when none). */
 export function releaseArgument(scope: ReleaseScope, value: unknown): string {
-  const v = typeof value === 'string' ? value.trim() : undefined;
-  switch (scope) {
-    case 'zstream':
-      if (!v) throw new ToolArgumentError('release is required: a z-stream release such as 4.19.1');
-      return parseRelease(v).raw;
-    case 'ystream':
-      if (!v) throw new ToolArgumentError('release is required: a y-stream such as 4.19');
-      return parseYStream(v).ystream;
-    case 'optional-ystream':
-      return v ? parseYStream(v).ystream : '';
-    case 'none':
-      return '';
-  }
+  const r = scopedRelease(scope, value);
+  if ('missing' in r) throw new ToolArgumentError(r.missing === 'zstream' ? 'release is required: a z-stream release such as 4.19.1' : 'release is required: a y-stream such as 4.19');
+  // A tool whose command takes no release has no release argument in its schema: one given is ignored.
+  return 'release' in r ? r.release : '';
 }
 
 /** Dates become ISO strings, undefined disappears: what a JSON client will see. */

@@ -21,6 +21,7 @@
  */
 import type { Config } from '../config/env.ts';
 import { describeVar, environmentReport, type EnvironmentReport } from '../config/report.ts';
+import { describeError } from '../describe-error.ts';
 import type { JobRun } from '../store/types.ts';
 import type { SubsystemStatus } from './subsystems.ts';
 
@@ -170,17 +171,13 @@ function start<T>(probe: Probe<T>, timeoutMs: number): Promise<Settled<T>> {
   });
   const answer = Promise.resolve(value).then(
     (v): Settled<T> => ({ ok: true, value: v, ms: ms() }),
-    (e: unknown): Settled<T> => ({ ok: false, error: errorText(e), timedOut: false, ms: ms() }),
+    (e: unknown): Settled<T> => ({ ok: false, error: describeError(e), timedOut: false, ms: ms() }),
   );
   return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
 }
 
 function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown } | null | undefined)?.then === 'function';
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function check(s: Settled<unknown>): CheckResult {
@@ -244,7 +241,7 @@ export async function buildHealth(probes: HealthProbes): Promise<HealthReport> {
   } catch (e) {
     return {
       httpStatus: 500,
-      body: { status: 'unhealthy', server: 'oar-bot', version: probes.version, error: errorText(e), timestamp: isoTimestamp(now()) },
+      body: { status: 'unhealthy', server: 'oar-bot', version: probes.version, error: describeError(e), timestamp: isoTimestamp(now()) },
     };
   }
 }

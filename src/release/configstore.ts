@@ -6,6 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { compactDecrypt, CompactEncrypt } from 'jose';
 import { load } from 'js-yaml';
+import { LRUCache } from 'lru-cache';
+import { cacheClock } from '../cache-clock.ts';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { HttpClient, IntegrationError, type FetchLike } from '../integrations/http.ts';
@@ -109,23 +111,6 @@ export function getAssemblyAttr(releases: Releases, key: string, keypath: string
     return getPath(releases[String(parent)]?.assembly ?? {}, segs);
   }
   return null;
-}
-
-/** `https://host/<ns>/<project>/-/merge_requests/<iid>[/...]` → project path and iid (spec 2.6). */
-export function parseMergeRequestUrl(mrUrl: string): { host: string; projectPath: string; iid: number } {
-  let u: URL;
-  try {
-    u = new URL(mrUrl);
-  } catch {
-    throw new ConfigStoreError(`Invalid MR URL: ${mrUrl}`);
-  }
-  if (!u.host || u.pathname === '/' || u.pathname === '') throw new ConfigStoreError(`Invalid MR URL: ${mrUrl}`);
-  const parts = u.pathname.split('/-/merge_requests/');
-  if (parts.length < 2) throw new ConfigStoreError(`Invalid MR URL format: ${mrUrl}`);
-  const projectPath = parts[0]!.replace(/^\/+|\/+$/g, '');
-  const iid = Number(parts[1]!.split('/')[0]);
-  if (!projectPath || !Number.isInteger(iid) || iid <= 0) throw new ConfigStoreError(`Invalid MR URL format: ${mrUrl}`);
-  return { host: u.host, projectPath, iid };
 }
 
 export class ConfigStore {
@@ -401,66 +386,53 @@ export interface CacheStats {
  * Concurrent gets of one key build exactly one instance; failures are not cached.
  */
 export class ConfigStoreCache {
-  private readonly entries = new Map<string, { value: ConfigStore; insertedAt: number }>();
-  private readonly inflight = new Map<string, Promise<ConfigStore>>();
+  /** LRU by `maxSize`, expiry `ttlMs` from insertion, one build per key however many ask at once (fetchMethod). */
+  private readonly entries: LRUCache<string, ConfigStore>;
   private hits = 0;
   private misses = 0;
   private evictions = 0;
   private manualInvalidations = 0;
-  private readonly build: (release: string) => Promise<ConfigStore>;
   readonly maxSize: number;
   readonly ttlMs: number;
-  private readonly now: () => number;
 
+  /** `now` (milliseconds) replaces the cache's clock, for tests. */
   constructor(opts: { build: (release: string) => Promise<ConfigStore>; maxSize?: number; ttlMs?: number; now?: () => number }) {
-    this.build = opts.build;
     this.maxSize = opts.maxSize ?? 50;
     this.ttlMs = opts.ttlMs ?? 7 * 24 * 3600 * 1000;
-    this.now = opts.now ?? Date.now;
+    this.entries = new LRUCache<string, ConfigStore>({
+      max: this.maxSize,
+      ttl: this.ttlMs,
+      fetchMethod: (release) => opts.build(release),
+      dispose: (_value, _key, reason) => {
+        if (reason === 'evict') this.evictions++;
+      },
+      ...cacheClock(opts.now ?? Date.now),
+    });
   }
 
   async get(release: string): Promise<ConfigStore> {
-    const entry = this.entries.get(release);
-    if (entry && this.now() - entry.insertedAt < this.ttlMs) {
-      this.hits++;
-      // LRU: move to the end.
-      this.entries.delete(release);
-      this.entries.set(release, entry);
-      return entry.value;
-    }
-    if (entry) this.entries.delete(release);
-    const pending = this.inflight.get(release);
-    if (pending) {
-      // A concurrent miss for the same key: share the single construction.
-      this.hits++;
-      return pending;
-    }
-    this.misses++;
-    const p = this.build(release)
-      .then((value) => {
-        const before = this.entries.size;
-        if (before >= this.maxSize) {
-          const oldest = this.entries.keys().next().value;
-          if (oldest !== undefined) this.entries.delete(oldest);
-          this.evictions++;
-        }
-        this.entries.set(release, { value, insertedAt: this.now() });
-        return value;
-      })
-      .finally(() => this.inflight.delete(release));
-    this.inflight.set(release, p);
-    return p;
+    const status: LRUCache.Status<string, ConfigStore> = {};
+    const value = this.entries.fetch(release, { status });
+    // A fresh entry, or a concurrent miss sharing the single construction, is a hit; an expired entry is a miss.
+    if (status.fetch === 'hit' || status.fetch === 'inflight') this.hits++;
+    else this.misses++;
+    return (await value)!;
+  }
+
+  /** Entries built (not those still being built), least recently used first. */
+  private built(): string[] {
+    return [...this.entries.rkeys()];
   }
 
   /** Returns how many entries were removed. */
   invalidate(release?: string): number {
     if (release === undefined) {
-      const n = this.entries.size;
+      const n = this.built().length;
       this.entries.clear();
       this.manualInvalidations += n;
       return n;
     }
-    if (this.entries.delete(release)) {
+    if (this.built().includes(release) && this.entries.delete(release)) {
       this.manualInvalidations += 1;
       return 1;
     }
@@ -493,11 +465,11 @@ export class ConfigStoreCache {
         hit_rate: `${(total === 0 ? 0 : (this.hits / total) * 100).toFixed(2)}%`,
         total_requests: total,
       },
-      cache_size: this.entries.size,
+      cache_size: this.built().length,
       max_size: this.maxSize,
       ttl_seconds: Math.floor(this.ttlMs / 1000),
       ttl_human: ttlHuman,
-      entries: [...this.entries.keys()].map((release) => ({ release, cached: true as const, ttl_human: ttlHuman })),
+      entries: this.built().map((release) => ({ release, cached: true as const, ttl_human: ttlHuman })),
     };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { maskSecrets } from '../secrets.ts';
 import type { AuditEntry, AuditEvent, AuditQuery, LockInfo, NewWatch, PendingConfirmation, PendingPatch, PendingState, SlackTarget, Watch, WatchState } from './types.ts';
 
 export type Clock = () => Date;
@@ -90,21 +91,12 @@ export function releaseOfLockKey(key: string): { release?: string; command?: str
   return { release: m[1], ...(m[2] ? { command: m[2] } : {}) };
 }
 
-const SECRET_KEY = /token|password|passwd|secret|api[-_]?key|authorization|credential|jwk/i;
-
 /**
  * Callers mask secrets before auditing; this is the second line of defence for option
  * names that are obviously secret, so a forgotten mask never lands in the audit table.
  */
-export function maskOptions(options: Record<string, unknown> | undefined, depth = 0): Record<string, unknown> | undefined {
-  if (options === undefined) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) {
-    if (SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '') out[k] = '[REDACTED]';
-    else if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && depth < 5) out[k] = maskOptions(v as Record<string, unknown>, depth + 1);
-    else out[k] = v;
-  }
-  return out;
+export function maskOptions(options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return options === undefined ? undefined : (maskSecrets(options) as Record<string, unknown>);
 }
 
 export function validateAuditQuery(q: AuditQuery): { limit: number } {
@@ -119,12 +111,7 @@ export function toJson(v: unknown): string | null {
   return v === undefined ? null : JSON.stringify(v);
 }
 
-export function errorText(e: unknown): string {
-  // Node reports a refused connection to a host with several addresses as an AggregateError with an empty message.
-  if (e instanceof AggregateError && !e.message) return e.errors.map(errorText).join('; ') || String((e as { code?: unknown }).code ?? 'AggregateError');
-  if (e instanceof Error) return e.message || e.name;
-  return String(e);
-}
+export { describeError as errorText } from '../describe-error.ts';
 
 /** Drop undefined fields so records compare cleanly and optional properties stay absent. */
 export function compact<T extends object>(o: T): T {

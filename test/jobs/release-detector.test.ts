@@ -19,7 +19,7 @@ import { silentLogger } from '../../src/log.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
 import { ReleaseDiscovery } from '../../src/release/discovery.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/index.ts';
-import { createJobs, type JobScheduler } from '../../src/jobs/index.ts';
+import { scheduleJobs, type JobScheduler } from '../../src/jobs/index.ts';
 import { compareLatest, releaseDetectorJob, RELEASE_DETECTOR_JOB, type CreateTestReportResult } from '../../src/jobs/release-detector.ts';
 import { runRegisteredCommand } from '../../src/jobs/run-command.ts';
 import { jobActor } from '../../src/jobs/types.ts';
@@ -167,7 +167,7 @@ describe('release detector', () => {
     expect(await store.getJobState(RELEASE_DETECTOR_JOB, 'announced:4.19.37')).toBeUndefined();
   });
 
-  describe('wired with createJobs and run by `oarctl start-release-detector -r X.Y`', () => {
+  describe('wired with scheduleJobs (the declared jobs) and run by `oarctl start-release-detector -r X.Y`', () => {
     let scheduler: JobScheduler;
     let slack: Slack;
     let parser: CommandParser;
@@ -180,7 +180,7 @@ describe('release detector', () => {
         slack: () => slack as never,
       };
       const configStore = { slackChannel: () => CHANNEL, releaseLeadGroup: () => 'qe-release-leads-419' } as unknown as ConfigStore;
-      const jobs = createJobs({ config, store, owner: 'replica-a', services: new LazyServices(factories), statebox: new MemoryStateBox(), runner, registry, configStores: { get: async () => configStore } });
+      const jobs = scheduleJobs({ config, store, owner: 'replica-a', services: new LazyServices(factories), statebox: new MemoryStateBox(), runner, registry, configStores: { get: async () => configStore } });
       scheduler = jobs.scheduler;
       schedulerRef = scheduler;
       parser = new CommandParser(registry);

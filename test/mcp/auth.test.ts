@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Authorizer } from '../../src/commands/runner.ts';
+import { RoleResolver, RolesFileSchema } from '../../src/commands/roles.ts';
 import { McpAuthorizer, McpTokenError, createMcpAuthorizer, mcpActor, parseMcpTokens } from '../../src/mcp/auth.ts';
 import { testConfig } from '../../src/config/env.ts';
 
@@ -73,20 +73,21 @@ describe('McpAuthorizer', () => {
   });
 
   it('gives the runner the role of mcp:<name> and read to unknown MCP actors', async () => {
-    expect(await auth.roleFor(mcpActor({ name: 'agent' }), '4.19.1')).toBe('write');
-    expect(await auth.roleFor(mcpActor({ name: 'ci' }), '4.19.1')).toBe('read');
-    expect(await auth.roleFor(mcpActor({ name: 'anonymous' }), '4.19.1')).toBe('read');
-    expect(await auth.roleFor({ id: 'mcp:ghost', via: 'mcp' }, '')).toBe('read');
+    const roles = new RoleResolver({ mcp: auth.clients });
+    expect(await roles.roleFor(mcpActor({ name: 'agent' }), '4.19.1')).toBe('write');
+    expect(await roles.roleFor(mcpActor({ name: 'ci' }), '4.19.1')).toBe('read');
+    expect(await roles.roleFor(mcpActor({ name: 'anonymous' }), '4.19.1')).toBe('read');
+    expect(await roles.roleFor({ id: 'mcp:ghost', via: 'mcp' }, '')).toBe('read');
   });
 
-  it('delegates other front ends to the fallback (read without one)', async () => {
-    const slack: Authorizer = { roleFor: async (a) => (a.id === 'U_LEAD' ? 'critical' : 'read') };
-    const combined = new McpAuthorizer(`agent:write:${B}`, { fallback: slack });
+  it('answers other front ends by their own rule in the one resolver (Slack reads without its roles)', async () => {
+    const slack = { roles: RolesFileSchema.parse({ users: { U_LEAD: 'critical' } }), groups: { groupsOf: async () => [] } };
+    const combined = new RoleResolver({ slack, mcp: new McpAuthorizer(`agent:write:${B}`).clients });
     expect(await combined.roleFor({ id: 'U_LEAD', via: 'slack' }, '4.19.1')).toBe('critical');
     expect(await combined.roleFor({ id: 'mcp:agent', via: 'mcp' }, '4.19.1')).toBe('write');
-    // An MCP actor is never answered by the fallback, even if its id looks like a Slack user.
+    // An MCP actor is never answered by the Slack rule, even if its id looks like a Slack user.
     expect(await combined.roleFor({ id: 'U_LEAD', via: 'mcp' }, '4.19.1')).toBe('read');
-    expect(await auth.roleFor({ id: 'U_LEAD', via: 'slack' }, '4.19.1')).toBe('read');
+    expect(await new RoleResolver({ mcp: auth.clients }).roleFor({ id: 'U_LEAD', via: 'slack' }, '4.19.1')).toBe('read');
   });
 
   it('exposes names and roles but no tokens', () => {

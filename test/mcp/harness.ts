@@ -21,6 +21,7 @@ import { testConfig } from '../../src/config/env.ts';
 import { createEngine, type Engine } from '../../src/engine.ts';
 import { createLogger } from '../../src/log.ts';
 import { McpAuthorizer } from '../../src/mcp/auth.ts';
+import { RoleResolver } from '../../src/commands/roles.ts';
 import { createMcpHttpHandler, type McpHttpHandler } from '../../src/mcp/http.ts';
 import type { ReleaseStatusReader } from '../../src/mcp/ports.ts';
 import { startBuildDataServer, type BuildDataServer } from '../../src/sandbox/build-data.ts';
@@ -221,7 +222,7 @@ export async function startHarness(opts: { tokens?: string; extraCommands?: AnyC
     registry: createRegistry([...testCommands(effects, gates), ...(opts.extraCommands ?? [])]),
     store,
     stateboxPort: statebox,
-    authorizer: auth,
+    authorizer: new RoleResolver({ mcp: auth.clients }),
   });
   const reader = new FakeStatusReader();
   const handler = createMcpHttpHandler({ engine, auth, statusReader: reader });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dump } from 'js-yaml';
 import {
   ConfigStore,
@@ -7,8 +7,8 @@ import {
   decryptLocalConfig,
   encryptLocalConfig,
   getAssemblyAttr,
-  parseMergeRequestUrl,
 } from '../../src/release/configstore.ts';
+import { parseMergeRequestUrl } from '../../src/integrations/gitlab/mr-url.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { DEMO_JWK, demoLocalConfig } from '../../src/sandbox/demo-config.ts';
 import { startBuildDataServer, type BuildDataServer } from '../../src/sandbox/build-data.ts';
@@ -93,7 +93,7 @@ describe('ConfigStore accessors', () => {
 
   it('parses shipment MR URLs with the original errors', () => {
     expect(parseMergeRequestUrl('https://gitlab.cee.redhat.com/hybrid-platforms/art/ocp-shipment-data/-/merge_requests/337/diffs')).toEqual({
-      host: 'gitlab.cee.redhat.com',
+      origin: 'https://gitlab.cee.redhat.com',
       projectPath: 'hybrid-platforms/art/ocp-shipment-data',
       iid: 337,
     });
@@ -227,5 +227,21 @@ describe('ConfigStoreCache (agents 9.3)', () => {
     expect(s.metrics.manual_invalidations).toBe(3);
     expect(s.ttl_human).toBe('0 days');
     expect(Object.keys(s)).toEqual(['metrics', 'cache_size', 'max_size', 'ttl_seconds', 'ttl_human', 'entries']);
+  });
+});
+
+describe('ConfigStoreCache on its default clock', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('expires an entry after ttlMs under fake timers (lru-cache reads Date.now through cacheClock)', async () => {
+    vi.useFakeTimers();
+    let builds = 0;
+    const cache = new ConfigStoreCache({ ttlMs: 1000, build: async (r) => ({ release: `${r}#${++builds}` }) as unknown as ConfigStore });
+    const a = await cache.get('4.19.1');
+    vi.advanceTimersByTime(999);
+    expect(await cache.get('4.19.1')).toBe(a);
+    vi.advanceTimersByTime(2);
+    expect(await cache.get('4.19.1')).not.toBe(a);
+    expect(cache.stats().metrics).toMatchObject({ hits: 1, misses: 2, evictions: 0 });
   });
 });

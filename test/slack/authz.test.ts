@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRoles, SlackAuthorizer } from '../../src/slack/authz.ts';
+import { loadRoles, RoleResolver } from '../../src/commands/roles.ts';
 import { testConfig } from '../../src/config/env.ts';
 
 const file = `
@@ -13,7 +13,7 @@ groups:
 describe('Slack roles', () => {
   const roles = loadRoles(testConfig({ OAR_ROLES_FILE: '/roles.yaml', OAR_WRITE_USERS: 'U_W1', OAR_CRITICAL_GROUPS: '@release-admins' }), () => file);
   const groups: Record<string, string[]> = { U_G: ['qe-writers'], U_ADMIN: ['release-admins'], U_419: ['openshift-qe-release-4-19'] };
-  const authz = new SlackAuthorizer({ roles, groups: { groupsOf: async (u) => groups[u] ?? [] }, releaseLeadGroup: async (y) => `openshift-qe-release-${y.replace('.', '-')}` });
+  const authz = new RoleResolver({ slack: { roles, groups: { groupsOf: async (u) => groups[u] ?? [] }, releaseLeadGroup: async (y) => `openshift-qe-release-${y.replace('.', '-')}` } });
   const role = (id: string, release = '4.19.1') => authz.roleFor({ id, via: 'slack' }, release);
 
   it('maps users and groups from the file and the env lists', async () => {
@@ -30,7 +30,7 @@ describe('Slack roles', () => {
   });
 
   it('fails closed when the group lookup fails', async () => {
-    const broken = new SlackAuthorizer({ roles, groups: { groupsOf: async () => { throw new Error('slack down'); } } });
+    const broken = new RoleResolver({ slack: { roles, groups: { groupsOf: async () => { throw new Error('slack down'); } } } });
     expect(await broken.roleFor({ id: 'U_G', via: 'slack' }, '4.19.1')).toBe('read');
   });
 

@@ -24,11 +24,5 @@ export class LineCollector implements LineLog {
   }
 }
 
-/** The sentence of an error for logs and users (integration errors carry their own). */
-export function errorMessage(e: unknown): string {
-  if (e instanceof Error) {
-    const um = (e as { userMessage?: unknown }).userMessage;
-    return typeof um === 'string' ? um : e.message;
-  }
-  return String(e);
-}
+/** The sentence of an error for logs and users: the one description (src/describe-error.ts). */
+export { describeError as errorMessage } from '../../describe-error.ts';

@@ -11,6 +11,7 @@ import type { RegistryClient, CatalogClient } from '../../integrations/images.ts
 import type { GitLabClient } from '../../integrations/gitlab/index.ts';
 import { SHIPMENT_PROJECT } from '../../integrations/gitlab/client.ts';
 import { parseShipmentYaml, snapshotComponents } from '../../integrations/gitlab/shipment-yaml.ts';
+import { mapLimit } from '../../limit.ts';
 import {
   ALL_CONSISTENT,
   EMPTY_METADATA,
@@ -34,20 +35,6 @@ interface Clients {
   registry: Pick<RegistryClient, 'imageInfo' | 'releaseImages'>;
   gitlab: GitLabClient;
   catalog: Pick<CatalogClient, 'isReleased'>;
-}
-
-/** Parallel lookups, a few at a time (hundreds of payload images). */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 async function shipmentComponents(ctx: CommandContext, gitlab: GitLabClient, mrId: number): Promise<{ version: string; components: NamedImage[]; url: string }> {

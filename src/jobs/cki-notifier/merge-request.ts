@@ -7,6 +7,7 @@
  * instance GITLAB_URL names (never to another host); elsewhere the public API is used.
  */
 import { z } from 'zod';
+import { parseMergeRequestUrl, type MergeRequestRef } from '../../integrations/gitlab/mr-url.ts';
 import { HttpClient, type FetchLike } from '../../integrations/http.ts';
 
 export interface MergeRequestState {
@@ -22,19 +23,6 @@ export interface MergeRequestState {
 
 export interface MergeRequestLookup {
   get(mrUrl: string, signal?: AbortSignal): Promise<MergeRequestState>;
-}
-
-/** `https://host/group/sub/project/-/merge_requests/123` -> origin, project path, iid. */
-export function parseMergeRequestUrl(mrUrl: string): { origin: string; project: string; iid: number } | undefined {
-  let u: URL;
-  try {
-    u = new URL(mrUrl);
-  } catch {
-    return undefined;
-  }
-  const m = /^\/(.+?)\/-\/merge_requests\/(\d+)\/?$/.exec(u.pathname);
-  if (!m?.[1] || !m[2]) return undefined;
-  return { origin: u.origin, project: decodeURIComponent(m[1]), iid: Number(m[2]) };
 }
 
 const mrSchema = z.looseObject({
@@ -59,10 +47,14 @@ export class GitLabMergeRequestLookup implements MergeRequestLookup {
   }
 
   async get(mrUrl: string, signal?: AbortSignal): Promise<MergeRequestState> {
-    const parsed = parseMergeRequestUrl(mrUrl);
-    if (!parsed) throw new Error(`not a GitLab merge request URL: ${mrUrl}`);
+    let parsed: MergeRequestRef;
+    try {
+      parsed = parseMergeRequestUrl(mrUrl);
+    } catch {
+      throw new Error(`not a GitLab merge request URL: ${mrUrl}`);
+    }
     const mr = await this.client(parsed.origin).request(`reading merge request ${mrUrl}`, {
-      path: `api/v4/projects/${encodeURIComponent(parsed.project)}/merge_requests/${parsed.iid}`,
+      path: `api/v4/projects/${encodeURIComponent(parsed.projectPath)}/merge_requests/${parsed.iid}`,
       schema: mrSchema,
       signal,
     });

@@ -10,6 +10,8 @@ import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
 import { JIRA_NOTIFICATOR_JOB } from '../../commands/job-names.ts';
+import { defineJob } from '../declare.ts';
+import { githubPullRequestLabels } from './premerge.ts';
 
 export { JIRA_NOTIFICATOR_JOB };
 
@@ -43,45 +45,58 @@ export function notificatorLines(r: NotificatorReport): string[] {
   return lines;
 }
 
-export function jiraNotificatorJob(deps: JiraNotificatorJobDeps): JobDefinition {
-  return {
-    name: JIRA_NOTIFICATOR_JOB,
-    description: 'Escalates OCPBUGS issues that stay in ON_QA (QA contact → team lead → manager → label), with Jira comments and Need Info From',
-    schedule: deps.config.OAR_CRON_JIRA_NOTIFICATOR,
-    scheduleVar: 'OAR_CRON_JIRA_NOTIFICATOR',
-    // A long run over many issues: renewals keep it; the TTL bounds a dead replica's hold.
-    leaseTtlMs: 10 * 60_000,
-    async run(ctx): Promise<JobReport> {
-      const params = notificatorParamsSchema.parse(ctx.params);
-      const { ystreams, source } = await resolveYStreams({ discovery: deps.discovery, configured: deps.config.OAR_SUPPORTED_YSTREAMS, logger: ctx.logger });
-      const clients = await deps.clients();
-      const report = await runJiraNotificator(
-        { ...clients, targetVersions: ystreams.map((y) => `${y}.z`), logger: ctx.logger, now: ctx.now },
-        { dryRun: ctx.dryRun, signal: ctx.signal, ...params },
-      );
-      const summary = notificatorSummaryMessage({ ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k) => clients.jira.browseUrl(k) });
-      const lines = [`y-streams (${source}): ${ystreams.join(', ')}`, ...notificatorLines(report)];
-      if (!ctx.dryRun && (report.actions.length > 0 || report.errors.length > 0)) {
-        const channel = deps.config.OAR_NOTIFICATOR_CHANNEL;
-        const slack = channel ? await deps.slack?.() : undefined;
-        if (channel && slack) {
-          try {
-            await slack.post({ channel }, summary);
-          } catch (e) {
-            // The Jira work is done and recorded; a lost summary is reported but does not undo it.
-            ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);
-            lines.push(`the summary could not be posted to ${channel}: ${errorText(e)}`);
-          }
-        } else ctx.logger.info('notificator summary not posted: OAR_NOTIFICATOR_CHANNEL or Slack is not configured');
-      }
-      return {
-        summary: summary.text,
-        counts: reportCounts(report),
-        lines,
-        links: [...new Map(report.actions.map((a) => [a.key, { label: a.key, url: a.url }])).values()],
-        ...(report.errors.length ? { error: RUN_ERROR_MESSAGE } : {}),
-        data: report,
-      };
+export const jiraNotificator = defineJob<JiraNotificatorJobDeps>({
+  name: JIRA_NOTIFICATOR_JOB,
+  description: 'Escalates OCPBUGS issues that stay in ON_QA (QA contact → team lead → manager → label), with Jira comments and Need Info From',
+  schedule: 'OAR_CRON_JIRA_NOTIFICATOR',
+  // A long run over many issues: renewals keep it; the TTL bounds a dead replica's hold.
+  lease: { ttlMs: 10 * 60_000 },
+  deps: ({ config, services, optional, discovery, slack }) => ({
+    config,
+    discovery,
+    slack,
+    async clients() {
+      const jira = await services.get('jira');
+      const ldap = services.has('ldap') ? await optional('LDAP', () => services.get('ldap')) : undefined;
+      // Pre-merge verification needs GitHub credentials (agents.md 3.6: without them it is skipped).
+      const github = config.GITHUB_TOKEN ? await optional('GitHub', () => services.get('github')) : undefined;
+      return { jira, ...(ldap ? { ldap } : {}), ...(github ? { prLabels: githubPullRequestLabels(github) } : {}) };
     },
-  };
+  }),
+  async run(ctx, deps): Promise<JobReport> {
+    const params = notificatorParamsSchema.parse(ctx.params);
+    const { ystreams, source } = await resolveYStreams({ discovery: deps.discovery, configured: deps.config.OAR_SUPPORTED_YSTREAMS, logger: ctx.logger });
+    const clients = await deps.clients();
+    const report = await runJiraNotificator(
+      { ...clients, targetVersions: ystreams.map((y) => `${y}.z`), logger: ctx.logger, now: ctx.now },
+      { dryRun: ctx.dryRun, signal: ctx.signal, ...params },
+    );
+    const summary = notificatorSummaryMessage({ ...report, premergeVerified: report.premergeVerified.length, browseUrl: (k) => clients.jira.browseUrl(k) });
+    const lines = [`y-streams (${source}): ${ystreams.join(', ')}`, ...notificatorLines(report)];
+    if (!ctx.dryRun && (report.actions.length > 0 || report.errors.length > 0)) {
+      const channel = deps.config.OAR_NOTIFICATOR_CHANNEL;
+      const slack = channel ? await deps.slack?.() : undefined;
+      if (channel && slack) {
+        try {
+          await slack.post({ channel }, summary);
+        } catch (e) {
+          // The Jira work is done and recorded; a lost summary is reported but does not undo it.
+          ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);
+          lines.push(`the summary could not be posted to ${channel}: ${errorText(e)}`);
+        }
+      } else ctx.logger.info('notificator summary not posted: OAR_NOTIFICATOR_CHANNEL or Slack is not configured');
+    }
+    return {
+      summary: summary.text,
+      counts: reportCounts(report),
+      lines,
+      links: [...new Map(report.actions.map((a) => [a.key, { label: a.key, url: a.url }])).values()],
+      ...(report.errors.length ? { error: RUN_ERROR_MESSAGE } : {}),
+      data: report,
+    };
+  },
+});
+
+export function jiraNotificatorJob(deps: JiraNotificatorJobDeps): JobDefinition {
+  return jiraNotificator.with(deps, deps.config);
 }

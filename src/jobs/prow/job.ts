@@ -10,7 +10,8 @@ import { errorText } from '../types.ts';
 import { runAggregatorPass, type AggregatorReport } from './aggregator.ts';
 import { runControllerPass, type ControllerResult } from './controller.ts';
 import type { ProwDeps } from './deps.ts';
-import { assertProwCredentials, buildProwDeps, type ProwClients, type ProwConfig } from './factory.ts';
+import { assertProwCredentials, buildProwDeps, prowClientsFromServices, type ProwClients, type ProwConfig } from './factory.ts';
+import { defineJob } from '../declare.ts';
 import { parseStateFile } from './record.ts';
 import { loadRegistry, type TestJobRegistry } from './registry.ts';
 import { archesOf, latestStatePath, parseProwStreams, streamKey, type Arch, type ProwStream } from './streams.ts';
@@ -72,25 +73,27 @@ async function dryRun(deps: ProwDeps, streams: ProwStream[]): Promise<string[]> 
   return lines;
 }
 
+export const prowGate = defineJob<ProwGateJobDeps>({
+  name: PROW_GATE_JOB,
+  description: 'Prow release gate: triggers the registry jobs for new nightly/stable builds, retries failed jobs and records QE acceptance',
+  schedule: 'OAR_CRON_PROW',
+  lease: { ttlMs: 10 * 60_000 },
+  deps: ({ config, store, services, logger }) => ({ config, store, clients: () => prowClientsFromServices(services, config, logger) }),
+  async run(ctx: JobRunContext, d): Promise<JobReport> {
+    const streams = parseProwStreams(d.config.OAR_PROW_STREAMS);
+    if (streams.length === 0) return { summary: 'OAR_PROW_STREAMS is empty: no Prow streams to watch', counts: { streams: 0 } };
+    assertProwCredentials(d.config);
+    const deps = buildProwDeps(d.config, await d.clients(), { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal });
+    if (ctx.dryRun) {
+      const lines = await dryRun(deps, streams);
+      return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };
+    }
+    return runProwGate(deps, streams);
+  },
+});
+
 export function prowGateJob(d: ProwGateJobDeps): JobDefinition {
-  return {
-    name: PROW_GATE_JOB,
-    description: 'Prow release gate: triggers the registry jobs for new nightly/stable builds, retries failed jobs and records QE acceptance',
-    schedule: d.config.OAR_CRON_PROW,
-    scheduleVar: 'OAR_CRON_PROW',
-    leaseTtlMs: 10 * 60_000,
-    async run(ctx: JobRunContext): Promise<JobReport> {
-      const streams = parseProwStreams(d.config.OAR_PROW_STREAMS);
-      if (streams.length === 0) return { summary: 'OAR_PROW_STREAMS is empty: no Prow streams to watch', counts: { streams: 0 } };
-      assertProwCredentials(d.config);
-      const deps = buildProwDeps(d.config, await d.clients(), { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal });
-      if (ctx.dryRun) {
-        const lines = await dryRun(deps, streams);
-        return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };
-      }
-      return runProwGate(deps, streams);
-    },
-  };
+  return prowGate.with(d, d.config);
 }
 
 /** Controllers for every stream, then the aggregator for every architecture. */

@@ -10,6 +10,7 @@ import type { Config } from '../../config/env.ts';
 import { createGitHubClient, type GitHubClient } from '../../integrations/github.ts';
 import type { FetchLike } from '../../integrations/http.ts';
 import type { Logger } from '../../log.ts';
+import { makeSecretMasker, secretValues } from '../../secrets.ts';
 import { GitHubStateBoxBackend } from './github-backend.ts';
 import { LocalStateBoxBackend } from './local-backend.ts';
 import { MisconfiguredStateBoxBackend } from './misconfigured-backend.ts';
@@ -53,5 +54,6 @@ export function createStateBoxService(config: Config, deps: StateBoxServiceDeps 
     maxAttempts: config.OAR_STATEBOX_MAX_ATTEMPTS,
     minRetryDelayMs: deps.minRetryDelayMs,
     maxRetryDelayMs: deps.maxRetryDelayMs,
+    maskSecrets: makeSecretMasker(secretValues(config)),
   });
 }

@@ -1,14 +1,15 @@
-/** E-mail masking of task results before they reach the (public) StateBox repository (spec 5.8). */
+/**
+ * Masking of task results before they reach the (public) StateBox repository (spec 5.8): the
+ * secrets of src/secrets.ts (when the service was given the configuration's), then e-mail addresses.
+ */
+import { maskPublicText } from '../../secrets.ts';
 
-// The original's pattern, including its `[A-Z|a-z]` TLD class (a literal `|` is allowed there).
-const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Z|a-z]{2,}\b/g;
+export { EMAIL_REDACTED } from '../../secrets.ts';
 
-export const EMAIL_REDACTED = '[EMAIL_REDACTED]';
-
-export function maskSensitiveData(text: string): string;
-export function maskSensitiveData(text: null): null;
-export function maskSensitiveData(text: string | null): string | null;
-export function maskSensitiveData(text: string | null): string | null {
+export function maskSensitiveData(text: string, maskSecretText?: (s: string) => string): string;
+export function maskSensitiveData(text: null, maskSecretText?: (s: string) => string): null;
+export function maskSensitiveData(text: string | null, maskSecretText?: (s: string) => string): string | null;
+export function maskSensitiveData(text: string | null, maskSecretText?: (s: string) => string): string | null {
   if (text === null) return null;
-  return text.replace(EMAIL, EMAIL_REDACTED);
+  return maskPublicText(text, maskSecretText);
 }

@@ -66,6 +66,8 @@ export interface UpdateTaskOptions {
    * defect 14 #2). Explicit requests (MCP, a human resetting a task) pass `force: true`.
    */
   force?: boolean;
+  /** Masks the secret values in a result (src/secrets.ts); e-mail addresses are masked regardless. */
+  maskSecrets?: (text: string) => string;
 }
 
 export interface UpdateTaskOutcome {
@@ -109,7 +111,7 @@ export function applyUpdateTask(state: StateBoxState, name: string, status: Task
     }
     task.status = status;
   }
-  if (result !== undefined) task.result = maskSensitiveData(result);
+  if (result !== undefined) task.result = maskSensitiveData(result, opts.maskSecrets);
   return { task, changed: before !== JSON.stringify(task), previousStatus };
 }
 

@@ -19,6 +19,7 @@
 import pRetry from 'p-retry';
 import { setTimeout as delay } from 'node:timers/promises';
 import { IntegrationError } from '../../integrations/http.ts';
+import { describeError } from '../../describe-error.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import type { TaskStatus } from '../tasks.ts';
 import type { StateBoxBackend, StoredStateBox } from './backend.ts';
@@ -76,6 +77,8 @@ export interface StateBoxServiceOptions {
   maxRetryAfterMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   observer?: (event: StateBoxWriteEvent) => void;
+  /** Masks the configuration's secret values in task results (src/secrets.ts makeSecretMasker). */
+  maskSecrets?: (text: string) => string;
 }
 
 export interface StateBoxDocument {
@@ -137,6 +140,7 @@ interface ReleaseQueue {
 export class StateBoxService {
   readonly backend: StateBoxBackend;
   private readonly opts: StateBoxServiceOptions;
+  readonly maskSecrets: ((text: string) => string) | undefined;
   private readonly log: Logger;
   private readonly queues = new Map<string, ReleaseQueue>();
   /** The last document this instance read or wrote per release (the base of its next write). */
@@ -144,6 +148,7 @@ export class StateBoxService {
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
+    this.maskSecrets = opts.maskSecrets;
     this.backend = opts.backend;
     this.log = opts.logger ?? silentLogger;
   }
@@ -177,7 +182,7 @@ export class StateBoxService {
     try {
       return (await this.readStored(release)) !== null;
     } catch (e) {
-      throw this.wrap(e, release, `Failed to check file existence: ${errorText(e)}`);
+      throw this.wrap(e, release, `Failed to check file existence: ${describeError(e)}`);
     }
   }
 
@@ -187,7 +192,7 @@ export class StateBoxService {
     try {
       stored = await this.readStored(release);
     } catch (e) {
-      throw this.wrap(e, release, `Failed to load state: ${errorText(e)}`);
+      throw this.wrap(e, release, `Failed to load state: ${describeError(e)}`);
     }
     if (!stored) return null;
     const state = parseStateBoxYaml(stored.text, this.location(release));
@@ -261,7 +266,7 @@ export class StateBoxService {
     const newResult = result === undefined || result === null ? undefined : result;
     const res = await this.mutate(release, `Update task: ${task}`, true, (ctx) => {
       const state = ctx.current!;
-      const out = applyUpdateTask(state, task, newStatus, newResult, this.now(), opts);
+      const out = applyUpdateTask(state, task, newStatus, newResult, this.now(), { ...opts, maskSecrets: this.opts.maskSecrets });
       return { write: out.changed ? state : null, value: out };
     });
     const out = res.value;
@@ -518,7 +523,7 @@ export class StateBoxService {
     try {
       meta = await this.opts.metadataProvider(release);
     } catch (e) {
-      throw new StateBoxError('not-found', `Failed to load state: ${errorText(e)}`, { release, cause: e });
+      throw new StateBoxError('not-found', `Failed to load state: ${describeError(e)}`, { release, cause: e });
     }
     return createDefaultState({ ...meta, release }, this.now());
   }
@@ -529,12 +534,8 @@ export class StateBoxService {
       return new StateBoxError('storage', message ?? `GitHub API error (status ${e.status ?? 'none'}): ${e.message}`, { release, cause: e });
     }
     const type = e instanceof Error ? e.name : typeof e;
-    return new StateBoxError('storage', message ?? `Unexpected error saving ${location ?? this.location(release)}: ${type} ${errorText(e)}`, { release, cause: e });
+    return new StateBoxError('storage', message ?? `Unexpected error saving ${location ?? this.location(release)}: ${type} ${describeError(e)}`, { release, cause: e });
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /**
@@ -573,7 +574,7 @@ export class StateBoxHandle {
       validateTaskName(task);
       const s = status === undefined || status === null ? undefined : validateTaskStatus(status);
       const state = await this.load();
-      applyUpdateTask(state, task, s, result ?? undefined, this.service.now(), opts);
+      applyUpdateTask(state, task, s, result ?? undefined, this.service.now(), { ...opts, maskSecrets: this.service.maskSecrets });
       return state;
     }
     await this.service.updateTask(this.release, task, status, result, opts);

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitLabMergeRequestLookup, JiraLinkedMergeRequestLookup, jiraKeysIn, parseMergeRequestUrl } from '../../../src/jobs/cki-notifier/merge-request.ts';
+import { GitLabMergeRequestLookup, JiraLinkedMergeRequestLookup, jiraKeysIn } from '../../../src/jobs/cki-notifier/merge-request.ts';
+import { parseMergeRequestUrl } from '../../../src/integrations/gitlab/mr-url.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -10,9 +11,9 @@ const API = '/api/v4/projects/redhat%2Fcentos-stream%2Fsrc%2Fkernel%2Fcentos-str
 
 describe('GitLab merge request lookup (stale rule, is_draft)', () => {
   it('parses MR URLs', () => {
-    expect(parseMergeRequestUrl(MR)).toEqual({ origin: 'https://gitlab.com', project: 'redhat/centos-stream/src/kernel/centos-stream-9', iid: 6521 });
-    expect(parseMergeRequestUrl('https://gitlab.com/group/project/-/pipelines/1')).toBeUndefined();
-    expect(parseMergeRequestUrl('not a url')).toBeUndefined();
+    expect(parseMergeRequestUrl(MR)).toEqual({ origin: 'https://gitlab.com', projectPath: 'redhat/centos-stream/src/kernel/centos-stream-9', iid: 6521 });
+    expect(() => parseMergeRequestUrl('https://gitlab.com/group/project/-/pipelines/1')).toThrow('Invalid MR URL format');
+    expect(() => parseMergeRequestUrl('not a url')).toThrow('Invalid MR URL');
   });
 
   it('reads state, draft and head pipeline; sends GITLAB_TOKEN to the GITLAB_URL instance only', async () => {

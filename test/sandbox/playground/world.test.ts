@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config/env.ts';
 import { demoLocalConfig } from '../../../src/sandbox/demo-config.ts';
 import { LEAD, VIEWER, startPlaygroundWorld, type PlaygroundWorld } from '../../../src/sandbox/playground/world.ts';
 import { parseStateBoxYaml } from '../../../src/release/statebox/index.ts';
-import { loadRoles, SlackAuthorizer } from '../../../src/slack/authz.ts';
+import { loadRoles, RoleResolver } from '../../../src/commands/roles.ts';
 import { jiraClientFromConfig } from '../../../src/integrations/jira.ts';
 import { runJiraNotificator } from '../../../src/jobs/jira-notificator/index.ts';
 import { silentLogger } from '../../../src/log.ts';
@@ -89,10 +89,12 @@ describe('the playground world', () => {
     expect(config.OAR_CRON_RESULT_CHECKER).not.toBe(loadConfig({}).OAR_CRON_RESULT_CHECKER);
     const groups = new Map<string, string[]>();
     for (const g of pw.slack.groups()) for (const u of g.users) groups.set(u, [...(groups.get(u) ?? []), g.handle]);
-    const authz = new SlackAuthorizer({
-      roles: loadRoles(config),
-      groups: { groupsOf: async (u) => groups.get(u) ?? [] },
-      releaseLeadGroup: async (y) => demoLocalConfig({ buildDataTemplate: 'x/%s' }).contacts.slack['qe-release']?.[y],
+    const authz = new RoleResolver({
+      slack: {
+        roles: loadRoles(config),
+        groups: { groupsOf: async (u) => groups.get(u) ?? [] },
+        releaseLeadGroup: async (y) => demoLocalConfig({ buildDataTemplate: 'x/%s' }).contacts.slack['qe-release']?.[y],
+      },
     });
     expect(await authz.roleFor({ id: LEAD.id, via: 'slack' }, '4.19.1')).toBe('critical');
     expect(await authz.roleFor({ id: VIEWER.id, via: 'slack' }, '4.19.1')).toBe('read');

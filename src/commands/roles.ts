@@ -1,16 +1,19 @@
 /**
- * Who may run what from Slack. Roles are configured in one place: a YAML file (OAR_ROLES_FILE)
- * and/or env lists, mapping Slack user ids and user-group handles to read, write, critical.
- * Everyone may run read commands; the release's QE lead group (ConfigStore
- * contacts.slack.qe-release.<y>) counts as critical for its own releases.
+ * Who may run what: the one role resolver every front end's actors go through (the runner asks
+ * it, as its Authorizer). Scheduled jobs and the terminal act for the bot itself (critical).
+ * Slack users get their role from one place, a YAML file (OAR_ROLES_FILE) and/or env lists
+ * mapping Slack user ids and user-group handles to read, write, critical; everyone may run read
+ * commands; the release's QE lead group (ConfigStore contacts.slack.qe-release.<y>) counts as
+ * `release_lead_role` (default critical) for its own y-stream. MCP clients have the role their
+ * entry in OAR_MCP_TOKENS names (the token only says who the client is). Anyone else reads.
  */
 import { readFileSync } from 'node:fs';
 import { load } from 'js-yaml';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
-import type { Authorizer } from '../commands/runner.ts';
-import { ROLE_RANK, type Actor, type Role } from '../commands/types.ts';
 import { ystreamOf } from '../release/version.ts';
+import type { Authorizer } from './runner.ts';
+import { ROLE_RANK, type Actor, type Role } from './types.ts';
 
 const role = z.enum(['read', 'write', 'critical']);
 export const RolesFileSchema = z.strictObject({
@@ -52,41 +55,65 @@ export interface GroupDirectory {
   groupsOf(userId: string): Promise<string[]>;
 }
 
-export interface SlackAuthorizerDeps {
+export interface SlackRoleSource {
   roles: RolesConfig;
   groups: GroupDirectory;
   /** The release lead group handle for a y-stream, from ConfigStore (undefined when unknown). */
   releaseLeadGroup?: (ystream: string) => Promise<string | undefined>;
 }
 
-export class SlackAuthorizer implements Authorizer {
-  private readonly deps: SlackAuthorizerDeps;
-  constructor(deps: SlackAuthorizerDeps) {
-    this.deps = deps;
+export interface RoleSources {
+  /** Slack users (without it, a Slack user reads). */
+  slack?: SlackRoleSource;
+  /** MCP clients by name: OAR_MCP_TOKENS (without an entry, a client reads). */
+  mcp?: readonly { name: string; role: Role }[];
+}
+
+export class RoleResolver implements Authorizer {
+  private readonly slack: SlackRoleSource | undefined;
+  private readonly mcp: ReadonlyMap<string, Role>;
+
+  constructor(sources: RoleSources = {}) {
+    this.slack = sources.slack;
+    this.mcp = new Map((sources.mcp ?? []).map((c) => [c.name, c.role]));
   }
 
   async roleFor(actor: Actor, release: string): Promise<Role> {
-    const { roles } = this.deps;
-    let best: Role = roles.default;
-    const consider = (r: Role | undefined) => {
-      if (r && ROLE_RANK[r] > ROLE_RANK[best]) best = r;
-    };
-    consider(roles.users[actor.id]);
-    if (best === 'critical') return best;
-    let handles: string[] = [];
-    try {
-      handles = await this.deps.groups.groupsOf(actor.id);
-    } catch {
-      handles = []; // fail closed: group lookups that fail grant nothing
+    switch (actor.via) {
+      case 'job':
+      case 'cli':
+        return 'critical';
+      case 'slack':
+        return this.slack ? slackRole(this.slack, actor, release) : 'read';
+      case 'mcp':
+        return this.mcp.get(actor.id.startsWith('mcp:') ? actor.id.slice(4) : '') ?? 'read';
+      default:
+        return 'read';
     }
-    for (const h of handles) consider(roles.groups[h]);
-    const y = release ? (ystreamOf(release) ?? release) : undefined;
-    if (y && this.deps.releaseLeadGroup && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
-      const lead = await this.deps.releaseLeadGroup(y).catch(() => undefined);
-      if (lead && handles.includes(lead.replace(/^@/, ''))) consider(roles.release_lead_role);
-    }
-    return best;
   }
+}
+
+async function slackRole(source: SlackRoleSource, actor: Actor, release: string): Promise<Role> {
+  const { roles } = source;
+  let best: Role = roles.default;
+  const consider = (r: Role | undefined) => {
+    if (r && ROLE_RANK[r] > ROLE_RANK[best]) best = r;
+  };
+  consider(roles.users[actor.id]);
+  if (best === 'critical') return best;
+  let handles: string[] = [];
+  try {
+    handles = await source.groups.groupsOf(actor.id);
+  } catch {
+    handles = []; // fail closed: group lookups that fail grant nothing
+  }
+  for (const h of handles) consider(roles.groups[h]);
+  const y = release ? (ystreamOf(release) ?? release) : undefined;
+  if (y && source.releaseLeadGroup && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
+    const lead = await source.releaseLeadGroup(y).catch(() => undefined);
+    if (lead && handles.includes(lead.replace(/^@/, ''))) consider(roles.release_lead_role);
+  }
+  return best;
 }
 
 /** The y-streams whose release-lead group (ConfigStore contacts.slack.qe-release) has one of `handles`, newest first. */
