@@ -5,19 +5,21 @@
 import type { Config } from './config/env.ts';
 import { loadConfig } from './config/env.ts';
 import { loggerFor, makeSecretMasker, secretValues, type Logger } from './log.ts';
-import { ConfigStoreCache, ConfigStoreLoader, type LocalConfig } from './release/configstore.ts';
+import { ConfigStoreCache, ConfigStoreLoader } from './release/configstore.ts';
 import type { CommandRegistry } from './commands/registry.ts';
 import { createRegistry } from './commands/index.ts';
 import type { StateBoxPort } from './commands/ports.ts';
+import type { Engine } from './commands/engine-port.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
-import type { Services } from './commands/services.ts';
+import { approvalRequestMessage } from './blocks/approval.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
 import { SPOOL_FILE_NAME, StoreSpool } from './store/spool.ts';
 import type { Store } from './store/types.ts';
 import type { CallObserver, FetchLike } from './integrations/http.ts';
-import { createServices, type IntegrationDeps } from './integrations/index.ts';
+import type { IntegrationDeps } from './integrations/index.ts';
+import { createServices } from './commands/service-factory.ts';
 import { createStateBoxService, type StateBoxService } from './release/statebox/index.ts';
 
 export interface EngineOptions {
@@ -41,22 +43,8 @@ export interface EngineOptions {
   configLoader?: ConfigStoreLoader;
 }
 
-export interface Engine {
-  config: Config;
-  logger: Logger;
-  registry: CommandRegistry;
-  runner: Runner;
-  store: Store | undefined;
-  statebox: StateBoxService;
-  /** The StateBox as the commands' port (jobs record watch outcomes through it). */
-  stateboxPort: StateBoxPort;
-  configStores: ConfigStoreCache;
-  /** The decrypted local config (contacts, owners) without any release. */
-  localConfig(): Promise<LocalConfig>;
-  /** Integration clients for work outside a command (jobs). */
-  services(release?: string): Services;
-  close(): Promise<void>;
-}
+/** The engine's shape is declared in commands/engine-port.ts, where front ends and jobs can see it. */
+export type { Engine };
 
 /** StateBoxService as the runner's port (it returns more than the port needs). */
 function stateboxPort(s: StateBoxService): StateBoxPort {
@@ -129,6 +117,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       config,
       slack: (release) => services(release).get('slack'),
       releaseChannel: async (release) => (await configStores.get(release)).slackChannel('qe-release'),
+      message: approvalRequestMessage,
     }),
   });
   return {

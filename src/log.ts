@@ -5,7 +5,7 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import { makeSecretMasker, maskSecrets, secretValues } from './secrets.ts';
-import { logMixin } from './observability/correlation.ts';
+import { logMixin } from './correlation.ts';
 
 export type { Logger };
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from './config/env.ts';
 import { createLogger, secretValues, type Logger } from './log.ts';
-import { playgroundDir, removePlaygroundLink, writePlaygroundLink } from './sandbox/playground/cli-env.ts';
+import { playgroundDir, removePlaygroundLink, writePlaygroundLink } from './cli/playground-link.ts';
 import { startPlayground, DEMO_RELEASES, LEAD } from './sandbox/playground/index.ts';
 
 /** Simulated in the playground (the startup report and the banner say so). */

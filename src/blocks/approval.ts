@@ -5,7 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ApprovalView } from '../commands/approval-view.ts';
 import { esc, planBlocks, type SlackMessage } from './outcome.ts';
-import { fitText } from './limits.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './action-ids.ts';
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID };
 

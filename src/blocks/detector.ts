@@ -5,7 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { NextStep, OutcomeLink } from '../commands/types.ts';
 import { esc, nextStepButtons } from './outcome.ts';
-import { fitText } from './limits.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 
 export interface NewReleaseAnnouncement {
   release: string;

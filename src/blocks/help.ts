@@ -7,7 +7,7 @@
 import type { KnownBlock } from '@slack/types';
 import { releaseWorkflowOrder } from '../release/tasks.ts';
 import { SHARE_ACTION_ID } from './action-ids.ts';
-import { fitText, splitOnLines } from './limits.ts';
+import { fitText, splitOnLines } from '../integrations/slack-limits.ts';
 import { esc, type SlackMessage } from './outcome.ts';
 
 export interface HelpCommand {

@@ -101,26 +101,3 @@ export function homeView(releases: HomeRelease[], opts: HomeOptions): View {
   }
   return { type: 'home', blocks };
 }
-
-/** The natural next steps for a release from its task states. */
-export function suggestNext(tasks: { name: string; status: TaskStatus }[]): { label: string; command: string }[] {
-  const status = new Map(tasks.map((t) => [t.name, t.status]));
-  const order: [string, string][] = [
-    ['take-ownership', 'Take ownership'],
-    ['check-cve-tracker-bug', 'Check CVE trackers'],
-    ['image-consistency-check', 'Image consistency check'],
-    ['push-to-cdn-staging', 'Push to CDN staging'],
-    ['stage-testing', 'Stage testing'],
-    ['image-signed-check', 'Image signed check'],
-    ['change-advisory-status', 'Approve release'],
-  ];
-  const out = [{ label: 'Status', command: 'release-status' }];
-  for (const [task, label] of order) {
-    const s = status.get(task);
-    if (s !== 'Pass' && s !== 'In Progress') {
-      out.push({ label, command: task });
-      if (out.length >= 3) break;
-    }
-  }
-  return out;
-}

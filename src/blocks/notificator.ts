@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { esc } from './outcome.ts';
-import { fitText } from './limits.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 
 export type SummaryKind = 'QA_CONTACT' | 'TEAM_LEAD' | 'MANAGER' | 'ASSIGNEE' | 'REPORTER' | 'label-added' | 'label-removed';
 

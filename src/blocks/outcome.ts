@@ -11,7 +11,7 @@ import type { ItemState, NextStep, Outcome, OutcomeItem, OutcomeStatus, Plan } f
 import { displayName } from '../release/tasks.ts';
 import { CONFIRM_OPEN_ACTION_ID, HELP_ACTION_ID, linkActionId, RESOLVE_ACTION_ID, RETRY_ACTION_ID, runActionId, SHARE_ACTION_ID } from './action-ids.ts';
 import { escMrkdwn, mrkdwn, richElements, type TextContext } from './format.ts';
-import { chunk, fitText, splitOnLines } from './limits.ts';
+import { chunk, fitText, splitOnLines } from '../integrations/slack-limits.ts';
 import { watchCancelButton } from './watch.ts';
 
 export interface RunMeta {

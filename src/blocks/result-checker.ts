@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { esc } from './outcome.ts';
-import { fitText, splitOnLines } from './limits.ts';
+import { fitText, splitOnLines } from '../integrations/slack-limits.ts';
 
 export interface RejectedJob {
   shortName: string;

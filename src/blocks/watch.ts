@@ -3,16 +3,12 @@
  * original "running" message, and the thread reply. Pure.
  */
 import type { KnownBlock } from '@slack/types';
-import { esc } from './outcome.ts';
-import { fitText } from './limits.ts';
+import { escMrkdwn as esc } from './format.ts';
+import { fitText } from '../integrations/slack-limits.ts';
 import { WATCH_CANCEL_ACTION_ID } from './action-ids.ts';
-import type { Watch, WatchState } from '../store/types.ts';
+import type { WatchedRun, WatchEnd } from '../commands/watch-end.ts';
 
-export interface WatchEnd {
-  state: Extract<WatchState, 'done' | 'expired' | 'cancelled'>;
-  status?: 'Pass' | 'Fail';
-  summary: string;
-}
+export type { WatchEnd };
 
 const EMOJI = { Pass: ':white_check_mark:', Fail: ':x:', expired: ':alarm_clock:', cancelled: ':no_entry_sign:', done: ':information_source:' } as const;
 
@@ -22,7 +18,7 @@ export function watchEndEmoji(end: WatchEnd): string {
   return end.status ? EMOJI[end.status] : EMOJI.done;
 }
 
-export function watchEndMessage(watch: Pick<Watch, 'kind' | 'release' | 'id'>, end: WatchEnd): { text: string; blocks: KnownBlock[] } {
+export function watchEndMessage(watch: WatchedRun, end: WatchEnd): { text: string; blocks: KnownBlock[] } {
   const word = end.state === 'cancelled' ? 'Cancelled' : end.state === 'expired' ? 'Timed out' : (end.status ?? 'Done');
   const head = `${watchEndEmoji(end)} *${word}* · \`${esc(watch.kind)}\`${watch.release ? ` on *${esc(watch.release)}*` : ''}\n${esc(end.summary)}`;
   return {

@@ -5,58 +5,27 @@
  * Heavy modules are imported only when a command actually runs, so `oar help` starts fast.
  */
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { createRegistry } from '../commands/index.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
 import { ConfigError, loadConfig, type Config } from '../config/env.ts';
-import { CLI_ENV_FILE, PlaygroundLinkError, playgroundDir, readPlaygroundLink } from '../sandbox/playground/cli-env.ts';
+import { CLI_ENV_FILE, PlaygroundLinkError, playgroundDir, readPlaygroundLink } from './playground-link.ts';
 import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
 import { nextStep } from './hints.ts';
 import type { AnyCommand, CommandGroup } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
+import type { Engine } from '../commands/engine-port.ts';
+import type { CommandRegistry } from '../commands/registry.ts';
+import type { Logger } from '../log.ts';
 import type { Approvals } from '../commands/approvals.ts';
 import { approvalRunFailed, describeApproval, type ApprovalView } from '../commands/approval-view.ts';
 import type { JobScheduler } from '../jobs/scheduler.ts';
-import { renderPlan, renderResult } from './render.ts';
+import { renderPlan, renderResult } from '../blocks/text.ts';
 import { VERSION } from '../version.ts';
+import type { CliIO } from './io.ts';
 
-export interface CliIO {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-  isTTY: boolean;
-  /** Ask a yes/no question (interactive confirmation). */
-  ask?: (question: string) => Promise<string>;
-  /** Terminal width for help text (default 80). */
-  columns?: number;
-  /** Working directory, where `--playground` looks for ./data (default process.cwd()). */
-  cwd?: string;
-  /** How long shell completion waits for live releases (default COMPLETION_TIMEOUT_MS). */
-  completionTimeoutMs?: number;
-  /** Stops following a watch (`--wait`); default: Ctrl-C. */
-  signal?: AbortSignal;
-}
-
+export type { CliIO };
 export { VERSION };
-
-function defaultIO(): CliIO {
-  return {
-    stdout: (s) => process.stdout.write(`${s}\n`),
-    stderr: (s) => process.stderr.write(`${s}\n`),
-    env: process.env,
-    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-    columns: process.stdout.columns,
-    ask: async (q) => {
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(q);
-      } finally {
-        rl.close();
-      }
-    },
-  };
-}
 
 /** Terminal-only flags, taken out before the command parser sees the words. */
 interface TerminalFlags {
@@ -91,6 +60,33 @@ export function terminalFlags(argv: string[]): TerminalFlags {
   return { yes, wait, noWait, ...(playground !== undefined ? { playground } : {}), debug, args: debug ? ['-v', ...args] : args };
 }
 
+/**
+ * What the terminal gets from the composition root (the entry files src/cli/{oar,oarctl,jobctl}.ts):
+ * module loaders, so the engine and the MCP server are imported only when a command runs and
+ * `oar help` and shell completion stay light.
+ */
+export interface TerminalComposition {
+  /** src/engine.ts. */
+  engine(): Promise<{ createEngine(opts: TerminalEngineOptions): Promise<Engine> }>;
+  /** The MCP front end, for `oarctl mcp --stdio`. */
+  mcp(): Promise<{ runMcpStdio(deps: { engine: Engine; statusReader: Engine['statebox']; clientName: string }): Promise<{ closed: Promise<void> }> }>;
+}
+
+/** What the terminal asks the engine for. */
+export interface TerminalEngineOptions {
+  frontEnd: 'cli' | 'mcp';
+  env?: NodeJS.ProcessEnv;
+  config?: Config;
+  logger?: Logger;
+  debug?: boolean;
+  registry?: CommandRegistry;
+}
+
+export interface CliOptions extends TerminalComposition {
+  /** Commands beyond the registry's (tests). */
+  extraCommands?: AnyCommand[];
+}
+
 /** Exit code of a run that waits for a second person (`--no-wait`). */
 export const EXIT_PENDING_APPROVAL = 3;
 
@@ -98,10 +94,10 @@ export const EXIT_PENDING_APPROVAL = 3;
  * Every failure is a line or two on stderr: what failed and the next step. Stack traces only with
  * -v (or an explicit LOG_LEVEL / OAR_LOG_FORMAT, which turn the JSON logs on).
  */
-export async function runCli(group: CommandGroup, argv: string[], io: CliIO = defaultIO(), opts: { extraCommands?: AnyCommand[] } = {}): Promise<number> {
+export async function runCli(group: CommandGroup, argv: string[], io: CliIO, opts: CliOptions): Promise<number> {
   const flags = terminalFlags(argv);
   try {
-    return await runCliInner(group, flags, io, opts.extraCommands ?? []);
+    return await runCliInner(group, flags, io, opts);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof PlaygroundLinkError) {
@@ -120,7 +116,7 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO = de
   }
 }
 
-async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO, extraCommands: AnyCommand[]): Promise<number> {
+async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO, opts: CliOptions): Promise<number> {
   const { args } = flags;
   const width = helpWidth(io.columns);
   const print = (text: string) => io.stdout(wrap(text, width));
@@ -146,12 +142,12 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     }
     if (first === 'completion') return printCompletion(group, args[1], io);
     // Long-running services behind oarctl: not commands (they serve until stopped).
-    return runService(args, runIo);
+    return runService(args, runIo, opts);
   }
   if (args[0] === '__complete') return complete(group, args.slice(1), runIo);
 
   const schedulerHolder: { scheduler?: JobScheduler } = {};
-  const registry = createRegistry(extraCommands, { scheduler: () => schedulerHolder.scheduler });
+  const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler });
   const parser = new CommandParser(registry);
   let parsed: Parsed;
   try {
@@ -183,8 +179,8 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     return 1;
   }
   const logger = await cliLogger(config, flags.debug, env);
-  const { createEngine } = await import('../engine.ts');
-  let engine: Awaited<ReturnType<typeof createEngine>>;
+  const { createEngine } = await opts.engine();
+  let engine: Engine;
   try {
     engine = await createEngine({ config, logger, debug: parsed.debug, registry, frontEnd: 'cli' });
   } catch (e) {
@@ -346,13 +342,13 @@ async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approva
 }
 
 /** `oarctl mcp --stdio` and `oarctl cki-notifier ...`. */
-async function runService(argv: string[], io: CliIO): Promise<number> {
+async function runService(argv: string[], io: CliIO, compose: TerminalComposition): Promise<number> {
   if (argv[0] === 'mcp') {
     if (!argv.includes('--stdio')) {
       io.stderr('oarctl mcp: --stdio is required (`oarctl mcp --stdio`); the HTTP transport is served by the bot at /mcp. See `oarctl help mcp`.');
       return 2;
     }
-    const [{ createEngine }, { runMcpStdio }] = await Promise.all([import('../engine.ts'), import('../mcp/index.ts')]);
+    const [{ createEngine }, { runMcpStdio }] = await Promise.all([compose.engine(), compose.mcp()]);
     // Logs go to stderr; stdout carries the MCP protocol.
     const engine = await createEngine({ env: io.env, frontEnd: 'mcp' });
     try {

@@ -4,9 +4,9 @@
  * without it, it says who will follow the work up — a bot polling the same store, or nobody
  * until one runs.
  */
-import type { Engine } from '../engine.ts';
+import type { Engine } from '../commands/engine-port.ts';
 import type { Store } from '../store/types.ts';
-import type { CliIO } from './main.ts';
+import type { CliIO } from './io.ts';
 
 export async function followUpWatch(engine: Engine, store: Store, watchId: string, o: { wait: boolean; io: CliIO }): Promise<number | undefined> {
   const { botWatching, followWatch, watchSucceeded, BOT_WATCHING_WITHIN_MS } = await import('../jobs/follow-watch.ts');

@@ -16,11 +16,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { AuditEntry, PendingConfirmation, SlackTarget, Store } from '../store/types.ts';
-import { approvalRequestMessage } from '../blocks/approval.ts';
 import { approvalView, describeApproval, isFinal, payloadOf, type ApprovalPayload, type ApprovalView } from './approval-view.ts';
 import { userMessageOf } from './errors.ts';
-import type { RunRequest, RunResult } from './runner.ts';
-import type { SlackNotifier } from '../integrations/slack-notify.ts';
+import type { RunRequest, RunResult } from './run-types.ts';
+import type { SlackMessage, SlackNotifier } from '../integrations/slack-notify.ts';
 import { ROLE_RANK, type Actor, type AnyCommand, type Plan, type Role } from './types.ts';
 
 export type { ApprovalView } from './approval-view.ts';
@@ -257,25 +256,28 @@ export class Approvals {
 
 /**
  * Announces through the Slack notify integration: in the thread the request came from (Slack),
- * otherwise in the release's QE channel (ConfigStore contact `qe-release`).
+ * otherwise in the release's QE channel (ConfigStore contact `qe-release`). The message itself is
+ * a view (src/blocks/approval.ts), handed in by the composition root.
  */
 export function slackApprovalAnnouncer(deps: {
   config: Pick<Config, 'SLACK_BOT_TOKEN'>;
   slack: (release: string) => Promise<SlackNotifier>;
   releaseChannel: (release: string) => Promise<string>;
+  /** The request as a Slack message (`approvalRequestMessage`). */
+  message: (v: ApprovalView) => SlackMessage;
 }): ApprovalAnnouncer {
   return {
     available: Boolean(deps.config.SLACK_BOT_TOKEN),
     async post(v, target) {
       const slack = await deps.slack(v.release);
       const to = target?.channel ? { channel: target.channel, ...(target.threadTs ? { threadTs: target.threadTs } : {}) } : { channel: await deps.releaseChannel(v.release) };
-      const posted = await slack.post(to, approvalRequestMessage(v));
+      const posted = await slack.post(to, deps.message(v));
       return { channel: posted.channel, messageTs: posted.ts, ...(to.threadTs ? { threadTs: to.threadTs } : {}) };
     },
     async update(v) {
       if (!v.announcement?.messageTs) return;
       const slack = await deps.slack(v.release);
-      await slack.update(v.announcement.channel, v.announcement.messageTs, approvalRequestMessage(v));
+      await slack.update(v.announcement.channel, v.announcement.messageTs, deps.message(v));
     },
   };
 }

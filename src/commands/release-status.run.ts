@@ -1,8 +1,7 @@
 /** What `releaseStatus` does (declared in ./release-status.ts; the registry imports this module on its first run). */
-import { suggestNext } from '../blocks/home.ts';
 import { statusView, type TaskStatusView } from '../release/statebox/operations.ts';
 import type { IssueEntry } from '../release/statebox/schema.ts';
-import { displayName, humanTaskName, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
+import { displayName, humanTaskName, suggestNext, WORKFLOW_TASK_NAMES } from '../release/tasks.ts';
 import { implement, type NextStep, type OutcomeItem, type OutcomeSection } from './types.ts';
 import { releaseStatus } from './release-status.ts';
 

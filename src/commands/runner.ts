@@ -15,11 +15,13 @@ import type { AuditEntry, LockInfo, NewWatch, SlackTarget, Store } from '../stor
 import type { StoreSpool } from '../store/spool.ts';
 import { userMessageOf } from './errors.ts';
 import { describeApproval } from './approval-view.ts';
-import { withCorrelation } from '../observability/correlation.ts';
+import { withCorrelation } from '../correlation.ts';
 import { CommandLog } from './log-capture.ts';
 import { describeLock, lockKey } from './locks.ts';
 export { describeLock } from './locks.ts';
-import { Approvals, type ApprovalAnnouncer, type ApprovalView } from './approvals.ts';
+import { Approvals, type ApprovalAnnouncer } from './approvals.ts';
+import type { RunRequest, RunResult } from './run-types.ts';
+export type { RunRequest, RunResult } from './run-types.ts';
 import { validateOptions } from './options.ts';
 import { withCallSignal } from '../integrations/call-signal.ts';
 import { InflightRuns, interruptedOutcome, restoredTaskNote, RESTARTING_MESSAGE } from './interruption.ts';
@@ -64,40 +66,6 @@ export interface RunnerDeps {
 export interface RunObserver {
   (e: { command: string; safety: Safety; result: RunResult['kind']; status?: Outcome['status']; durationMs?: number }): void;
 }
-
-export interface RunRequest {
-  command: AnyCommand;
-  release: string;
-  options: Record<string, unknown>;
-  actor: Actor;
-  /** Where the request came from in Slack (for audit and for watches reporting back). */
-  slack?: SlackTarget;
-  /**
-   * Critical commands run only when confirmed. `id` is the confirmation's unique id: a second
-   * run with the same id (double click, redelivery) is refused.
-   */
-  confirmation?: { id: string };
-  /**
-   * Second-person approval: the command runs as `actor` (who asked and confirmed) once another
-   * person with the role the command needs approves. The runner enforces both conditions.
-   */
-  approval?: { id: string; approver: Actor };
-  progress?: (message: string) => void;
-  correlationId?: string;
-  signal?: AbortSignal;
-  /** Command line as typed, for the audit log. */
-  text?: string;
-}
-
-export type RunResult =
-  | { kind: 'done'; outcome: Outcome; safety: Safety; durationMs: number; correlationId: string; log: string }
-  | { kind: 'needs-confirmation'; plan: Plan; safety: Safety; correlationId: string }
-  /** Confirmed, and now waiting for a second person (OAR_SECOND_APPROVAL); nothing ran yet. */
-  | { kind: 'pending-approval'; approval: ApprovalView; message: string; correlationId: string }
-  | { kind: 'denied'; needed: Role; has: Role; message: string; correlationId: string }
-  | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
-  | { kind: 'duplicate'; message: string; correlationId: string }
-  | { kind: 'refused'; message: string; correlationId: string };
 
 export class Runner {
   private readonly deps: RunnerDeps;

@@ -5,9 +5,20 @@
  * comes from the ConfigStore is built after the ConfigStore is loaded.
  */
 
-/** Name → client type. Declared by src/integrations/index.ts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ServiceMap {}
+import type { IntegrationDeps, IntegrationMap } from '../integrations/index.ts';
+import type { StateBoxService } from '../release/statebox/index.ts';
+
+/** Name → client type: every integration client, and the process's StateBox service. */
+export interface ServiceMap extends IntegrationMap {
+  /** Commands that create a StateBox or add issues to it. */
+  statebox: StateBoxService;
+}
+
+/** What the services of a process are built from (src/commands/service-factory.ts). */
+export interface ServicesDeps extends IntegrationDeps {
+  /** The process's StateBox service. */
+  statebox?: StateBoxService;
+}
 
 export class ServiceUnavailableError extends Error {
   readonly service: string;

@@ -1,20 +1,19 @@
 /**
- * Every integration client, declared for `ctx.services.get(name)`, and the factory that builds
- * them from configuration. Clients whose base URL lives in the ConfigStore (jira_server,
- * gitlab_url, jenkins_server, release_url, signature_url) read it only when env has no override,
- * and only when the command actually asks for that client.
+ * Every integration client by name (IntegrationMap, the bulk of the commands' ServiceMap), and
+ * the factories that build them from configuration. Clients whose base URL lives in the
+ * ConfigStore (jira_server, gitlab_url, jenkins_server, release_url, signature_url) read it only
+ * when env has no override, and only when the command actually asks for that client.
  */
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
-import type { ConfigStore } from '../release/configstore.ts';
-import { LazyServices } from '../commands/services.ts';
 import type { CallObserver, FetchLike } from './http.ts';
 import { jiraClientFromConfig, type JiraClient } from './jira.ts';
 import { ErrataClient } from './errata/index.ts';
 import { GitLabClient } from './gitlab/index.ts';
 import { JenkinsClient } from './jenkins.ts';
 import { ProwClient } from './prow.ts';
-import { payloadMetadataCheckFromConfig, ReleaseControllerClient, type MetadataCheck } from './release-controller.ts';
+import { ReleaseControllerClient, type MetadataCheck } from './release-controller.ts';
+import { payloadMetadataCheckFromConfig } from './payload-metadata.ts';
 import { CatalogClient, PyxisClient, RegistryClient, SignatureClient } from './images.ts';
 import { slackNotifierFromConfig, type SlackNotifier } from './slack-notify.ts';
 import { ldapDirectoryFromConfig, type LdapDirectory } from './ldap.ts';
@@ -22,31 +21,38 @@ import { createGitHubClient, type GitHubClient } from './github.ts';
 import { errataAuthFromConfig } from './errata/auth.ts';
 import { BrewClient } from './brew.ts';
 import { ElliottRunner } from './elliott.ts';
-import type { StateBoxService } from '../release/statebox/index.ts';
 
-declare module '../commands/services.ts' {
-  interface ServiceMap {
-    jira: JiraClient;
-    errata: ErrataClient;
-    gitlab: GitLabClient;
-    jenkins: JenkinsClient;
-    prow: ProwClient;
-    releaseController: ReleaseControllerClient;
-    payloadMetadata: (release: string) => Promise<MetadataCheck>;
-    registry: RegistryClient;
-    signatures: SignatureClient;
-    pyxis: PyxisClient;
-    catalogStage: CatalogClient;
-    catalogProd: CatalogClient;
-    slack: SlackNotifier;
-    ldap: LdapDirectory;
-    github: GitHubClient;
-    brew: BrewClient;
-    /** null: elliott is not installed (OAR_ELLIOTT_BIN unset and no elliott on PATH). */
-    elliott: ElliottRunner | null;
-    statebox: StateBoxService;
-  }
+export interface IntegrationMap {
+  jira: JiraClient;
+  errata: ErrataClient;
+  gitlab: GitLabClient;
+  jenkins: JenkinsClient;
+  prow: ProwClient;
+  releaseController: ReleaseControllerClient;
+  payloadMetadata: (release: string) => Promise<MetadataCheck>;
+  registry: RegistryClient;
+  signatures: SignatureClient;
+  pyxis: PyxisClient;
+  catalogStage: CatalogClient;
+  catalogProd: CatalogClient;
+  slack: SlackNotifier;
+  ldap: LdapDirectory;
+  github: GitHubClient;
+  brew: BrewClient;
+  /** null: elliott is not installed (OAR_ELLIOTT_BIN unset and no elliott on PATH). */
+  elliott: ElliottRunner | null;
 }
+
+/** The base URLs a release's ConfigStore keeps (release/configstore.ts ConfigStore has them). */
+export interface ReleaseUrls {
+  jiraServer(): string | undefined;
+  gitlabUrl(): string | undefined;
+  jenkinsServer(): string | undefined;
+  releaseUrl(): string | undefined;
+  signatureUrl(): string | undefined;
+}
+
+export type IntegrationFactories = { [K in keyof IntegrationMap]: () => IntegrationMap[K] | Promise<IntegrationMap[K]> };
 
 export interface IntegrationDeps {
   config: Config;
@@ -54,23 +60,21 @@ export interface IntegrationDeps {
   fetch?: FetchLike;
   observer?: CallObserver;
   /** The release's ConfigStore when the command has one (for URLs kept there). */
-  configStore?: () => Promise<ConfigStore>;
+  configStore?: () => Promise<ReleaseUrls>;
   /** Replace individual clients (tests, playground). */
   overrides?: Partial<{ slack: SlackNotifier; ldap: LdapDirectory }>;
-  /** The process's StateBox service (commands that create StateBox or add issues). */
-  statebox?: StateBoxService;
 }
 
-export function createServices(deps: IntegrationDeps): LazyServices {
+export function integrationFactories(deps: IntegrationDeps): IntegrationFactories {
   const { config, fetch, observer, logger } = deps;
   const common = { ...(fetch ? { fetch } : {}), ...(observer ? { observer } : {}) };
   /** A ConfigStore value, only when env does not override it and a ConfigStore exists. */
-  const fromConfigStore = async (envValue: string | undefined, pick: (cs: ConfigStore) => string | undefined): Promise<string | undefined> => {
+  const fromConfigStore = async (envValue: string | undefined, pick: (cs: ReleaseUrls) => string | undefined): Promise<string | undefined> => {
     if (envValue || !deps.configStore) return undefined;
     return pick(await deps.configStore());
   };
   const errataHost = () => new URL(config.ERRATA_URL ?? 'https://errata.devel.redhat.com').host;
-  return new LazyServices({
+  return {
     jira: async () => {
       const serverUrl = await fromConfigStore(config.JIRA_URL, (cs) => cs.jiraServer());
       return jiraClientFromConfig(config, { ...common, ...(logger ? { logger } : {}), ...(serverUrl ? { serverUrl } : {}) });
@@ -106,6 +110,5 @@ export function createServices(deps: IntegrationDeps): LazyServices {
     github: () => createGitHubClient(config, common),
     brew: () => BrewClient.fromConfig(config, common),
     elliott: () => ElliottRunner.fromConfig(config),
-    ...(deps.statebox ? { statebox: () => deps.statebox! } : {}),
-  });
+  };
 }

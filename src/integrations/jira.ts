@@ -13,7 +13,7 @@
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import { JIRA_FIELDS } from '../release/tasks.ts';
+import { JIRA_FIELDS } from './jira/fields.ts';
 import { IntegrationError, type CallObserver, type FetchLike } from './http.ts';
 import { assertIssueKey, keyInClause } from './jira/jql.ts';
 import {

@@ -24,7 +24,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
-import { blocksToPlainText, fence, planMessages, splitMessage } from '../blocks/limits.ts';
+import { blocksToPlainText, fence, planMessages, splitMessage } from './slack-limits.ts';
 import { IntegrationError } from './http.ts';
 import { abortable, callSignal } from './call-signal.ts';
 

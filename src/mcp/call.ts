@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { renderResult } from '../cli/render.ts';
+import { renderResult } from '../blocks/text.ts';
 import { userMessageOf } from '../commands/errors.ts';
 import type { RunRequest, RunResult, Runner } from '../commands/runner.ts';
 import { scopedRelease } from '../commands/release-scope.ts';

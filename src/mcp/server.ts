@@ -4,7 +4,7 @@
  * transport is stateless, so it builds one (cheap) server per request.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { Engine } from '../engine.ts';
+import type { Engine } from '../commands/engine-port.ts';
 import type { Logger } from '../log.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { apiCommands } from './api-commands.ts';

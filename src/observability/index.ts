@@ -3,6 +3,6 @@ export { createMetrics, createMetricsRegistry, NO_STATUS, type OarMetrics, type 
 export { buildHealth, buildReadiness, summarizeJobs, isoTimestamp, DEFAULT_PROBE_TIMEOUT_MS, type HealthProbes, type HealthReport, type ReadinessReport, type HealthBody, type UnhealthyBody, type HealthStatus, type SlackHealth, type Lifecycle, type Probe } from './health.ts';
 export { startHttpServer, HttpListenError, type HttpServer, type HttpServerOptions, type MountHandler } from './http-server.ts';
 export { installShutdown, standardShutdownSteps, installProcessGuards, classifyProcessError, type ShutdownStep, type ShutdownHandle, type ShutdownParts, type Deadline } from './lifecycle.ts';
-export { withCorrelation, currentCorrelation, logMixin, newCorrelationId, type CorrelationContext } from './correlation.ts';
+export { withCorrelation, currentCorrelation, logMixin, newCorrelationId, type CorrelationContext } from '../correlation.ts';
 export { trackSlackConnection, type SlackConnectionTracker } from './slack-connection.ts';
 export { OptionalSubsystem, subsystemFailure, type SubsystemStatus, type SubsystemOptions, type RunningHealth } from './subsystems.ts';

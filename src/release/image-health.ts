@@ -7,11 +7,9 @@
  *   and the worst remaining grade counts; builds not graded A or B are unhealthy.
  */
 
-export interface FreshnessGrade {
-  grade: string;
-  start_date?: string | null;
-  end_date?: string | null;
-}
+import type { FreshnessGrade, Vulnerability } from '../integrations/images.ts';
+
+export type { FreshnessGrade, Vulnerability };
 
 export const UNKNOWN_GRADE = 'Unknown';
 
@@ -53,13 +51,6 @@ export function imageDigest(pullSpec: string): string | undefined {
 }
 
 // --- Konflux health data and MR comment ---------------------------------------------------------------
-
-export interface Vulnerability {
-  cve_id?: string | null;
-  severity?: string | null;
-  affected_packages?: { name?: string | null; version?: string | null }[] | null;
-  packages?: { srpm_nevra?: string | string[] | null }[] | null;
-}
 
 /** One scanned image (an image that had a digest) with its current grade. */
 export interface GradedImage {

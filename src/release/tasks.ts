@@ -36,6 +36,29 @@ export function releaseWorkflowOrder(): string[] {
   return Object.keys(TASK_DISPLAY_NAMES);
 }
 
+/** The natural next steps for a release from its task states (the commands to offer, in workflow order). */
+export function suggestNext(tasks: { name: string; status: TaskStatus }[]): { label: string; command: string }[] {
+  const status = new Map(tasks.map((t) => [t.name, t.status]));
+  const order: [string, string][] = [
+    ['take-ownership', 'Take ownership'],
+    ['check-cve-tracker-bug', 'Check CVE trackers'],
+    ['image-consistency-check', 'Image consistency check'],
+    ['push-to-cdn-staging', 'Push to CDN staging'],
+    ['stage-testing', 'Stage testing'],
+    ['image-signed-check', 'Image signed check'],
+    ['change-advisory-status', 'Approve release'],
+  ];
+  const out = [{ label: 'Status', command: 'release-status' }];
+  for (const [task, label] of order) {
+    const s = status.get(task);
+    if (s !== 'Pass' && s !== 'In Progress') {
+      out.push({ label, command: task });
+      if (out.length >= 3) break;
+    }
+  }
+  return out;
+}
+
 export const TASK_DISPLAY_NAMES: Readonly<Record<string, string>> = {
   'create-test-report': 'Create Test Report',
   'take-ownership': 'Take Ownership',
@@ -86,11 +109,5 @@ export const QE_SUBTASKS = {
   onQaNotify: '[Mon-Wed] QE notifies ON_QA bugzilla owners and analyze ci failures',
 } as const;
 
-/** Jira custom fields (A.6). */
-export const JIRA_FIELDS = {
-  qaContact: 'customfield_10470',
-  releaseBlocker: 'customfield_10847',
-  sfdcCasesCounter: 'customfield_10978',
-  sfdcCasesLinks: 'customfield_10979',
-  needInfoFrom: 'customfield_10482',
-} as const;
+/** Jira custom fields (A.6): the ids are the Jira client's, named here with the other release constants. */
+export { JIRA_FIELDS } from '../integrations/jira/fields.ts';

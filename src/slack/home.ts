@@ -3,12 +3,12 @@
  * is. With GITHUB_TOKEN, release discovery (ART tracking files) names the active releases;
  * without it (or when it fails), the StateBox backend is listed for OAR_SUPPORTED_YSTREAMS.
  */
-import type { Engine } from '../engine.ts';
-import { suggestNext, type HomeRelease } from '../blocks/home.ts';
+import type { Engine } from '../commands/engine-port.ts';
+import type { HomeRelease } from '../blocks/home.ts';
 import { ownerOf } from '../commands/release-status.run.ts';
 import { createReleaseDiscovery } from '../release/discovery.ts';
 import { createGitHubClient } from '../integrations/github.ts';
-import { WORKFLOW_TASK_NAMES, type TaskStatus } from '../release/tasks.ts';
+import { suggestNext, WORKFLOW_TASK_NAMES, type TaskStatus } from '../release/tasks.ts';
 import { compareReleases, parseRelease } from '../release/version.ts';
 
 const MAX_RELEASES = 12;

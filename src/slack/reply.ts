@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../log.ts';
-import { planMessages } from '../blocks/limits.ts';
+import { planMessages } from '../integrations/slack-limits.ts';
 import type { SlackMessage } from '../blocks/outcome.ts';
 
 export interface Where {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeBlocks, resultMessage, runningMessage, esc } from '../../src/blocks/outcome.ts';
 import { confirmModal, loadingModal, typedRelease, CONFIRM_BLOCK } from '../../src/blocks/modal.ts';
-import { homeView, suggestNext } from '../../src/blocks/home.ts';
-import { planMessages } from '../../src/blocks/limits.ts';
+import { homeView } from '../../src/blocks/home.ts';
+import { suggestNext } from '../../src/release/tasks.ts';
+import { planMessages } from '../../src/integrations/slack-limits.ts';
 
 const meta = { actorId: 'U1', command: 'image-consistency-check', release: '4.19.1', correlationId: 'abc123' };
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'oar-cli-'));
 
@@ -17,32 +18,32 @@ function io(env: NodeJS.ProcessEnv = {}) {
 describe('oar / oarctl terminal front end', () => {
   it('prints help with safety and examples, exit 0', async () => {
     const t = io();
-    expect(await runCli('oar', ['help'], t.io)).toBe(0);
+    expect(await runCli('oar', ['help'], t.io, COMPOSITION)).toBe(0);
     expect(t.out.join('\n')).toMatch(/release-info\s+\[read\]/);
     expect(t.out.join('\n')).toContain('e.g. oar -r 4.19.1 release-info');
   });
 
   it('fails with a clear z-stream message and exit 2 for a y-stream', async () => {
     const t = io();
-    expect(await runCli('oar', ['-r', '4.19', 'release-info'], t.io)).toBe(2);
+    expect(await runCli('oar', ['-r', '4.19', 'release-info'], t.io, COMPOSITION)).toBe(2);
     expect(t.err.join('\n')).toContain('4.19 is a y-stream; a z-stream release has three numbers, like 4.19.1');
   });
 
   it('suggests commands for nonsense, exit 2', async () => {
     const t = io();
-    expect(await runCli('oar', ['-r', '4.19.1', 'nonsense'], t.io)).toBe(2);
+    expect(await runCli('oar', ['-r', '4.19.1', 'nonsense'], t.io, COMPOSITION)).toBe(2);
     expect(t.err.join('\n')).toMatch(/unknown command `nonsense`\. Available commands: .*release-info/);
   });
 
   it('prints the version', async () => {
     const t = io();
-    expect(await runCli('oar', ['-V'], t.io)).toBe(0);
+    expect(await runCli('oar', ['-V'], t.io, COMPOSITION)).toBe(0);
     expect(t.out[0]).toMatch(/^oar v\d+\.\d+\.\d+$/);
   });
 
   it('reports a missing ConfigStore key as a command failure, exit 1', async () => {
     const t = io();
-    expect(await runCli('oar', ['-r', '4.19.1', 'release-info'], t.io)).toBe(1);
+    expect(await runCli('oar', ['-r', '4.19.1', 'release-info'], t.io, COMPOSITION)).toBe(1);
     expect(t.err.join('\n')).toContain('system environment variable OAR_JWK not found');
   });
 

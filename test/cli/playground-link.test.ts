@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { PROJECT_ROOT } from '../../src/sandbox/fixtures.ts';
-import { readPlaygroundLink } from '../../src/sandbox/playground/cli-env.ts';
+import { readPlaygroundLink } from '../../src/cli/playground-link.ts';
 import { DEMO_RELEASES, LEAD } from '../../src/sandbox/playground/index.ts';
 import { openStore } from '../../src/store/index.ts';
 
@@ -65,12 +66,12 @@ describe('oar --playground', () => {
 
   it('runs commands against the same simulated world and the same store', async () => {
     const own = io();
-    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'take-ownership', '-e', LEAD.email], own.io), own.err()).toBe(0);
+    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'take-ownership', '-e', LEAD.email], own.io, COMPOSITION), own.err()).toBe(0);
     expect(own.out()).toContain(`is now the QE owner of ${DEMO_RELEASES.errata}`);
 
     // The StateBox the command wrote lives in the playground's simulated GitHub (another process).
     const status = io();
-    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'release-status'], status.io), status.err()).toBe(0);
+    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'release-status'], status.io, COMPOSITION), status.err()).toBe(0);
     expect(status.out()).toMatch(/Take Ownership: Pass/);
 
     // The audit entry is in the playground's own store.
@@ -89,7 +90,7 @@ describe('oar --playground', () => {
     const t = io();
     // A generous budget: this asserts what is offered, not how fast (the default is a few seconds).
     t.io.completionTimeoutMs = 60_000;
-    expect(await runCli('oar', ['__complete', '--playground', '-r', '4.19'], t.io)).toBe(0);
+    expect(await runCli('oar', ['__complete', '--playground', '-r', '4.19'], t.io, COMPOSITION)).toBe(0);
     expect(t.out().split('\n')).toContain('4.19.37');
   });
 
@@ -101,7 +102,7 @@ describe('oar --playground', () => {
     expect(await exited).toBe(0);
     expect(existsSync(file)).toBe(false);
     const t = io();
-    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'release-status'], t.io)).toBe(1);
+    expect(await runCli('oar', ['--playground', '-r', DEMO_RELEASES.errata, 'release-status'], t.io, COMPOSITION)).toBe(1);
     expect(t.err()).toContain('no running playground found');
   });
 });

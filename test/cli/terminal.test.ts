@@ -12,6 +12,7 @@ import { completeWords, completionScript, SHELLS } from '../../src/cli/completio
 import { helpWidth, wrap } from '../../src/cli/help.ts';
 import { nextStep, variablesIn } from '../../src/cli/hints.ts';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { cliNameOf } from '../../src/commands/registry.ts';
 import { CommandParser, ParseError } from '../../src/commands/parser.ts';
@@ -30,7 +31,7 @@ function io(opts: { env?: NodeJS.ProcessEnv; columns?: number } = {}) {
 
 async function run(group: CommandGroup, argv: string[], columns?: number) {
   const t = io(columns ? { columns } : {});
-  const code = await runCli(group, argv, t.io);
+  const code = await runCli(group, argv, t.io, COMPOSITION);
   return { code, out: t.out(), err: t.err() };
 }
 
@@ -192,7 +193,7 @@ describe('failures say what to do', () => {
 describe('service failures are short too', () => {
   it('oarctl cki-notifier with an invalid variable: the problem and the next step, no stack trace', async () => {
     const t = io({ env: { OAR_HTTP_PORT: 'not-a-port' } });
-    expect(await runCli('oarctl', ['cki-notifier', '--status', 'unknown', '--checkout-id', 'redhat:1', '--dry-run'], t.io)).toBe(1);
+    expect(await runCli('oarctl', ['cki-notifier', '--status', 'unknown', '--checkout-id', 'redhat:1', '--dry-run'], t.io, COMPOSITION)).toBe(1);
     const lines = t.err().split('\n');
     expect(lines[0]).toBe('oarctl: Invalid configuration:');
     expect(lines.at(-1)).toBe('Next: fix the variables above; see README → "Configuration".');

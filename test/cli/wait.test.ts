@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { openStore } from '../../src/store/index.ts';
 import { startSimulatedWorld, type SimulatedWorld } from '../../src/sandbox/world.ts';
@@ -35,7 +36,7 @@ async function activeWatches() {
 describe('watches started from a terminal', () => {
   it('without a bot polling the store, the CLI says nothing follows the push up and how to', async () => {
     const t = io();
-    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes'], t.io)).toBe(0);
+    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes'], t.io, COMPOSITION)).toBe(0);
     const err = t.err.join('\n');
     expect(err).toMatch(/No bot is polling this store \(no watcher run in the last 15 min\), so nothing follows the cdn-push watch \S+ of 4\.19\.1 up yet/);
     expect(err).toContain('`oarctl jobs run watchers`');
@@ -48,7 +49,7 @@ describe('watches started from a terminal', () => {
     await store.recordJobStart('watchers', 'oar-bot-7f9c', new Date());
     await store.close();
     const t = io();
-    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes'], t.io)).toBe(0);
+    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes'], t.io, COMPOSITION)).toBe(0);
     expect(t.err.join('\n')).toMatch(/A bot polling this store \(replica oar-bot-7f9c\) follows the cdn-push watch \S+ of 4\.19\.1 up/);
   });
 
@@ -61,7 +62,7 @@ describe('watches started from a terminal', () => {
       // The first check's progress line is printed: the person presses Ctrl-C.
       if (s.startsWith('… ') && t.err.some((l) => l.startsWith('Following the cdn-push watch'))) ctl.abort();
     };
-    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes', '--wait'], t.io)).toBe(130);
+    expect(await runCli('oar', ['-r', '4.19.1', 'push-to-cdn-staging', '--yes', '--wait'], t.io, COMPOSITION)).toBe(130);
     const err = t.err.join('\n');
     expect(err).toMatch(/Following the cdn-push watch \S+ of 4\.19\.1 until it ends .*no bot polls this store, so this terminal polls it/);
     expect(err).toMatch(/Stopped following; the cdn-push watch \S+ of 4\.19\.1 stays active/);

@@ -8,6 +8,7 @@ import { CommandParser, MAX_INPUT_LENGTH, ParseError } from '../../src/commands/
 import { normalizeSlackText, type ScanMeter } from '../../src/commands/slack-text.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 import { echo } from '../../src/echo.ts';
 import { cveLike, notificatorLike, takeOwnershipLike } from '../helpers/commands.ts';
 
@@ -126,10 +127,10 @@ describe('a repeated single-valued option is a usage error naming it', () => {
   it('the terminal exits 2 and names the option', async () => {
     const err: string[] = [];
     const io: CliIO = { stdout: () => undefined, stderr: (s) => err.push(s), env: { LOG_LEVEL: 'silent' }, isTTY: false };
-    expect(await runCli('oar', ['-r', '4.19.1', '-r', '4.19.2', 'release-status'], io)).toBe(2);
+    expect(await runCli('oar', ['-r', '4.19.1', '-r', '4.19.2', 'release-status'], io, COMPOSITION)).toBe(2);
     expect(err.join('\n')).toMatch(/^oar: option -r\/--release is given more than once/);
     err.length = 0;
-    expect(await runCli('oar', ['-r', '4.19.1', 'take-ownership', '--email', 'a@b.c', '--email', 'd@e.f'], io)).toBe(2);
+    expect(await runCli('oar', ['-r', '4.19.1', 'take-ownership', '--email', 'a@b.c', '--email', 'd@e.f'], io, COMPOSITION)).toBe(2);
     expect(err.join('\n')).toMatch(/option -e\/--email is given more than once/);
   });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defineCommand } from '../../src/commands/types.ts';
 import { stripQuiet } from '../../src/slack/index.ts';
 import { EXIT_PENDING_APPROVAL, runCli, type CliIO } from '../../src/cli/main.ts';
+import { COMPOSITION } from '../helpers/terminal.ts';
 import { startE2E, textOf, type E2E } from './harness.ts';
 
 const ran: string[] = [];
@@ -87,7 +88,7 @@ describe('second-person approval and --quiet', () => {
   it('CLI without Slack: --yes confirms, the bot sharing the store announces the request, Approve in Slack runs it once, the waiting CLI exits 0', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const cli = runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes'], cliIO(out, err), { extraCommands: [twoPerson] });
+    const cli = runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes'], cliIO(out, err), { ...COMPOSITION, extraCommands: [twoPerson] });
     const request = await e.slack.waitForMessage((m) => textOf(m).includes('`cli:jdoe` confirmed') && textOf(m).includes('oar_approve'), { existing: true });
     expect(textOf(request)).toContain('through the terminal (oar)');
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
@@ -102,7 +103,7 @@ describe('second-person approval and --quiet', () => {
   it('CLI --no-wait returns the approval id with exit 3; Reject in Slack ends it without running', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(await runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes', '--no-wait'], cliIO(out, err), { extraCommands: [twoPerson] })).toBe(EXIT_PENDING_APPROVAL);
+    expect(await runCli('oar', ['-r', '4.19.1', 'test-two-person', '--yes', '--no-wait'], cliIO(out, err), { ...COMPOSITION, extraCommands: [twoPerson] })).toBe(EXIT_PENDING_APPROVAL);
     const id = out.at(-1)!;
     expect(id).toMatch(/^apr-/);
     const request = await e.slack.waitForMessage((m) => textOf(m).includes(id) && textOf(m).includes('oar_reject'), { existing: true });

@@ -1,7 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { currentCorrelation, logMixin, newCorrelationId, withCorrelation } from '../../src/observability/correlation.ts';
+import { currentCorrelation, logMixin, newCorrelationId, withCorrelation } from '../../src/correlation.ts';
 import { jsonLineSink } from '../helpers/log.ts';
 
 function capture() {

@@ -9,7 +9,7 @@
  *
  * Only the clients the release's flow needs are built (an Errata release never builds GitLab).
  */
-import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../integrations/images.ts';
+import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../release/image-health-check.ts';
 import type { ConfigStore } from '../../release/configstore.ts';
 import type { ImageHealthData, UnhealthyAdvisory } from '../../release/image-health.ts';
 import type { OutcomeLink, CommandContext } from '../types.ts';

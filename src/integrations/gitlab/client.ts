@@ -10,7 +10,7 @@ import { silentLogger } from '../../log.ts';
 import { createGitlabApi, SYSTEM, toGitLabError, type GitlabApi, type GitlabTransportOptions } from './transport.ts';
 import { toMergeRequestInfo, UserSchema, type GitLabUser, type MergeRequestInfo } from './types.ts';
 import { parseMergeRequestUrl, MergeRequestUrlError } from './mr-url.ts';
-import { ShipmentMergeRequest } from './merge-request.ts';
+import { ShipmentMergeRequest, type GitLabMrClient } from './merge-request.ts';
 import { ShipmentMrError, ShipmentMrNotOpenError } from './errors.ts';
 
 export { ShipmentMrError, ShipmentMrNotOpenError };
@@ -22,7 +22,7 @@ export interface GitLabClientOptions extends GitlabTransportOptions {
   logger?: Logger;
 }
 
-export class GitLabClient {
+export class GitLabClient implements GitLabMrClient {
   readonly api: GitlabApi;
   readonly baseUrl: string;
   readonly logger: Logger;

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { IntegrationError } from '../http.ts';
-import type { GitLabClient } from './client.ts';
-import { SYSTEM } from './transport.ts';
-import { toMergeRequestInfo, type MergeRequestInfo } from './types.ts';
+import type { Logger } from 'pino';
+import { SYSTEM, type GitlabApi } from './transport.ts';
+import { toMergeRequestInfo, type GitLabUser, type MergeRequestInfo } from './types.ts';
 import { fixedJiraIssues, parseShipmentYaml, stageAdvisoryUrl } from './shipment-yaml.ts';
 
 export interface MrNote {
@@ -61,13 +61,23 @@ const DiffSchema = z.looseObject({ new_path: z.string(), old_path: z.string().nu
 const PipelineSchema = z.looseObject({ id: z.number(), project_id: z.number().nullish(), status: z.string(), created_at: z.string().nullish(), web_url: z.string().nullish() });
 const JobSchema = z.looseObject({ id: z.number(), name: z.string(), stage: z.string(), status: z.string(), web_url: z.string().nullish() });
 
+/** What a shipment MR (and the drop-bugs flow) calls on its GitLab client; GitLabClient implements it. */
+export interface GitLabMrClient {
+  readonly logger: Logger;
+  run<T>(operation: string, fn: (api: GitlabApi) => Promise<T>): Promise<T>;
+  mergeRequest(projectPath: string, iid: number): Promise<MergeRequestInfo>;
+  findOpenMergeRequestByTitle(projectPath: string, title: string): Promise<MergeRequestInfo | undefined>;
+  usernameByEmail(email: string): Promise<string>;
+  currentUser(): Promise<GitLabUser>;
+}
+
 export class ShipmentMergeRequest {
-  readonly client: GitLabClient;
+  readonly client: GitLabMrClient;
   readonly projectPath: string;
   private current: MergeRequestInfo;
   private readonly fileCache = new Map<string, Promise<string>>();
 
-  constructor(client: GitLabClient, projectPath: string, info: MergeRequestInfo) {
+  constructor(client: GitLabMrClient, projectPath: string, info: MergeRequestInfo) {
     this.client = client;
     this.projectPath = projectPath;
     this.current = info;

@@ -1,9 +1,9 @@
 /**
  * Jira REST v2 wire shapes (validated with zod where the code relies on them) and the typed
- * `JiraIssue` the rest of oar-bot works with. Custom field ids come from release/tasks.ts (A.6).
+ * `JiraIssue` the rest of oar-bot works with. Custom field ids are in fields.ts (A.6).
  */
 import { z } from 'zod';
-import { JIRA_FIELDS } from '../../release/tasks.ts';
+import { JIRA_FIELDS } from './fields.ts';
 
 // --- wire schemas (loose: Jira adds fields freely; we keep what we read) ---------------------------
 

@@ -5,7 +5,7 @@ import { MemoryStateBox } from '../../../src/commands/ports.ts';
 import { parseOptions } from '../../../src/commands/options.ts';
 import type { AnyCommand } from '../../../src/commands/types.ts';
 import { testConfig, type VarName } from '../../../src/config/env.ts';
-import { createServices } from '../../../src/integrations/index.ts';
+import { createServices } from '../../../src/commands/service-factory.ts';
 import type { ConfigStore } from '../../../src/release/configstore.ts';
 import { runJob as runJobDecl } from '../../../src/commands/run-job.ts';
 import { triggerJobsForBuild as triggerJobsForBuildDecl } from '../../../src/commands/trigger-jobs-for-build.ts';

@@ -12,7 +12,7 @@ import {
   splitOnLines,
   splitOversizedSections,
   textToSections,
-} from '../../src/blocks/limits.ts';
+} from '../../src/integrations/slack-limits.ts';
 
 const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn', text } });
 

@@ -1,4 +1,4 @@
-/** Outcome → terminal text. Pure. */
+/** Outcome → plain text, for the terminal and MCP clients (a view like the Block Kit ones). Pure. */
 import type { Plan } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
 
