@@ -58,9 +58,12 @@ export interface ScheduledJobStatus {
   schedule: string;
   scheduleVar?: string;
   timezone: string;
+  /** Next fire time of the schedule (also when jobs are disabled in this process). */
   nextRun: Date | null;
   lastRun?: { startedAt: Date; endedAt?: Date; outcome?: JobRunOutcome; counts?: Record<string, number>; error?: string; owner?: string };
+  /** Running in this process right now. */
   running: boolean;
+  /** The replica holding the lease, when one does. */
   leaseHolder?: string;
   failing?: { failures: number; since: string };
 }
