@@ -181,8 +181,8 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   logger.info(`health: ${http.url}/health  metrics: ${http.url}/metrics  mcp: ${http.url}/mcp`);
 
   if (slack) {
-    const tracker = trackSlackConnection((slack.app as unknown as { receiver: { client: Parameters<typeof trackSlackConnection>[0] } }).receiver.client, { metrics });
-    slackState = () => tracker.state() as unknown as { state: string };
+    const tracker = trackSlackConnection((slack.app as unknown as { receiver: { client: Parameters<typeof trackSlackConnection>[0] } }).receiver.client, { metrics }); // Bolt keeps the receiver private in its types; the tracker only listens to its client
+    slackState = () => tracker.state() as unknown as { state: string }; // health reads only the `state` string of the tracker's state
     await slack.start();
   }
   if (config.OAR_JOBS_ENABLED) {

@@ -1,17 +1,14 @@
 /** `add-issue --issue TEXT [--no-blocker] [--related-tasks a,b]` (oar-commands 5.5 add_issue; MCP `oar_add_issue`). */
 import { z } from 'zod';
-import { addIssue, addIssuePlan, splitTasks } from './blockers.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-const options = z.object({
+export const options = z.object({
   issue: z.string().trim().min(1, 'the issue text is empty').max(1000, 'the issue text is longer than 1000 characters').describe('What is wrong (1..1000 characters)'),
   blocker: z.boolean().default(true).describe('A blocker holds the release (--no-blocker: an issue to note only)'),
   relatedTasks: z.string().max(2000).optional().describe('Comma-separated StateBox tasks it blocks, e.g. push-to-cdn-staging,stage-testing; omit for a general issue'),
 });
 
-const input = (o: z.output<typeof options>) => ({ issue: o.issue, blocker: o.blocker, relatedTasks: splitTasks(o.relatedTasks) });
-
-export const addIssueCommand = defineCommand({
+export const addIssueCommand = declareCommand({
   name: 'add-issue',
   group: 'oar',
   summary: "Record an issue (by default a blocker) in the release's StateBox",
@@ -27,6 +24,4 @@ export const addIssueCommand = defineCommand({
   // StateBox writes merge on conflict (5.6): recording a blocker must not wait for a running command.
   noLock: true,
   options,
-  plan: (ctx, o) => addIssuePlan(ctx, input(o)),
-  run: (ctx, o) => addIssue(ctx, input(o)),
 });

@@ -75,7 +75,7 @@ export class Approvals {
     const id = `apr-${randomUUID()}`;
     const stored = await this.deps.store.createPending({
       id, kind: 'approval', actorId: req.actor.id, release: req.release, command: req.command.name,
-      payload: payload as unknown as Record<string, unknown>, createdAt: now, expiresAt: new Date(now.getTime() + this.deps.config.OAR_APPROVAL_TTL_MS),
+      payload: payload as unknown as Record<string, unknown>, createdAt: now, expiresAt: new Date(now.getTime() + this.deps.config.OAR_APPROVAL_TTL_MS), // the store keeps the approval payload as an opaque JSON object
     });
     await this.audit({ ...audit, event: 'propose', outcome: 'awaiting second approval', detail: `approval ${id} requested via ${req.actor.via}; expires ${stored.expiresAt.toISOString()}` });
     return (await this.announce(stored)) ?? approvalView(stored);

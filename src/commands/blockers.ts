@@ -76,7 +76,7 @@ export async function addIssue(ctx: CommandContext, o: AddIssueInput): Promise<O
 
 export async function resolveIssuePlan(ctx: CommandContext, o: { issue: string; resolution: string }): Promise<Plan> {
   const state = await stateOf(ctx);
-  const issue = findIssueToResolve(state ?? ({ release: ctx.release, issues: [] } as unknown as StateBoxState), o.issue);
+  const issue = findIssueToResolve(state ?? ({ release: ctx.release, issues: [] } as unknown as StateBoxState), o.issue); // an empty state for a release without StateBox: findIssueToResolve reads only `issues`
   return { summary: `Resolve an issue of ${ctx.release}`, changes: [{ target: issueLine(issue), from: 'open', to: `resolved: ${o.resolution}` }] };
 }
 

@@ -1,9 +1,8 @@
 /** `issues [--unresolved-only] [--blockers-only] [--task NAME]` (oar-commands 5.5 get_issues; MCP `oar_get_issues`). */
 import { z } from 'zod';
-import { listIssues } from './blockers.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const issuesCommand = defineCommand({
+export const issuesCommand = declareCommand({
   name: 'issues',
   group: 'oar',
   summary: "The issues and blockers recorded in the release's StateBox",
@@ -16,5 +15,4 @@ export const issuesCommand = defineCommand({
     blockersOnly: z.boolean().default(false).describe('Only blockers'),
     task: z.string().trim().min(1).max(200).optional().describe('Only issues related to this StateBox task'),
   }),
-  run: (ctx, o) => listIssues(ctx, { unresolvedOnly: o.unresolvedOnly, blockersOnly: o.blockersOnly, taskName: o.task }),
 });

@@ -4,7 +4,7 @@
  * is recorded). A dry run writes nothing (not even labels) and reports what it would do.
  */
 import { z } from 'zod';
-import { JIRA_NOTIFICATOR_JOB } from '../jobs/names.ts';
+import { JIRA_NOTIFICATOR_JOB } from './job-names.ts';
 import { jobRunOutcome, requireScheduler, type SchedulerRef } from './jobs.ts';
 import { dateOption } from './schemas.ts';
 import { defineCommand } from './types.ts';

@@ -5,15 +5,15 @@
  * nothing). Listing is read-only; running is a write unless it is a dry run.
  */
 import { z } from 'zod';
-import type { JobRunResult, JobScheduler, JobStatus } from '../jobs/scheduler.ts';
+import type { ScheduledJobRun, ScheduledJobStatus, SchedulerPort, SchedulerRef } from './ports.ts';
 import { CommandError } from './errors.ts';
 import { defineCommand, type Outcome, type OutcomeSection } from './types.ts';
 
-export type SchedulerRef = () => JobScheduler | undefined;
+export type { SchedulerRef };
 
 const MAX_LINES = 200;
 
-export function requireScheduler(get: SchedulerRef): JobScheduler {
+export function requireScheduler(get: SchedulerRef): SchedulerPort {
   const s = get();
   if (!s) throw new CommandError('the job scheduler is not available in this process');
   return s;
@@ -29,7 +29,7 @@ function countsText(counts: Record<string, number> | undefined): string {
   return parts.length ? parts.join(', ') : 'nothing to do';
 }
 
-export function jobStatusSection(j: JobStatus): OutcomeSection {
+export function jobStatusSection(j: ScheduledJobStatus): OutcomeSection {
   const last = j.lastRun;
   const lastText = last
     ? `${when(last.startedAt)} · ${last.outcome ?? 'running'}${last.endedAt ? ` in ${Math.round((last.endedAt.getTime() - last.startedAt.getTime()) / 1000)} s` : ''}${last.owner ? ` on ${last.owner}` : ''}`
@@ -47,7 +47,7 @@ export function jobStatusSection(j: JobStatus): OutcomeSection {
 }
 
 /** A job run as a command outcome (shared by jobs, jira-notificator and start-release-detector). */
-export function jobRunOutcome(r: JobRunResult): Outcome {
+export function jobRunOutcome(r: ScheduledJobRun): Outcome {
   const report = r.report;
   const lines = report?.lines ?? [];
   const sections: OutcomeSection[] = [];

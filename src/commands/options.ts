@@ -35,7 +35,7 @@ interface ZodDefLike {
 }
 
 function defOf(t: z.ZodType): ZodDefLike {
-  return (t as unknown as { _zod: { def: ZodDefLike } })._zod.def;
+  return (t as unknown as { _zod: { def: ZodDefLike } })._zod.def; // zod 4 keeps a schema's definition on `_zod`, which its public types do not describe
 }
 
 function unwrap(t: z.ZodType): { base: z.ZodType; optional: boolean; defaultValue: unknown } {

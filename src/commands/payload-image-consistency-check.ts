@@ -9,9 +9,9 @@
  * image-consistency-check` (`oar image-consistency-check` is the workflow command that triggers it).
  */
 import { z } from 'zod';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const payloadImageConsistencyCheck = defineCommand({
+export const payloadImageConsistencyCheck = declareCommand({
   name: 'payload-image-consistency-check',
   cliName: 'image-consistency-check',
   group: 'oarctl',
@@ -31,8 +31,4 @@ export const payloadImageConsistencyCheck = defineCommand({
     checkVersion: z.boolean().default(true).describe('Require the payload version to match the shipment version (--no-check-version skips it)'),
   }),
   aliases: { p: 'payloadUrl', m: 'mrId' },
-  async run(ctx, o) {
-    const { runPayloadConsistencyCheck } = await import('./prow-jobs/payload-consistency.ts');
-    return runPayloadConsistencyCheck(ctx, o);
-  },
 });

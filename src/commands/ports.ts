@@ -26,3 +26,59 @@ export class MemoryStateBox implements StateBoxPort {
     return this.state.get(`${release}/${task}`) ?? null;
   }
 }
+
+/** Who runs a command (every front end names its caller so). */
+export interface Actor {
+  /** Slack user id, `cli:<user>`, `mcp:<client>` or `job:<name>`. */
+  id: string;
+  name?: string;
+  via: 'slack' | 'cli' | 'mcp' | 'job';
+}
+
+/**
+ * What the `jobs`, `jira-notificator` and `start-release-detector` commands need of the process's
+ * job scheduler (src/jobs/scheduler.ts `JobScheduler` implements it; the member names are the
+ * scheduler's). Commands do not import jobs/: the scheduler is handed to the registry.
+ */
+export interface SchedulerPort {
+  /** This replica's name. */
+  readonly owner: string;
+  list(): Promise<ScheduledJobStatus[]>;
+  /** The job of this name, if there is one (only its presence matters here). */
+  job(name: string): object | undefined;
+  names(): string[];
+  /** Run a job now (a manual run): takes the lease unless it is a dry run. */
+  runNow(name: string, opts?: { dryRun?: boolean; params?: Record<string, unknown>; actor?: Actor; signal?: AbortSignal }): Promise<ScheduledJobRun>;
+}
+
+/** A scheduled job as `jobs` lists it (`JobStatus` of the scheduler). */
+export interface ScheduledJobStatus {
+  name: string;
+  description: string;
+  schedule: string;
+  scheduleVar?: string;
+  timezone: string;
+  /** Next fire time of the schedule (also when jobs are disabled in this process). */
+  nextRun: Date | null;
+  lastRun?: { startedAt: Date; endedAt?: Date; outcome?: JobRunOutcome; counts?: Record<string, number>; error?: string; owner?: string };
+  /** Running in this process right now. */
+  running: boolean;
+  /** The replica holding the lease, when one does. */
+  leaseHolder?: string;
+  failing?: { failures: number; since: string };
+}
+
+export type JobRunOutcome = 'ok' | 'failed' | 'skipped';
+
+/** The result of a manual run (`JobRunResult` of the scheduler). */
+export interface ScheduledJobRun {
+  job: string;
+  outcome: JobRunOutcome;
+  dryRun: boolean;
+  report?: { summary: string; counts?: Record<string, number>; lines?: string[]; links?: { label: string; url: string }[]; error?: string; data?: unknown };
+  error?: string;
+  runId?: number;
+}
+
+/** The process's scheduler when it has one (a terminal without jobs has none). */
+export type SchedulerRef = () => SchedulerPort | undefined;

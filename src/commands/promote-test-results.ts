@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
 export const buildOption = () =>
   z
@@ -15,7 +15,7 @@ export const buildOption = () =>
     .regex(/^\d+\.\d+\.\d+[\w.-]*$/, 'must be a build name like 4.19.0-0.nightly-2026-07-01-085304 or 4.19.36')
     .describe('Build name (nightly or stable)');
 
-export const promoteTestResults = defineCommand({
+export const promoteTestResults = declareCommand({
   name: 'promote-test-results',
   group: 'jobctl',
   summary: 'Promote a build manually: the next aggregator pass labels its payload Accepted',
@@ -29,12 +29,4 @@ export const promoteTestResults = defineCommand({
     build: buildOption(),
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
-  async plan(ctx, o) {
-    const { promoteTestResultsPlan } = await import('../jobs/prow/recovery.ts');
-    return promoteTestResultsPlan(ctx, o);
-  },
-  async run(ctx, o) {
-    const { promoteTestResultsCommand } = await import('../jobs/prow/recovery.ts');
-    return promoteTestResultsCommand(ctx, o);
-  },
 });

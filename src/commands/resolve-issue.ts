@@ -1,9 +1,8 @@
 /** `resolve-issue --issue TEXT --resolution TEXT` (oar-commands 5.5 resolve_issue; MCP `oar_resolve_issue`). */
 import { z } from 'zod';
-import { resolveIssue, resolveIssuePlan } from './blockers.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const resolveIssueCommand = defineCommand({
+export const resolveIssueCommand = declareCommand({
   name: 'resolve-issue',
   group: 'oar',
   summary: "Resolve an open issue (blocker) in the release's StateBox",
@@ -19,6 +18,4 @@ export const resolveIssueCommand = defineCommand({
     issue: z.string().trim().min(1, 'give the issue text or a unique part of it').max(1000).describe('The issue text, or a part of it matching exactly one open issue'),
     resolution: z.string().trim().min(1, 'say how it was resolved').max(1000).describe('How it was resolved'),
   }),
-  plan: (ctx, o) => resolveIssuePlan(ctx, o),
-  run: (ctx, o) => resolveIssue(ctx, o),
 });

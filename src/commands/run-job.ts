@@ -5,7 +5,7 @@
  * GITHUB_TOKEN for a lookup) is an error, not the original's exit 0.
  */
 import { z } from 'zod';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
 const pullspec = () =>
   z
@@ -13,7 +13,7 @@ const pullspec = () =>
     .trim()
     .regex(/^[\w.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be a release image pull spec like quay.io/openshift-release-dev/ocp-release:4.19.1-x86_64');
 
-export const runJob = defineCommand({
+export const runJob = declareCommand({
   name: 'run',
   group: 'jobctl',
   summary: 'Trigger one Prow job through Gangway, with an install payload or an upgrade pair',
@@ -37,8 +37,4 @@ export const runJob = defineCommand({
     upgradeFrom: pullspec().optional().describe('Initial payload of an upgrade job'),
     upgradeTo: pullspec().optional().describe('Target payload of an upgrade job'),
   }),
-  async run(ctx, o) {
-    const { runJobCommand } = await import('../jobs/prow/commands.ts');
-    return runJobCommand(ctx, o);
-  },
 });

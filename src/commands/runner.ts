@@ -286,16 +286,18 @@ export class Runner {
     // authorize (the caller, and the approver of a second-person approval)
     const { role, denied } = await this.authorize(req, options, safety, correlationId);
     if (denied) return observe(denied);
+    // The implementation is imported on the first run of the command (declarations are all help needs).
+    const impl = await command.load();
 
     const dryRun = options.dryRun === true;
     const log = new CommandLog({ logger: this.logger, now: () => this.now(), mask: this.deps.mask });
 
     // confirm: critical commands show their plan first; --dry-run shows only the plan
-    if (command.plan && (dryRun || (safety === 'critical' && !req.confirmation))) {
+    if (impl.plan && (dryRun || (safety === 'critical' && !req.confirmation))) {
       const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
       let plan: Plan;
       try {
-        plan = await withCallSignal(ctx.signal, () => command.plan!(ctx, options));
+        plan = await withCallSignal(ctx.signal, () => impl.plan!(ctx, options));
       } catch (e) {
         const message = userMessageOf(e);
         await this.audit({ ...base, event: 'failure', outcome: 'plan failed', detail: message });
@@ -316,7 +318,7 @@ export class Runner {
       await this.audit({ ...base, event: 'propose', outcome: plan.empty ? 'nothing to do' : `${plan.changes.length} change(s)` });
       return observe({ kind: 'needs-confirmation', plan, safety, correlationId });
     }
-    if (dryRun && !command.plan && hasGenericDryRun(command)) {
+    if (dryRun && !impl.plan && hasGenericDryRun(command)) {
       // A command without an itemised plan: the dry run still validated and authorized, and changes nothing.
       const plan = genericPlan(command, req.release);
       await this.audit({ ...base, event: 'run', outcome: 'dry-run' });
@@ -354,7 +356,7 @@ export class Runner {
       if (!req.approval) {
         this.rememberCommand(command);
         const ctx = this.makeContext(req, correlationId, req.signal ?? new AbortController().signal, log, role);
-        const plan = command.plan ? await command.plan(ctx, options).catch(() => undefined) : undefined;
+        const plan = impl.plan ? await impl.plan(ctx, options).catch(() => undefined) : undefined;
         try {
           const approval = await approvals.propose(req, options, plan, base);
           return observe({ kind: 'pending-approval', approval, message: describeApproval(approval), correlationId });
@@ -421,7 +423,7 @@ export class Runner {
       if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
       // The signal also rides the async chain to every integration call (call-signal.ts), so a
       // timeout aborts in-flight requests instead of leaving them to their own timeouts.
-      outcome = await runWithAbort(() => withCallSignal(signal, () => command.run(ctx, options)), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
+      outcome = await runWithAbort(() => withCallSignal(signal, () => impl.run(ctx, options)), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
     } catch (e) {
       if (run.interrupted) {
         outcome = interruptedOutcome(run, task && safety !== 'read' ? (previous ?? 'Not Started') : undefined, req.text);

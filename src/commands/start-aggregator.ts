@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const startAggregator = defineCommand({
+export const startAggregator = declareCommand({
   name: 'start-aggregator',
   group: 'jobctl',
   summary: "Aggregate the Prow test results of an architecture's builds once (retries, QE acceptance, payload labels)",
@@ -17,8 +17,4 @@ export const startAggregator = defineCommand({
   options: z.object({
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
-  async run(ctx, o) {
-    const { startAggregatorCommand } = await import('../jobs/prow/commands.ts');
-    return startAggregatorCommand(ctx, o);
-  },
 });

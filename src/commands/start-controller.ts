@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const startController = defineCommand({
+export const startController = declareCommand({
   name: 'start-controller',
   group: 'jobctl',
   summary: 'Check the latest nightly or stable build of a y-stream and trigger its Prow jobs when it is new',
@@ -21,9 +21,4 @@ export const startController = defineCommand({
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
     triggerProwJob: z.boolean().default(true).describe('Trigger the jobs of a new build (--no-trigger-prow-job only records it)'),
   }),
-  async run(ctx, o) {
-    const { startControllerCommand } = await import('../jobs/prow/commands.ts');
-    const kind = o.stable || !o.nightly ? 'stable' : 'nightly';
-    return startControllerCommand(ctx, { stream: { ystream: ctx.release, kind, arch: o.arch }, triggerProwJob: o.triggerProwJob });
-  },
 });

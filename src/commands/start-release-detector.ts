@@ -4,7 +4,7 @@
  * (create-test-report through the runner) and one announcement in the release channel.
  */
 import { z } from 'zod';
-import { RELEASE_DETECTOR_JOB } from '../jobs/names.ts';
+import { RELEASE_DETECTOR_JOB } from './job-names.ts';
 import { jobRunOutcome, requireScheduler, type SchedulerRef } from './jobs.ts';
 import { defineCommand } from './types.ts';
 

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
-export const triggerJobsForBuild = defineCommand({
+export const triggerJobsForBuild = declareCommand({
   name: 'trigger-jobs-for-build',
   group: 'jobctl',
   summary: "Trigger the registry's Prow jobs for one nightly or stable build and record them",
@@ -27,8 +27,4 @@ export const triggerJobsForBuild = defineCommand({
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
     skipExisting: z.boolean().default(true).describe('Keep jobs already in the record (--no-skip-existing triggers all again)'),
   }),
-  async run(ctx, o) {
-    const { triggerJobsForBuildCommand } = await import('../jobs/prow/commands.ts');
-    return triggerJobsForBuildCommand(ctx, o);
-  },
 });

@@ -8,23 +8,18 @@ import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import type { TaskName, TaskStatus } from '../release/tasks.ts';
-import type { NewWatch, SlackTarget, Store } from '../store/types.ts';
+import type { NewWatch, SlackTarget, Store, Watch } from '../store/types.ts';
 import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
 import type { ReleaseNotifier } from './notifier.ts';
-import type { StateBoxPort } from './ports.ts';
+import type { Actor, StateBoxPort } from './ports.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
 export type Role = Safety;
 
 export const ROLE_RANK: Record<Role, number> = { read: 0, write: 1, critical: 2 };
 
-export interface Actor {
-  /** Slack user id, `cli:<user>`, `mcp:<client>` or `job:<name>`. */
-  id: string;
-  name?: string;
-  via: 'slack' | 'cli' | 'mcp' | 'job';
-}
+export type { Actor } from './ports.ts';
 
 /** How the command line addresses a command: `oar -r <release> X`, `oarctl X`, `jobctl X`. */
 export type CommandGroup = 'oar' | 'oarctl' | 'jobctl';
@@ -138,7 +133,12 @@ export interface CommandContext {
   now(): Date;
 }
 
-export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
+/**
+ * What a command IS, without what it does: name, help text, safety, StateBox task, options. Help,
+ * completion, parsing and the MCP tool list read declarations only, so a declaration imports no
+ * integration or release module (`oar help` must start fast; test/cli/light-help.test.ts).
+ */
+export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
   /** Unique registry key (audit, locks, Slack buttons); also the command-line spelling unless `cliName` is set. */
   name: string;
   /**
@@ -152,7 +152,7 @@ export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
   description?: string;
   examples: string[];
   /** Static safety, or one computed from the options (e.g. `-i` status mode is read-only). */
-  safety: Safety | ((options: z.output<S>) => Safety);
+  safety: Safety | SafetyFn<S>;
   /** Option values that reach the most dangerous mode of a computed safety, for tool annotations (MCP). */
   safetyProbes?: Record<string, unknown>[];
   task?: TaskName;
@@ -167,27 +167,127 @@ export interface CommandDef<S extends z.ZodObject = z.ZodObject> {
   aliases?: Record<string, string>;
   /** Positional arguments mapped onto option keys in order (`jobs run NAME`). */
   positionals?: string[];
+}
+
+/**
+ * A computed safety. Method syntax on purpose: a method's parameter is compared bivariantly, so a
+ * declaration typed for its own options still is an `AnyCommand` (a plain function type would not
+ * widen, which is what forced `as unknown as AnyCommand` everywhere).
+ */
+interface SafetyMethod<S extends z.ZodObject> {
+  bivariant(options: z.output<S>): Safety;
+}
+export type SafetyFn<S extends z.ZodObject> = SafetyMethod<S>['bivariant'];
+
+/** What a command DOES: loaded on first run (also for a plan / dry run), cached by the registry. */
+export interface CommandImpl<S extends z.ZodObject = z.ZodObject> {
   /** Critical commands: what would change, without changing anything. */
-  plan?(ctx: CommandContext, options: z.output<S>): Promise<Plan>;
-  run(ctx: CommandContext, options: z.output<S>): Promise<Outcome>;
+  plan?: (ctx: CommandContext, options: z.output<S>) => Promise<Plan>;
+  run: (ctx: CommandContext, options: z.output<S>) => Promise<Outcome>;
+}
+
+/** A declaration and its implementation in one object (commands defined in place: tests, `help`, `jobs`). */
+export type CommandDef<S extends z.ZodObject = z.ZodObject> = CommandDecl<S> & CommandImpl<S>;
+
+/** The options every registered command's implementation receives: parsed by its schema. */
+type AnyOptions = Record<string, unknown>;
+
+/** An implementation as the runner calls it, with options already parsed by the declaration's schema. */
+export interface AnyImpl {
+  plan?: (ctx: CommandContext, options: AnyOptions) => Promise<Plan>;
+  run: (ctx: CommandContext, options: AnyOptions) => Promise<Outcome>;
+}
+
+/** A registered command: its declaration, and its implementation on demand (imported once, then cached). */
+export interface AnyCommand extends CommandDecl {
+  load(): Promise<AnyImpl>;
+}
+
+/*
+ * The follow-up contract: long-running work a command starts (`Outcome.watch`) is a watch in the
+ * store; the command also provides the handler that checks on it. jobs/ polls due watches and
+ * calls the handler of the watch's kind; it knows nothing else of the command.
+ */
+
+export interface FollowUpContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  /** Number of this poll (1 for the first). */
+  readonly attempt: number;
+  now(): Date;
+}
+
+export interface FollowUpResult {
+  done: boolean;
+  status?: 'Pass' | 'Fail';
+  /** One line for humans (posted in the thread, kept as the watch's last result). */
+  summary: string;
+  /** Long result (log lines): the StateBox task result, and posted as output in the thread. */
+  result?: string;
+  /** Further messages, e.g. the release channel summary of an async approval. */
+  notify?: { channel: string; text: string }[];
+}
+
+export interface FollowUpHandler {
+  /** StateBox task set when the watch ends (a watch's `subject.task` takes precedence). */
+  task?: TaskName;
+  poll(watch: Watch, ctx: FollowUpContext): Promise<FollowUpResult>;
+  /** What to say and record when the deadline passes (default: a generic timeout, Fail). */
+  onExpire?(watch: Watch, ctx: FollowUpContext): Promise<Omit<FollowUpResult, 'done'>> | Omit<FollowUpResult, 'done'>;
 }
 
 /** The `--dry-run` / `dry_run` option every command that can change something accepts. */
 export const DRY_RUN_OPTION = z.boolean().optional().describe('Show the plan of what would change; change nothing');
 
 /**
- * Type helper so each command module gets its options typed from its schema. A command that can
- * change something (safety not plainly `read`) gets `dryRun` unless it declares its own: the
- * runner answers a dry run with the command's plan and changes nothing, whatever the front end.
+ * Declares a command, with its options typed from its schema. A command that can change something
+ * (safety not plainly `read`) gets `dryRun` unless it declares its own: the runner answers a dry
+ * run with the command's plan and changes nothing, whatever the front end.
  */
-export function defineCommand<S extends z.ZodObject>(def: CommandDef<S>): CommandDef<S> {
-  if (def.safety === 'read' || 'dryRun' in def.options.shape) return def;
-  return { ...def, options: def.options.extend({ dryRun: DRY_RUN_OPTION }) as unknown as S };
+export function declareCommand<S extends z.ZodObject>(decl: CommandDecl<S>): CommandDecl<S> {
+  if (decl.safety === 'read' || 'dryRun' in decl.options.shape) return decl;
+  // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
+  return { ...decl, options: decl.options.extend({ dryRun: DRY_RUN_OPTION }) as unknown as S };
 }
 
-export type AnyCommand = CommandDef<z.ZodObject>;
+/** Types an implementation module's default export against its declaration: `export default implement(decl, { run })`. */
+export function implement<S extends z.ZodObject>(_decl: CommandDecl<S>, impl: CommandImpl<S>): CommandImpl<S> {
+  return impl;
+}
 
-export function safetyOf(def: AnyCommand, options: Record<string, unknown>): Safety {
+/** The one place the option type is erased: the implementation is typed against the same declaration. */
+function register<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promise<CommandImpl<S>>): AnyCommand {
+  let loading: Promise<CommandImpl<S>> | undefined;
+  return {
+    ...decl,
+    load: () => {
+      loading ??= load().catch((e: unknown) => {
+        loading = undefined; // a failed import is retried on the next run
+        throw e;
+      });
+      // The runner passes options parsed by `decl.options`, i.e. z.output<S>: erased here, once.
+      return loading as unknown as Promise<AnyImpl>;
+    },
+  };
+}
+
+/**
+ * A declaration paired with the module that implements it, imported on the first run and cached:
+ * `lazy(takeOwnership, () => import('./take-ownership.run.ts'))`. The module's default export must
+ * implement this declaration's options (checked here, at the one list of commands).
+ */
+export function lazy<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promise<{ default: CommandImpl<S> }>): AnyCommand {
+  return register(decl, async () => (await load()).default);
+}
+
+/** A command defined in place, declaration and implementation together (tests, `help`, `jobs`). */
+export function defineCommand<S extends z.ZodObject>(def: CommandDef<S>): AnyCommand {
+  const { run, plan, ...decl } = def;
+  const impl: CommandImpl<S> = plan ? { run, plan } : { run };
+  return register(declareCommand(decl), () => Promise.resolve(impl));
+}
+
+export function safetyOf(def: Pick<AnyCommand, 'safety'>, options: Record<string, unknown>): Safety {
   return typeof def.safety === 'function' ? def.safety(options) : def.safety;
 }
 

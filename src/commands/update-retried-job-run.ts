@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { buildOption } from './promote-test-results.ts';
-import { defineCommand } from './types.ts';
+import { declareCommand } from './types.ts';
 
 const jobId = (what: string) =>
   z
@@ -15,7 +15,7 @@ const jobId = (what: string) =>
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a Prow job id like 3f1c9a52-8d0e-4b7a-9c39-2f5d1e0b6a41')
     .describe(what);
 
-export const updateRetriedJobRun = defineCommand({
+export const updateRetriedJobRun = declareCommand({
   name: 'update-retried-job-run',
   group: 'jobctl',
   summary: 'Replace a retried Prow run in a build\'s test results by another job, and reopen the record for the aggregator',
@@ -32,12 +32,4 @@ export const updateRetriedJobRun = defineCommand({
     newJobId: jobId('The job that replaces it'),
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
-  async plan(ctx, o) {
-    const { updateRetriedJobRunPlan } = await import('../jobs/prow/recovery.ts');
-    return updateRetriedJobRunPlan(ctx, o);
-  },
-  async run(ctx, o) {
-    const { updateRetriedJobRunCommand } = await import('../jobs/prow/recovery.ts');
-    return updateRetriedJobRunCommand(ctx, o);
-  },
 });

@@ -251,7 +251,7 @@ export class HttpClient {
       });
     }
     const type = req.responseType ?? 'json';
-    if (type === 'response') return res as unknown as T;
+    if (type === 'response') return res as unknown as T; // the caller asked for the raw Response (responseType 'response') and typed T as such
     if (type === 'none' || method === 'HEAD' || res.status === 204) {
       await res.body?.cancel();
       return undefined as T;

@@ -118,7 +118,7 @@ export class SignatureClient {
   /** 2xx: signed; 404: not signed; anything else is an error (after retries for 5xx). */
   async check(digest: string): Promise<SignatureCheck> {
     const url = signatureUrl(this.baseUrl, digest);
-    const res = (await this.http.request(`reading the signature of ${digest}`, { path: url, okStatuses: [404], responseType: 'response', headers: { accept: '*/*' } })) as unknown as Response;
+    const res = (await this.http.request(`reading the signature of ${digest}`, { path: url, okStatuses: [404], responseType: 'response', headers: { accept: '*/*' } })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     await res.body?.cancel();
     return { signed: res.ok, url, status: res.status };
   }
@@ -252,7 +252,7 @@ export class RegistryClient {
         headers: { accept, ...(token ? { authorization: `Bearer ${token}` } : {}) },
         okStatuses: [401],
         responseType: 'response',
-      })) as unknown as Response;
+      })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     };
     let res = await send();
     if (res.status !== 401) return res;

@@ -128,7 +128,7 @@ export class JenkinsClient {
     this.crumb ??= this.http
       .request('fetching a CSRF crumb', { path: '/crumbIssuer/api/json', okStatuses: [404], responseType: 'response' })
       .then(async (res) => {
-        const r = res as unknown as Response;
+        const r = res as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
         if (r.status === 404) {
           await r.body?.cancel();
           return {};
@@ -154,7 +154,7 @@ export class JenkinsClient {
         body: new URLSearchParams(parameters).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(await this.crumbHeader()) },
         responseType: 'response',
-      })) as unknown as Response;
+      })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     let res: Response;
     try {
       res = await send();

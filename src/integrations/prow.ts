@@ -242,7 +242,7 @@ export class ProwClient {
         json: body,
         responseType: 'response',
         ...(opts.signal ? { signal: opts.signal } : {}),
-      })) as unknown as Response;
+      })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     } catch (e) {
       if (!(e instanceof IntegrationError) || e.status === undefined) throw e;
       const reason = reasonOf(e.status, e.body);
@@ -274,7 +274,7 @@ export class ProwClient {
       headers: { accept: 'application/yaml, text/plain, */*' },
       okStatuses: [400, 404],
       responseType: 'response',
-    })) as unknown as Response;
+    })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     const text = await res.text();
     if (res.status !== 200 || text.trim() === '') return null;
     try {

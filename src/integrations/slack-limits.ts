@@ -145,7 +145,7 @@ export function splitOversizedSections<B extends BlockLike>(blocks: readonly B[]
       if (i === 0) {
         out.push({ ...block, text: { ...block.text, text: piece } });
       } else {
-        out.push({ type: 'section', text: { type: block.text.type, text: piece } } as unknown as B);
+        out.push({ type: 'section', text: { type: block.text.type, text: piece } } as unknown as B); // a plain section of the same text type is a member of the caller's block union B
       }
     });
   }

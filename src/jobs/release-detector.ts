@@ -17,7 +17,7 @@ import { compareReleases, parseRelease, parseYStream } from '../release/version.
 import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type JobRunContext, type SlackPoster } from './types.ts';
-import { RELEASE_DETECTOR_JOB } from './names.ts';
+import { RELEASE_DETECTOR_JOB } from '../commands/job-names.ts';
 import { defineJob } from './declare.ts';
 import type { JobEnv } from './env.ts';
 import { runRegisteredCommand } from './run-command.ts';

@@ -15,6 +15,7 @@
 import { createTask, validate, type ScheduledTask } from 'node-cron';
 import type { Config } from '../config/env.ts';
 import type { Actor } from '../commands/types.ts';
+import type { ScheduledJobStatus } from '../commands/ports.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { JobRun, LeaseInfo, Store } from '../store/types.ts';
 import { markReported, readStreak, recordOutcome, type FailureStreak, type StreakTransition } from './failure-streak.ts';
@@ -41,19 +42,9 @@ export interface SchedulerDeps {
   enabled?: boolean;
 }
 
-export interface JobStatus {
-  name: string;
-  description: string;
-  schedule: string;
-  scheduleVar?: string;
-  timezone: string;
-  /** Next fire time of the schedule (also when jobs are disabled in this process). */
-  nextRun: Date | null;
+/** A job as `jobs` lists it: the port commands read (commands/ports.ts), with the store's full last run. */
+export interface JobStatus extends ScheduledJobStatus {
   lastRun?: JobRun;
-  /** Running in this process right now. */
-  running: boolean;
-  /** The replica holding the lease, when one does. */
-  leaseHolder?: string;
   failing?: FailureStreak;
 }
 

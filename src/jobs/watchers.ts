@@ -12,7 +12,7 @@
  * `task`), the watch is marked done, the original Slack message (`report.messageTs`) is updated
  * and the outcome is posted in its thread. Past the deadline: expired, task Fail, reported.
  */
-import type { Actor } from '../commands/types.ts';
+import type { Actor, FollowUpContext, FollowUpHandler, FollowUpResult } from '../commands/types.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import { mapLimit } from '../limit.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -21,32 +21,10 @@ import type { Store, Watch } from '../store/types.ts';
 import { watchEndMessage, type WatchEnd } from '../blocks/watch.ts';
 import { errorText, type SlackThreadPoster } from './types.ts';
 
-export interface WatchPollContext {
-  readonly logger: Logger;
-  readonly signal: AbortSignal;
-  /** Number of this poll (1 for the first). */
-  readonly attempt: number;
-  now(): Date;
-}
-
-export interface WatchPollResult {
-  done: boolean;
-  status?: 'Pass' | 'Fail';
-  /** One line for humans (posted in the thread, kept as the watch's last result). */
-  summary: string;
-  /** Long result (log lines): the StateBox task result, and posted as output in the thread. */
-  result?: string;
-  /** Further messages, e.g. the release channel summary of an async approval. */
-  notify?: { channel: string; text: string }[];
-}
-
-export interface WatchHandler {
-  /** StateBox task set when the watch ends (a watch's `subject.task` takes precedence). */
-  task?: TaskName;
-  poll(watch: Watch, ctx: WatchPollContext): Promise<WatchPollResult>;
-  /** What to say and record when the deadline passes (default: a generic timeout, Fail). */
-  onExpire?(watch: Watch, ctx: WatchPollContext): Promise<Omit<WatchPollResult, 'done'>> | Omit<WatchPollResult, 'done'>;
-}
+/** The follow-up contract of commands (src/commands/types.ts), as the poller names it. */
+export type WatchPollContext = FollowUpContext;
+export type WatchPollResult = FollowUpResult;
+export type WatchHandler = FollowUpHandler;
 
 export class WatchHandlerRegistry {
   private readonly handlers = new Map<string, WatchHandler>();

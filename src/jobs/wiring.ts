@@ -15,7 +15,7 @@ import type { Store } from '../store/types.ts';
 import { scheduleJobs, type Jobs } from './index.ts';
 import type { JobMetrics } from './types.ts';
 import { watchHandlers } from './watchers.ts';
-import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from './async-approval.ts';
+import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../commands/approval/async-approval.ts';
 import { releaseNoticeTargets } from './release-detector.ts';
 import { registerCommandWatchHandlers } from '../commands/prow-jobs/watch.ts';
 import { CDN_PUSH_KIND, createCdnPushWatchHandler } from '../commands/approval/push.ts';
@@ -41,7 +41,7 @@ export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: Job
   if (!handlersRegistered) {
     // The handler registry is process-wide: register the command handlers once.
     handlersRegistered = true;
-    registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), store });
+    registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), command: (name) => engine.registry.get(name), store });
     watchHandlers.register(CDN_PUSH_KIND, createCdnPushWatchHandler({ errata: () => services.get('errata') }));
   }
   const jobs = scheduleJobs({

@@ -14,7 +14,8 @@ import { approvalRunFailed, describeApproval } from '../commands/approval-view.t
 import type { ConfigStoreCache } from '../release/configstore.ts';
 import { WORKFLOW_TASK_NAMES, isWorkflowTask, type TaskStatus } from '../release/tasks.ts';
 import type { ReleaseStatusReader } from './ports.ts';
-import { issueApiCommands } from './issue-tools.ts';
+import { commandOf } from '../commands/index.ts';
+import { getTaskBlocker } from '../commands/get-task-blocker.ts';
 
 export interface ApiCommandDeps {
   configStores: Pick<ConfigStoreCache, 'stats' | 'invalidate' | 'warm' | 'maxSize'>;
@@ -74,7 +75,7 @@ export const getReleaseMetadata = (): AnyCommand =>
         return failed(error, { error, release: ctx.release });
       }
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const getReleaseStatus = (reader: ReleaseStatusReader): AnyCommand =>
   defineCommand({
@@ -103,7 +104,7 @@ export const getReleaseStatus = (reader: ReleaseStatusReader): AnyCommand =>
       }
       return { status: 'info', summary: `StateBox of ${ctx.release}`, data: doc.state };
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const updateTaskStatus = (reader: ReleaseStatusReader, taskSafety: (task: string) => Safety | undefined = () => undefined): AnyCommand =>
   defineCommand({
@@ -161,7 +162,7 @@ export const updateTaskStatus = (reader: ReleaseStatusReader, taskSafety: (task:
       }
       return { status: 'pass', summary: message, data };
     },
-  }) as unknown as AnyCommand;
+  });
 
 /** Stands in for `oar_is_release_shipped` when the registry has no `is-release-shipped` command. */
 export const isReleaseShippedUnavailable = (): AnyCommand =>
@@ -178,7 +179,7 @@ export const isReleaseShippedUnavailable = (): AnyCommand =>
       const error = 'is-release-shipped is not available in this oar-bot build';
       return failed(error, { error, shipped: false, details: {} });
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const cacheStats = (deps: ApiCommandDeps): AnyCommand =>
   defineCommand({
@@ -193,7 +194,7 @@ export const cacheStats = (deps: ApiCommandDeps): AnyCommand =>
       const stats = deps.configStores.stats();
       return { status: 'info', summary: `${stats.cache_size} cached ConfigStores, hit rate ${stats.metrics.hit_rate}`, data: stats };
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const cacheInvalidate = (deps: ApiCommandDeps): AnyCommand =>
   defineCommand({
@@ -212,7 +213,7 @@ export const cacheInvalidate = (deps: ApiCommandDeps): AnyCommand =>
       const message = release !== undefined ? `Cache entry for release ${release} invalidated` : 'All cache entries invalidated';
       return { status: 'pass', summary: message, data: { success: true, message, release: release ?? 'all', removed } };
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const cacheWarm = (deps: ApiCommandDeps): AnyCommand =>
   defineCommand({
@@ -242,7 +243,7 @@ export const cacheWarm = (deps: ApiCommandDeps): AnyCommand =>
       const message = `Cache warmed with ${warmed.length} releases`;
       return { status: 'pass', summary: message, data: { success: true, message, releases: warmed, failed: failures } };
     },
-  }) as unknown as AnyCommand;
+  });
 
 /**
  * `discover_active_releases` (agents.md 5, 9.4): the latest release of every y-stream whose
@@ -270,7 +271,7 @@ export const discoverActiveReleases = (): AnyCommand =>
         return failed(error, { error, releases: [] });
       }
     },
-  }) as unknown as AnyCommand;
+  });
 
 export const getApproval = (approvals: () => Approvals | undefined): AnyCommand =>
   defineCommand({
@@ -297,7 +298,7 @@ export const getApproval = (approvals: () => Approvals | undefined): AnyCommand 
       const ranBadly = approvalRunFailed(v);
       return { status: v.state === 'rejected' || v.state === 'expired' || ranBadly ? 'fail' : 'info', summary: message, data: { ...v, message } };
     },
-  }) as unknown as AnyCommand;
+  });
 
 /** The API tools in the original's order. */
 export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
@@ -311,6 +312,6 @@ export function apiCommands(deps: ApiCommandDeps): ApiCommand[] {
     { toolName: 'mcp_cache_stats', command: cacheStats(deps) },
     { toolName: 'mcp_cache_invalidate', command: cacheInvalidate(deps) },
     { toolName: 'mcp_cache_warm', command: cacheWarm(deps) },
-    ...issueApiCommands(),
+    { toolName: 'oar_get_task_blocker', command: commandOf(getTaskBlocker) },
   ];
 }

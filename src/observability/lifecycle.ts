@@ -60,7 +60,7 @@ const SIGNAL_EXIT: Record<ShutdownSignal, number> = { SIGINT: 130, SIGTERM: 143 
 export function installShutdown(opts: ShutdownOptions): ShutdownHandle {
   const { logger, exit } = opts;
   const now = opts.now ?? Date.now;
-  const signals: SignalSource = opts.signals ?? (process as unknown as SignalSource);
+  const signals: SignalSource = opts.signals ?? (process as unknown as SignalSource); // process emits these signals; its listener overloads are wider than SignalSource's
   let running: Promise<void> | undefined;
 
   const shutdown = (reason: string, exitCode = 0): Promise<void> => {
@@ -248,7 +248,7 @@ export function classifyProcessError(kind: ErrorKind, error: unknown): 'fatal' |
 }
 
 export function installProcessGuards(opts: GuardOptions): { uninstall(): void } {
-  const source: GuardSource = opts.source ?? (process as unknown as GuardSource);
+  const source: GuardSource = opts.source ?? (process as unknown as GuardSource); // process emits these events; its listener overloads are wider than GuardSource's
   const classify = opts.classify ?? classifyProcessError;
   let fatalSeen = false;
   const handle = (kind: ErrorKind) => (error: unknown, detail?: unknown) => {

@@ -73,7 +73,7 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
   const lifecycle = new SlackLifecycle();
   let isConnected = false;
 
-  const socket = (receiver as unknown as { client: { on(event: string, fn: () => void): void } }).client;
+  const socket = (receiver as unknown as { client: { on(event: string, fn: () => void): void } }).client; // Bolt does not expose the Socket Mode receiver's client in its types
   socket.on('connected', () => {
     isConnected = true;
     logger.info('socket mode connected');

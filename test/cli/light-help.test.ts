@@ -69,6 +69,11 @@ function heavyLoads(resolved: Resolved[]): string[] {
   return [...out.values()];
 }
 
+/** Command implementation modules (`src/commands/*.run.ts`) that were loaded: `oar help` needs declarations only. */
+function implementationLoads(resolved: Resolved[]): string[] {
+  return [...new Set(resolved.map((r) => r.url).filter((u) => /\/src\/commands\/.*\.run\.ts$/.test(u)))];
+}
+
 const packages = (resolved: Resolved[]) => new Set(resolved.map((r) => packageOf(r.url)).filter((p) => p !== undefined));
 
 describe('oar help loads no integration library', () => {
@@ -92,6 +97,17 @@ describe('oar help loads no integration library', () => {
     expect(resolved.some((r) => r.url === indexUrl)).toBe(true);
     expect(packages(resolved).has('zod')).toBe(true);
     expect(heavyLoads(resolved)).toEqual([]);
+    expect(implementationLoads(resolved)).toEqual([]);
+  });
+
+  it('a command run loads its implementation module (the guard above can see one)', () => {
+    const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
+    const { resolved } = resolvedBy(`
+      const { createRegistry } = await import(${JSON.stringify(indexUrl)});
+      await createRegistry().get('unlock').load();
+      return null;
+    `);
+    expect(implementationLoads(resolved).map((u) => u.replace(/^.*\/src\//, 'src/'))).toEqual(['src/commands/unlock.run.ts']);
   });
 
   it('the whole `oar help` path of the terminal front end, without the engine', () => {
@@ -110,6 +126,7 @@ describe('oar help loads no integration library', () => {
     expect(code).toBe(0);
     expect(text).toContain('take-ownership');
     expect(heavyLoads(resolved)).toEqual([]);
+    expect(implementationLoads(resolved)).toEqual([]);
     expect(resolved.map((r) => r.url)).not.toContain(engineUrl);
   });
 });

@@ -1,17 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
-import { addQeApproval } from '../../src/commands/add-qe-approval.ts';
+import { addQeApproval as addQeApprovalDecl } from '../../src/commands/add-qe-approval.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { commandHelp } from '../../src/commands/registry.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { issueStatus, qeSubtaskKeys, startApprovalHarness, type ApprovalHarness } from './change-advisory-status.harness.ts';
 import { freshHarnessPerTest } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const addQeApproval = commandOf(addQeApprovalDecl);
 
 const approveCalls = (h: ApprovalHarness) => h.world.gitlab.callsTo('POST', /\/merge_requests\/\d+\/approve$/);
 
 describe('add-qe-approval (legacy)', () => {
   it('is registered, critical and marked legacy', () => {
-    const registry = createRegistry([addQeApproval as unknown as AnyCommand]);
+    const registry = createRegistry([addQeApproval]);
     const def = registry.get('add-qe-approval');
     expect(def?.legacy).toBe(true);
     expect(def?.safety).toBe('critical');

@@ -9,7 +9,7 @@ import { Runner, type Authorizer } from '../../src/commands/runner.ts';
 import type { ApprovalAnnouncer, ApprovalView } from '../../src/commands/approvals.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { defineCommand, type Actor, type AnyCommand, type Role } from '../../src/commands/types.ts';
+import { defineCommand, type Actor, type Role } from '../../src/commands/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
 import type { SlackTarget, Store } from '../../src/store/types.ts';
@@ -39,7 +39,7 @@ function world(store: Store, opts: { clock?: { now: Date }; announcer?: Approval
       ran.push(`${ctx.release} ${o.status} as ${ctx.actor.id}`);
       return { status: 'pass', summary: `4 advisories moved to ${o.status}` };
     },
-  }) as unknown as AnyCommand;
+  });
   const statebox = new MemoryStateBox();
   const runner = new Runner({
     config: testConfig({ OAR_SECOND_APPROVAL: 'change-advisory-status', OAR_APPROVAL_TTL_MS: '600000', OAR_APPROVAL_POLL_MS: '50' }),

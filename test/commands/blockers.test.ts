@@ -4,18 +4,22 @@
  * original's MCP tools and JSON shapes (agents.md 9.4).
  */
 import { describe, expect, it } from 'vitest';
-import { addIssueCommand } from '../../src/commands/add-issue.ts';
-import { resolveIssueCommand } from '../../src/commands/resolve-issue.ts';
-import { issuesCommand } from '../../src/commands/issues.ts';
+import { addIssueCommand as addIssueCommandDecl } from '../../src/commands/add-issue.ts';
+import { resolveIssueCommand as resolveIssueCommandDecl } from '../../src/commands/resolve-issue.ts';
+import { issuesCommand as issuesCommandDecl } from '../../src/commands/issues.ts';
 import { CommandParser } from '../../src/commands/parser.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { apiCommands } from '../../src/mcp/api-commands.ts';
 import { buildToolCatalog } from '../../src/mcp/catalog.ts';
 import { toCallToolResult } from '../../src/mcp/call.ts';
 import type { ConfigStoreCache } from '../../src/release/configstore.ts';
 import { freshHarnessPerTest, startCommandWorld, type CommandWorld, type Done } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const COMMANDS = [addIssueCommand, resolveIssueCommand, issuesCommand] as unknown as AnyCommand[];
+const addIssueCommand = commandOf(addIssueCommandDecl);
+const resolveIssueCommand = commandOf(resolveIssueCommandDecl);
+const issuesCommand = commandOf(issuesCommandDecl);
+
+const COMMANDS = [addIssueCommand, resolveIssueCommand, issuesCommand];
 
 describe('blocker management', () => {
   let w: CommandWorld;

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApprovalCompletion } from '../../src/commands/approval/completion.ts';
-import { createAsyncApprovalHandler } from '../../src/jobs/async-approval.ts';
+import { createAsyncApprovalHandler } from '../../src/commands/approval/async-approval.ts';
 import { createWatchPoller, WatchHandlerRegistry, type WatchPoller } from '../../src/jobs/watchers.ts';
 import { issueStatus, qeSubtaskKeys, startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
 

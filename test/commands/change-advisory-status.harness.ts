@@ -5,22 +5,29 @@
  * group, an engine with the commands registered, and an SQLite store.
  */
 import type { SimulatedWorld } from '../../src/sandbox/world.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import type { RunResult } from '../../src/commands/runner.ts';
-import { takeOwnership } from '../../src/commands/take-ownership.ts';
-import { pushToCdnStaging } from '../../src/commands/push-to-cdn-staging.ts';
-import { changeAdvisoryStatus } from '../../src/commands/change-advisory-status.ts';
-import { addQeApproval } from '../../src/commands/add-qe-approval.ts';
-import { imageSignedCheck } from '../../src/commands/image-signed-check.ts';
-import { isReleaseShipped } from '../../src/commands/is-release-shipped.ts';
+import { takeOwnership as takeOwnershipDecl } from '../../src/commands/take-ownership.ts';
+import { pushToCdnStaging as pushToCdnStagingDecl } from '../../src/commands/push-to-cdn-staging.ts';
+import { changeAdvisoryStatus as changeAdvisoryStatusDecl } from '../../src/commands/change-advisory-status.ts';
+import { addQeApproval as addQeApprovalDecl } from '../../src/commands/add-qe-approval.ts';
+import { imageSignedCheck as imageSignedCheckDecl } from '../../src/commands/image-signed-check.ts';
+import { isReleaseShipped as isReleaseShippedDecl } from '../../src/commands/is-release-shipped.ts';
 import { QE_SUBTASKS } from '../../src/release/tasks.ts';
 import { createCdnPushWatchHandler } from '../../src/commands/approval/push.ts';
 import { createWatchPoller, WatchHandlerRegistry, type WatchPoller } from '../../src/jobs/watchers.ts';
 import { startCommandWorld, taskOf, type CommandWorld, type Done, type SlackOrigin } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
+
+const takeOwnership = commandOf(takeOwnershipDecl);
+const pushToCdnStaging = commandOf(pushToCdnStagingDecl);
+const changeAdvisoryStatus = commandOf(changeAdvisoryStatusDecl);
+const addQeApproval = commandOf(addQeApprovalDecl);
+const imageSignedCheck = commandOf(imageSignedCheckDecl);
+const isReleaseShipped = commandOf(isReleaseShippedDecl);
 
 export { taskOf, type Done };
 
-export const MY_COMMANDS = [takeOwnership, pushToCdnStaging, changeAdvisoryStatus, addQeApproval, imageSignedCheck, isReleaseShipped] as unknown as AnyCommand[];
+export const MY_COMMANDS = [takeOwnership, pushToCdnStaging, changeAdvisoryStatus, addQeApproval, imageSignedCheck, isReleaseShipped];
 
 /** The shared command world, with runs by command name from `from`. */
 export interface ApprovalHarness extends Omit<CommandWorld, 'run' | 'execute'> {

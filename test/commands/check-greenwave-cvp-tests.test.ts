@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkGreenwaveCvpTests } from '../../src/commands/check-greenwave-cvp-tests.ts';
+import { checkGreenwaveCvpTests as checkGreenwaveCvpTestsDecl } from '../../src/commands/check-greenwave-cvp-tests.ts';
 import { cvpIssueDescription, cvpIssueJql, cvpIssueSummary, isSameCvpReport } from '../../src/commands/bugs/cvp.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const cvp = checkGreenwaveCvpTests as unknown as AnyCommand;
+const checkGreenwaveCvpTests = commandOf(checkGreenwaveCvpTestsDecl);
+
+const cvp = checkGreenwaveCvpTests;
 
 describe('check-greenwave-cvp-tests: the CVP report (pinned texts)', () => {
   it('builds the description exactly (test__prepare_greenwave_cvp_jira_description)', () => {

@@ -2,13 +2,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestReport } from '../../src/commands/create-test-report.ts';
-import { releaseStatus } from '../../src/commands/release-status.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
+import { createTestReport as createTestReportDecl } from '../../src/commands/create-test-report.ts';
+import { releaseStatus as releaseStatusDecl } from '../../src/commands/release-status.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const commands = [createTestReport, releaseStatus] as unknown as AnyCommand[];
-const ctr = createTestReport as unknown as AnyCommand;
+const createTestReport = commandOf(createTestReportDecl);
+const releaseStatus = commandOf(releaseStatusDecl);
+
+const commands = [createTestReport, releaseStatus];
+const ctr = createTestReport;
 
 describe('create-test-report', () => {
   let h: BugsHarness;

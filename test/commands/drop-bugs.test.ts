@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dump, load } from 'js-yaml';
-import { dropBugs } from '../../src/commands/drop-bugs.ts';
+import { dropBugs as dropBugsDecl } from '../../src/commands/drop-bugs.ts';
 import { approvalsToRequest } from '../../src/commands/bugs/approvals.ts';
 import { classifyBug, decideBug } from '../../src/commands/bugs/drop-plan.ts';
-import type { AnyCommand, Plan } from '../../src/commands/types.ts';
+import type { Plan } from '../../src/commands/types.ts';
 import { toJiraIssue } from '../../src/integrations/jira/model.ts';
 import type { IssueSeed } from '../../src/sandbox/jira/index.ts';
 import { SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const drop = dropBugs as unknown as AnyCommand;
+const dropBugs = commandOf(dropBugsDecl);
+
+const drop = dropBugs;
 
 /**
  * Edge case 8 (tests/test_jira.py::test_get_high_severity_and_can_drop_issues): 24 keyed cases of

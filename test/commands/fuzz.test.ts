@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { CommandParser, ParseError } from '../../src/commands/parser.ts';
 import { createRegistry } from '../../src/commands/index.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { emailOption } from '../../src/commands/schemas.ts';
 import { memoryRunner } from '../helpers/commands.ts';
 
@@ -25,7 +25,7 @@ const spy = defineCommand({
     executed.push({ release: ctx.release, ...o });
     return { status: 'pass', summary: 'ran' };
   },
-}) as unknown as AnyCommand;
+});
 
 const registry = createRegistry([spy]);
 const parser = new CommandParser(registry);

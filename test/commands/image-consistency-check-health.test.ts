@@ -1,15 +1,17 @@
 /** image-consistency-check -i on a succeeded job: image health decides Pass/Fail (edge case 10), and the watch's poll. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { imageConsistencyCheck } from '../../src/commands/image-consistency-check.ts';
+import { imageConsistencyCheck as imageConsistencyCheckDecl } from '../../src/commands/image-consistency-check.ts';
 import { createProwJobWatchHandler, registerCommandWatchHandlers } from '../../src/commands/prow-jobs/watch.ts';
 import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { hex, seedStageImages, shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const icc = imageConsistencyCheck as unknown as AnyCommand;
+const imageConsistencyCheck = commandOf(imageConsistencyCheckDecl);
+
+const icc = imageConsistencyCheck;
 
 afterEach(endCommandTest);
 
@@ -171,7 +173,7 @@ describe('image-consistency-check -i: Errata image health', () => {
 
 describe('the prow-job watch', () => {
   const pollCtx = (attempt = 1) => ({ signal: new AbortController().signal, attempt });
-  const depsOf = (hh: Harness) => ({ services: (r: string) => hh.engine.services(r), execute: (req: Parameters<typeof hh.engine.runner.execute>[0]) => hh.engine.runner.execute(req), store: hh.store });
+  const depsOf = (hh: Harness) => ({ services: (r: string) => hh.engine.services(r), execute: (req: Parameters<typeof hh.engine.runner.execute>[0]) => hh.engine.runner.execute(req), command: (name: string) => hh.engine.registry.get(name), store: hh.store });
 
   it('does nothing while the job runs, then sets Pass/Fail with the same logic as -i', async () => {
     const hh = await konflux();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNumberOf, checkedJobIds, concludedStatus, stageBuildUrls, triggeredJobIds } from '../../src/commands/prow-jobs/task-record.ts';
 import { jenkinsTriggeredText, prowJobTriggeredText, unhealthyAdvisoriesText } from '../../src/commands/prow-jobs/notify.ts';
-import { mergeRequestIid } from '../../src/commands/image-consistency-check.ts';
+import { mergeRequestIid } from '../../src/commands/image-consistency-check.run.ts';
 
 const line = (level: string, msg: string) => `2026-06-01T10:00:00Z: ${level}: ${msg}`;
 

@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { imageConsistencyCheck } from '../../src/commands/image-consistency-check.ts';
+import { imageConsistencyCheck as imageConsistencyCheckDecl } from '../../src/commands/image-consistency-check.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const icc = imageConsistencyCheck as unknown as AnyCommand;
+const imageConsistencyCheck = commandOf(imageConsistencyCheckDecl);
+
+const icc = imageConsistencyCheck;
 const TRIGGER_LINE = /Triggered image consistency check Prow job: (\S+)/;
 
 afterEach(endCommandTest);

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { Runner, type Authorizer } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { unlock } from '../../src/commands/unlock.ts';
-import { defineCommand, type Actor, type AnyCommand, type Role } from '../../src/commands/types.ts';
+import { unlock as unlockDecl } from '../../src/commands/unlock.ts';
+import { defineCommand, type Actor, type Role } from '../../src/commands/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { runCli } from '../../src/cli/main.ts';
 import { COMPOSITION } from '../helpers/terminal.ts';
@@ -18,6 +18,9 @@ import type { ConfigStore } from '../../src/release/configstore.ts';
 import { SqliteStore, SQLITE_FILE_NAME } from '../../src/store/index.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
 import { join } from 'node:path';
+import { commandOf } from '../../src/commands/index.ts';
+
+const unlock = commandOf(unlockDecl);
 
 const roles: Record<string, Role> = { U_LEAD: 'critical', U_WRITER: 'write' };
 const authorizer: Authorizer = { roleFor: async (a) => roles[a.id] ?? 'read' };
@@ -34,7 +37,7 @@ const slowWrite = defineCommand({
   scope: 'zstream',
   options: z.object({}),
   run: () => new Promise((resolve) => (release = () => resolve({ status: 'pass', summary: 'done' }))),
-}) as unknown as AnyCommand;
+});
 
 const T0 = new Date('2026-07-01T10:00:00.000Z');
 let store: SqliteTestStore;
@@ -122,7 +125,7 @@ describe('unlock', () => {
     await vi.waitFor(async () => expect(await store.listLocks()).toHaveLength(1));
     await vi.advanceTimersByTimeAsync(20_000);
     const b = runnerOn(store, 'bot-b');
-    const refused = await b.execute({ command: unlock as unknown as AnyCommand, release: '4.19.1', options: {}, actor: writer });
+    const refused = await b.execute({ command: unlock, release: '4.19.1', options: {}, actor: writer });
     expect(refused.kind === 'done' && refused.outcome.status).toBe('fail');
     if (refused.kind === 'done') expect(refused.outcome.summary).toMatch(/locked by lead \(U_LEAD\) for take-ownership since 2026-07-01T10:00:00\.\d+Z .*last heartbeat 5 s ago\. Its holder is alive, so the lock was not released/);
     expect(await store.listLocks()).toHaveLength(1);
@@ -132,7 +135,7 @@ describe('unlock', () => {
 
     await store.acquireLock({ key: 'release:4.19.1', holder: 'U_GONE', reason: 'stage-testing', ttlMs: 30 * 60_000, owner: 'dead' });
     vi.setSystemTime(new Date(Date.now() + 61_000));
-    const ok = await b.execute({ command: unlock as unknown as AnyCommand, release: '4.19.1', options: {}, actor: writer });
+    const ok = await b.execute({ command: unlock, release: '4.19.1', options: {}, actor: writer });
     expect(ok.kind === 'done' && ok.outcome.summary).toContain('(holder silent)');
     expect((await store.queryAudit({ event: 'unlock' }))[0]).toMatchObject({ actorId: 'U_WRITER', outcome: 'holder silent' });
   });
@@ -140,7 +143,7 @@ describe('unlock', () => {
   it('--force needs the critical role, a reason and a confirmation; it is audited with the reason', async () => {
     await store.acquireLock({ key: 'release:4.19.1', holder: 'U_LEAD', reason: 'push-to-cdn-staging', ttlMs: 30 * 60_000, owner: 'bot-a' });
     const b = runnerOn(store, 'bot-b');
-    const cmd = unlock as unknown as AnyCommand;
+    const cmd = unlock;
     const byWriter = await b.execute({ command: cmd, release: '4.19.1', options: { force: true, reason: 'stuck' }, actor: writer, confirmation: { id: 'c1' } });
     expect(byWriter).toMatchObject({ kind: 'denied', needed: 'critical', has: 'write' });
     const noReason = await b.execute({ command: cmd, release: '4.19.1', options: { force: true }, actor: lead });

@@ -1,16 +1,18 @@
 import { dump, load } from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { payloadImageConsistencyCheck } from '../../src/commands/payload-image-consistency-check.ts';
+import { payloadImageConsistencyCheck as payloadImageConsistencyCheckDecl } from '../../src/commands/payload-image-consistency-check.ts';
 import { parseOptions } from '../../src/commands/options.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { isSkippedImage, sameIdentifier, shipmentVersionOf, EMPTY_METADATA } from '../../src/release/payload-consistency.ts';
 import { SHIPMENT_PROJECT } from '../../src/sandbox/world.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { CommandParser } from '../../src/commands/parser.ts';
 import { toolNameOf } from '../../src/mcp/catalog.ts';
 import { endCommandTest, startCommandWorld, type CommandWorld } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const checker = payloadImageConsistencyCheck as unknown as AnyCommand;
+const payloadImageConsistencyCheck = commandOf(payloadImageConsistencyCheckDecl);
+
+const checker = payloadImageConsistencyCheck;
 
 afterEach(endCommandTest);
 

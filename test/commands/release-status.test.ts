@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseStatus } from '../../src/commands/release-status.ts';
+import { releaseStatus as releaseStatusDecl } from '../../src/commands/release-status.ts';
 import { createRegistry } from '../../src/commands/index.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { createEngine, type Engine } from '../../src/engine.ts';
 import { startBugsHarness, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const rs = releaseStatus as unknown as AnyCommand;
+const releaseStatus = commandOf(releaseStatusDecl);
+
+const rs = releaseStatus;
 
 describe('release-status', () => {
   let h: BugsHarness;

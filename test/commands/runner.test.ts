@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Runner, type Authorizer, type RunnerStore } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { defineCommand, type Actor, type AnyCommand, type Role } from '../../src/commands/types.ts';
+import { defineCommand, type Actor, type Role } from '../../src/commands/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
@@ -49,7 +49,7 @@ const pushLike = defineCommand({
     changed.push(ctx.release);
     return { status: 'in_progress', summary: 'pushes triggered', watch: { kind: 'cdn-push', subject: { advisories: [1, 2] }, intervalMs: 60_000, deadline: new Date(Date.now() + 3600_000) } };
   },
-}) as unknown as AnyCommand;
+});
 
 const failing = defineCommand({
   name: 'image-signed-check',
@@ -64,7 +64,7 @@ const failing = defineCommand({
     ctx.log.info('checking digest');
     throw new IntegrationError({ system: 'Release controller', operation: 'reading release 4.19.1', status: 503 });
   },
-}) as unknown as AnyCommand;
+});
 
 const hanging = defineCommand({
   name: 'stage-testing',
@@ -76,7 +76,7 @@ const hanging = defineCommand({
   scope: 'zstream',
   options: z.object({}),
   run: () => new Promise(() => undefined),
-}) as unknown as AnyCommand;
+});
 
 afterEach(() => {
   vi.useRealTimers();
@@ -155,7 +155,7 @@ describe('runner pipeline', () => {
         ran++;
         return { status: 'pass', summary: 'done' };
       },
-    }) as unknown as AnyCommand;
+    });
     expect(Object.keys(writer.options.shape)).toEqual(['dryRun']);
     const r = await runner.execute({ command: writer, release: '4.19.1', options: { dryRun: true }, actor: lead });
     expect(r.kind === 'done' && r.outcome.summary).toBe('Dry run: take-ownership on 4.19.1 would set the QE owner');
@@ -165,7 +165,7 @@ describe('runner pipeline', () => {
     expect(store!.locks.size).toBe(0);
     expect(store!.audits.at(-1)).toMatchObject({ event: 'run', outcome: 'dry-run' });
     // A read command has no --dry-run to offer.
-    const reader = defineCommand({ name: 'release-info', group: 'oar', summary: 'r', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) }) as unknown as AnyCommand;
+    const reader = defineCommand({ name: 'release-info', group: 'oar', summary: 'r', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) });
     expect(Object.keys(reader.options.shape)).toEqual([]);
   });
 
@@ -213,7 +213,7 @@ describe('runner pipeline', () => {
 
   it('masks secrets in audited options', async () => {
     const { runner, store } = setup();
-    const cmd = defineCommand({ name: 'x', group: 'oar', summary: 'x', examples: [], safety: 'read', scope: 'none', options: z.object({ note: z.string(), apiToken: z.string() }), run: async () => ({ status: 'info', summary: 'ok' }) }) as unknown as AnyCommand;
+    const cmd = defineCommand({ name: 'x', group: 'oar', summary: 'x', examples: [], safety: 'read', scope: 'none', options: z.object({ note: z.string(), apiToken: z.string() }), run: async () => ({ status: 'info', summary: 'ok' }) });
     await runner.execute({ command: cmd, release: '', options: { note: 'uses ghp_secretvalue123', apiToken: 'abc' }, actor: lead });
     expect(store!.audits[0]!.options).toEqual({ note: 'uses [REDACTED]', apiToken: '[REDACTED]' });
   });
@@ -229,7 +229,7 @@ describe('runner pipeline', () => {
         release = () => r({ status: 'info', summary: 'done' });
         started();
       }),
-    }) as unknown as AnyCommand;
+    });
     const p = runner.execute({ command: slow, release: '', options: {}, actor: lead });
     await running;
     const drained = runner.drain(60_000);

@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { stageTesting } from '../../src/commands/stage-testing.ts';
+import { stageTesting as stageTestingDecl } from '../../src/commands/stage-testing.ts';
 import { createJenkinsBuildWatchHandler } from '../../src/commands/prow-jobs/watch.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { parseOptions } from '../../src/commands/options.ts';
-import { safetyOf, type AnyCommand } from '../../src/commands/types.ts';
+import { safetyOf } from '../../src/commands/types.ts';
 import { shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
 import { endCommandTest } from '../helpers/command-world.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const st = stageTesting as unknown as AnyCommand;
+const stageTesting = commandOf(stageTestingDecl);
+
+const st = stageTesting;
 const JOB = 'zstreams/Stage-Pipeline';
 
 afterEach(endCommandTest);
@@ -198,7 +201,7 @@ describe('stage-testing -n: status mode', () => {
 
 describe('the jenkins-build watch', () => {
   const pollCtx = (attempt = 1) => ({ signal: new AbortController().signal, attempt });
-  const depsOf = (hh: Harness) => ({ services: (r: string) => hh.engine.services(r), execute: (req: Parameters<typeof hh.engine.runner.execute>[0]) => hh.engine.runner.execute(req), store: hh.store });
+  const depsOf = (hh: Harness) => ({ services: (r: string) => hh.engine.services(r), execute: (req: Parameters<typeof hh.engine.runner.execute>[0]) => hh.engine.runner.execute(req), command: (name: string) => hh.engine.registry.get(name), store: hh.store });
 
   it('waits while the build runs, then records its result through stage-testing -n', async () => {
     const hh = await harness('4.19.1');

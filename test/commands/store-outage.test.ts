@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
 import { PostgresStore } from '../../src/store/postgres.ts';
@@ -84,7 +84,7 @@ function gatedCommand() {
       changed.push(ctx.release);
       return { status: 'pass', summary: 'Jira updated' };
     },
-  }) as unknown as AnyCommand;
+  });
   return { command, open, atGate, changed };
 }
 

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump, load } from 'js-yaml';
-import { updateBugList } from '../../src/commands/update-bug-list.ts';
-import type { AnyCommand } from '../../src/commands/types.ts';
+import { updateBugList as updateBugListDecl } from '../../src/commands/update-bug-list.ts';
 import type { SeededRelease } from '../../src/sandbox/world.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
+import { commandOf } from '../../src/commands/index.ts';
 
-const ubl = updateBugList as unknown as AnyCommand;
+const updateBugList = commandOf(updateBugListDecl);
+
+const ubl = updateBugList;
 const ON_QA_HEADER = "[4.19.1] Please pay attention to following ON_QA bugs, let's verify them ASAP, thanks for your cooperation";
 
 describe('update-bug-list (Errata flow)', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startApp } from '../../src/app.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { startE2E, textOf } from './harness.ts';
 
 describe('operations', () => {
@@ -59,7 +59,7 @@ describe('operations', () => {
         await new Promise<void>((r) => (finish = r));
         return { status: 'pass', summary: 'finished after shutdown began' };
       },
-    }) as unknown as AnyCommand;
+    });
     const e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD' }, extraCommands: [slow] });
     try {
       e.world.seedRelease('4.19.1');

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { startE2E, textOf } from './harness.ts';
 
 describe('shutdown with an exhausted grace period', () => {
@@ -23,7 +23,7 @@ describe('shutdown with an exhausted grace period', () => {
         started();
         return new Promise(() => undefined);
       },
-    }) as unknown as AnyCommand;
+    });
     const e = await startE2E({ env: { OAR_CRITICAL_USERS: 'U_LEAD', OAR_SHUTDOWN_GRACE_MS: '1500' }, extraCommands: [stuck] });
     try {
       e.world.seedRelease('4.19.1');

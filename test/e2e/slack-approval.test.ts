@@ -1,7 +1,7 @@
 /** Second-person approval of critical commands and private (--quiet) answers, end to end. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { stripQuiet } from '../../src/slack/index.ts';
 import { EXIT_PENDING_APPROVAL, runCli, type CliIO } from '../../src/cli/main.ts';
 import { COMPOSITION } from '../helpers/terminal.ts';
@@ -23,7 +23,7 @@ const twoPerson = defineCommand({
     ran.push(`${ctx.release} by ${ctx.actor.id}`);
     return { status: 'pass', summary: 'approved after a second look' };
   },
-}) as unknown as AnyCommand;
+});
 
 describe('second-person approval and --quiet', () => {
   let e: E2E;

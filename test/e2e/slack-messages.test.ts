@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load, dump } from 'js-yaml';
 import { z } from 'zod';
 import { CommandError } from '../../src/commands/errors.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { fixturePath } from '../../src/sandbox/fixtures.ts';
 import { startE2E, textOf, type E2E } from './harness.ts';
 
@@ -27,7 +27,7 @@ const failing = defineCommand({
   async run() {
     throw new CommandError('Errata Tool did not answer within 30 s');
   },
-}) as unknown as AnyCommand;
+});
 
 describe('Slack messages end to end', () => {
   let e: E2E;

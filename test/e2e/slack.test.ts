@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { startE2E, textOf, type E2E } from './harness.ts';
 
 const effects: string[] = [];
@@ -25,7 +25,7 @@ const criticalTest = defineCommand({
     effects.push(`critical:${ctx.release}`);
     return { status: 'pass', summary: 'moved 1 advisory to REL_PREP' };
   },
-}) as unknown as AnyCommand;
+});
 
 const slowWrite = defineCommand({
   name: 'test-slow-write',
@@ -39,7 +39,7 @@ const slowWrite = defineCommand({
     await new Promise<void>((r) => (releaseGate = r));
     return { status: 'pass', summary: 'slow write done' };
   },
-}) as unknown as AnyCommand;
+});
 
 const longOutput = defineCommand({
   name: 'test-long-output',
@@ -52,7 +52,7 @@ const longOutput = defineCommand({
   async run() {
     return { status: 'info', summary: 'many lines', sections: [{ lines: Array.from({ length: 3000 }, (_, i) => `line ${i} ${'x'.repeat(30)}`) }] };
   },
-}) as unknown as AnyCommand;
+});
 
 const watched = defineCommand({
   name: 'test-watched',
@@ -65,7 +65,7 @@ const watched = defineCommand({
   async run() {
     return { status: 'in_progress', summary: 'job 42 triggered', watch: { kind: 'test-kind', subject: { job: 42 }, intervalMs: 600_000, deadline: new Date(Date.now() + 3600_000) } };
   },
-}) as unknown as AnyCommand;
+});
 
 describe('Slack front end end to end', () => {
   let e: E2E;

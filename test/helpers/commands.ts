@@ -1,6 +1,6 @@
 /** Small command definitions, an in-memory runner store and a runner on in-memory ports for engine tests. */
 import { z } from 'zod';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { emailOption } from '../../src/commands/schemas.ts';
 import { Runner, TERMINAL_AUTHORIZER, type RunnerDeps, type RunnerStore } from '../../src/commands/runner.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
@@ -23,7 +23,7 @@ export const takeOwnershipLike = defineCommand({
     ctx.log.info(`QA Owner is updated to ${o.email}`);
     return { status: 'pass', summary: `owner ${o.email}` };
   },
-}) as unknown as AnyCommand;
+});
 
 export const notificatorLike = defineCommand({
   name: 'jira-notificator',
@@ -40,7 +40,7 @@ export const notificatorLike = defineCommand({
   async run(_ctx, o) {
     return { status: 'info', summary: `dry=${o.dryRun} batch=${o.searchBatchSize}` };
   },
-}) as unknown as AnyCommand;
+});
 
 export const cveLike = defineCommand({
   name: 'check-cve-tracker-bug',
@@ -54,7 +54,7 @@ export const cveLike = defineCommand({
   async run() {
     return { status: 'pass', summary: 'ok' };
   },
-}) as unknown as AnyCommand;
+});
 
 export function memoryRunnerStore(now: () => Date = () => new Date()) {
   const locks = new Map<string, LockInfo>();

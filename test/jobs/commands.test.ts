@@ -10,7 +10,7 @@ import { CommandParser, ParseError } from '../../src/commands/parser.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { Runner, type Authorizer } from '../../src/commands/runner.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { safetyOf, type AnyCommand, type Role } from '../../src/commands/types.ts';
+import { safetyOf, type Role } from '../../src/commands/types.ts';
 import { makeJobsCommand } from '../../src/commands/jobs.ts';
 import { makeJiraNotificatorCommand } from '../../src/commands/jira-notificator.ts';
 import { createScheduler, type JobScheduler } from '../../src/jobs/scheduler.ts';
@@ -39,7 +39,7 @@ describe('job commands', () => {
         { name: 'result-checker', description: 'checker', schedule: '*/30 * * * *', run: async () => { throw new Error('GitHub is down'); } },
       ],
     });
-    const registry = createRegistry([makeJobsCommand(() => scheduler) as unknown as AnyCommand, makeJiraNotificatorCommand(() => scheduler) as unknown as AnyCommand]);
+    const registry = createRegistry([makeJobsCommand(() => scheduler), makeJiraNotificatorCommand(() => scheduler)]);
     parser = new CommandParser(registry);
     const authorizer: Authorizer = { roleFor: async () => role };
     runner = new Runner({ config: testConfig(), store, statebox: new MemoryStateBox(), services: new LazyServices({}), configStores: { get: async () => { throw new Error('none'); } }, authorizer, logger: silentLogger });

@@ -13,7 +13,7 @@ import { CommandParser } from '../../src/commands/parser.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { LazyServices, type ServiceFactories } from '../../src/commands/services.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { GitHubClient } from '../../src/integrations/github.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { ConfigStore } from '../../src/release/configstore.ts';
@@ -89,8 +89,8 @@ describe('release detector', () => {
         created.push(ctx.release);
         return { status: 'pass', summary: `StateBox is created for ${ctx.release}`, links: [{ label: 'StateBox', url: `https://github.com/openshift/release-tests/blob/z-stream/_releases/4.19/statebox/${ctx.release}.yaml` }] };
       },
-    }) as unknown as AnyCommand;
-    const releaseStatus = defineCommand({ name: 'release-status', group: 'oar', summary: 'fake', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) }) as unknown as AnyCommand;
+    });
+    const releaseStatus = defineCommand({ name: 'release-status', group: 'oar', summary: 'fake', examples: [], safety: 'read', scope: 'zstream', options: z.object({}), run: async () => ({ status: 'info', summary: '' }) });
     registry = createRegistry([createTestReport, releaseStatus], { scheduler: () => schedulerRef });
     runner = new Runner({ config, store, statebox: new MemoryStateBox(), services: new LazyServices({}), configStores: { get: async () => { throw new Error('no ConfigStore in this test'); } }, authorizer: TERMINAL_AUTHORIZER, logger: silentLogger });
   });

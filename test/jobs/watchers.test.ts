@@ -11,10 +11,10 @@ import { testConfig } from '../../src/config/env.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { LazyServices } from '../../src/commands/services.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand } from '../../src/commands/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { PostgresStore, SqliteStore, type NewWatch, type Store, type Watch } from '../../src/store/index.ts';
-import { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../../src/jobs/async-approval.ts';
+import { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../../src/commands/approval/async-approval.ts';
 import { createWatchPoller, WatchHandlerRegistry, type WatchHandler, type WatchPollResult } from '../../src/jobs/watchers.ts';
 import { watchersJob } from '../../src/jobs/watchers-job.ts';
 import { jobActor } from '../../src/jobs/types.ts';
@@ -414,7 +414,7 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
         ctx.log.info('Background metadata checker process started. Task status will be updated when metadata URL becomes accessible.');
         return { status: 'in_progress', summary: 'scheduled', watch: asyncApprovalWatch(ctx.release, ctx.config, { now: ctx.now() }) };
       },
-    }) as unknown as AnyCommand;
+    });
     const runner = new Runner({ config, store, statebox, services: new LazyServices({}), configStores: { get: async () => { throw new Error('none'); } }, authorizer: TERMINAL_AUTHORIZER, now: () => clock });
     const req = { command: approve, release: '4.19.37', options: {}, actor: { id: 'U1', via: 'slack' as const }, slack: { channel: 'C-START', threadTs: '1700000000.000900' } };
     await runner.execute(req);

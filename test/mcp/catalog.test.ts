@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRegistry } from '../../src/commands/index.ts';
 import { CommandRegistry } from '../../src/commands/registry.ts';
-import { defineCommand, type AnyCommand } from '../../src/commands/types.ts';
+import { defineCommand, type AnyCommand, type CommandDecl } from '../../src/commands/types.ts';
 import { apiCommands } from '../../src/mcp/api-commands.ts';
 import { buildToolCatalog, buildToolSpec, McpCatalogError, toolNameOf } from '../../src/mcp/catalog.ts';
 import { maxSafety } from '../../src/mcp/safety.ts';
@@ -14,7 +14,7 @@ const fakeCache = { stats: () => ({}), invalidate: () => 0, warm: async () => ({
 const reader: ReleaseStatusReader = { get: async () => null };
 const api = apiCommands({ configStores: fakeCache, statusReader: reader });
 
-function cmd(partial: Partial<AnyCommand> & Pick<AnyCommand, 'name'>): AnyCommand {
+function cmd(partial: Partial<CommandDecl> & Pick<CommandDecl, 'name'>): AnyCommand {
   return defineCommand({
     group: 'oar',
     summary: 's',
@@ -24,7 +24,7 @@ function cmd(partial: Partial<AnyCommand> & Pick<AnyCommand, 'name'>): AnyComman
     options: z.object({}),
     run: async () => ({ status: 'info', summary: '' }),
     ...partial,
-  } as AnyCommand);
+  });
 }
 
 describe('tool names', () => {

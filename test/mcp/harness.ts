@@ -164,7 +164,7 @@ export function testCommands(effects: Effects, gates: Map<string, ReturnType<typ
         return { status: 'info', summary: `aggregated ${o.arch}` };
       },
     }),
-  ] as unknown as AnyCommand[];
+  ];
 }
 
 export class FakeStatusReader implements ReleaseStatusReader {

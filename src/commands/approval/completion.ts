@@ -1,6 +1,6 @@
 /**
  * The deferred half of change-advisory-status, run by the `async-approval` watch handler
- * (src/jobs/async-approval.ts) once the payload metadata URL of the release is reachable:
+ * (approval/async-approval.ts) once the payload metadata URL of the release is reachable:
  * make sure the shipment MR was not closed meanwhile (Konflux), move the advisories to REL_PREP
  * (checked first: nothing moves when one is blocked) and close
  * the ART QE subtasks, which change-advisory-status left open while the approval was deferred

@@ -17,6 +17,7 @@ import { pushJobLine, summarizePushJobs } from '../../integrations/errata/push-j
 import type { Watch } from '../../store/types.ts';
 import { taskStatusLine } from '../../release/tasks.ts';
 import { CommandLog } from '../log-capture.ts';
+import type { FollowUpContext, FollowUpResult } from '../types.ts';
 import { errorMessage, type LineLog } from './log.ts';
 import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
@@ -133,18 +134,9 @@ function subjectAdvisories(watch: Pick<Watch, 'subject'>): { id: number; impetus
   });
 }
 
-/** The shapes of src/jobs/watchers.ts (WatchPollContext / WatchPollResult / WatchHandler), kept structural. */
-export interface PollContext {
-  readonly signal: AbortSignal;
-  readonly attempt: number;
-  now(): Date;
-}
-export interface PollResult {
-  done: boolean;
-  status?: 'Pass' | 'Fail';
-  summary: string;
-  result?: string;
-}
+/** What the cdn-push follow-up reads of the poll context, and what it answers (commands/types.ts contract). */
+export type PollContext = Pick<FollowUpContext, 'signal' | 'attempt' | 'now'>;
+export type PollResult = Omit<FollowUpResult, 'notify'>;
 export interface CdnPushWatchHandler {
   task: typeof CDN_PUSH_TASK;
   poll(watch: Watch, ctx: PollContext): Promise<PollResult>;

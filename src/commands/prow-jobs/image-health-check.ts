@@ -9,6 +9,7 @@
  *
  * Only the clients the release's flow needs are built (an Errata release never builds GitLab).
  */
+import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../release/image-health-check.ts';
 import type { ConfigStore } from '../../release/configstore.ts';
 import type { ImageHealthData, UnhealthyAdvisory } from '../../release/image-health.ts';
 import type { OutcomeLink, CommandContext } from '../types.ts';
@@ -33,7 +34,6 @@ export async function checkReleaseImageHealth(ctx: CommandContext, cs: ConfigSto
 }
 
 async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
-  const { checkKonfluxImageHealth, StageReleaseNotCompletedError } = await import('../../release/image-health-check.ts');
   const gitlab = await ctx.services.get('gitlab');
   const shipment = await gitlab.openShipmentMergeRequest(cs.shipmentMr(), { requireOpen: false });
   const mergeRequest = { iid: shipment.iid, state: shipment.state, url: shipment.url };
@@ -83,7 +83,6 @@ async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<Imag
 }
 
 async function errataHealth(ctx: CommandContext, cs: ConfigStore): Promise<ImageHealthResult> {
-  const { checkErrataAdvisoryGrades } = await import('../../release/image-health-check.ts');
   const errata = await ctx.services.get('errata');
   const pyxis = await ctx.services.get('pyxis');
   const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);

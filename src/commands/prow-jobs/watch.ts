@@ -11,32 +11,23 @@
  * run ends, so the poller must not write it again (it would replace the command's log with a
  * summary). For the same reason an expired watch leaves the task as it is and says how to check.
  *
- * The types below are structurally those of src/jobs/watchers.ts (commands do not import jobs).
+ * The handlers implement the follow-up contract of src/commands/types.ts (FollowUpHandler).
  */
+import { prowOutcome } from '../../integrations/prow.ts';
 import type { RunRequest, RunResult } from '../runner.ts';
 import type { Services } from '../services.ts';
-import type { Actor, AnyCommand, Outcome } from '../types.ts';
+import type { Actor, AnyCommand, FollowUpContext, FollowUpResult, Outcome } from '../types.ts';
 import type { Store, Watch } from '../../store/types.ts';
 import { userMessageOf } from '../errors.ts';
-import { imageConsistencyCheck } from '../image-consistency-check.ts';
-import { stageTesting } from '../stage-testing.ts';
 
 export const PROW_JOB_WATCH = 'prow-job';
 export const JENKINS_BUILD_WATCH = 'jenkins-build';
 
-export interface CommandWatchPollContext {
-  readonly signal: AbortSignal;
-  /** Number of this poll (1 for the first). */
-  readonly attempt: number;
-}
+/** What these handlers read of the poll context (the follow-up contract's, commands/types.ts). */
+export type CommandWatchPollContext = Pick<FollowUpContext, 'signal' | 'attempt'>;
 
-export interface CommandWatchPollResult {
-  done: boolean;
-  /** For the report only (the runner recorded the task). */
-  status?: 'Pass' | 'Fail';
-  summary: string;
-  /** The status-mode run's captured log, posted in the watch's thread. */
-  result?: string;
+/** A follow-up result; `status` is for the report only (the runner recorded the task). */
+export interface CommandWatchPollResult extends FollowUpResult {
   /** The status-mode outcome (for callers that render it). */
   outcome?: Outcome;
 }
@@ -51,6 +42,8 @@ export interface CommandWatchDeps {
   services: (release: string) => Pick<Services, 'get'>;
   /** The runner (`(req) => engine.runner.execute(req)`). */
   execute(req: RunRequest): Promise<RunResult>;
+  /** The registered command of a name (`(name) => engine.registry.get(name)`): status mode runs it. */
+  command(name: string): AnyCommand | undefined;
   /** To remember a queued Jenkins build's number once it started (queue items are short-lived). */
   store?: Pick<Store, 'updateWatch'>;
   /** Who status-mode runs are audited as; it needs the write role. Default `job:watchers`. */
@@ -68,7 +61,6 @@ export function createProwJobWatchHandler(deps: CommandWatchDeps): CommandWatchH
     async poll(watch, ctx) {
       const jobId = watch.subject.jobId;
       if (typeof jobId !== 'string' || !jobId) return { done: true, summary: 'the watch has no Prow job id' };
-      const { prowOutcome } = await import('../../integrations/prow.ts');
       const prow = await deps.services(watch.release).get('prow');
       const job = await prow.getJob(jobId);
       if (!job) {
@@ -81,7 +73,7 @@ export function createProwJobWatchHandler(deps: CommandWatchDeps): CommandWatchH
       if (watch.subject.command !== 'image-consistency-check') {
         return { done: true, summary: `Prow job ${jobId} (${job.jobName}) ended with state '${job.jobState}'` };
       }
-      return runStatusMode(watch, deps, ctx, imageConsistencyCheck as unknown as AnyCommand, { jobId });
+      return runStatusMode(watch, deps, ctx, 'image-consistency-check', { jobId });
     },
     onExpire(watch) {
       const id = String(watch.subject.jobId ?? '');
@@ -112,7 +104,7 @@ export function createJenkinsBuildWatchHandler(deps: CommandWatchDeps): CommandW
       const build = await jenkins.getBuild(job, buildNumber);
       if (build.inProgress) return { done: false, summary: `${job} build ${buildNumber} is running` };
       if (watch.subject.command !== 'stage-testing') return { done: true, summary: `${job} build ${buildNumber} finished with ${build.result ?? 'no result'}` };
-      return runStatusMode(watch, deps, ctx, stageTesting as unknown as AnyCommand, { buildNumber });
+      return runStatusMode(watch, deps, ctx, 'stage-testing', { buildNumber });
     },
     onExpire(watch) {
       const n = watch.subject.buildNumber;
@@ -130,7 +122,9 @@ export function registerCommandWatchHandlers(registry: { register(kind: string, 
   registry.register(JENKINS_BUILD_WATCH, createJenkinsBuildWatchHandler(deps));
 }
 
-async function runStatusMode(watch: Watch, deps: CommandWatchDeps, ctx: CommandWatchPollContext, command: AnyCommand, options: Record<string, unknown>): Promise<CommandWatchPollResult> {
+async function runStatusMode(watch: Watch, deps: CommandWatchDeps, ctx: CommandWatchPollContext, name: string, options: Record<string, unknown>): Promise<CommandWatchPollResult> {
+  const command = deps.command(name);
+  if (!command) return { done: true, summary: `${name} is not a registered command: cannot check the watched work` };
   let r: RunResult;
   try {
     r = await deps.execute({

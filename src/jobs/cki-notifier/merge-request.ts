@@ -131,7 +131,7 @@ export class JiraLinkedMergeRequestLookup implements MergeRequestLookup {
       okStatuses: [404],
       responseType: 'response',
       signal,
-    })) as unknown as Response;
+    })) as unknown as Response; // responseType 'response': the HTTP client hands back the fetch Response, not parsed JSON
     await res.body?.cancel();
     return res.status !== 404;
   }

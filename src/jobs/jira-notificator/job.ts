@@ -11,7 +11,7 @@ import { ReleaseNotifier } from '../../commands/notifier.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
-import { JIRA_NOTIFICATOR_JOB } from '../names.ts';
+import { JIRA_NOTIFICATOR_JOB } from '../../commands/job-names.ts';
 import { defineJob } from '../declare.ts';
 import { githubPullRequestLabels } from './premerge.ts';
 

@@ -7,7 +7,7 @@ export type MentionArgs = Pick<SlackEventMiddlewareArgs<'app_mention'>, 'event' 
 
 export function appMention(deps: ListenerDeps) {
   return async ({ event, body }: MentionArgs): Promise<void> => {
-    await onChat(deps, event as unknown as ChatEvent, (body as { event_id?: string }).event_id, true).catch((e: unknown) => deps.logger.error({ err: e }, 'mention handling failed'));
+    await onChat(deps, event as unknown as ChatEvent, (body as { event_id?: string }).event_id, true).catch((e: unknown) => deps.logger.error({ err: e }, 'mention handling failed')); // Bolt's app_mention event; onChat reads only the fields of ChatEvent
   };
 }
 

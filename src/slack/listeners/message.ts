@@ -8,7 +8,7 @@ export type MessageArgs = Pick<SlackEventMiddlewareArgs<'message'>, 'event' | 'b
 export function messageEvent(deps: ListenerDeps) {
   return async ({ event, body }: MessageArgs): Promise<void> => {
     deps.metrics?.ack('event', 0);
-    await onChat(deps, event as unknown as ChatEvent, (body as { event_id?: string }).event_id, false).catch((e: unknown) => deps.logger.error({ err: e }, 'message handling failed'));
+    await onChat(deps, event as unknown as ChatEvent, (body as { event_id?: string }).event_id, false).catch((e: unknown) => deps.logger.error({ err: e }, 'message handling failed')); // Bolt's message event union; onChat reads only the fields of ChatEvent
   };
 }
 

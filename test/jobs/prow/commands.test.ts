@@ -7,15 +7,23 @@ import type { AnyCommand } from '../../../src/commands/types.ts';
 import { testConfig, type VarName } from '../../../src/config/env.ts';
 import { createServices } from '../../../src/commands/service-factory.ts';
 import type { ConfigStore } from '../../../src/release/configstore.ts';
-import { runJob } from '../../../src/commands/run-job.ts';
-import { triggerJobsForBuild } from '../../../src/commands/trigger-jobs-for-build.ts';
-import { startController } from '../../../src/commands/start-controller.ts';
-import { startAggregator } from '../../../src/commands/start-aggregator.ts';
-import { promoteTestResults } from '../../../src/commands/promote-test-results.ts';
-import { updateRetriedJobRun } from '../../../src/commands/update-retried-job-run.ts';
-import { replaceRetriedRun } from '../../../src/jobs/prow/recovery.ts';
+import { runJob as runJobDecl } from '../../../src/commands/run-job.ts';
+import { triggerJobsForBuild as triggerJobsForBuildDecl } from '../../../src/commands/trigger-jobs-for-build.ts';
+import { startController as startControllerDecl } from '../../../src/commands/start-controller.ts';
+import { startAggregator as startAggregatorDecl } from '../../../src/commands/start-aggregator.ts';
+import { promoteTestResults as promoteTestResultsDecl } from '../../../src/commands/promote-test-results.ts';
+import { updateRetriedJobRun as updateRetriedJobRunDecl } from '../../../src/commands/update-retried-job-run.ts';
+import { replaceRetriedRun } from '../../../src/commands/prow-jobs/recovery.ts';
 import type { TestResultRecord } from '../../../src/jobs/prow/record.ts';
 import { GANGWAY_TOKEN, KUBE_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
+import { commandOf } from '../../../src/commands/index.ts';
+
+const runJob = commandOf(runJobDecl);
+const triggerJobsForBuild = commandOf(triggerJobsForBuildDecl);
+const startController = commandOf(startControllerDecl);
+const startAggregator = commandOf(startAggregatorDecl);
+const promoteTestResults = commandOf(promoteTestResultsDecl);
+const updateRetriedJobRun = commandOf(updateRetriedJobRunDecl);
 
 let w: ProwWorld;
 const BUILD = '4.19.0-0.nightly-2026-07-03-000001';
@@ -90,7 +98,7 @@ describe('jobctl commands', () => {
   it('start-controller --stable watches the stable stream', async () => {
     const r = await run(startController, ['--stable', '--no-trigger-prow-job'], { release: '4.19' });
     expect(r.outcome.summary).toBe('4.19-stable-amd64: new build 4.19.36 recorded, jobs not triggered (--no-trigger-prow-job)');
-    expect(parseOptions(startController as unknown as AnyCommand, ['--no-nightly'])).toMatchObject({ nightly: false });
+    expect(parseOptions(startController, ['--no-nightly'])).toMatchObject({ nightly: false });
   });
 
   it('trigger-jobs-for-build: an unknown build is refused; a known one keeps existing jobs, --no-skip-existing triggers all again', async () => {
@@ -141,9 +149,9 @@ describe('jobctl commands', () => {
   });
 
   it('option validation: a shell-ish build or pull spec never reaches a client', () => {
-    expect(() => parseOptions(triggerJobsForBuild as unknown as AnyCommand, ['4.19.1;rm'])).toThrow(/must be a build name/);
-    expect(() => parseOptions(runJob as unknown as AnyCommand, ['periodic-ci-x', '--payload', 'quay.io/x:$(id)'])).toThrow(/must be a release image pull spec/);
-    expect(() => parseOptions(startAggregator as unknown as AnyCommand, ['--arch', 'x86'])).toThrow(/--arch/);
+    expect(() => parseOptions(triggerJobsForBuild, ['4.19.1;rm'])).toThrow(/must be a build name/);
+    expect(() => parseOptions(runJob, ['periodic-ci-x', '--payload', 'quay.io/x:$(id)'])).toThrow(/must be a release image pull spec/);
+    expect(() => parseOptions(startAggregator, ['--arch', 'x86'])).toThrow(/--arch/);
   });
 
   describe('recovery (agents 6.9)', () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineCommand, type AnyCommand } from '../../../src/commands/types.ts';
+import { defineCommand } from '../../../src/commands/types.ts';
 import { startPlayground, startPlaygroundServer, LEAD, VIEWER, type Playground } from '../../../src/sandbox/playground/index.ts';
 import { ApiError, slackifyCommandText, slackifyMessageText, type PlaygroundApi } from '../../../src/sandbox/playground/web/api.ts';
 
@@ -29,7 +29,7 @@ const standIn = defineCommand({
     for (const id of Object.values(md.advisories)) await errata.changeState(id, 'REL_PREP');
     return { status: 'pass', summary: 'advisories moved to REL_PREP' };
   },
-}) as unknown as AnyCommand;
+});
 
 let pg: Playground;
 let api: PlaygroundApi;

@@ -2,14 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createRegistry } from '../../../src/commands/index.ts';
 import { CommandParser } from '../../../src/commands/parser.ts';
-import { defineCommand, type AnyCommand } from '../../../src/commands/types.ts';
+import { defineCommand } from '../../../src/commands/types.ts';
 import { homeRefresh } from '../../../src/slack/listeners/home-refresh.ts';
 import { parseResolveValue, resolveButton } from '../../../src/slack/listeners/resolve-button.ts';
 import { resolveSubmit } from '../../../src/slack/listeners/resolve-submit.ts';
 import { share } from '../../../src/slack/listeners/share.ts';
 import { buttonBody, fakeAck, fakeDeps } from '../fakes.ts';
 
-const resolveIssue = defineCommand({ name: 'resolve-issue', group: 'oar', summary: 'r', examples: [], safety: 'write', scope: 'zstream', options: z.object({ issue: z.string(), resolution: z.string() }), async run() { return { status: 'pass', summary: 'resolved' }; } }) as unknown as AnyCommand;
+const resolveIssue = defineCommand({ name: 'resolve-issue', group: 'oar', summary: 'r', examples: [], safety: 'write', scope: 'zstream', options: z.object({ issue: z.string(), resolution: z.string() }), async run() { return { status: 'pass', summary: 'resolved' }; } });
 
 describe('new button listeners', () => {
   it('"Share in channel" runs the read command again in public and deletes the private copy', async () => {

@@ -5,12 +5,12 @@
  *
  * The record edits are pure functions (`promoteRecord`, `replaceRetriedRun`), unit-tested without I/O.
  */
-import { CommandError } from '../../commands/errors.ts';
-import type { CommandContext, Outcome, Plan } from '../../commands/types.ts';
-import { assertProwCredentials } from './factory.ts';
-import { readFile, updateFile, type FileTarget } from './files.ts';
-import { parseRecord, serialiseRecord, type TestResultRecord } from './record.ts';
-import { resultPath, type Arch } from './streams.ts';
+import { CommandError } from '../errors.ts';
+import type { CommandContext, Outcome, Plan } from '../types.ts';
+import { assertProwCredentials } from '../../jobs/prow/factory.ts';
+import { readFile, updateFile, type FileTarget } from '../../jobs/prow/files.ts';
+import { parseRecord, serialiseRecord, type TestResultRecord } from '../../jobs/prow/record.ts';
+import { resultPath, type Arch } from '../../jobs/prow/streams.ts';
 
 /** `aggregated = false`, `manual_promotion = true`: the next aggregator pass labels the payload Accepted. */
 export function promoteRecord(record: TestResultRecord): TestResultRecord {

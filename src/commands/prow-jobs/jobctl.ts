@@ -1,21 +1,21 @@
 /**
- * What the `jobctl` commands do (agents.md 6.3, 6.7, 6.9), behind thin command modules in
- * src/commands/ that import this file only when they run (so `oar help` stays fast).
+ * What the `jobctl` commands run, start-controller, start-aggregator and trigger-jobs-for-build do
+ * (agents.md 6.3, 6.7, 6.9): the bodies of their `*.run.ts` implementations.
  * Missing GITHUB_TOKEN / APITOKEN is an error (the original exited 0).
  */
-import { CommandError } from '../../commands/errors.ts';
-import type { CommandContext, Outcome, OutcomeSection } from '../../commands/types.ts';
+import { CommandError } from '../errors.ts';
+import type { CommandContext, Outcome, OutcomeSection } from '../types.ts';
 import { buildYStream, streamName, type ReleaseBuild } from '../../integrations/release-controller.ts';
 import { payloadEnvs } from '../../integrations/prow.ts';
-import { runAggregatorPass } from './aggregator.ts';
-import { runControllerPass } from './controller.ts';
-import type { ProwDeps } from './deps.ts';
-import { assertProwCredentials, buildProwDeps, prowClientsFromServices } from './factory.ts';
-import { aggregatorLine, controllerLine } from './job.ts';
-import { resolveJobName } from './job-name.ts';
-import { loadRegistry } from './registry.ts';
-import { isNightlyBuild, resultPath, type Arch, type ProwStream } from './streams.ts';
-import { triggerJobsForBuild, type JobTriggerOutcome, type TriggerReport } from './trigger.ts';
+import { runAggregatorPass } from '../../jobs/prow/aggregator.ts';
+import { runControllerPass } from '../../jobs/prow/controller.ts';
+import type { ProwDeps } from '../../jobs/prow/deps.ts';
+import { assertProwCredentials, buildProwDeps, prowClientsFromServices } from '../../jobs/prow/factory.ts';
+import { aggregatorLine, controllerLine } from '../../jobs/prow/job.ts';
+import { resolveJobName } from '../../jobs/prow/job-name.ts';
+import { loadRegistry } from '../../jobs/prow/registry.ts';
+import { isNightlyBuild, resultPath, type Arch, type ProwStream } from '../../jobs/prow/streams.ts';
+import { triggerJobsForBuild, type JobTriggerOutcome, type TriggerReport } from '../../jobs/prow/trigger.ts';
 
 async function depsFor(ctx: CommandContext): Promise<ProwDeps> {
   assertProwCredentials(ctx.config);

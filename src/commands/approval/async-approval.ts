@@ -11,10 +11,10 @@
  * - the outcome sets the `change-advisory-status` task, is posted in the thread where the approval
  *   was started, and (as the original did) to the QE release channel mentioning the release leads.
  */
-import type { Config } from '../config/env.ts';
-import type { NewWatch, SlackTarget, Store, Watch } from '../store/types.ts';
-import { errorText } from './types.ts';
-import type { WatchHandler, WatchPollContext, WatchPollResult } from './watchers.ts';
+import type { Config } from '../../config/env.ts';
+import type { NewWatch, SlackTarget, Store, Watch } from '../../store/types.ts';
+import type { FollowUpContext, FollowUpHandler, FollowUpResult } from '../types.ts';
+import { errorMessage } from './log.ts';
 
 export const ASYNC_APPROVAL_KIND = 'async-approval';
 export const ASYNC_APPROVAL_TASK = 'change-advisory-status';
@@ -30,7 +30,7 @@ export interface AsyncApprovalDeps {
   /** Is the payload metadata URL of this release reachable? Never throws (checkPayloadMetadataUrl). */
   checkMetadata(release: string): Promise<MetadataCheckLike>;
   /** Move the advisories to REL_PREP (the command author's function); throws on failure. */
-  completeApproval(release: string, ctx: WatchPollContext): Promise<{ lines?: string[] } | void>;
+  completeApproval(release: string, ctx: FollowUpContext): Promise<{ lines?: string[] } | void>;
   /** `<!subteam^ID>` of the y-stream's release leads, when known. */
   releaseLeadMention?(release: string): Promise<string | undefined>;
   /** The QE release channel (ConfigStore contact `qe-release`), when known. */
@@ -70,8 +70,8 @@ export function approvalTimeoutText(group: string, release: string): string {
 
 const ONE_MONTH_MS = 31 * 24 * 3600_000;
 
-export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): WatchHandler {
-  async function group(release: string, ctx: WatchPollContext): Promise<string> {
+export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHandler {
+  async function group(release: string, ctx: FollowUpContext): Promise<string> {
     try {
       return (await deps.releaseLeadMention?.(release)) ?? 'release leads';
     } catch (e) {
@@ -79,7 +79,7 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): WatchHandle
       return 'release leads';
     }
   }
-  async function notify(release: string, text: string, ctx: WatchPollContext): Promise<WatchPollResult['notify']> {
+  async function notify(release: string, text: string, ctx: FollowUpContext): Promise<FollowUpResult['notify']> {
     try {
       const channel = await deps.releaseChannel?.(release);
       return channel ? [{ channel, text }] : [];
@@ -114,7 +114,7 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): WatchHandle
         const text = approvalCompletedText(g, release);
         return { done: true, status: 'Pass', summary: text, result: lines.join('\n'), notify: await notify(release, text, ctx) };
       } catch (e) {
-        const error = errorText(e);
+        const error = errorMessage(e);
         lines.push(`Background metadata checker failed: ${error}`, `Release approval failed with error: ${error}`);
         const text = approvalFailedText(g, release, error);
         return { done: true, status: 'Fail', summary: text, result: lines.join('\n'), notify: await notify(release, text, ctx) };

@@ -1,0 +1,92 @@
+/** What `isReleaseShipped` does (declared in ./is-release-shipped.ts; the registry imports this module on its first run). */
+import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
+import { ShipmentMrNotOpenError } from '../integrations/gitlab/errors.ts';
+import { implement, type CommandContext } from './types.ts';
+import { APPROVED_STATES } from './approval/advisories.ts';
+import { errorMessage } from './approval/log.ts';
+import { isReleaseShipped } from './is-release-shipped.ts';
+
+export interface ShipmentStatus {
+  shipped: boolean;
+  flow_type: 'errata' | 'konflux';
+  details: Record<string, string>;
+}
+
+async function advisoriesShipped(ctx: CommandContext, advisories: Record<string, number>, details: Record<string, string>): Promise<boolean> {
+  const errata = await ctx.services.get('errata');
+  let all = true;
+  for (const [impetus, id] of Object.entries(advisories)) {
+    try {
+      const state = (await errata.getErratum(id, ctx.signal)).state;
+      details[`${impetus}_advisory`] = state;
+      if (!APPROVED_STATES.includes(state)) all = false;
+    } catch (e) {
+      details[`${impetus}_advisory`] = `error: ${errorMessage(e)}`;
+      all = false;
+    }
+  }
+  return all;
+}
+
+async function shipmentReady(ctx: CommandContext, mrUrl: string, details: Record<string, string>): Promise<boolean> {
+  let mr: ShipmentMergeRequest;
+  try {
+    mr = await (await ctx.services.get('gitlab')).openShipmentMergeRequest(mrUrl);
+  } catch (e) {
+    if (e instanceof ShipmentMrNotOpenError) {
+      details.shipment_mr_status = e.state === 'merged' ? 'merged' : e.state;
+      return e.state === 'merged';
+    }
+    details.shipment_mr_status = `error: ${errorMessage(e)}`;
+    return false;
+  }
+  let prod = false;
+  try {
+    prod = (await mr.isProdReleaseSuccess()).success;
+    details.prod_release = prod ? 'success' : 'not yet';
+  } catch (e) {
+    details.prod_release = `error: ${errorMessage(e)}`;
+  }
+  // Opened successfully means the MR is open: not merged.
+  details.shipment_mr_merged = mr.isMerged ? 'yes' : 'no';
+  return prod || mr.isMerged;
+}
+
+export async function releaseShipmentStatus(ctx: CommandContext): Promise<ShipmentStatus> {
+  const cs = await ctx.configStore();
+  const flow = cs.flow();
+  const details: Record<string, string> = {};
+  let advisories: Record<string, number> = {};
+  let advisoriesOk = true;
+  try {
+    advisories = cs.advisories();
+  } catch (e) {
+    details.advisories_error = errorMessage(e);
+    advisoriesOk = false;
+  }
+  if (flow === 'konflux') {
+    const ready = await shipmentReady(ctx, cs.shipmentMr(), details);
+    const ads = advisoriesOk && (await advisoriesShipped(ctx, advisories, details));
+    return { shipped: ready && ads, flow_type: 'konflux', details };
+  }
+  const ads = advisoriesOk && (await advisoriesShipped(ctx, advisories, details));
+  return { shipped: ads, flow_type: 'errata', details };
+}
+
+export default implement(isReleaseShipped, {
+  async run(ctx) {
+    let status: ShipmentStatus;
+    try {
+      status = await releaseShipmentStatus(ctx);
+    } catch (e) {
+      const error = errorMessage(e);
+      return { status: 'fail', summary: `Could not tell whether ${ctx.release} is shipped: ${error}`, data: { error, shipped: false, details: {} } };
+    }
+    return {
+      status: 'info',
+      summary: `${ctx.release} ${status.shipped ? 'is shipped' : 'is not shipped yet'} (${status.flow_type} flow)`,
+      sections: [{ fields: Object.entries(status.details).map(([label, value]) => ({ label, value })) }],
+      data: status,
+    };
+  },
+});
