@@ -114,6 +114,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
   } catch (e) {
     await link.close().catch(() => undefined);
     await rt.publisher.close().catch(() => undefined);
+    rt.closeClients();
     throw e;
   }
   rt.logger.info(
@@ -130,6 +131,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
         await consumer.stop();
         await link.close();
         await rt.publisher.close();
+        rt.closeClients();
         await metricsServer?.close();
         rt.logger.info('CKI notifier stopped');
       })()),
