@@ -41,6 +41,8 @@ const MESSAGES = 1000;
 const RUNS = 3;
 const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? '32';
 const SETTLE_TIMEOUT_MS = 120_000;
+/** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
+const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
 
 type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
 
@@ -91,7 +93,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
   const sandbox = fileURLToPath(new URL('../src/sandbox/datawarehouse/index.ts', import.meta.url));
   const code = `
     const { SimulatedDataWarehouse, checkoutTree } = await import(${JSON.stringify(sandbox)});
-    const sim = await SimulatedDataWarehouse.start({ token: 'bench-token' });
+    const sim = await SimulatedDataWarehouse.start({ token: 'bench-token', latencyMs: ${DW_LATENCY_MS} });
     process.on('message', async (m) => {
       if (m.seed) { for (const spec of m.seed) sim.seedTree(checkoutTree(spec)); process.send({ seeded: m.id }); }
       if (m.close) { await sim.close(); process.disconnect(); }
@@ -164,6 +166,8 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
         DATAWAREHOUSE_URL: sim.url,
         DATAWAREHOUSE_TOKEN: 'bench-token',
         CKI_DEPLOYMENT_ENVIRONMENT: 'production',
+        // The AMQP publisher (the production default is Kafka, which cannot run here).
+        CKI_PUBLISHER: 'amqp',
         CKI_READY_FOR_TEST_TOPIC: names.rft,
         CKI_PREFETCH: PREFETCH,
       }),
@@ -176,7 +180,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
       },
     },
   );
-  if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; warm-up run of ${messages} messages not counted`);
+  if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; DataWarehouse latency ${DW_LATENCY_MS} ms; warm-up run of ${messages} messages not counted`);
 
   const { timedOut, elapsed, cpuMsPerMsg } = await timedPublish(ch, names.webhooks, bodies, done);
   await notifier.stop();

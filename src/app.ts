@@ -17,7 +17,8 @@ import { ConfigStoreLoader } from './release/configstore.ts';
 import { loadRoles, RoleResolver, ystreamsLedBy } from './commands/roles.ts';
 import { SlackGroupDirectory } from './slack/groups.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
-import { createMcpAuthorizer, createMcpHttpHandler } from './mcp/index.ts';
+import { createMcpAuthorizer } from './mcp/auth.ts';
+import type { McpHttpHandler } from './mcp/http.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { CallObserver, FetchLike } from './integrations/http.ts';
@@ -149,7 +150,10 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');
   }
 
-  const mcp = createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox });
+  // The MCP SDK (with hono, ajv, zod-to-json-schema: ~130 modules, ~20 MB) loads on the first
+  // /mcp request or /health, not at startup (issue 22: footprint).
+  let mcpHandler: Promise<McpHttpHandler> | undefined;
+  const mcp = () => (mcpHandler ??= import('./mcp/http.ts').then((m) => m.createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox })));
   // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
   const subsystems: OptionalSubsystem<unknown>[] = [];
   let ckiState: (() => unknown) | undefined;
@@ -161,7 +165,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     registry,
     logger,
     metrics,
-    mounts: { '/mcp': mcp },
+    mounts: { '/mcp': async (req, res) => (await mcp())(req, res) },
     health: () =>
       buildHealth({
         config,
@@ -173,7 +177,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
         jobs: () => store.lastJobRuns(5),
         ...(ckiState ? { cki: async () => ckiState!() as never } : {}),
         subsystems: () => [...subsystems.map((x) => x.status()), ...callHealth.status()],
-        tools: () => mcp.runtime.catalog.counts(),
+        tools: async () => (await mcp()).runtime.catalog.counts(),
         lifecycle: () => lifecycle,
       }),
     ready: () => buildReadiness({ store: { ping: () => store.ping() }, lifecycle: () => lifecycle }),

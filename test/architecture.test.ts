@@ -34,8 +34,6 @@ const KNOWN_REMAINING: readonly string[] = [
   'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/files.ts',
   'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/record.ts',
   'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/streams.ts',
-  // jobs -> observability (helper "perf")
-  'jobs-points-down: src/jobs/cki-notifier/service.ts → src/observability/subsystems.ts',
 ];
 
 async function cruiseWithRepoRules(baseDir: string): Promise<string[]> {

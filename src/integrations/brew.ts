@@ -9,7 +9,7 @@
  * Kerberos is needed here. XML-RPC bodies are built and read with @foxglove/xmlrpc; the transport
  * is the shared HttpClient (timeout, AbortSignal, retries: listTags is a read, so it is retried).
  */
-import { Deserializer, serializeMethodCall, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
+import type { XmlRpcValue } from '@foxglove/xmlrpc';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from './http.ts';
@@ -106,6 +106,9 @@ export class BrewClient {
   /** koji `listTags(build=<nvr>)`: the names of the tags of a build. */
   async listTags(build: string, signal?: AbortSignal): Promise<string[]> {
     const operation = `listing the tags of build ${build}`;
+    // Loaded on first use: @foxglove/xmlrpc brings xmlbuilder2 and a DOM (~140 modules, ~20 MB)
+    // that a bot which never asks koji should not hold (issue 22: footprint).
+    const { Deserializer, serializeMethodCall, XmlRpcFault } = await import('@foxglove/xmlrpc');
     // koji passes Python keyword arguments as a trailing struct flagged `__starstar`.
     const body = serializeMethodCall('listTags', [{ __starstar: true, build }]);
     const text = await this.call(() =>

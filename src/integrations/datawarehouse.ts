@@ -10,8 +10,12 @@
  *   and whether the occurrence is a regression (`is_regression`);
  * - DRF token auth: `Authorization: Token <DATAWAREHOUSE_TOKEN>`.
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from './http.ts';
+import { callSignal } from './call-signal.ts';
+import { IntegrationError, joinUrl, parseRetryAfter, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
 
 export const DATAWAREHOUSE_SYSTEM = 'DataWarehouse';
 const SYSTEM = DATAWAREHOUSE_SYSTEM;
@@ -128,51 +132,130 @@ export interface DataWarehouseClientOptions extends TransportOptions {
 
 const seg = (id: string) => encodeURIComponent(id);
 
+/** One answer of DataWarehouse: status, Retry-After and the body as text. */
+interface RawAnswer {
+  status: number;
+  retryAfter: string | undefined;
+  text: string;
+}
+
+/** A GET of `url` that rejects on timeout (`TimeoutError`) or when `signal` aborts (`AbortError`). */
+type RawGet = (url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined) => Promise<RawAnswer>;
+
+const timeoutError = (ms: number) => Object.assign(new Error(`timed out after ${ms} ms`), { name: 'TimeoutError' });
+const abortError = (signal: AbortSignal) => Object.assign(new Error('cancelled', { cause: signal.reason }), { name: 'AbortError' });
+
+/**
+ * GET over node:http(s) with keep-alive sockets: the notifier reads DataWarehouse several times per
+ * message, and fetch's web streams, per-call AbortSignal.timeout/any and a fresh socket per burst
+ * were half its CPU (issue 22). Same contract as a fetch with a timeout: one timer per attempt, the
+ * caller's signal honoured through one listener, the socket destroyed on either.
+ */
+function keepAliveGet(): { get: RawGet; close: () => void } {
+  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 64 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
+  const get: RawGet = (url, headers, timeoutMs, signal) =>
+    new Promise<RawAnswer>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError(signal));
+      const tls = url.startsWith('https:');
+      const req = (tls ? httpsRequest : httpRequest)(url, { method: 'GET', headers, agent: tls ? agents.https : agents.http });
+      const onAbort = () => req.destroy(abortError(signal!));
+      const timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      req.once('error', (e) => {
+        done();
+        reject(e);
+      });
+      req.once('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('error', (e) => {
+          done();
+          reject(e);
+        });
+        res.once('end', () => {
+          done();
+          const ra = res.headers['retry-after'];
+          resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(ra) ? ra[0] : ra, text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      req.end();
+    });
+  return {
+    get,
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+/** The same GET through a caller's fetch (tests that hand one in). */
+function fetchGet(fetchImpl: FetchLike): RawGet {
+  return async (url, headers, timeoutMs, signal) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetchImpl(url, { method: 'GET', headers, signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
+    } catch (e) {
+      if (signal?.aborted) throw abortError(signal);
+      if (timeout.aborted) throw timeoutError(timeoutMs);
+      throw e;
+    }
+    return { status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, text: await res.text() };
+  };
+}
+
+function schemaDetail(e: z.ZodError): string {
+  return `unexpected answer: ${e.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+}
+
 export class DataWarehouseClient implements DataWarehouseReader {
-  private readonly http: HttpClient;
+  private readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly get: RawGet;
+  private readonly closeTransport: () => void;
   private readonly pageSize: number;
   private readonly maxPages: number;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly minRetryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private readonly observer: CallObserver | undefined;
 
   constructor(opts: DataWarehouseClientOptions) {
-    const token = opts.token;
-    this.http = new HttpClient({
-      system: SYSTEM,
-      baseUrl: opts.baseUrl,
-      headers: () => ({ authorization: `Token ${token}` }),
-      ...transportOptions(opts),
-    });
+    this.baseUrl = opts.baseUrl;
+    this.headers = { accept: 'application/json', authorization: `Token ${opts.token}` };
+    if (opts.fetch) {
+      this.get = fetchGet(opts.fetch);
+      this.closeTransport = () => undefined;
+    } else {
+      const t = keepAliveGet();
+      this.get = t.get;
+      this.closeTransport = t.close;
+    }
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = opts.maxPages ?? 1000;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retries = opts.retries ?? 3;
+    this.minRetryDelayMs = opts.minRetryDelayMs ?? 250;
+    this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 8_000;
+    this.observer = opts.observer;
+  }
+
+  /** Closes the kept-alive sockets. */
+  close(): void {
+    this.closeTransport();
   }
 
   async getCheckout(id: string, signal?: AbortSignal): Promise<DwCheckout | undefined> {
-    const res = await this.http.request<Response>(`loading checkout ${id}`, {
-      path: `api/1/kcidb/checkouts/${seg(id)}`,
-      responseType: 'response',
-      okStatuses: [404],
-      signal,
-    });
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return undefined;
-    }
-    const text = await res.text();
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new IntegrationError({ system: SYSTEM, operation: `loading checkout ${id}`, status: res.status, cause: e, detail: 'the answer was not JSON' });
-    }
-    const parsed = dwCheckoutSchema.safeParse(data);
-    if (!parsed.success) {
-      throw new IntegrationError({
-        system: SYSTEM,
-        operation: `loading checkout ${id}`,
-        status: res.status,
-        detail: `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      });
-    }
-    return parsed.data;
+    const operation = `loading checkout ${id}`;
+    const res = await this.request(operation, joinUrl(this.baseUrl, `api/1/kcidb/checkouts/${seg(id)}`), signal, [404]);
+    if (res.status === 404) return undefined;
+    return this.parse(operation, res, dwCheckoutSchema);
   }
 
   listBuilds(checkoutId: string, signal?: AbortSignal): Promise<DwBuild[]> {
@@ -196,16 +279,74 @@ export class DataWarehouseClient implements DataWarehouseReader {
   private async paginate<T>(operation: string, path: string, schema: z.ZodType<{ next?: string | null; results: T[] }>, signal?: AbortSignal): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
-    let next: string | undefined = this.http.url(path, { limit: this.pageSize, offset: 0 });
+    let next: string | undefined = joinUrl(this.baseUrl, path, { limit: this.pageSize, offset: 0 });
     for (let page = 0; next !== undefined; page++) {
       if (page >= this.maxPages || seen.has(next)) {
         throw new IntegrationError({ system: SYSTEM, operation, detail: `pagination did not end (page ${page + 1}, next ${next})` });
       }
       seen.add(next);
-      const body: { next?: string | null; results: T[] } = await this.http.request(operation, { path: next, schema, signal });
-      out.push(...body.results);
+      const body: { next?: string | null; results: T[] } = this.parse(operation, await this.request(operation, next, signal), schema);
+      for (const item of body.results) out.push(item);
       next = body.next ?? undefined;
     }
     return out;
+  }
+
+  private parse<T>(operation: string, res: RawAnswer, schema: z.ZodType<T>): T {
+    let data: unknown;
+    try {
+      data = JSON.parse(res.text);
+    } catch (e) {
+      throw new IntegrationError({ system: SYSTEM, operation, status: res.status, cause: e, detail: 'the answer was not JSON', body: res.text.slice(0, 500) });
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw new IntegrationError({ system: SYSTEM, operation, status: res.status, detail: schemaDetail(parsed.error) });
+    return parsed.data;
+  }
+
+  /**
+   * One GET with the HttpClient contract (http.ts): a timeout per attempt, the caller's and the
+   * running command's signal, 429/5xx/network failures retried with exponential backoff and
+   * Retry-After (at most a minute), every failure an IntegrationError, the observer told per attempt.
+   */
+  private async request(operation: string, url: string, explicit: AbortSignal | undefined, okStatuses: readonly number[] = []): Promise<RawAnswer> {
+    const signal = callSignal(explicit);
+    for (let attempt = 1; ; attempt++) {
+      let failure: IntegrationError;
+      const started = performance.now();
+      try {
+        const res = await this.get(url, this.headers, this.timeoutMs, signal);
+        this.observer?.({ system: SYSTEM, operation, status: res.status, durationMs: performance.now() - started });
+        if ((res.status >= 200 && res.status < 300) || okStatuses.includes(res.status)) return res;
+        failure = new IntegrationError({
+          system: SYSTEM,
+          operation,
+          status: res.status,
+          retryable: res.status === 429 || res.status >= 500,
+          retryAfterMs: parseRetryAfter(res.retryAfter ?? null),
+          body: res.text.slice(0, 2000),
+        });
+      } catch (e) {
+        const cancelled = signal?.aborted === true;
+        const timedOut = !cancelled && e instanceof Error && e.name === 'TimeoutError';
+        this.observer?.({ system: SYSTEM, operation, status: timedOut ? 'timeout' : 'error', durationMs: performance.now() - started });
+        if (cancelled) throw new IntegrationError({ system: SYSTEM, operation, cause: e, detail: 'cancelled', retryable: false });
+        failure = new IntegrationError({
+          system: SYSTEM,
+          operation,
+          cause: e,
+          retryable: true,
+          detail: timedOut ? `timed out after ${this.timeoutMs} ms` : e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
+        });
+      }
+      if (!failure.retryable || attempt > this.retries) throw failure;
+      const backoff = Math.min(this.maxRetryDelayMs, this.minRetryDelayMs * 2 ** (attempt - 1));
+      const wait = Math.max(backoff, Math.min(failure.retryAfterMs ?? 0, 60_000));
+      try {
+        await delay(wait, undefined, signal ? { signal } : undefined);
+      } catch (e) {
+        throw new IntegrationError({ system: SYSTEM, operation, cause: e, detail: 'cancelled', retryable: false });
+      }
+    }
   }
 }

@@ -5,4 +5,4 @@ export { startHttpServer, HttpListenError, type HttpServer, type HttpServerOptio
 export { installShutdown, standardShutdownSteps, installProcessGuards, classifyProcessError, type ShutdownStep, type ShutdownHandle, type ShutdownParts, type Deadline } from './lifecycle.ts';
 export { withCorrelation, currentCorrelation, logMixin, newCorrelationId, type CorrelationContext } from '../correlation.ts';
 export { trackSlackConnection, type SlackConnectionTracker } from './slack-connection.ts';
-export { OptionalSubsystem, subsystemFailure, type SubsystemStatus, type SubsystemOptions, type RunningHealth } from './subsystems.ts';
+export { OptionalSubsystem, type SubsystemStatus, type SubsystemOptions, type RunningHealth } from './subsystems.ts';

@@ -48,12 +48,10 @@ export interface SubsystemOptions<T> {
   now?: () => Date;
 }
 
-/** An error that says which part of a subsystem failed (`failing` in the status). */
-export function subsystemFailure(failing: string, cause: unknown): Error {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return Object.assign(new Error(`${failing}: ${message}`, { cause }), { failing });
-}
-
+/**
+ * Which part of a subsystem failed, when its start error says so: the subsystem owns that error
+ * (a `failing` field, e.g. the CKI notifier's `partFailure`); the supervisor only reads it.
+ */
 function failingOf(e: unknown): string | undefined {
   const f = (e as { failing?: unknown } | null)?.failing;
   return typeof f === 'string' ? f : undefined;

@@ -1,7 +1,8 @@
 /** The supervisor of optional subsystems: backoff, status, stop. Fake timers drive the retries. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/log.ts';
-import { OptionalSubsystem, subsystemFailure } from '../../src/observability/subsystems.ts';
+import { partFailure } from '../../src/jobs/cki-notifier/errors.ts';
+import { OptionalSubsystem } from '../../src/observability/subsystems.ts';
 
 describe('OptionalSubsystem', () => {
   beforeEach(() => {
@@ -20,7 +21,7 @@ describe('OptionalSubsystem', () => {
       minDelayMs: 100,
       maxDelayMs: 300,
       start: async () => {
-        if (failures-- > 0) throw subsystemFailure('kafka', new Error('connect ECONNREFUSED 127.0.0.1:9092'));
+        if (failures-- > 0) throw partFailure('kafka', new Error('connect ECONNREFUSED 127.0.0.1:9092'));
         return { up: true };
       },
       stop,

@@ -112,6 +112,7 @@ async function trigger(p: Extract<Parsed, { mode: 'trigger' }>, deps: CkiNotifie
   } finally {
     await rt.publisher.close();
     await rt.link?.close();
+    rt.closeClients();
   }
 }
 

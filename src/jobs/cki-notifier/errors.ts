@@ -43,3 +43,13 @@ export async function inStage<T>(stage: Stage, fn: () => Promise<T>): Promise<T>
     throw new StageError(stage, e);
   }
 }
+
+/**
+ * A start failure naming the part of the notifier that failed (`rabbitmq`, `kafka`,
+ * `datawarehouse`) in its `failing` field: whoever supervises the notifier (the bot's /health)
+ * reads that field and shows which part is down.
+ */
+export function partFailure(failing: 'rabbitmq' | 'kafka' | 'datawarehouse', cause: unknown): Error & { failing: string } {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(new Error(`${failing}: ${message}`, { cause }), { failing });
+}

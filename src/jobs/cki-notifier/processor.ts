@@ -7,7 +7,7 @@
  * (message, filters, routing, overall-status, ready-for-test); this module only loads data and
  * applies them. Messages about the same checkout are processed one after the other.
  */
-import type { DataWarehouseReader, DwBuild, DwCheckout, DwTest } from '../../integrations/datawarehouse.ts';
+import type { DataWarehouseReader, DwBuild, DwCheckout, DwIssueOccurrence, DwTest } from '../../integrations/datawarehouse.ts';
 import type { Logger } from '../../log.ts';
 import { PermanentError, PublishOutcomeUnknownError, inStage } from './errors.ts';
 import { filterBuilds, filterCheckout, filterMessageObject, filterStale, mergeRequestUrlOf, type Verdict } from './filters.ts';
@@ -20,7 +20,7 @@ import type { ReadyForTestPublisher } from './publisher.ts';
 import { buildReadyForTest, testableBuilds, validateReadyForTest, type ReadyForTestMessage } from './ready-for-test.ts';
 import { retriageAllows, routeMessage } from './routing.ts';
 import { notificationKey, type MessageKind, type OverallStatus, type RouteName, type SkipReason } from './types.ts';
-import { mapLimit } from '../../limit.ts';
+import { mapLimit, serialByKey } from '../../limit.ts';
 
 export type Outcome =
   | {
@@ -64,8 +64,8 @@ export interface ProcessorDeps {
 
 export class NotificationProcessor {
   private readonly deps: ProcessorDeps;
-  /** checkout id -> tail of its processing chain. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  /** Messages of one checkout are processed one after the other. */
+  private readonly perCheckout = serialByKey<string>();
 
   constructor(deps: ProcessorDeps) {
     this.deps = deps;
@@ -106,18 +106,7 @@ export class NotificationProcessor {
     const message = screened.message;
     const pre = filterMessageObject(message);
     if (!pre.pass) return this.skip(pre.reason, pre.detail, message.checkoutId, message.status);
-    return this.serial(message.checkoutId, () => this.processCheckout(message, opts));
-  }
-
-  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(key) ?? Promise.resolve();
-    const run = prev.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    this.chains.set(key, tail);
-    void tail.then(() => {
-      if (this.chains.get(key) === tail) this.chains.delete(key);
-    });
-    return run;
+    return this.perCheckout.run(message.checkoutId, () => this.processCheckout(message, opts));
   }
 
   private async processCheckout(message: CheckoutMessage, opts: { dryRun?: boolean; signal?: AbortSignal }): Promise<Outcome> {
@@ -177,14 +166,26 @@ export class NotificationProcessor {
     return this.deliver({ checkout, messageStatus: message.status, route: route.route, kind: route.kind, status, key, message: valid.message, verdict });
   }
 
+  /**
+   * Issue occurrences only triage failures (they take FAIL/ERROR/MISS results out of the count),
+   * so they are read only when a counted build or test failed: a passing checkout costs one
+   * DataWarehouse call less, and the verdict is the same.
+   */
   private async overallStatus(checkout: DwCheckout, builds: DwBuild[], signal?: AbortSignal): Promise<StatusResult> {
     const { datawarehouse } = this.deps;
-    const [testLists, occurrences] = await Promise.all([
-      inStage('datawarehouse', () => mapLimit(builds, this.deps.testListConcurrency ?? 4, (b) => datawarehouse.listTests(b.id, signal))),
-      inStage('datawarehouse', () => datawarehouse.listIssueOccurrences(checkout.id, signal)),
-    ]);
-    const tests: DwTest[] = testLists.flat();
-    return computeOverallStatus({ checkoutOrigin: checkout.origin, builds, tests, issueOccurrences: occurrences });
+    const occurrences = () => inStage('datawarehouse', () => datawarehouse.listIssueOccurrences(checkout.id, signal));
+    const input = { checkoutOrigin: checkout.origin, builds, tests: [] as DwTest[], issueOccurrences: [] as DwIssueOccurrence[] };
+    // A failing build is known before the tests: read its occurrences alongside them.
+    const early = computeOverallStatus(input).status !== 'success' ? occurrences() : undefined;
+    early?.catch(() => undefined);
+    const testLists = await inStage('datawarehouse', () => mapLimit(builds, this.deps.testListConcurrency ?? 4, (b) => datawarehouse.listTests(b.id, signal)));
+    input.tests = testLists.flat();
+    if (!early) {
+      const untriaged = computeOverallStatus(input);
+      if (untriaged.status === 'success') return untriaged;
+    }
+    input.issueOccurrences = await (early ?? occurrences());
+    return computeOverallStatus(input);
   }
 
   private async deliver(d: {

@@ -80,6 +80,8 @@ export interface Runtime {
   publisher: ReadyForTestPublisher;
   /** Present when RabbitMQ is needed (consumer, or the AMQP publisher in production). */
   link: AmqpLink | undefined;
+  /** Closes the kept-alive sockets of the clients built here (not of those handed in). */
+  closeClients(): void;
 }
 
 export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolean; needPublisher: boolean }): Runtime {
@@ -90,9 +92,10 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
   const tuning = deps.tuning ?? {};
 
   let datawarehouse = deps.datawarehouse;
+  let ownDataWarehouse: DataWarehouseClient | undefined;
   if (!datawarehouse) {
     const dw = requireDataWarehouse(config);
-    datawarehouse = new DataWarehouseClient({
+    datawarehouse = ownDataWarehouse = new DataWarehouseClient({
       baseUrl: dw.url,
       token: dw.token,
       fetch: deps.fetch,
@@ -138,7 +141,7 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
     environment: config.CKI_DEPLOYMENT_ENVIRONMENT,
     ...(notify ? { notify } : {}),
   });
-  return { logger, metrics, registry, processor, publisher, link };
+  return { logger, metrics, registry, processor, publisher, link, closeClients: () => ownDataWarehouse?.close() };
 }
 
 /** Dry runs build the message and never publish. */

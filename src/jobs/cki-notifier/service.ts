@@ -5,10 +5,10 @@
  */
 import type { Registry } from 'prom-client';
 import { QueueConsumer, type SettledEvent } from './consumer.ts';
+import { partFailure } from './errors.ts';
 import { startMetricsServer, type MetricsServer } from './metrics-server.ts';
 import { buildRuntime, isProduction, requireDataWarehouse, type CkiNotifierDeps } from './runtime.ts';
 import type { Outcome } from './processor.ts';
-import { subsystemFailure } from '../../observability/subsystems.ts';
 
 export type { CkiNotifierDeps } from './runtime.ts';
 
@@ -58,7 +58,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
     try {
       requireDataWarehouse(config);
     } catch (e) {
-      throw subsystemFailure('datawarehouse', e);
+      throw partFailure('datawarehouse', e);
     }
   }
   const routingKeys = routingKeysOf(config.RABBITMQ_ROUTING_KEYS);
@@ -100,11 +100,11 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
     // Say which part failed: /health names it (the publisher is Kafka or the same RabbitMQ).
     if (rt.publisher.start) {
       await rt.publisher.start().catch((e: unknown) => {
-        throw subsystemFailure(rt.publisher.target === 'kafka' ? 'kafka' : 'rabbitmq', e);
+        throw partFailure(rt.publisher.target === 'kafka' ? 'kafka' : 'rabbitmq', e);
       });
     }
     await link.start().catch((e: unknown) => {
-      throw subsystemFailure('rabbitmq', e);
+      throw partFailure('rabbitmq', e);
     });
     if (config.CKI_METRICS_ENABLED && !deps.registry && opts.serveMetrics) {
       metricsServer = await startMetricsServer(rt.registry, config.CKI_METRICS_PORT);
@@ -114,6 +114,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
   } catch (e) {
     await link.close().catch(() => undefined);
     await rt.publisher.close().catch(() => undefined);
+    rt.closeClients();
     throw e;
   }
   rt.logger.info(
@@ -130,6 +131,7 @@ export async function startCkiNotifier(deps: CkiNotifierDeps, opts: StartOptions
         await consumer.stop();
         await link.close();
         await rt.publisher.close();
+        rt.closeClients();
         await metricsServer?.close();
         rt.logger.info('CKI notifier stopped');
       })()),

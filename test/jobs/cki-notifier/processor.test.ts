@@ -50,6 +50,20 @@ describe('NotificationProcessor: the spec section 9 vectors', () => {
     expect(h.notices).toEqual([expect.stringMatching(/^CKI post-test result for checkout redhat:42 \(rhel-9\) is fail: untriaged redhat:42-x86_64-0-t0\. Pipeline: https:\/\/.+\/pipelines\/42$/)]);
   });
 
+  it('reads issue occurrences only when a counted build or test failed (they only triage failures)', async () => {
+    const h = harness();
+    const pass = checkoutTree({ n: 43, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }, { path: 'b', status: 'FAIL', waived: true }] }] });
+    const failedTest = checkoutTree({ n: 44, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', triaged: true }] }] });
+    const failedBuild = checkoutTree({ n: 45, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }] }, { arch: 'aarch64', valid: false, triaged: true }] });
+    h.dw.add(pass, failedTest, failedBuild);
+    expect(await h.processor.process(msg(pass, 'ready_to_report'))).toMatchObject({ status: 'success' });
+    expect(h.dw.calls.filter((c) => c.startsWith('occurrences'))).toEqual([]);
+    // Triaged by its occurrence: success, which needed the occurrences.
+    expect(await h.processor.process(msg(failedTest, 'ready_to_report'))).toMatchObject({ status: 'success' });
+    expect(await h.processor.process(msg(failedBuild, 'ready_to_report'))).toMatchObject({ status: 'success' });
+    expect(h.dw.calls.filter((c) => c.startsWith('occurrences'))).toEqual(['occurrences redhat:44', 'occurrences redhat:45']);
+  });
+
   it('9.5 a waived FAIL only -> success', async () => {
     const h = harness();
     const t = checkoutTree({ n: 5, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', waived: true }] }] });
