@@ -101,8 +101,12 @@ function channelLine(v: ApprovalView): string {
       return `:arrow_forward: ${what} was approved by ${decider} and is running: the result follows in the thread.`;
     case 'executed':
       return `${v.outcome?.startsWith('fail') ? ':x:' : ':white_check_mark:'} ${what} was approved by ${decider} and run: ${esc(v.outcome ?? 'no result recorded')}.`;
-    case 'rejected':
-      return `:no_entry_sign: ${what} was rejected by ${decider}${v.outcome ? ` (${esc(v.outcome)})` : ''}: nothing was changed.`;
+    case 'rejected': {
+      // The requester withdrawing their own request reads as such; a reason given is kept.
+      const withdrawn = v.decidedBy !== undefined && v.decidedBy === v.requestedBy;
+      const reason = withdrawn ? v.outcome?.replace(/^withdrawn by the requester:?\s*/, '') : v.outcome;
+      return `:no_entry_sign: ${what} was ${withdrawn ? 'withdrawn' : 'rejected'} by ${decider}${reason ? ` (${esc(reason)})` : ''}: nothing was changed.`;
+    }
     case 'expired':
       return `:hourglass: ${what} expired ${slackDate(v.expiresAt)} without a second approval: nothing was changed.`;
     default:

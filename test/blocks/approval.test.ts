@@ -67,6 +67,8 @@ describe('second-person approval request', () => {
     expect(JSON.stringify(ran.blocks)).toContain(':white_check_mark: `change-advisory-status` on *4.19.1* was approved by <@U_ART> and run: pass: moved 1 advisory.');
     expect(line({ ...base, state: 'executed', decidedBy: 'U_ART', outcome: 'fail: Errata refused' })).toContain(':x: ');
     expect(line({ ...base, state: 'rejected', decidedBy: 'U_ART' })).toContain('was rejected by <@U_ART>: nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester' })).toContain('was withdrawn by <@U_LEAD>: nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester: wrong release' })).toContain('was withdrawn by <@U_LEAD> (wrong release): nothing was changed');
     expect(line({ ...base, state: 'expired' })).toMatch(/expired <!date\^\d+\^[^>]+> without a second approval: nothing was changed/);
     for (const state of ['approved', 'executed', 'rejected', 'expired'] as const) {
       expect(line({ ...base, state })).not.toContain('waits for');
