@@ -12,7 +12,7 @@ import type { StateBoxPort } from './commands/ports.ts';
 import type { Engine } from './commands/engine-port.ts';
 import { Runner, TERMINAL_AUTHORIZER, type Authorizer, type RunObserver } from './commands/runner.ts';
 import { slackApprovalAnnouncer } from './commands/approvals.ts';
-import { approvalRequestMessage } from './blocks/approval.ts';
+import { approvalChannelMessage, approvalRequestMessage } from './blocks/approval.ts';
 import { renderTeamNotice } from './blocks/notice.ts';
 import { join } from 'node:path';
 import { openStore } from './store/index.ts';
@@ -120,6 +120,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       slack: (release) => services(release).get('slack'),
       releaseChannel: async (release) => (await configStores.get(release)).slackChannel('qe-release'),
       message: approvalRequestMessage,
+      channelMessage: approvalChannelMessage,
     }),
   });
   return {

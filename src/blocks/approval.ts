@@ -88,15 +88,48 @@ export function approvalRequestMessage(v: ApprovalView): SlackMessage {
   return { text, blocks };
 }
 
-/** What the channel shows where the command was confirmed: it waits, the request is in the thread. */
-export function approvalPendingMessage(v: ApprovalView, meta: { actorId: string }): SlackMessage {
-  const text = `${v.command} on ${v.release} waits for a second approval`;
-  const where = v.announcement ? 'Approve or Reject in the thread' : 'a running oar-bot posts the request';
+/** The channel line of each state: what happened, by whom, where to read more. */
+function channelLine(v: ApprovalView): string {
+  const what = `\`${esc(v.command)}\` on *${esc(v.release)}*`;
+  const decider = v.decidedBy ? who(v.decidedBy) : 'someone';
+  switch (v.state) {
+    case 'pending': {
+      const where = v.announcement ? 'Approve or Reject in the thread' : 'a running oar-bot posts the request';
+      return `:hourglass_flowing_sand: ${what} waits for a second person with the critical role: ${where}. Expires ${slackDate(v.expiresAt)}.`;
+    }
+    case 'approved':
+      return `:arrow_forward: ${what} was approved by ${decider} and is running: the result follows in the thread.`;
+    case 'executed':
+      return `${v.outcome?.startsWith('fail') ? ':x:' : ':white_check_mark:'} ${what} was approved by ${decider} and run: ${esc(v.outcome ?? 'no result recorded')}.`;
+    case 'rejected': {
+      // The requester withdrawing their own request reads as such; a reason given is kept.
+      const withdrawn = v.decidedBy !== undefined && v.decidedBy === v.requestedBy;
+      const reason = withdrawn ? v.outcome?.replace(/^withdrawn by the requester:?\s*/, '') : v.outcome;
+      return `:no_entry_sign: ${what} was ${withdrawn ? 'withdrawn' : 'rejected'} by ${decider}${reason ? ` (${esc(reason)})` : ''}: nothing was changed.`;
+    }
+    case 'expired':
+      return `:hourglass: ${what} expired ${slackDate(v.expiresAt)} without a second approval: nothing was changed.`;
+    default:
+      return `${what}: approval ${v.state}.`;
+  }
+}
+
+/**
+ * What the channel shows where the command was confirmed: it waits and the request is in the
+ * thread; updated with the request, it says how it ended (approved, run, rejected, expired).
+ */
+export function approvalChannelMessage(v: ApprovalView): SlackMessage {
+  const text = v.state === 'pending' ? `${v.command} on ${v.release} waits for a second approval` : `${v.command} on ${v.release}: approval ${v.state}`;
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:hourglass_flowing_sand: \`${esc(v.command)}\` on *${esc(v.release)}* waits for a second person with the critical role: ${where}. Expires ${slackDate(v.expiresAt)}.` } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `confirmed by <@${meta.actorId}> · approval \`${esc(v.id)}\`` }] },
+      { type: 'section', text: { type: 'mrkdwn', text: fitText(channelLine(v), 2990) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `confirmed by ${who(v.requestedBy, v.requestedByName)} · approval \`${esc(v.id)}\`` }] },
     ],
   };
+}
+
+/** The channel message as the Slack front end first posts it, confirmed by `actorId`. */
+export function approvalPendingMessage(v: ApprovalView, meta: { actorId: string }): SlackMessage {
+  return approvalChannelMessage({ ...v, requestedBy: meta.actorId });
 }

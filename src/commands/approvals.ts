@@ -29,7 +29,8 @@ export interface ApprovalAnnouncer {
   /** Whether this process can post to Slack at all (a plain terminal cannot: a running bot announces for it). */
   readonly available: boolean;
   post(v: ApprovalView, target?: SlackTarget): Promise<SlackTarget>;
-  update(v: ApprovalView): Promise<void>;
+  /** Update the request and, when it was confirmed in Slack, the channel message there (`origin.messageTs`). */
+  update(v: ApprovalView, origin?: SlackTarget): Promise<void>;
 }
 
 export interface ApprovalsDeps {
@@ -211,8 +212,9 @@ export class Approvals {
   }
 
   private async refresh(p: PendingConfirmation): Promise<void> {
-    if (!p.message || !this.deps.announcer?.available) return;
-    await this.deps.announcer.update(approvalView(p)).catch((e: unknown) => this.deps.logger.warn({ err: e, approval: p.id }, 'could not update the approval request in Slack'));
+    const origin = payloadOf(p).slack;
+    if (!(p.message || origin?.messageTs) || !this.deps.announcer?.available) return;
+    await this.deps.announcer.update(approvalView(p), origin).catch((e: unknown) => this.deps.logger.warn({ err: e, approval: p.id }, 'could not update the approval request in Slack'));
   }
 
   private async pending(id: string): Promise<{ p: PendingConfirmation; view: ApprovalView; command: AnyCommand } | Extract<DecisionResult, { ok: false }>> {
@@ -265,6 +267,8 @@ export function slackApprovalAnnouncer(deps: {
   releaseChannel: (release: string) => Promise<string>;
   /** The request as a Slack message (`approvalRequestMessage`). */
   message: (v: ApprovalView) => SlackMessage;
+  /** The channel message where it was confirmed, in the request's current state (`approvalChannelMessage`). */
+  channelMessage?: (v: ApprovalView) => SlackMessage;
 }): ApprovalAnnouncer {
   return {
     available: Boolean(deps.config.SLACK_BOT_TOKEN),
@@ -274,10 +278,15 @@ export function slackApprovalAnnouncer(deps: {
       const posted = await slack.post(to, deps.message(v));
       return { channel: posted.channel, messageTs: posted.ts, ...(to.threadTs ? { threadTs: to.threadTs } : {}) };
     },
-    async update(v) {
-      if (!v.announcement?.messageTs) return;
+    async update(v, origin) {
+      const updates: [string, string, SlackMessage][] = [];
+      if (v.announcement?.messageTs) updates.push([v.announcement.channel, v.announcement.messageTs, deps.message(v)]);
+      // Someone skimming the channel sees how it ended, not only the request in the thread.
+      if (origin?.messageTs && deps.channelMessage) updates.push([origin.channel, origin.messageTs, deps.channelMessage(v)]);
+      if (!updates.length) return;
       const slack = await deps.slack(v.release);
-      await slack.update(v.announcement.channel, v.announcement.messageTs, deps.message(v));
+      const failed = (await Promise.allSettled(updates.map(([channel, ts, m]) => slack.update(channel, ts, m)))).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

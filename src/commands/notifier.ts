@@ -13,6 +13,8 @@ import { userMessageOf } from './errors.ts';
 
 /** Who a notice greets when no release-lead group is configured for the y-stream: one rule for every notice. */
 export const LEAD_FALLBACK = '@qe-release';
+/** Who a notice to ART greets when no ART group is configured. */
+export const ART_FALLBACK = '@art';
 
 /** What a notice needs of the release's ConfigStore: the channels and the groups. */
 export type NoticeConfig = Pick<ConfigStore, 'ystream' | 'slackChannel' | 'releaseLeadGroup' | 'slackGroupId' | 'slackUserGroup'>;
@@ -106,15 +108,19 @@ export class ReleaseNotifier {
     return this.groupMention(handle, LEAD_FALLBACK);
   }
 
-  /** `{art}`: the ART group by its id (`contacts.slack.art.id`), or `@art`. */
-  artMention(cs: NoticeConfig): string {
-    let id: string | undefined;
+  /**
+   * `{art}`: the ART group. `contacts.slack.art.id` is the group's HANDLE (spec oar-commands.md 5,
+   * "ART user-group handle"), resolved through Slack like the lead's group (spec 9.7); an unknown
+   * handle is written `@handle`, none at all `@art`. The one rule for every notice to ART.
+   */
+  async artMention(cs: NoticeConfig): Promise<string> {
+    let handle: string | undefined;
     try {
-      id = cs.slackGroupId('art');
+      handle = cs.slackGroupId('art');
     } catch {
-      id = undefined;
+      handle = undefined;
     }
-    return id ? `<!subteam^${id}>` : '@art';
+    return this.groupMention(handle, ART_FALLBACK);
   }
 
   /** `{docs}`: the docs approvers' group id (`approver.doc_id`), or `@docs`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalPendingMessage, approvalRequestMessage } from '../../src/blocks/approval.ts';
+import { approvalChannelMessage, approvalPendingMessage, approvalRequestMessage } from '../../src/blocks/approval.ts';
 import type { ApprovalView } from '../../src/commands/approval-view.ts';
 
 const base: ApprovalView = {
@@ -57,5 +57,22 @@ describe('second-person approval request', () => {
     const waiting = approvalPendingMessage(base, { actorId: 'U_LEAD' });
     expect(waiting.text).toBe('change-advisory-status on 4.19.1 waits for a second approval');
     expect(JSON.stringify(waiting.blocks)).toContain('Approve or Reject in the thread. Expires <!date^');
+  });
+
+  it('the channel message, updated with the request, says how it ended and who decided', () => {
+    const line = (v: ApprovalView) => JSON.stringify(approvalChannelMessage(v).blocks);
+    expect(line({ ...base, state: 'approved', decidedBy: 'U_ART' })).toContain('was approved by <@U_ART> and is running');
+    const ran = approvalChannelMessage({ ...base, state: 'executed', decidedBy: 'U_ART', outcome: 'pass: moved 1 advisory' });
+    expect(ran.text).toBe('change-advisory-status on 4.19.1: approval executed');
+    expect(JSON.stringify(ran.blocks)).toContain(':white_check_mark: `change-advisory-status` on *4.19.1* was approved by <@U_ART> and run: pass: moved 1 advisory.');
+    expect(line({ ...base, state: 'executed', decidedBy: 'U_ART', outcome: 'fail: Errata refused' })).toContain(':x: ');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_ART' })).toContain('was rejected by <@U_ART>: nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester' })).toContain('was withdrawn by <@U_LEAD>: nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester: wrong release' })).toContain('was withdrawn by <@U_LEAD> (wrong release): nothing was changed');
+    expect(line({ ...base, state: 'expired' })).toMatch(/expired <!date\^\d+\^[^>]+> without a second approval: nothing was changed/);
+    for (const state of ['approved', 'executed', 'rejected', 'expired'] as const) {
+      expect(line({ ...base, state })).not.toContain('waits for');
+      expect(line({ ...base, state })).toContain('confirmed by <@U_LEAD>');
+    }
   });
 });

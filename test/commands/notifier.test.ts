@@ -3,11 +3,11 @@
  * channel with the detail in its thread, and a notice never lost over a mention.
  */
 import { describe, expect, it } from 'vitest';
-import { LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
+import { ART_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
 import { renderTeamNotice } from '../../src/blocks/notice.ts';
 import type { PostedMessage, SlackMessage, SlackTarget } from '../../src/integrations/slack-notify.ts';
 
-function config(lead?: string): NoticeConfig {
+function config(lead?: string, art: string | null = 'art-team'): NoticeConfig {
   return {
     ystream: '4.19',
     slackChannel: (team: string) => {
@@ -15,14 +15,14 @@ function config(lead?: string): NoticeConfig {
       return `#${team}`;
     },
     releaseLeadGroup: () => lead,
-    slackGroupId: () => 'art-team',
+    slackGroupId: () => art ?? undefined,
     slackUserGroup: () => 'docs-id',
   };
 }
 
 class FakeSlack implements NoticeSlack {
   posts: { target: SlackTarget; message: SlackMessage; ts: string }[] = [];
-  groups = new Map([['openshift-qe-release-4-19', '<!subteam^S419>']]);
+  groups = new Map([['openshift-qe-release-4-19', '<!subteam^S419>'], ['art-team', '<!subteam^S_ART>']]);
   refuse = new Set<number>();
   private calls = 0;
   async post(target: SlackTarget, message: SlackMessage): Promise<PostedMessage> {
@@ -50,9 +50,13 @@ describe('ReleaseNotifier', () => {
     expect(await n.leadMention(config('nobody-knows'))).toBe('@nobody-knows');
     expect(await n.leadMention(config(undefined))).toBe(LEAD_FALLBACK);
     expect(LEAD_FALLBACK).toBe('@qe-release');
-    expect(warnings).toHaveLength(2);
-    expect(n.artMention(config())).toBe('<!subteam^art-team>');
+    // `contacts.slack.art.id` is a handle (spec 5 and 9.7): resolved like the lead's group, one rule for every ART notice.
+    expect(await n.artMention(config())).toBe('<!subteam^S_ART>');
+    expect(await n.artMention(config(undefined, 'art-old'))).toBe('@art-old');
+    expect(await n.artMention(config(undefined, null))).toBe(ART_FALLBACK);
+    expect(ART_FALLBACK).toBe('@art');
     expect(n.docsMention(config())).toBe('<!subteam^docs-id>');
+    expect(warnings).toHaveLength(3);
   });
 
   it('a long notice: a short summary in the channel, the whole text in its thread', async () => {

@@ -20,6 +20,8 @@ export async function startBugsHarness(opts: { commands: AnyCommand[]; env?: Rec
       // Channels of the demo ConfigStore that the simulated workspace lacks.
       slack.addChannel({ id: 'C_FORUM_OCP_QE', name: 'forum-ocp-qe' });
       slack.addChannel({ id: 'C_APPROVERS', name: 'ocp-approvers' });
+      // The ART group by the handle the ConfigStore names (`contacts.slack.art.id`).
+      slack.addGroup({ id: 'S_ART_TEAM', handle: 'art-team', name: 'ART team', users: ['U_ART'] });
     },
     overrides: (world) => ({ ldap: world.ldap }),
   });

@@ -26,6 +26,7 @@ const DOC_SHOTS = process.env.OAR_DOC_SHOTS ? join(process.cwd(), 'docs', 'img')
 /** Locator waits end before the test's own timeout, so a failure names what did not appear. */
 const WAIT = { timeout: 15_000 };
 const TEST_TIMEOUT = 60_000;
+const SECOND_APPROVAL = 'push-to-cdn-staging';
 
 let pg: Playground;
 let context: BrowserContext;
@@ -66,7 +67,8 @@ beforeAll(async () => {
   }
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(DOC_SHOTS, { recursive: true });
-  pg = await startPlayground({ port: 0, baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' } });
+  // push-to-cdn-staging waits for a second person (the approval test below); the other tests do not run it.
+  pg = await startPlayground({ port: 0, baseEnv: { LOG_LEVEL: 'silent', NODE_ENV: 'test' }, env: { OAR_SECOND_APPROVAL: SECOND_APPROVAL } });
   profile = mkdtempSync(join(tmpdir(), 'oar-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -177,6 +179,45 @@ describe('the playground in a browser', () => {
     await notice.locator('.replies', { hasText: '5 replies' }).click();
     await page.locator('#thread-messages .msg-bot', { hasText: 'Rejected build detected in test result file' }).nth(4).waitFor();
     await page.screenshot({ path: join(DOC_SHOTS, 'team-notice.png') });
+    await page.locator('#thread-close').click();
+    await page.locator('#thread').waitFor({ state: 'hidden' });
+  }, TEST_TIMEOUT);
+
+  it('a command that needs a second approval: the request in the thread, the channel message updated when it ends', async () => {
+    requireCommand(SECOND_APPROVAL);
+    await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
+    await type(`/oar 4.19.1 ${SECOND_APPROVAL}`);
+    const modal = page.locator('.modal');
+    await modal.locator('.modal-title', { hasText: 'Confirm operation' }).waitFor();
+    await modal.locator('input[data-kind="plain_text_input"]').fill('4.19.1');
+    await modal.locator('[data-modal-submit]').click();
+    await modal.waitFor({ state: 'detached' });
+
+    const waiting = page.locator('#messages .msg-bot', { hasText: `${SECOND_APPROVAL} on 4.19.1 waits for a second person` }).last();
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('Approve or Reject in the thread');
+    await waiting.locator('.replies').click();
+    const request = page.locator('#thread-messages .msg-bot', { hasText: `Second approval needed: ${SECOND_APPROVAL} on 4.19.1` });
+    await request.waitFor();
+    const requestText = (await request.textContent()) ?? '';
+    expect(requestText).toContain('Asked by');
+    expect(requestText).toContain('Who can approve');
+    expect(requestText).toContain('What will change');
+    expect(requestText).not.toContain(':raised_hand:'); // emoji render as emoji
+    expect(await request.locator('button', { hasText: 'Approve' }).count()).toBe(1);
+    expect(await request.locator('button', { hasText: 'Reject' }).count()).toBe(1);
+    expect(await request.locator('.bk-header').count()).toBe(1);
+    await request.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(DOC_SHOTS, 'second-approval.png') });
+
+    // The requester withdraws it: the request and the channel message both say how it ended.
+    await request.locator('button', { hasText: 'Reject' }).click();
+    await page.locator('#thread-messages .msg-bot', { hasText: `Rejected: ${SECOND_APPROVAL} on 4.19.1` }).waitFor();
+    const ended = page.locator('#messages .msg-bot', { hasText: `${SECOND_APPROVAL} on 4.19.1 was withdrawn by` }).last();
+    await ended.waitFor();
+    expect(await ended.textContent()).toContain('nothing was changed');
+    expect(await page.locator('#messages .msg-bot', { hasText: `${SECOND_APPROVAL} on 4.19.1 waits for a second person` }).count()).toBe(0);
+    await shot('7-second-approval-ended');
     await page.locator('#thread-close').click();
     await page.locator('#thread').waitFor({ state: 'hidden' });
   }, TEST_TIMEOUT);

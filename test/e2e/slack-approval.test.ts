@@ -74,6 +74,12 @@ describe('second-person approval and --quiet', () => {
       expect(textOf(now)).toContain('*Result*\\npass: approved after a second look');
       expect(textOf(now)).not.toContain('oar_approve');
     });
+    // The channel message where it was confirmed says so too, for someone skimming the channel.
+    await vi.waitFor(() => {
+      const now = e.slack.messages('C_QE_RELEASE').find((m) => m.ts === waiting.ts);
+      expect(textOf(now)).toContain('was approved by <@U_ART> and run: pass: approved after a second look');
+      expect(textOf(now)).not.toContain('waits for');
+    });
     const again = await e.app.engine.runner.approvals!.approve(approvalId, { id: 'U_ART', via: 'slack' });
     expect(again.ok === false && again.message).toContain('already decided');
     expect(ran).toEqual(['4.19.1 by U_LEAD']);
@@ -129,6 +135,27 @@ describe('second-person approval and --quiet', () => {
     const answer = await e.slack.waitFor((c) => c.method === 'response_url' && JSON.stringify(c.args).includes('151166'), { since: 0 });
     expect(JSON.stringify(answer.args)).toContain('ephemeral');
     expect(e.slack.messages('C_QE_RELEASE').filter((m) => !m.ephemeral).length).toBe(before);
+  });
+
+  it('Reject in Slack updates the channel message where the command was confirmed, not only the request', async () => {
+    const before = ran.length;
+    await e.slack.slashCommand({ user: 'U_LEAD', channel: 'C_QE_RELEASE', text: '4.19.1 test-two-person' });
+    await e.slack.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.args).includes('advisory 151166'));
+    const since = e.slack.messages('C_QE_RELEASE').length;
+    await e.slack.submitView({ user: 'U_LEAD', values: { value: '4.19.1' } });
+    const waiting = await vi.waitFor(() => {
+      const m = e.slack.messages('C_QE_RELEASE').slice(since).find((x) => x.text.includes('waits for a second approval'));
+      expect(m).toBeDefined();
+      return m!;
+    });
+    const request = await e.slack.waitForMessage((m) => m.threadTs === waiting.ts && textOf(m).includes('oar_reject'), { existing: true });
+    await e.slack.clickButton({ user: 'U_ART', actionId: 'oar_reject', messageTs: request.ts, channel: 'C_QE_RELEASE' });
+    await vi.waitFor(() => {
+      const now = e.slack.messages('C_QE_RELEASE').find((m) => m.ts === waiting.ts);
+      expect(textOf(now)).toContain('was rejected by <@U_ART>: nothing was changed');
+      expect(textOf(now)).not.toContain('waits for');
+    });
+    expect(ran.length).toBe(before);
   });
 
   it('strips the Slack-only --quiet flag without touching the rest', () => {

@@ -14,6 +14,7 @@
 import type { Config } from '../../config/env.ts';
 import type { NewWatch, SlackTarget, Store, Watch } from '../../store/types.ts';
 import type { FollowUpContext, FollowUpHandler, FollowUpResult } from '../types.ts';
+import { LEAD_FALLBACK } from '../notifier.ts';
 import { errorMessage } from './log.ts';
 
 export const ASYNC_APPROVAL_KIND = 'async-approval';
@@ -31,7 +32,7 @@ export interface AsyncApprovalDeps {
   checkMetadata(release: string): Promise<MetadataCheckLike>;
   /** Move the advisories to REL_PREP (the command author's function); throws on failure. */
   completeApproval(release: string, ctx: FollowUpContext): Promise<{ lines?: string[] } | void>;
-  /** `<!subteam^ID>` of the y-stream's release leads, when known. */
+  /** `{lead}` of the y-stream (the ReleaseNotifier's one lead rule); absent or failing: its `@qe-release` fallback. */
   releaseLeadMention?(release: string): Promise<string | undefined>;
   /** The QE release channel (ConfigStore contact `qe-release`), when known. */
   releaseChannel?(release: string): Promise<string | undefined>;
@@ -73,10 +74,10 @@ const ONE_MONTH_MS = 31 * 24 * 3600_000;
 export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHandler {
   async function group(release: string, ctx: FollowUpContext): Promise<string> {
     try {
-      return (await deps.releaseLeadMention?.(release)) ?? 'release leads';
+      return (await deps.releaseLeadMention?.(release)) ?? LEAD_FALLBACK;
     } catch (e) {
       ctx.logger.warn({ err: e }, 'cannot resolve the release lead group');
-      return 'release leads';
+      return LEAD_FALLBACK;
     }
   }
   async function notify(release: string, text: string, ctx: FollowUpContext): Promise<FollowUpResult['notify']> {

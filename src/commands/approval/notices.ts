@@ -74,17 +74,9 @@ export async function sendNotices(notifier: ReleaseNotifier, cs: ConfigStore, no
     log.warn(why);
     return [why];
   }
-  // take-ownership resolves the ART handle (`contacts.slack.art.id`) like the lead's group.
-  const artHandle = (() => {
-    try {
-      return cs.slackGroupId('art');
-    } catch {
-      return undefined;
-    }
-  })();
   const failures: string[] = [];
   for (const n of notices) {
-    const r = await notifier.notifyTeam(cs, n.team, async (m) => ({ text: n.text({ lead: await m.leadMention(cs), art: await m.groupMention(artHandle, 'ART') }) }));
+    const r = await notifier.notifyTeam(cs, n.team, async (m) => ({ text: n.text({ lead: await m.leadMention(cs), art: await m.artMention(cs) }) }));
     if (r.sent) log.info(`sent slack message to <${r.channel}>`);
     else {
       const why = `the ${n.team} Slack notice was not sent: ${r.error}`;

@@ -16,8 +16,8 @@ export function slackLink(url: string, text: string): string {
   return `<${url}|${text}>`;
 }
 
-/** `{art}` of the catalog: the ART group id from the ConfigStore. */
-export function artMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigStore): string {
+/** `{art}` of the catalog: the ART group's handle from the ConfigStore, resolved through Slack (the notifier's one rule). */
+export function artMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigStore): Promise<string> {
   return ctx.notifier.artMention(cs);
 }
 
