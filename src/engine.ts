@@ -48,8 +48,10 @@ export interface EngineOptions {
 export type { Engine };
 
 /** StateBoxService as the runner's port (it returns more than the port needs). */
-function stateboxPort(s: StateBoxService): StateBoxPort {
+function stateboxPort(s: StateBoxService): StateBoxPort & { readonly service: StateBoxService } {
   return {
+    service: s,
+    forRun: () => stateboxPort(s.forRun()),
     description: s.backendDescription,
     updateTask: async (release, task, status, result) => {
       await s.updateTask(release, task, status, result ?? null);

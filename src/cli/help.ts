@@ -6,14 +6,14 @@
 import { commandHelp, registryHelp } from '../commands/registry.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
 import type { CommandGroup } from '../commands/types.ts';
-import { CKI_NOTIFIER_USAGE } from '../jobs/cki-notifier/usage.ts';
 
 /** Commands the terminal has beyond the registry's (they are not Slack or MCP commands). */
 export interface TerminalCommand {
   name: string;
   group: CommandGroup | 'all';
   summary: string;
-  help: string;
+  /** The help text, or its loader (a command whose text lives with its job is imported only for its help). */
+  help: string | (() => Promise<string>);
   hidden?: boolean;
 }
 
@@ -37,7 +37,7 @@ export const TERMINAL_COMMANDS: readonly TerminalCommand[] = [
     name: 'cki-notifier',
     group: 'oarctl',
     summary: 'CKI notifier: consume DataWarehouse messages from RabbitMQ, or send the message of one checkout',
-    help: `cki-notifier — the CKI notifier (docs/cki-notifier.md)\n\n${CKI_NOTIFIER_USAGE.trimEnd()}`,
+    help: async () => `cki-notifier — the CKI notifier (docs/cki-notifier.md)\n\n${(await import('../jobs/cki-notifier/usage.ts')).CKI_NOTIFIER_USAGE.trimEnd()}`,
   },
   {
     name: 'completion',
@@ -104,9 +104,9 @@ export function cliHelp(group: CommandGroup, registry: CommandRegistry): string 
 }
 
 /** `<cli> help <command>`: a registry command or a terminal command. */
-export function topicHelp(group: CommandGroup, registry: CommandRegistry, topic: string): string | undefined {
+export async function topicHelp(group: CommandGroup, registry: CommandRegistry, topic: string): Promise<string | undefined> {
   const t = anyTerminalCommand(group, topic);
-  if (t) return t.help.replaceAll('<cli>', group);
+  if (t) return (typeof t.help === 'string' ? t.help : await t.help()).replaceAll('<cli>', group);
   const def = registry.get(topic);
   return def ? commandHelp(def) : undefined;
 }

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { createRegistry } from '../commands/index.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
 import { ConfigError, loadConfig, type Config } from '../config/env.ts';
-import { CLI_ENV_FILE, PlaygroundLinkError, playgroundDir, readPlaygroundLink } from './playground-link.ts';
 import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
 import { nextStep } from './hints.ts';
@@ -100,7 +99,8 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO, opt
     return await runCliInner(group, flags, io, opts);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof PlaygroundLinkError) {
+    // By name: playground-link.ts is imported only with --playground.
+    if (e instanceof Error && e.name === 'PlaygroundLinkError') {
       io.stderr(`${group}: ${message}`);
       return 1;
     }
@@ -129,7 +129,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   const wantsHelp = args.includes('--help') || args.includes('-h');
   if (args[0] === 'help' && args[1] !== undefined) {
     const helpRegistry = createRegistry();
-    const text = helpRegistry.has(args[1]) ? undefined : topicHelp(group, helpRegistry, args[1]);
+    const text = helpRegistry.has(args[1]) ? undefined : await topicHelp(group, helpRegistry, args[1]);
     if (text) {
       print(text);
       return 0;
@@ -137,7 +137,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   }
   if (first !== undefined && terminalCommand(group, first) && args[0] === first) {
     if (wantsHelp || args[1] === 'help') {
-      print(topicHelp(group, createRegistry(), first)!);
+      print((await topicHelp(group, createRegistry(), first))!);
       return 0;
     }
     if (first === 'completion') return printCompletion(group, args[1], io);
@@ -165,7 +165,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     return 0;
   }
   if (parsed.kind === 'help') {
-    print(parsed.topic ? topicHelp(group, registry, parsed.topic)! : cliHelp(group, registry));
+    print(parsed.topic ? (await topicHelp(group, registry, parsed.topic))! : cliHelp(group, registry));
     return 0;
   }
 
@@ -259,6 +259,7 @@ async function cliLogger(config: Config, debug: boolean, env: NodeJS.ProcessEnv)
 }
 
 async function playgroundEnv(file: string, io: CliIO): Promise<NodeJS.ProcessEnv> {
+  const { CLI_ENV_FILE, playgroundDir, readPlaygroundLink } = await import('./playground-link.ts');
   const path = file || join(playgroundDir(io.env, io.cwd), CLI_ENV_FILE);
   const link = readPlaygroundLink(path);
   // The playground's variables win; the terminal keeps its own USER, PATH, LOG_LEVEL, …

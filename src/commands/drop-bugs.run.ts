@@ -106,6 +106,8 @@ export default implement(dropBugs, {
     const before = new Map(s.advisories.map((a) => [a.id, approvalState(a.erratum)]));
     const dropped: string[] = [];
     const changedAdvisories: number[] = [];
+    /** Each changed advisory as its update answered (null: the answer did not say, read it again). */
+    const updated = new Map<number, Erratum | null>();
 
     // Each advisory is changed on its own: side by side (bounded), results in the plan's order.
     const advisorySources = plan.sources.flatMap((sp) => (sp.source.kind === 'advisory' ? [{ id: sp.source.id, drop: sp.drop }] : []));
@@ -116,8 +118,9 @@ export default implement(dropBugs, {
         return [];
       }
       for (const d of drop) ctx.log.info(`jira issue ${d.key} is ${d.status}, it will be dropped from advisory ${id}`);
-      const removed = await errata!.removeJiraIssues(id, drop.map((d) => d.key), advisory.erratum);
+      const { removed, updated: after } = await errata!.dropJiraIssues(id, drop.map((d) => d.key), advisory.erratum);
       if (removed.length) ctx.log.info(`not verified and non cve track bugs are dropped from advisory ${id}`);
+      updated.set(id, after);
       return removed;
     });
     advisorySources.forEach(({ id }, i) => {
@@ -146,8 +149,8 @@ export default implement(dropBugs, {
     // Approvals the change took away (spec 7.2, defect 14).
     let requested = { doc: [] as number[], prodsec: [] as number[] };
     if (errata && changedAdvisories.length) {
-      // Re-read after the change (it is what took the approvals away), every advisory at once.
-      const states = await mapLimit(changedAdvisories, SERVICE_CONCURRENCY, async (id) => approvalState(await errata.getErratum(id, ctx.signal)));
+      // The approvals after the change (it is what took them away): as each update answered, else read again.
+      const states = await mapLimit(changedAdvisories, SERVICE_CONCURRENCY, async (id) => approvalState(updated.get(id) ?? (await errata.getErratum(id, ctx.signal))));
       const after = new Map<number, ApprovalState>(changedAdvisories.map((id, i) => [id, states[i]!]));
       requested = approvalsToRequest(changedAdvisories.map((id) => before.get(id)!), after);
       await mapLimit(requested.doc, SERVICE_CONCURRENCY, (id) => errata.requestDocApproval(id));

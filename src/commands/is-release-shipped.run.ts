@@ -42,7 +42,8 @@ async function shipmentReady(ctx: CommandContext, mrUrl: string, details: Record
   }
   let prod = false;
   try {
-    prod = (await mr.isProdReleaseSuccess()).success;
+    // Just opened: the MR as read is current (no second read of it).
+    prod = (await mr.isProdReleaseSuccess({ refresh: false })).success;
     details.prod_release = prod ? 'success' : 'not yet';
   } catch (e) {
     details.prod_release = `error: ${errorMessage(e)}`;
@@ -65,9 +66,10 @@ export async function releaseShipmentStatus(ctx: CommandContext): Promise<Shipme
     advisoriesOk = false;
   }
   if (flow === 'konflux') {
-    const ready = await shipmentReady(ctx, cs.shipmentMr(), details);
-    const ads = advisoriesOk && (await advisoriesShipped(ctx, advisories, details));
-    return { shipped: ready && ads, flow_type: 'konflux', details };
+    // The shipment MR and the advisories are independent: read side by side, details in the same order as before.
+    const adDetails: Record<string, string> = {};
+    const [ready, ads] = await Promise.all([shipmentReady(ctx, cs.shipmentMr(), details), advisoriesOk && advisoriesShipped(ctx, advisories, adDetails)]);
+    return { shipped: ready && ads, flow_type: 'konflux', details: { ...details, ...adDetails } };
   }
   const ads = advisoriesOk && (await advisoriesShipped(ctx, advisories, details));
   return { shipped: ads, flow_type: 'errata', details };

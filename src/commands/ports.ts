@@ -3,12 +3,19 @@
  * front ends without StateBox use the in-memory version below.
  */
 import type { TaskName, TaskStatus } from '../release/tasks.ts';
+import type { StateBoxService } from '../release/statebox/index.ts';
 
 export interface StateBoxPort {
   /** Where tasks are recorded, for the startup report ("GitHub openshift/release-tests@z-stream", "local ./data/statebox"). */
   readonly description: string;
   updateTask(release: string, task: TaskName, status: TaskStatus, result?: string): Promise<void>;
   getTaskStatus(release: string, task: TaskName): Promise<TaskStatus | null>;
+  /**
+   * The port for one command run, which the run's StateBox reads share: one read of the release's
+   * StateBox serves the run (StateBoxService.forRun). `service` is the same view, which the run's
+   * `ctx.services.get('statebox')` returns. Absent: the run uses this port as it is.
+   */
+  forRun?(): StateBoxPort & { readonly service?: StateBoxService };
 }
 
 /** In-memory StateBox port for tests. */

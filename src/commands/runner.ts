@@ -27,6 +27,7 @@ import { withCallSignal } from '../integrations/call-signal.ts';
 import { InflightRuns, interruptedOutcome, restoredTaskNote, RESTARTING_MESSAGE } from './interruption.ts';
 import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
+import type { StateBoxService } from '../release/statebox/index.ts';
 import { ReleaseNotifier, type NoticeRenderer } from './notifier.ts';
 import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
@@ -230,7 +231,15 @@ export class Runner {
     return typeof s === 'function' ? s(release) : s;
   }
 
-  private makeContext(req: RunRequest, correlationId: string, signal: AbortSignal, log: CommandLog, role: Role, previousTaskStatus: TaskStatus | null = null): CommandContext {
+  private makeContext(
+    req: RunRequest,
+    correlationId: string,
+    signal: AbortSignal,
+    log: CommandLog,
+    role: Role,
+    previousTaskStatus: TaskStatus | null = null,
+    statebox: RunStateBox = this.runStateBox(),
+  ): CommandContext {
     const deps = this.deps;
     const release = req.release;
     let services: Services | undefined;
@@ -248,9 +257,9 @@ export class Runner {
       previousTaskStatus,
       correlationId,
       store: deps.store,
-      statebox: deps.statebox,
+      statebox,
       get services() {
-        services ??= typeof deps.services === 'function' ? deps.services(release) : deps.services;
+        services ??= runServices(typeof deps.services === 'function' ? deps.services(release) : deps.services, statebox.service);
         return services;
       },
       get notifier() {
@@ -416,11 +425,13 @@ export class Runner {
     // created from it): load it side by side with the status read below instead of after it.
     if (task) this.deps.configStores.get(req.release).catch(() => undefined);
     // Read before this run writes In Progress: commands decide re-runs from it (defect 2).
-    const previous = task ? await this.deps.statebox.getTaskStatus(req.release, task).catch(() => null) : null;
-    const ctx = this.makeContext(req, correlationId, signal, log, role, previous);
+    // One StateBox read serves the run: the status read here, the In Progress write and the command's own reads.
+    const statebox = this.runStateBox();
+    const previous = task ? await statebox.getTaskStatus(req.release, task).catch(() => null) : null;
+    const ctx = this.makeContext(req, correlationId, signal, log, role, previous, statebox);
     let outcome: Outcome;
     try {
-      if (task && safety !== 'read') await this.recordTask(req.release, task, 'In Progress', log);
+      if (task && safety !== 'read') await this.recordTask(statebox, req.release, task, 'In Progress', log);
       // The signal also rides the async chain to every integration call (call-signal.ts), so a
       // timeout aborts in-flight requests instead of leaving them to their own timeouts.
       outcome = await runWithAbort(() => withCallSignal(signal, () => impl.run(ctx, options)), signal, this.deps.config.OAR_COMMAND_TIMEOUT_MS);
@@ -443,11 +454,11 @@ export class Runner {
         // Back to where this run found it: an interrupted run is not a verdict on the release.
         const restored = previous ?? 'Not Started';
         this.logger.warn({ task, restored }, 'command interrupted by a restart; task status set back');
-        await this.deps.statebox.updateTask(req.release, task, restored, restoredTaskNote(run, restored, log.text()));
+        await statebox.updateTask(req.release, task, restored, restoredTaskNote(run, restored, log.text()));
       }
       if (task && outcome.recordTask !== false && (outcome.status !== 'info' || outcome.taskStatus)) {
         const status: TaskStatus = outcome.taskStatus ?? (outcome.status === 'pass' ? 'Pass' : outcome.status === 'fail' ? 'Fail' : 'In Progress');
-        await this.recordTask(req.release, task, status, log, outcome);
+        await this.recordTask(statebox, req.release, task, status, log, outcome);
       }
       if (outcome.watch && store && !dryRun) {
         const report = outcome.watch.report ?? req.slack;
@@ -496,11 +507,27 @@ export class Runner {
     return timer;
   }
 
-  private async recordTask(release: string, task: NonNullable<AnyCommand['task']>, status: TaskStatus, log: CommandLog, outcome?: Outcome): Promise<void> {
+  private async recordTask(statebox: StateBoxPort, release: string, task: NonNullable<AnyCommand['task']>, status: TaskStatus, log: CommandLog, outcome?: Outcome): Promise<void> {
     log.info(taskStatusLine(task, status));
     const result = outcome ? log.text() : undefined;
-    await this.deps.statebox.updateTask(release, task, status, result);
+    await statebox.updateTask(release, task, status, result);
   }
+
+  /** The StateBox of one run (a per-run read memo where the port offers one). */
+  private runStateBox(): RunStateBox {
+    return this.deps.statebox.forRun?.() ?? this.deps.statebox;
+  }
+}
+
+type RunStateBox = StateBoxPort & { readonly service?: StateBoxService };
+
+/** The run's services: `statebox` is the run's StateBox view, so the command's reads share the runner's. */
+function runServices(services: Services, statebox: StateBoxService | undefined): Services {
+  if (!statebox) return services;
+  return {
+    get: (name) => (name === 'statebox' ? Promise.resolve(statebox as never) : services.get(name)),
+    has: (name) => name === 'statebox' || services.has(name),
+  };
 }
 
 function deniedMessage(command: string, release: string, safety: Safety, role: Role): string {

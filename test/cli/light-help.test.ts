@@ -128,5 +128,24 @@ describe('oar help loads no integration library', () => {
     expect(heavyLoads(resolved)).toEqual([]);
     expect(implementationLoads(resolved)).toEqual([]);
     expect(resolved.map((r) => r.url)).not.toContain(engineUrl);
+    // Loaded only with --playground, and only for the cki-notifier's own help.
+    const own = resolved.map((r) => r.url.replace(/^.*\/src\//, 'src/'));
+    expect(own).not.toContain('src/cli/playground-link.ts');
+    expect(own.filter((u) => u.startsWith('src/jobs/'))).toEqual([]);
+  });
+
+  it('`oarctl help cki-notifier` still prints its usage; `--playground` without a playground still says so', async () => {
+    const { runCli } = await import('../../src/cli/main.ts');
+    const out: string[] = [];
+    const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), env: {}, cwd: root, isTTY: false };
+    const compose = { engine: () => import('../../src/engine.ts'), mcp: () => import('../../src/mcp/index.ts') };
+    expect(await runCli('oarctl', ['help', 'cki-notifier'], io, compose)).toBe(0);
+    const { CKI_NOTIFIER_USAGE } = await import('../../src/jobs/cki-notifier/usage.ts');
+    expect(out.join('\n')).toContain(CKI_NOTIFIER_USAGE.trim().split('\n')[0]!);
+    out.length = 0;
+    expect(await runCli('oar', ['--playground=' + join(root, 'no-such-dir', 'cli.env'), 'release-status'], io, compose)).toBe(1);
+    expect(out.join('\n')).toMatch(/^oar: /);
+    // The playground's own message, alone (not the generic hint of an unexpected error).
+    expect(out).toHaveLength(1);
   });
 });

@@ -9,6 +9,9 @@ import type { IssueSeed } from '../../src/sandbox/jira/index.ts';
 import { SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.ts';
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
 import { commandOf } from '../../src/commands/index.ts';
+import { ErrataClient } from '../../src/integrations/errata/index.ts';
+import { GitHubStateBoxBackend } from '../../src/release/statebox/github-backend.ts';
+import { LocalStateBoxBackend } from '../../src/release/statebox/local-backend.ts';
 
 const dropBugs = commandOf(dropBugsDecl);
 
@@ -177,11 +180,19 @@ describe('drop-bugs (Errata flow)', () => {
       if (kind === 'advisory-updated' && detail?.jiraIssues && subject === `advisory ${RPM}`) Object.assign(adv, { docComplete: false, securityApproved: null });
       record(kind, subject, detail);
     });
+    const reads = vi.spyOn(ErrataClient.prototype, 'getErratum');
+    const stateboxReads = [vi.spyOn(LocalStateBoxBackend.prototype, 'read'), vi.spyOn(GitHubStateBoxBackend.prototype, 'read')];
     try {
       const r = await h.run(drop, '4.19.3');
       expect(r.log).toContain(`INFO: request doc and prodsec advisories are: [${RPM}] and [${RPM}]`);
+      // The approvals after the change come from the update's answer: the advisory is read once.
+      expect(reads.mock.calls.filter(([id]) => id === RPM)).toHaveLength(1);
+      // One StateBox read serves the run (the runner's status read, In Progress, the result).
+      expect(stateboxReads.reduce((n, s) => n + s.mock.calls.length, 0)).toBe(1);
     } finally {
       spy.mockRestore();
+      reads.mockRestore();
+      for (const s of stateboxReads) s.mockRestore();
     }
     expect(adv.textReady).toBe(true);
     expect(adv.securityApproved).toBe(false);

@@ -35,8 +35,11 @@ describe('is-release-shipped', () => {
     const seeded = h.world.seedRelease('4.19.10');
     setStates(seeded.advisories, 'REL_PREP');
 
+    const mrReads = vi.spyOn(GitLabClient.prototype, 'mergeRequest');
     let r = await h.run('is-release-shipped', '4.19.10');
     expect(r.outcome.data).toEqual({ shipped: false, flow_type: 'konflux', details: { prod_release: 'not yet', shipment_mr_merged: 'no', rpm_advisory: 'REL_PREP', rhcos_advisory: 'REL_PREP' } });
+    // The MR as opened serves the prod-release check: read once.
+    expect(mrReads).toHaveBeenCalledTimes(1);
 
     h.world.gitlab.mergeRequests.find((m) => m.iid === seeded.mrIid)!.labels.push('prod-release-success');
     r = await h.run('is-release-shipped', '4.19.10');

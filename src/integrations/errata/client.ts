@@ -254,22 +254,7 @@ export class ErrataClient {
   // --- reads -------------------------------------------------------------------------------------
 
   async getErratum(id: number, signal?: AbortSignal): Promise<Erratum> {
-    const data = await this.call(`reading advisory ${id}`, { path: `/api/v1/erratum/${id}`, schema: ErratumResponse, ...(signal ? { signal } : {}) });
-    const [typeKey, record] = Object.entries(data.errata)[0]!;
-    return {
-      id: record.id,
-      type: typeKey.toUpperCase(),
-      state: record.status.toUpperCase(),
-      synopsis: record.synopsis ?? undefined,
-      fullAdvisory: record.fulladvisory ?? undefined,
-      docComplete: isOne(record.doc_complete),
-      textReady: isOne(record.text_ready),
-      securityApproved: record.security_approved ?? null,
-      blockingAdvisories: [...new Set([...blockingIds(record.blocking_advisories), ...blockingIds(data.blocking_advisories)])],
-      bugIds: (data.bugs?.idsfixed ?? []).map(String),
-      jiraIssues: (data.jira_issues?.jira_issues ?? []).map((j) => j.jira_issue.key),
-      raw: record,
-    };
+    return toErratum(await this.call(`reading advisory ${id}`, { path: `/api/v1/erratum/${id}`, schema: ErratumResponse, ...(signal ? { signal } : {}) }));
   }
 
   async getPeople(id: number, signal?: AbortSignal): Promise<AdvisoryPeople> {
@@ -409,13 +394,22 @@ export class ErrataClient {
    * Keys are compared exactly. Returns the keys actually removed.
    */
   async removeJiraIssues(id: number, keys: readonly string[], erratum?: Erratum): Promise<string[]> {
+    return (await this.dropJiraIssues(id, keys, erratum)).removed;
+  }
+
+  /**
+   * removeJiraIssues, and the advisory after the change as the update's answer describes it (its
+   * approvals: the change may have taken them away), or null when the answer does not say.
+   */
+  async dropJiraIssues(id: number, keys: readonly string[], erratum?: Erratum): Promise<{ removed: string[]; updated: Erratum | null }> {
     const current = erratum ?? (await this.getErratum(id));
     const drop = new Set(keys);
     const removed = current.jiraIssues.filter((k) => drop.has(k));
-    if (removed.length === 0) return [];
+    if (removed.length === 0) return { removed: [], updated: null };
     const remaining = [...current.bugIds, ...current.jiraIssues.filter((k) => !drop.has(k))];
-    await this.form(`removing ${removed.join(', ')} from advisory ${id}`, 'PUT', `/api/v1/erratum/${id}`, { 'advisory[idsfixed]': remaining.join(' ') });
-    return removed;
+    const answer = await this.form(`removing ${removed.join(', ')} from advisory ${id}`, 'PUT', `/api/v1/erratum/${id}`, { 'advisory[idsfixed]': remaining.join(' ') });
+    const parsed = ErratumResponse.safeParse(typeof answer === 'string' ? safeJson(answer) : answer);
+    return { removed, updated: parsed.success ? toErratum(parsed.data) : null };
   }
 
   async requestDocApproval(id: number): Promise<void> {
@@ -440,6 +434,25 @@ export class ErrataClient {
     const parsed = PushJobsResponse.safeParse(safeJson(text));
     return parsed.success ? parsed.data.map((j) => ({ id: j.id, status: j.status.toUpperCase(), target: j.target.name })) : [];
   }
+}
+
+/** An advisory as `GET /api/v1/erratum/<id>` (and the answer of an update) describes it. */
+function toErratum(data: z.infer<typeof ErratumResponse>): Erratum {
+  const [typeKey, record] = Object.entries(data.errata)[0]!;
+  return {
+    id: record.id,
+    type: typeKey.toUpperCase(),
+    state: record.status.toUpperCase(),
+    synopsis: record.synopsis ?? undefined,
+    fullAdvisory: record.fulladvisory ?? undefined,
+    docComplete: isOne(record.doc_complete),
+    textReady: isOne(record.text_ready),
+    securityApproved: record.security_approved ?? null,
+    blockingAdvisories: [...new Set([...blockingIds(record.blocking_advisories), ...blockingIds(data.blocking_advisories)])],
+    bugIds: (data.bugs?.idsfixed ?? []).map(String),
+    jiraIssues: (data.jira_issues?.jira_issues ?? []).map((j) => j.jira_issue.key),
+    raw: record,
+  };
 }
 
 function safeJson(text: string): unknown {

@@ -305,8 +305,9 @@ export class ShipmentMergeRequest {
    * `<kind>-release-triggers` stage is `success`. A missing stage is reported as `not_found`
    * instead of crashing (defect 20).
    */
-  async releaseCheck(kind: 'stage' | 'prod'): Promise<ReleaseCheck> {
-    await this.refresh();
+  async releaseCheck(kind: 'stage' | 'prod', opts: { refresh?: boolean } = {}): Promise<ReleaseCheck> {
+    // refresh false: the caller has just read the MR (labels are as read).
+    if (opts.refresh ?? true) await this.refresh();
     const label = `${kind}-release-success`;
     const stage = `${kind}-release-triggers`;
     if (this.current.labels.includes(label)) return { success: true, via: 'label', status: 'success', errors: [] };
@@ -325,7 +326,7 @@ export class ShipmentMergeRequest {
     return this.releaseCheck('stage');
   }
 
-  isProdReleaseSuccess(): Promise<ReleaseCheck> {
-    return this.releaseCheck('prod');
+  isProdReleaseSuccess(opts: { refresh?: boolean } = {}): Promise<ReleaseCheck> {
+    return this.releaseCheck('prod', opts);
   }
 }

@@ -145,6 +145,8 @@ export class StateBoxService {
   private readonly queues = new Map<string, ReleaseQueue>();
   /** The last document this instance read or wrote per release (the base of its next write). */
   private readonly known = new Map<string, StoredStateBox | null>();
+  /** A view made by forRun(): the document its run last read or wrote, per release. */
+  private runDocs: Map<string, Promise<StateBoxDocument | null>> | undefined;
 
   constructor(opts: StateBoxServiceOptions) {
     this.opts = opts;
@@ -164,6 +166,19 @@ export class StateBoxService {
 
   location(release: string): string {
     return this.backend.location(release);
+  }
+
+  /**
+   * A view of this service for one command run: its first read of a release goes to the backend,
+   * later reads are answered from the document the run last read or wrote (its own writes
+   * included), so one read serves the whole run. Writes are this service's (same queues,
+   * conditional on the stored version), so another process's change is never overwritten. Made
+   * per run and dropped with it: nothing is cached across runs.
+   */
+  forRun(): StateBoxService {
+    const view = Object.create(this) as StateBoxService;
+    view.runDocs = new Map();
+    return view;
   }
 
   /** A per-release handle with the original's cached-document API (load/auto_save/save). */
@@ -188,6 +203,21 @@ export class StateBoxService {
 
   /** The stored document, or null when the release has no StateBox. */
   async get(release: string): Promise<StateBoxDocument | null> {
+    const memo = this.runDocs;
+    if (!memo) return this.read(release);
+    let doc = memo.get(release);
+    if (!doc) {
+      doc = this.read(release);
+      memo.set(release, doc);
+      // A failed read is not remembered: the run's next read tries again.
+      doc.catch(() => memo.get(release) === doc && memo.delete(release));
+    }
+    // Every caller gets its own copy (a handle edits its document offline).
+    const d = await doc;
+    return d && { ...d, state: structuredClone(d.state) };
+  }
+
+  private async read(release: string): Promise<StateBoxDocument | null> {
     let stored;
     try {
       stored = await this.readStored(release);
@@ -334,6 +364,17 @@ export class StateBoxService {
    * re-applied to the fresh document.
    */
   private mutate<T>(release: string, message: string, createIfMissing: boolean, apply: (ctx: ApplyContext) => Applied<T>): Promise<MutateResult<T>> {
+    const memo = this.runDocs;
+    const result = this.enqueue(release, message, createIfMissing, apply);
+    if (!memo) return result;
+    // A run's view reads next what its own write made (or, unchanged, the document it was judged on).
+    return result.then((res) => {
+      memo.set(release, Promise.resolve({ ...res.document, state: structuredClone(res.document.state) }));
+      return res;
+    });
+  }
+
+  private enqueue<T>(release: string, message: string, createIfMissing: boolean, apply: (ctx: ApplyContext) => Applied<T>): Promise<MutateResult<T>> {
     return new Promise<MutateResult<T>>((resolve, reject) => {
       let queue = this.queues.get(release);
       if (!queue) {
