@@ -525,7 +525,7 @@ type RunStateBox = StateBoxPort & { readonly service?: StateBoxService };
 function runServices(services: Services, statebox: StateBoxService | undefined): Services {
   if (!statebox) return services;
   return {
-    get: (name) => (name === 'statebox' ? Promise.resolve(statebox as never) : services.get(name)),
+    get: (name) => (name === 'statebox' ? Promise.resolve(statebox as never /* get<K> is generic: for K = 'statebox' this is ServiceMap['statebox'], which TypeScript cannot narrow K to */) : services.get(name)),
     has: (name) => name === 'statebox' || services.has(name),
   };
 }
