@@ -163,7 +163,7 @@ export default implement(dropBugs, {
     if (droppedKeys.length) {
       const notice = await postNotice(ctx, cs, 'qe-release', async () => {
         const lead = await leadMention(ctx, cs);
-        const text = droppedBugsMessage(ctx.release, lead, docsMention(ctx, cs), droppedKeys.map(link));
+        const text = droppedBugsMessage(ctx.release, lead, await docsMention(ctx, cs), droppedKeys.map(link));
         return plan.highSeverityKept.length ? droppedAndHighSeverityMessage(text, highSeverityKeptMessage(ctx.release, lead, plan.highSeverityKept.map(link))) : text;
       });
       if (!notice.sent) {
@@ -171,7 +171,7 @@ export default implement(dropBugs, {
         notes.push(`The QE release channel was not notified: ${notice.error}`);
       }
     }
-    const approvalText = requested.doc.length || requested.prodsec.length ? approvalRequestMessage(ctx.release, docsMention(ctx, cs), await prodsecMention(ctx, cs), requested.doc, requested.prodsec) : null;
+    const approvalText = requested.doc.length || requested.prodsec.length ? approvalRequestMessage(ctx.release, await docsMention(ctx, cs), await prodsecMention(ctx, cs), requested.doc, requested.prodsec) : null;
     if (approvalText) {
       const notice = await postNotice(ctx, cs, 'approver', approvalText);
       if (!notice.sent) {

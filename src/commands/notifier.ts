@@ -15,6 +15,8 @@ import { userMessageOf } from './errors.ts';
 export const LEAD_FALLBACK = '@qe-release';
 /** Who a notice to ART greets when no ART group is configured. */
 export const ART_FALLBACK = '@art';
+/** `{docs}` when no docs approvers' group is configured. */
+export const DOCS_FALLBACK = '@docs';
 
 /** What a notice needs of the release's ConfigStore: the channels and the groups. */
 export type NoticeConfig = Pick<ConfigStore, 'ystream' | 'slackChannel' | 'releaseLeadGroup' | 'slackGroupId' | 'slackUserGroup'>;
@@ -123,10 +125,13 @@ export class ReleaseNotifier {
     return this.groupMention(handle, ART_FALLBACK);
   }
 
-  /** `{docs}`: the docs approvers' group id (`approver.doc_id`), or `@docs`. */
-  docsMention(cs: NoticeConfig): string {
-    const id = cs.slackUserGroup('approver', 'doc_id');
-    return id ? `<!subteam^${id}>` : '@docs';
+  /**
+   * `{docs}`: the docs approvers' group. `approver.doc_id` is the group's HANDLE (spec
+   * oar-commands.md 5, "docs-team user-group handle"), resolved like the ART and lead groups; an
+   * unknown handle is written `@handle`, none at all `@docs`.
+   */
+  async docsMention(cs: NoticeConfig): Promise<string> {
+    return this.groupMention(cs.slackUserGroup('approver', 'doc_id'), DOCS_FALLBACK);
   }
 
   /**

@@ -137,11 +137,11 @@ describe('drop-bugs (Errata flow)', () => {
 
     const jira = h.world.jira.url;
     const high = ['OCPBUGS-7002', 'OCPBUGS-7003', 'OCPBUGS-7004', 'OCPBUGS-7005', 'OCPBUGS-7006', 'OCPBUGS-7008', 'OCPBUGS-7009', 'OCPBUGS-7010', 'OCPBUGS-7011', 'OCPBUGS-7013', 'OCPBUGS-7016', 'OCPBUGS-7019'];
-    const dropped = `[4.19.1] Hello <!subteam^S_QE_REL_419> <!subteam^openshift-docs>, following bugs are dropped from advisories and shipment data\n${dropKeys.map((k) => `<${jira}/browse/${k}|${k}>\n`).join('')}`;
+    const dropped = `[4.19.1] Hello <!subteam^S_QE_REL_419> <!subteam^S_DOCS>, following bugs are dropped from advisories and shipment data\n${dropKeys.map((k) => `<${jira}/browse/${k}|${k}>\n`).join('')}`;
     const kept = `[4.19.1] Hello <!subteam^S_QE_REL_419>, following bugs are Critical/Blocker/Customer Case/CVE Tracker, if any of them can be dropped, do it manually. CVE can not be dropped. Thanks\n${high.map((k) => `<${jira}/browse/${k}|${k}>\n`).join('')}`;
     // A long notice: a summary in the channel (its first line, the top items), the full text in its thread.
     const [summary] = h.posted('#team-qe-release');
-    expect(summary).toMatch(/^\[4\.19\.1\] Hello <!subteam\^S_QE_REL_419> <!subteam\^openshift-docs>, following bugs are dropped/);
+    expect(summary).toMatch(/^\[4\.19\.1\] Hello <!subteam\^S_QE_REL_419> <!subteam\^S_DOCS>, following bugs are dropped/);
     expect(summary).toContain('the full list is in the thread');
     expect(h.noticeTexts('#team-qe-release')).toEqual([`${dropped}\n${kept}`]);
     expect(taskOf(await h.statebox('4.19.1'), 'drop-bugs')?.status).toBe('Pass');
@@ -197,7 +197,7 @@ describe('drop-bugs (Errata flow)', () => {
     expect(adv.textReady).toBe(true);
     expect(adv.securityApproved).toBe(false);
     expect(h.posted('#ocp-approvers')).toEqual([
-      `[4.19.3] Hello <!subteam^openshift-docs>, Could you approve doc for advisories:[${RPM}], thanks!\n[4.19.3] Hello prodsec@example.com, Could you approve Prodsec for advisories:[${RPM}], thanks!`,
+      `[4.19.3] Hello <!subteam^S_DOCS>, Could you approve doc for advisories:[${RPM}], thanks!\n[4.19.3] Hello prodsec@example.com, Could you approve Prodsec for advisories:[${RPM}], thanks!`,
     ]);
   });
 });

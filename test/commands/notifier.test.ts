@@ -3,11 +3,11 @@
  * channel with the detail in its thread, and a notice never lost over a mention.
  */
 import { describe, expect, it } from 'vitest';
-import { ART_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
+import { ART_FALLBACK, DOCS_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
 import { renderTeamNotice } from '../../src/blocks/notice.ts';
 import type { PostedMessage, SlackMessage, SlackTarget } from '../../src/integrations/slack-notify.ts';
 
-function config(lead?: string, art: string | null = 'art-team'): NoticeConfig {
+function config(lead?: string, art: string | null = 'art-team', docs: string | null = 'openshift-docs'): NoticeConfig {
   return {
     ystream: '4.19',
     slackChannel: (team: string) => {
@@ -16,13 +16,13 @@ function config(lead?: string, art: string | null = 'art-team'): NoticeConfig {
     },
     releaseLeadGroup: () => lead,
     slackGroupId: () => art ?? undefined,
-    slackUserGroup: () => 'docs-id',
+    slackUserGroup: () => docs ?? undefined,
   };
 }
 
 class FakeSlack implements NoticeSlack {
   posts: { target: SlackTarget; message: SlackMessage; ts: string }[] = [];
-  groups = new Map([['openshift-qe-release-4-19', '<!subteam^S419>'], ['art-team', '<!subteam^S_ART>']]);
+  groups = new Map([['openshift-qe-release-4-19', '<!subteam^S419>'], ['art-team', '<!subteam^S_ART>'], ['openshift-docs', '<!subteam^S_DOCS>']]);
   refuse = new Set<number>();
   private calls = 0;
   async post(target: SlackTarget, message: SlackMessage): Promise<PostedMessage> {
@@ -55,7 +55,10 @@ describe('ReleaseNotifier', () => {
     expect(await n.artMention(config(undefined, 'art-old'))).toBe('@art-old');
     expect(await n.artMention(config(undefined, null))).toBe(ART_FALLBACK);
     expect(ART_FALLBACK).toBe('@art');
-    expect(n.docsMention(config())).toBe('<!subteam^docs-id>');
+    // `approver.doc_id` is a handle too (spec 5, "docs-team user-group handle").
+    expect(await n.docsMention(config())).toBe('<!subteam^S_DOCS>');
+    expect(await n.docsMention(config(undefined, 'art-team', null))).toBe(DOCS_FALLBACK);
+    expect(DOCS_FALLBACK).toBe('@docs');
     expect(warnings).toHaveLength(3);
   });
 

@@ -22,6 +22,8 @@ export async function startBugsHarness(opts: { commands: AnyCommand[]; env?: Rec
       slack.addChannel({ id: 'C_APPROVERS', name: 'ocp-approvers' });
       // The ART group by the handle the ConfigStore names (`contacts.slack.art.id`).
       slack.addGroup({ id: 'S_ART_TEAM', handle: 'art-team', name: 'ART team', users: ['U_ART'] });
+      // The docs approvers by the handle the ConfigStore names (`contacts.slack.approver.doc_id`).
+      slack.addGroup({ id: 'S_DOCS', handle: 'openshift-docs', name: 'OpenShift docs', users: ['U_ART'] });
     },
     overrides: (world) => ({ ldap: world.ldap }),
   });

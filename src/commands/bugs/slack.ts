@@ -22,7 +22,7 @@ export function artMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigStor
 }
 
 /** `{docs}` of the catalog: the docs approvers' group id. */
-export function docsMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigStore): string {
+export function docsMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigStore): Promise<string> {
   return ctx.notifier.docsMention(cs);
 }
 
