@@ -14,28 +14,6 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * Violations that other parts of issue #21 remove (each owned by another branch). Tolerated
- * exactly: a new violation fails, and so does one listed here that is gone (empty this list as
- * they go, until it is empty for good).
- */
-const KNOWN_REMAINING: readonly string[] = [
-  // commands -> jobs: the jobctl bodies (commands/prow-jobs/) still use the Prow pipeline modules that live in jobs/prow/ (they move down next)
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/aggregator.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/controller.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/deps.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/factory.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/job-name.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/job.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/registry.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/streams.ts',
-  'commands-points-down: src/commands/prow-jobs/jobctl.ts → src/jobs/prow/trigger.ts',
-  'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/factory.ts',
-  'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/files.ts',
-  'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/record.ts',
-  'commands-points-down: src/commands/prow-jobs/recovery.ts → src/jobs/prow/streams.ts',
-];
-
 async function cruiseWithRepoRules(baseDir: string): Promise<string[]> {
   const options: ICruiseOptions = { ...(await extractDepcruiseOptions(join(root, '.dependency-cruiser.cjs'))), baseDir };
   const result = await cruise(['src'], options, { extensions: ['.ts', '.js', '.json'] }, { tsConfig: extractTSConfig(join(root, 'tsconfig.json')) });
@@ -69,8 +47,8 @@ describe('architecture (dependency-cruiser, .dependency-cruiser.cjs)', () => {
     );
   }, 60_000);
 
-  it('src/ has no violation beyond the KNOWN_REMAINING ones other branches remove', async () => {
+  it('src/ has no violation at all', async () => {
     const found = await cruiseWithRepoRules(root);
-    expect(found).toEqual([...KNOWN_REMAINING].sort());
+    expect(found).toEqual([]);
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import type { RenderedNotice, TeamNotice } from '../commands/notifier.ts';
 import type { SlackMessage } from '../integrations/slack-notify.ts';
 import { fitText } from '../integrations/slack-limits.ts';
+import { buildVerdictNotice } from './prow.ts';
 
 export interface NoticeParts {
   /** What goes in the channel. */
@@ -51,6 +52,7 @@ export function noticeParts(text: string, limits: NoticeLimits = {}): NoticePart
  * plain `text` of every message stays the original's words, for notifications and search.
  */
 export function renderTeamNotice(n: TeamNotice, limits: NoticeLimits = {}): RenderedNotice {
+  if (n.verdict && !n.message) return renderTeamNotice(buildVerdictNotice(n.verdict), limits);
   const derived = n.summary === undefined ? noticeParts(n.text, limits) : { summary: n.summary, ...(n.summary !== n.text ? { detail: n.text } : {}) };
   const thread: SlackMessage[] = n.details ?? (derived.detail ? [{ text: derived.detail }] : []);
   const built = (n.message?.blocks ?? []) as KnownBlock[];

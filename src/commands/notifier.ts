@@ -10,6 +10,7 @@
 import type { PostedMessage, SlackMessage, SlackNotifier } from '../integrations/slack-notify.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { userMessageOf } from './errors.ts';
+import type { BuildVerdict } from './prow/build-verdict.ts';
 
 /** Who a notice greets when no release-lead group is configured for the y-stream: one rule for every notice. */
 export const LEAD_FALLBACK = '@qe-release';
@@ -30,6 +31,8 @@ export interface TeamNotice {
   details?: SlackMessage[];
   /** The channel message already built (Block Kit with fields), used instead of rendering `summary`. */
   message?: SlackMessage;
+  /** A Prow build verdict: the renderer draws it (blocks/prow.ts); without one, `text` is posted. */
+  verdict?: BuildVerdict;
 }
 
 /** What goes to Slack: the summary in the channel, then each thread message in its thread. */

@@ -14,7 +14,7 @@ import type { ConfigStore } from '../release/configstore.ts';
 import type { Store } from '../store/types.ts';
 import { scheduleJobs, type Jobs } from './index.ts';
 import type { JobMetrics } from './types.ts';
-import { watchHandlers } from './watchers.ts';
+import { WatchHandlerRegistry } from './watchers.ts';
 import { createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../commands/approval/async-approval.ts';
 import { releaseNoticeTargets } from './release-detector.ts';
 import { registerCommandWatchHandlers } from '../commands/prow-jobs/watch.ts';
@@ -33,17 +33,14 @@ export interface JobsEngine {
   stateboxPort: StateBoxPort;
 }
 
-let handlersRegistered = false;
-
-export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: JobMetrics } = {}): Jobs {
+export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: JobMetrics } = {}): Jobs & { watchHandlers: WatchHandlerRegistry } {
   const { config, logger } = engine;
   const services = engine.services();
-  if (!handlersRegistered) {
-    // The handler registry is process-wide: register the command handlers once.
-    handlersRegistered = true;
-    registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), command: (name) => engine.registry.get(name), store });
-    watchHandlers.register(CDN_PUSH_KIND, createCdnPushWatchHandler({ errata: () => services.get('errata') }));
-  }
+  // The handlers of this engine's watches, in a registry of this wiring (never a process-wide one:
+  // a second wiring, a test's or oarctl's, gets its own engine's handlers).
+  const watchHandlers = new WatchHandlerRegistry();
+  registerCommandWatchHandlers(watchHandlers, { services: (release) => engine.services(release), execute: (req) => engine.runner.execute(req), command: (name) => engine.registry.get(name), store });
+  watchHandlers.register(CDN_PUSH_KIND, createCdnPushWatchHandler({ errata: () => services.get('errata') }));
   const jobs = scheduleJobs({
     config,
     store,
@@ -54,24 +51,23 @@ export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: Job
     runner: engine.runner,
     registry: engine.registry,
     configStores: engine.configStores,
+    watchHandlers,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });
-  if (!watchHandlers.get(ASYNC_APPROVAL_KIND)) {
-    // change-advisory-status's background approval: completed here, announced in the release channel.
-    const { releaseChannel, leadMention } = releaseNoticeTargets(jobs.env);
-    watchHandlers.register(
-      ASYNC_APPROVAL_KIND,
-      createAsyncApprovalHandler({
-        store,
-        completeApproval: createApprovalCompletion({ services: (r) => engine.services(r), configStores: engine.configStores }),
-        async checkMetadata(release) {
-          const check = await services.get('payloadMetadata');
-          return check(release);
-        },
-        releaseChannel,
-        releaseLeadMention: leadMention,
-      }),
-    );
-  }
-  return jobs;
+  // change-advisory-status's background approval: completed here, announced in the release channel.
+  const { releaseChannel, leadMention } = releaseNoticeTargets(jobs.env);
+  watchHandlers.register(
+    ASYNC_APPROVAL_KIND,
+    createAsyncApprovalHandler({
+      store,
+      completeApproval: createApprovalCompletion({ services: (r) => engine.services(r), configStores: engine.configStores }),
+      async checkMetadata(release) {
+        const check = await services.get('payloadMetadata');
+        return check(release);
+      },
+      releaseChannel,
+      releaseLeadMention: leadMention,
+    }),
+  );
+  return { ...jobs, watchHandlers };
 }

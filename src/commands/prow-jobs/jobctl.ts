@@ -7,21 +7,20 @@ import { CommandError } from '../errors.ts';
 import type { CommandContext, Outcome, OutcomeSection } from '../types.ts';
 import { buildYStream, streamName, type ReleaseBuild } from '../../integrations/release-controller.ts';
 import { payloadEnvs } from '../../integrations/prow.ts';
-import { runAggregatorPass } from '../../jobs/prow/aggregator.ts';
-import { runControllerPass } from '../../jobs/prow/controller.ts';
-import type { ProwDeps } from '../../jobs/prow/deps.ts';
-import { assertProwCredentials, buildProwDeps, prowClientsFromServices } from '../../jobs/prow/factory.ts';
-import { aggregatorLine, controllerLine } from '../../jobs/prow/job.ts';
-import { resolveJobName } from '../../jobs/prow/job-name.ts';
-import { loadRegistry } from '../../jobs/prow/registry.ts';
-import { isNightlyBuild, resultPath, type Arch, type ProwStream } from '../../jobs/prow/streams.ts';
-import { triggerJobsForBuild, type JobTriggerOutcome, type TriggerReport } from '../../jobs/prow/trigger.ts';
+import { aggregatorLine, runAggregatorPass } from '../prow/aggregator.ts';
+import { controllerLine, runControllerPass } from '../prow/controller.ts';
+import type { ProwDeps } from '../prow/deps.ts';
+import { assertProwCredentials, buildProwDeps, prowClientsFromServices } from '../prow/factory.ts';
+import { resolveJobName } from '../prow/job-name.ts';
+import { loadRegistry } from '../prow/registry.ts';
+import { isNightlyBuild, resultPath, type Arch, type ProwStream } from '../prow/streams.ts';
+import { triggerJobsForBuild, type JobTriggerOutcome, type TriggerReport } from '../prow/trigger.ts';
 
 async function depsFor(ctx: CommandContext): Promise<ProwDeps> {
   assertProwCredentials(ctx.config);
   if (!ctx.store) throw new CommandError('the operational store is not available: Prow triggers need it to never start a job twice');
   const clients = await prowClientsFromServices(ctx.services, ctx.config, ctx.logger);
-  return buildProwDeps(ctx.config, clients, { store: ctx.store, logger: ctx.logger, now: () => ctx.now(), signal: ctx.signal });
+  return buildProwDeps(ctx.config, clients, { store: ctx.store, logger: ctx.logger, now: () => ctx.now(), signal: ctx.signal, notifier: ctx.notifier });
 }
 
 function jobLine(j: JobTriggerOutcome): string {

@@ -7,10 +7,10 @@
  */
 import { CommandError } from '../errors.ts';
 import type { CommandContext, Outcome, Plan } from '../types.ts';
-import { assertProwCredentials } from '../../jobs/prow/factory.ts';
-import { readFile, updateFile, type FileTarget } from '../../jobs/prow/files.ts';
-import { parseRecord, serialiseRecord, type TestResultRecord } from '../../jobs/prow/record.ts';
-import { resultPath, type Arch } from '../../jobs/prow/streams.ts';
+import { assertProwCredentials } from '../prow/factory.ts';
+import { readFile, updateFile, type FileTarget } from '../prow/files.ts';
+import { parseRecord, serialiseRecord, type TestResultRecord } from '../prow/record.ts';
+import { resultPath, type Arch } from '../prow/streams.ts';
 
 /** `aggregated = false`, `manual_promotion = true`: the next aggregator pass labels the payload Accepted. */
 export function promoteRecord(record: TestResultRecord): TestResultRecord {

@@ -7,15 +7,17 @@
 import type { Config } from '../../config/env.ts';
 import type { JobDefinition, JobReport, JobRunContext } from '../types.ts';
 import { errorText } from '../types.ts';
-import { runAggregatorPass, type AggregatorReport } from './aggregator.ts';
-import { runControllerPass, type ControllerResult } from './controller.ts';
-import type { ProwDeps } from './deps.ts';
-import { assertProwCredentials, buildProwDeps, prowClientsFromServices, type ProwClients, type ProwConfig } from './factory.ts';
+import { aggregatorLine, runAggregatorPass, type AggregatorReport } from '../../commands/prow/aggregator.ts';
+import { controllerLine, failedTriggers, runControllerPass, type ControllerResult } from '../../commands/prow/controller.ts';
+import type { ProwDeps } from '../../commands/prow/deps.ts';
+import { assertProwCredentials, buildProwDeps, prowClientsFromServices, type ProwClients, type ProwConfig } from '../../commands/prow/factory.ts';
+import { ReleaseNotifier } from '../../commands/notifier.ts';
 import { defineJob } from '../declare.ts';
-import { parseStateFile } from './record.ts';
-import { loadRegistry, type TestJobRegistry } from './registry.ts';
-import { archesOf, latestStatePath, parseProwStreams, streamKey, type Arch, type ProwStream } from './streams.ts';
-import type { TriggerStore } from './trigger-once.ts';
+import { parseStateFile } from '../../commands/prow/record.ts';
+import { loadRegistry, type TestJobRegistry } from '../../commands/prow/registry.ts';
+import { archesOf, latestStatePath, parseProwStreams, streamKey, type Arch, type ProwStream } from '../../commands/prow/streams.ts';
+import type { TriggerStore } from '../../commands/prow/trigger-once.ts';
+import { renderTeamNotice } from '../../blocks/notice.ts';
 
 export const PROW_GATE_JOB = 'prow-release-gate';
 
@@ -24,35 +26,6 @@ export interface ProwGateJobDeps {
   store: TriggerStore;
   /** Clients, built when a run starts (missing credentials fail the run, not the bot). */
   clients(): Promise<ProwClients>;
-}
-
-export function controllerLine(r: ControllerResult): string {
-  const name = streamKey(r.stream);
-  switch (r.kind) {
-    case 'no-build':
-      return `${name}: no build on the release controller`;
-    case 'unchanged':
-      return `${name}: ${r.build} unchanged`;
-    case 'resumed':
-      return `${name}: ${r.build} resumed, ${triggeredCount(r.triggered)} job(s) triggered`;
-    case 'new-build':
-      return r.triggerSkipped
-        ? `${name}: new build ${r.build} recorded, jobs not triggered (--no-trigger-prow-job)`
-        : `${name}: new build ${r.build}${r.previous ? ` (was ${r.previous})` : ''}, ${triggeredCount(r.triggered)} job(s) triggered${failedTriggers(r) ? `, ${failedTriggers(r)} failed` : ''}`;
-  }
-}
-
-function triggeredCount(reports: { jobs: { result: string }[] }[]): number {
-  return reports.flatMap((r) => r.jobs).filter((j) => j.result === 'triggered' || j.result === 'existing').length;
-}
-
-function failedTriggers(r: ControllerResult): number {
-  return r.kind === 'new-build' || r.kind === 'resumed' ? r.triggered.flatMap((t) => t.jobs).filter((j) => j.result === 'failed' || j.result === 'unknown').length : 0;
-}
-
-export function aggregatorLine(r: AggregatorReport): string {
-  const c = r.counts;
-  return `aggregator ${r.arch}: ${c.aggregated} aggregated (${c.accepted} accepted, ${c.rejected} rejected), ${c.pending} pending, ${c.retried} job(s) retried, ${c.recycled} recycled, ${c.errors} error(s)`;
 }
 
 /** What a dry run reports: the builds a real run would act on; nothing is written or triggered. */
@@ -83,7 +56,11 @@ export const prowGate = defineJob<ProwGateJobDeps>({
     const streams = parseProwStreams(d.config.OAR_PROW_STREAMS);
     if (streams.length === 0) return { summary: 'OAR_PROW_STREAMS is empty: no Prow streams to watch', counts: { streams: 0 } };
     assertProwCredentials(d.config);
-    const deps = buildProwDeps(d.config, await d.clients(), { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal });
+    const clients = await d.clients();
+    const slack = clients.slack;
+    // The verdicts in Block Kit: the notice carries the verdict, blocks/ draws it.
+    const notifier = slack ? { notifier: new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }) } : {};
+    const deps = buildProwDeps(d.config, clients, { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal, ...notifier });
     if (ctx.dryRun) {
       const lines = await dryRun(deps, streams);
       return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };

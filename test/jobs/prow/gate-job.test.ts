@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { prowGateJob, PROW_GATE_JOB } from '../../../src/jobs/prow/job.ts';
 import { testConfig } from '../../../src/config/env.ts';
-import { GANGWAY_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
+import { GANGWAY_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from '../../commands/prow/harness.ts';
 
 let w: ProwWorld;
 const BUILD = '4.19.0-0.nightly-2026-07-04-000001';

@@ -8,7 +8,7 @@ import type { ProwClient } from '../../integrations/prow.ts';
 import type { ReleaseControllerClient } from '../../integrations/release-controller.ts';
 import type { ReleasePayloadLabeler } from '../../integrations/kubernetes.ts';
 import type { Logger } from '../../log.ts';
-import type { SlackPoster } from '../types.ts';
+import type { ReleaseNotifier } from '../notifier.ts';
 import type { TriggerStore } from './trigger-once.ts';
 import type { QeReportSource } from './artifacts.ts';
 
@@ -29,8 +29,11 @@ export interface ProwDeps {
   registryBranch: string;
   /** Labels accepted release payloads; undefined: KUBE_API_URL is not configured (logged). */
   labeler?: ReleasePayloadLabeler;
-  /** Acceptance notices; undefined: OAR_PROW_CHANNEL or Slack is not configured (logged). */
-  notices?: { slack: SlackPoster; channel: string };
+  /**
+   * Acceptance notices, posted through the one ReleaseNotifier (its renderer, wired by the
+   * composer, draws the verdict); undefined: OAR_PROW_CHANNEL or Slack is not configured (logged).
+   */
+  notices?: { notifier: Pick<ReleaseNotifier, 'post'>; channel: string };
   /** QE test reports of completed runs (GCS); undefined: not configured. */
   qeReports?: QeReportSource;
   /** OAR_PROW_RETRY_ERROR: retry a required job whose first run ended in Prow `error` (default: reject, as the original). */

@@ -17,8 +17,10 @@ import { ReleaseControllerClient } from '../../../src/integrations/release-contr
 import { KubernetesClient } from '../../../src/integrations/kubernetes.ts';
 import type { SlackMessage, SlackTarget, PostedMessage } from '../../../src/integrations/slack-notify.ts';
 import { silentLogger } from '../../../src/log.ts';
-import type { ProwDeps } from '../../../src/jobs/prow/deps.ts';
+import type { ProwDeps } from '../../../src/commands/prow/deps.ts';
 import { openTestStore, type SqliteTestStore } from '../../helpers/store.ts';
+import { ReleaseNotifier } from '../../../src/commands/notifier.ts';
+import { renderTeamNotice } from '../../../src/blocks/notice.ts';
 
 export const REPO = 'openshift/release-tests';
 export const GANGWAY_TOKEN = 'gangway-token';
@@ -94,7 +96,7 @@ export async function startProwWorld(opts: ProwWorldOptions = {}): Promise<ProwW
       recordBranch: 'record',
       registryBranch: 'main',
       labeler: clients.kube,
-      notices: { slack, channel: '#release-gate' },
+      notices: { notifier: new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }), channel: '#release-gate' },
       logger: silentLogger,
       now: () => new Date(),
       ...overrides,

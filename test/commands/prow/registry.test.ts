@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRegistry, normaliseRetries, parseRegistryFile, RegistryError, registryKeyOf } from '../../../src/jobs/prow/registry.ts';
+import { loadRegistry, normaliseRetries, parseRegistryFile, RegistryError, registryKeyOf } from '../../../src/commands/prow/registry.ts';
 import { GitHubClient } from '../../../src/integrations/github.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../../src/sandbox/github/index.ts';
 import { fixtureText, REGISTRY_DIR, REPO } from './harness.ts';

@@ -4,11 +4,11 @@
  * services, and the optional parts (payload labels, channel notices, QE reports).
  */
 import type { Config } from '../../config/env.ts';
-import type { Services } from '../../commands/services.ts';
+import type { Services } from '../services.ts';
 import type { Logger } from '../../log.ts';
 import type { ReleasePayloadLabeler } from '../../integrations/kubernetes.ts';
-import type { SlackPoster } from '../types.ts';
-import { errorText } from '../types.ts';
+import { ReleaseNotifier, type NoticeSlack } from '../notifier.ts';
+import { describeError as errorText } from '../../describe-error.ts';
 import type { QeReportSource } from './artifacts.ts';
 import type { ProwDeps, ProwGangway, ProwGitHub, ProwReleaseController } from './deps.ts';
 import { ProwConfigError } from './streams.ts';
@@ -27,7 +27,7 @@ export interface ProwClients {
   prow: ProwGangway;
   releaseController: ProwReleaseController;
   labeler?: ReleasePayloadLabeler;
-  slack?: SlackPoster;
+  slack?: NoticeSlack;
   qeReports?: QeReportSource;
 }
 
@@ -57,8 +57,16 @@ export async function prowClientsFromServices(services: Services, config: ProwCo
 export function buildProwDeps(
   config: Pick<ProwConfig, 'OAR_GITHUB_REPO' | 'OAR_RECORD_BRANCH' | 'OAR_REGISTRY_BRANCH' | 'OAR_PROW_CHANNEL'> & Partial<Pick<ProwConfig, 'OAR_PROW_RETRY_ERROR'>>,
   clients: ProwClients,
-  ctx: { store: TriggerStore; logger: Logger; now?: () => Date; signal?: AbortSignal },
+  ctx: {
+    store: TriggerStore;
+    logger: Logger;
+    now?: () => Date;
+    signal?: AbortSignal;
+    /** Posts the verdicts (a command's notifier, or the gate job's with Block Kit); default: plain text through `clients.slack`. */
+    notifier?: Pick<ReleaseNotifier, 'post'>;
+  },
 ): ProwDeps {
+  const slack = clients.slack;
   return {
     github: clients.github,
     prow: clients.prow,
@@ -68,7 +76,7 @@ export function buildProwDeps(
     recordBranch: config.OAR_RECORD_BRANCH,
     registryBranch: config.OAR_REGISTRY_BRANCH,
     ...(clients.labeler ? { labeler: clients.labeler } : {}),
-    ...(clients.slack && config.OAR_PROW_CHANNEL ? { notices: { slack: clients.slack, channel: config.OAR_PROW_CHANNEL } } : {}),
+    ...(slack && config.OAR_PROW_CHANNEL ? { notices: { notifier: ctx.notifier ?? new ReleaseNotifier({ slack: async () => slack }), channel: config.OAR_PROW_CHANNEL } } : {}),
     ...(clients.qeReports ? { qeReports: clients.qeReports } : {}),
     ...(config.OAR_PROW_RETRY_ERROR ? { retryErrorRuns: true } : {}),
     logger: ctx.logger,

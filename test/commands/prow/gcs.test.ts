@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { importSPKI, jwtVerify } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GcsQeReports, gcsQeReportsFromConfig, readServiceAccount, runLocation } from '../../../src/jobs/prow/gcs.ts';
-import { parseQeReport, runOfJobUrl } from '../../../src/jobs/prow/artifacts.ts';
+import { GcsQeReports, gcsQeReportsFromConfig, readServiceAccount, runLocation } from '../../../src/commands/prow/gcs.ts';
+import { parseQeReport, runOfJobUrl } from '../../../src/commands/prow/artifacts.ts';
 import { testConfig } from '../../../src/config/env.ts';
 
 const API = 'https://storage.example';

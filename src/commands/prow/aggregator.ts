@@ -12,13 +12,12 @@
  * - listing uses the git trees API (no 1,000-entry cap) and reads the records in batches
  *   through GraphQL; a record is committed only when its content changed;
  * - once a record is aggregated, the release channel gets one notice (accepted or rejected,
- *   with the jobs that did not pass), so a rejection is known at once.
+ *   with the jobs that did not pass), so a rejection is known at once. The notice carries the
+ *   verdict as data; the notifier's renderer (wired by the composer) draws it.
  */
 import { gitBlobSha, type RepoFile } from '../../integrations/github.ts';
-import { buildVerdictNotice, shortJobName, type BuildVerdict, type VerdictJob } from '../../blocks/prow.ts';
-import { renderTeamNotice } from '../../blocks/notice.ts';
-import { ReleaseNotifier } from '../../commands/notifier.ts';
-import { errorText } from '../types.ts';
+import { shortJobName, verdictText, type BuildVerdict, type VerdictJob } from './build-verdict.ts';
+import { describeError as errorText } from '../../describe-error.ts';
 import type { ProwDeps } from './deps.ts';
 import { deleteFile, updateFile, type FileTarget } from './files.ts';
 import { parseRecord, serialiseRecord, storedRun, type JobRun, type ResultEntry, type TestResultRecord } from './record.ts';
@@ -71,6 +70,12 @@ async function inChunks<T, R>(items: readonly T[], size: number, fn: (item: T) =
   const out: R[] = [];
   for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
   return out;
+}
+
+/** The one-line summary of a pass (the gate job's report, start-aggregator's outcome). */
+export function aggregatorLine(r: AggregatorReport): string {
+  const c = r.counts;
+  return `aggregator ${r.arch}: ${c.aggregated} aggregated (${c.accepted} accepted, ${c.rejected} rejected), ${c.pending} pending, ${c.retried} job(s) retried, ${c.recycled} recycled, ${c.errors} error(s)`;
 }
 
 /** One aggregator pass over the records of one architecture. */
@@ -338,8 +343,8 @@ async function postNotice(deps: ProwDeps, ref: ResultFileRef, ev: Evaluation, la
   const kind = ev.record.manual_promotion === true ? 'promoted' : 'auto';
   if (!(await deps.store.markSeen(`prow:notice:${ref.arch}:${ref.build}:${kind}`, CLAIM_TTL_MS, deps.now()))) return 'already-posted';
   try {
-    const slack = deps.notices.slack;
-    await new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }).post(deps.notices.channel, buildVerdictNotice(verdictOf(deps, ref, ev, label)));
+    const verdict = verdictOf(deps, ref, ev, label);
+    await deps.notices.notifier.post(deps.notices.channel, { text: verdictText(verdict), verdict });
     return 'posted';
   } catch (e) {
     // Not retried (it could post twice); a rejection is still reported by the rejected-build checker.

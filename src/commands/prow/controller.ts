@@ -36,6 +36,32 @@ export type ControllerResult =
   /** Same build as the state file, but its triggers were interrupted: they were finished now. */
   | { stream: ProwStream; kind: 'resumed'; build: string; triggered: TriggerReport[] };
 
+/** The one-line summary of a pass (the gate job's report, start-controller's outcome). */
+export function controllerLine(r: ControllerResult): string {
+  const name = streamKey(r.stream);
+  switch (r.kind) {
+    case 'no-build':
+      return `${name}: no build on the release controller`;
+    case 'unchanged':
+      return `${name}: ${r.build} unchanged`;
+    case 'resumed':
+      return `${name}: ${r.build} resumed, ${triggeredCount(r.triggered)} job(s) triggered`;
+    case 'new-build':
+      return r.triggerSkipped
+        ? `${name}: new build ${r.build} recorded, jobs not triggered (--no-trigger-prow-job)`
+        : `${name}: new build ${r.build}${r.previous ? ` (was ${r.previous})` : ''}, ${triggeredCount(r.triggered)} job(s) triggered${failedTriggers(r) ? `, ${failedTriggers(r)} failed` : ''}`;
+  }
+}
+
+function triggeredCount(reports: { jobs: { result: string }[] }[]): number {
+  return reports.flatMap((r) => r.jobs).filter((j) => j.result === 'triggered' || j.result === 'existing').length;
+}
+
+/** Jobs of a pass that could not be triggered. */
+export function failedTriggers(r: ControllerResult): number {
+  return r.kind === 'new-build' || r.kind === 'resumed' ? r.triggered.flatMap((t) => t.jobs).filter((j) => j.result === 'failed' || j.result === 'unknown').length : 0;
+}
+
 export interface ControllerOptions {
   /** --trigger-prow-job (default true); false only records the new build. */
   triggerProwJobs?: boolean;

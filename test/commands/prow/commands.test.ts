@@ -14,7 +14,7 @@ import { startAggregator as startAggregatorDecl } from '../../../src/commands/st
 import { promoteTestResults as promoteTestResultsDecl } from '../../../src/commands/promote-test-results.ts';
 import { updateRetriedJobRun as updateRetriedJobRunDecl } from '../../../src/commands/update-retried-job-run.ts';
 import { replaceRetriedRun } from '../../../src/commands/prow-jobs/recovery.ts';
-import type { TestResultRecord } from '../../../src/jobs/prow/record.ts';
+import type { TestResultRecord } from '../../../src/commands/prow/record.ts';
 import { GANGWAY_TOKEN, KUBE_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
 import { commandOf } from '../../../src/commands/index.ts';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseProwStreams, parseResultFile, latestStatePath, resultPath, ProwConfigError } from '../../../src/jobs/prow/streams.ts';
-import { triggerOnce } from '../../../src/jobs/prow/trigger-once.ts';
-import { buildVerdictMessage, buildVerdictNotice, verdictText, type BuildVerdict } from '../../../src/blocks/prow.ts';
+import { parseProwStreams, parseResultFile, latestStatePath, resultPath, ProwConfigError } from '../../../src/commands/prow/streams.ts';
+import { triggerOnce } from '../../../src/commands/prow/trigger-once.ts';
+import { buildVerdictMessage, buildVerdictNotice } from '../../../src/blocks/prow.ts';
+import { verdictText, type BuildVerdict } from '../../../src/commands/prow/build-verdict.ts';
+import { plainNoticeRenderer } from '../../../src/commands/notifier.ts';
 import { renderTeamNotice } from '../../../src/blocks/notice.ts';
 import { IntegrationError } from '../../../src/integrations/http.ts';
 import { openTestStore } from '../../helpers/store.ts';
@@ -134,6 +136,12 @@ describe('verdict blocks', () => {
     const accepted = renderTeamNotice(buildVerdictNotice({ ...base, accepted: true, jobs: [], counts: { ...base.counts, successfulRequired: 6 } }));
     expect(accepted.thread).toEqual([]);
     expect(JSON.stringify(accepted.summary.blocks)).not.toContain('in the thread');
+  });
+
+  it('the aggregator posts the verdict as data: the renderer of the composer draws it, a bare notifier posts the plain line', () => {
+    const notice = { text: verdictText(base), verdict: base };
+    expect(renderTeamNotice(notice)).toEqual(renderTeamNotice(buildVerdictNotice(base)));
+    expect(plainNoticeRenderer(notice)).toEqual({ summary: { text: verdictText(base) }, thread: [] });
   });
 
   it('accepted and manually promoted texts; names are escaped', () => {

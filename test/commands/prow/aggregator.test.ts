@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAggregatorPass, type AggregatorReport, type FileOutcome } from '../../../src/jobs/prow/aggregator.ts';
-import { parseRecord, type ResultEntry } from '../../../src/jobs/prow/record.ts';
-import { parseRegistryFile } from '../../../src/jobs/prow/registry.ts';
-import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepted, retriesNeeded } from '../../../src/jobs/prow/verdict.ts';
+import { runAggregatorPass, type AggregatorReport, type FileOutcome } from '../../../src/commands/prow/aggregator.ts';
+import { parseRecord, type ResultEntry } from '../../../src/commands/prow/record.ts';
+import { parseRegistryFile } from '../../../src/commands/prow/registry.ts';
+import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepted, retriesNeeded } from '../../../src/commands/prow/verdict.ts';
 import { QE_STATE_LABEL } from '../../../src/integrations/kubernetes.ts';
-import { buildProwDeps } from '../../../src/jobs/prow/factory.ts';
+import { buildProwDeps } from '../../../src/commands/prow/factory.ts';
 import { testConfig } from '../../../src/config/env.ts';
 import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld, type SlackRecorder } from './harness.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runControllerPass } from '../../../src/jobs/prow/controller.ts';
-import { triggerJobsForBuild } from '../../../src/jobs/prow/trigger.ts';
-import { loadRegistry } from '../../../src/jobs/prow/registry.ts';
-import type { ProwDeps } from '../../../src/jobs/prow/deps.ts';
-import type { ProwStream } from '../../../src/jobs/prow/streams.ts';
+import { runControllerPass } from '../../../src/commands/prow/controller.ts';
+import { triggerJobsForBuild } from '../../../src/commands/prow/trigger.ts';
+import { loadRegistry } from '../../../src/commands/prow/registry.ts';
+import type { ProwDeps } from '../../../src/commands/prow/deps.ts';
+import type { ProwStream } from '../../../src/commands/prow/streams.ts';
 import { fixtureText, nightlyPullSpec, RECORD_DIR, REPO, startProwWorld, triggeredJobs, type ProwWorld } from './harness.ts';
 
 const JOB = (s: string) => `periodic-ci-openshift-openshift-tests-private-release-4.19-automated-release-${s}`;
