@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { PostgresStore, SqliteStore, type Store } from '../src/store/index.ts';
+import { SqliteStore, type Store } from '../src/store/index.ts';
+import { PostgresStore } from '../src/store/postgres.ts';
 import { emit, median, note } from './lib.ts';
 
 const BENCH = 'store';

@@ -11,7 +11,7 @@
  * octokit's own retry and throttling plugins are disabled so that this one policy applies.
  */
 import { callSignal } from './call-signal.ts';
-import { Octokit, RequestError } from 'octokit';
+import type * as octokitModule from 'octokit';
 import pRetry, { AbortError } from 'p-retry';
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,6 +21,31 @@ import { silentLogger, type Logger } from '../log.ts';
 import { IntegrationError, parseRetryAfter, type CallObserver, type FetchLike } from './http.ts';
 
 export const GITHUB_SYSTEM = 'GitHub';
+
+type OctokitLib = typeof octokitModule;
+type OctokitInstance = InstanceType<OctokitLib['Octokit']>;
+type OctokitOptions = ConstructorParameters<OctokitLib['Octokit']>[0];
+
+/**
+ * octokit and its plugins (~18 MB resident) are loaded on the first GitHub call, not at startup
+ * (issue 22): most processes (the CLI, a bot whose StateBox is local) never make one.
+ */
+let octokitLib: OctokitLib | undefined;
+let octokitLoading: Promise<OctokitLib> | undefined;
+async function loadOctokit(): Promise<OctokitLib> {
+  if (octokitLib) return octokitLib;
+  octokitLoading ??= import('octokit').catch((e: unknown) => {
+    octokitLoading = undefined;
+    throw e;
+  });
+  octokitLib = await octokitLoading;
+  return octokitLib;
+}
+
+/** octokit's RequestError; none can exist before octokit is loaded. */
+function isRequestError(e: unknown): e is octokitModule.RequestError {
+  return octokitLib !== undefined && e instanceof octokitLib.RequestError;
+}
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 export const DEFAULT_GITHUB_RAW_URL = 'https://raw.githubusercontent.com';
 
@@ -176,7 +201,8 @@ export class GitHubClient {
   readonly graphqlUrl: string;
   readonly rawUrl: string;
   readonly hasToken: boolean;
-  private readonly octokit: InstanceType<typeof Octokit>;
+  private readonly octokitOptions: OctokitOptions;
+  private octokitInstance: OctokitInstance | undefined;
   private readonly fetchImpl: FetchLike;
   private readonly token: string | undefined;
   private readonly opts: GitHubClientOptions;
@@ -192,7 +218,7 @@ export class GitHubClient {
     this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
     this.log = opts.logger ?? silentLogger;
     const log = this.log;
-    this.octokit = new Octokit({
+    this.octokitOptions = {
       auth: opts.token,
       baseUrl: this.apiUrl,
       userAgent: 'oar-bot',
@@ -205,7 +231,16 @@ export class GitHubClient {
         warn: (m: string) => log.warn(m),
         error: (m: string) => log.error(m),
       },
-    });
+    };
+  }
+
+  /** The Octokit instance, built on the first call (loading octokit then). */
+  private async octokit(): Promise<OctokitInstance> {
+    if (!this.octokitInstance) {
+      const { Octokit } = await loadOctokit();
+      this.octokitInstance ??= new Octokit(this.octokitOptions);
+    }
+    return this.octokitInstance;
   }
 
   /** Human link to a file, e.g. https://github.com/openshift/release-tests/blob/z-stream/<path>. */
@@ -224,7 +259,7 @@ export class GitHubClient {
       operation,
       async (signal) => {
         try {
-          const res = await this.octokit.request(`GET /repos/{owner}/{repo}/contents/${encodePath(path)}`, {
+          const res = await (await this.octokit()).request(`GET /repos/{owner}/{repo}/contents/${encodePath(path)}`, {
             owner,
             repo: name,
             ref: branch,
@@ -232,7 +267,7 @@ export class GitHubClient {
           });
           return res.data as unknown;
         } catch (e) {
-          if (e instanceof RequestError && e.status === 404 && e.response) return null;
+          if (isRequestError(e) && e.status === 404 && e.response) return null;
           throw e;
         }
       },
@@ -257,7 +292,7 @@ export class GitHubClient {
     const operation = `reading blob ${sha.slice(0, 8)} of ${repo}`;
     const data = await this.call(
       operation,
-      async (signal) => (await this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo: name, file_sha: sha, request: { signal } })).data as unknown,
+      async (signal) => (await (await this.octokit()).request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner, repo: name, file_sha: sha, request: { signal } })).data as unknown,
       { idempotent: true, signal: opts.signal },
     );
     const blob = this.validate(blobSchema, data, operation);
@@ -283,6 +318,7 @@ export class GitHubClient {
         if (!res.ok) {
           const h: Record<string, string> = {};
           res.headers.forEach((v, k) => (h[k] = v));
+          const { RequestError } = await loadOctokit();
           throw new RequestError(text.slice(0, 200) || res.statusText, res.status, {
             request: { method: 'GET', url, headers },
             response: { status: res.status, url, headers: h, data: text },
@@ -302,7 +338,7 @@ export class GitHubClient {
       operation,
       async (signal) =>
         (
-          await this.octokit.request(`PUT /repos/{owner}/{repo}/contents/${encodePath(req.path)}`, {
+          await (await this.octokit()).request(`PUT /repos/{owner}/{repo}/contents/${encodePath(req.path)}`, {
             owner,
             repo: name,
             message: req.message,
@@ -324,7 +360,7 @@ export class GitHubClient {
     await this.call(
       `deleting ${req.path} on ${req.repo}@${req.branch}`,
       async (signal) => {
-        await this.octokit.request(`DELETE /repos/{owner}/{repo}/contents/${encodePath(req.path)}`, {
+        await (await this.octokit()).request(`DELETE /repos/{owner}/{repo}/contents/${encodePath(req.path)}`, {
           owner,
           repo: name,
           message: req.message,
@@ -348,7 +384,7 @@ export class GitHubClient {
     const data = await this.call(
       operation,
       async (signal) =>
-        (await this.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo: name, tree_sha: branch, recursive: '1', request: { signal } })).data as unknown,
+        (await (await this.octokit()).request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner, repo: name, tree_sha: branch, recursive: '1', request: { signal } })).data as unknown,
       { idempotent: true, signal: opts.signal },
     );
     const tree = this.validate(treeSchema, data, operation);
@@ -383,7 +419,7 @@ export class GitHubClient {
   async graphql(operation: string, query: string, variables: Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<unknown> {
     const body = await this.call(
       operation,
-      async (signal) => (await this.octokit.request(`POST ${this.graphqlUrl}`, { query, variables, request: { signal } })).data as unknown,
+      async (signal) => (await (await this.octokit()).request(`POST ${this.graphqlUrl}`, { query, variables, request: { signal } })).data as unknown,
       { idempotent: true, signal: opts.signal },
     );
     const env = this.validate(graphqlEnvelope, body, operation);
@@ -459,7 +495,7 @@ export class GitHubClient {
     if (ctx.cancelled) return new IntegrationError({ system: GITHUB_SYSTEM, operation, cause: e, detail: 'cancelled' });
     const causeName = e instanceof Error && e.cause instanceof Error ? e.cause.name : undefined;
     const isTimeout = ctx.timedOut || (e instanceof Error && (e.name === 'TimeoutError' || causeName === 'TimeoutError'));
-    if (e instanceof RequestError && e.response) {
+    if (isRequestError(e) && e.response) {
       const status = e.status;
       const headers = e.response.headers as Record<string, unknown>;
       const detail = messageOf(e.response.data);

@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import type { CallObserver, FetchLike } from './http.ts';
 import { jiraClientFromConfig, type JiraClient } from './jira.ts';
 import { ErrataClient } from './errata/index.ts';
-import { GitLabClient } from './gitlab/index.ts';
+import type { GitLabClient } from './gitlab/index.ts';
 import { JenkinsClient } from './jenkins.ts';
 import { ProwClient } from './prow.ts';
 import { ReleaseControllerClient, type MetadataCheck } from './release-controller.ts';
@@ -82,6 +82,8 @@ export function integrationFactories(deps: IntegrationDeps): IntegrationFactorie
     errata: () => ErrataClient.fromConfig(config, common),
     gitlab: async () => {
       const gitlabUrl = await fromConfigStore(config.GITLAB_URL, (cs) => cs.gitlabUrl());
+      // @gitbeaker (~20 MB resident) loads with the first command that asks for GitLab (issue 22).
+      const { GitLabClient } = await import('./gitlab/index.ts');
       return GitLabClient.fromConfig(config, { ...common, ...(logger ? { logger } : {}), ...(gitlabUrl ? { gitlabUrl } : {}) });
     },
     jenkins: async () => {

@@ -9,7 +9,9 @@
  * the BER-encoded request and escaped (RFC 4515) wherever it is shown as text, so an e-mail like
  * `*)(uid=*` cannot widen a search (the original interpolated it into the filter string).
  */
-import { Client, DN, EqualityFilter, type ClientOptions, type Entry, type Filter, type SearchOptions } from 'ldapts';
+import type * as ldaptsModule from 'ldapts';
+import type { ClientOptions, Entry, Filter, SearchOptions } from 'ldapts';
+import type * as filtersModule from './ldap-filters.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
@@ -84,19 +86,14 @@ export function toPerson(entry: Entry): LdapPerson {
   return { dn: entry.dn, uid: firstString(attr('uid')), email: firstString(attr('rhatPrimaryMail')), managerDn: firstString(attr('manager')) };
 }
 
-/** `(rhatPrimaryMail=<email>)` as an ldapts filter; its text form is RFC 4515-escaped. */
-export function emailFilter(email: string): Filter {
-  return new EqualityFilter({ attribute: 'rhatPrimaryMail', value: email });
-}
+type Filters = typeof filtersModule;
 
-export function uidFilter(uid: string): Filter {
-  return new EqualityFilter({ attribute: 'uid', value: uid });
-}
-
-/** `(memberOf=cn=<group>,<groupBaseDn>)`: the group name is escaped as a DN value, then as a filter value. */
-export function groupFilter(group: string, groupBaseDn: string): Filter {
-  return new EqualityFilter({ attribute: 'memberOf', value: `${new DN({ cn: group }).toString()},${groupBaseDn}` });
-}
+/**
+ * ldapts (~10 MB resident) and the filters built with it load on the first LDAP search, not at
+ * startup (issue 22): importing this module (LDAP_SYSTEM, lookupManagerEmail) costs nothing.
+ */
+const loadFilters = (): Promise<Filters> => import('./ldap-filters.ts');
+let ldapts: typeof ldaptsModule | undefined;
 
 /**
  * The value of the first RDN attribute `attr` in a DN (RFC 4514), unescaped:
@@ -152,10 +149,12 @@ export class LdaptsDirectory implements LdapDirectory {
 
   /** One connection, created on first use; ldapts reconnects (and re-binds) by itself. */
   private async connection(operation: string): Promise<LdapClientLike> {
+    // Loaded before the check below, so that concurrent first calls still share one client.
+    if (!this.client && !this.opts.createClient) ldapts ??= await import('ldapts');
     if (!this.client) {
       const timeout = this.opts.timeoutMs ?? 10_000;
       const options: ClientOptions = { url: this.opts.url, timeout, connectTimeout: timeout, autoRebind: true };
-      this.client = this.opts.createClient ? this.opts.createClient(options) : new Client(options);
+      this.client = this.opts.createClient ? this.opts.createClient(options) : new ldapts!.Client(options);
       const { bindDn, bindPassword } = this.opts;
       this.bound = bindDn ? this.client.bind(bindDn, bindPassword ?? '') : Promise.resolve();
     }
@@ -174,7 +173,7 @@ export class LdaptsDirectory implements LdapDirectory {
     return this.client;
   }
 
-  private async search(operation: string, base: string, filter: Filter, attributes: string[]): Promise<Entry[]> {
+  private async search(operation: string, base: string, buildFilter: (f: Filters) => Filter, attributes: string[]): Promise<Entry[]> {
     // ldapts takes no AbortSignal: a cancelled command stops waiting at once (the operation
     // itself ends on the client's timeout).
     const signal = callSignal();
@@ -183,6 +182,7 @@ export class LdaptsDirectory implements LdapDirectory {
     const observe = (status: 200 | 'error' | 'timeout') => this.opts.observer?.({ system: LDAP_SYSTEM, operation, status, durationMs: performance.now() - started });
     try {
       const client = await abortable(this.connection(operation), signal, cancelled);
+      const filter = buildFilter(await loadFilters());
       const { searchEntries } = await abortable(client.search(base, { scope: 'sub', filter, attributes }), signal, cancelled);
       observe(200);
       return searchEntries;
@@ -196,19 +196,19 @@ export class LdaptsDirectory implements LdapDirectory {
 
   async findPersonByEmail(email: string): Promise<LdapPerson | null> {
     if (!email.trim()) return null;
-    const entries = await this.search(`looking up ${email}`, this.opts.baseDn, emailFilter(email.trim()), PERSON_ATTRIBUTES);
+    const entries = await this.search(`looking up ${email}`, this.opts.baseDn, (f) => f.emailFilter(email.trim()), PERSON_ATTRIBUTES);
     return entries[0] ? toPerson(entries[0]) : null;
   }
 
   async findPersonByUid(uid: string): Promise<LdapPerson | null> {
     if (!uid.trim()) return null;
-    const entries = await this.search(`looking up uid ${uid}`, this.opts.baseDn, uidFilter(uid.trim()), PERSON_ATTRIBUTES);
+    const entries = await this.search(`looking up uid ${uid}`, this.opts.baseDn, (f) => f.uidFilter(uid.trim()), PERSON_ATTRIBUTES);
     return entries[0] ? toPerson(entries[0]) : null;
   }
 
   async groupMemberEmails(group: string): Promise<string[]> {
     if (!group.trim()) throw new RangeError('an LDAP group name is required');
-    const entries = await this.search(`listing the members of ${group}`, this.opts.baseDn, groupFilter(group.trim(), this.groupBaseDn), ['rhatPrimaryMail']);
+    const entries = await this.search(`listing the members of ${group}`, this.opts.baseDn, (f) => f.groupFilter(group.trim(), this.groupBaseDn), ['rhatPrimaryMail']);
     const emails = entries.flatMap((e) => {
       const key = Object.keys(e).find((k) => k.toLowerCase() === 'rhatprimarymail');
       return key === undefined ? [] : allStrings(e[key]);

@@ -285,3 +285,13 @@ export function validatePendingPatch(p: PendingPatch): void {
 export function byCreation(a: Watch, b: Watch): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
 }
+
+/** host:port/database of a postgres URL, without credentials (pure: no `pg` needed). */
+export function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : '/'}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}

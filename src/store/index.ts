@@ -7,13 +7,14 @@ import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { StoreError, type Store } from './types.ts';
 import { SqliteStore } from './sqlite.ts';
-import { PostgresStore, describeTarget } from './postgres.ts';
-import type { Clock } from './common.ts';
+import { describeTarget, type Clock } from './common.ts';
 
 export * from './types.ts';
-export { defaultOwnerId, lockKey, type Clock } from './common.ts';
+export { defaultOwnerId, describeTarget, lockKey, type Clock } from './common.ts';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
-export { PostgresStore, type PostgresStoreOptions } from './postgres.ts';
+// PostgresStore is not re-exported: postgres.ts loads `pg` (~10 MB RSS), which a SQLite
+// deployment never needs. Import it from './postgres.ts' directly.
+export type { PostgresStoreOptions } from './postgres.ts';
 
 export const SQLITE_FILE_NAME = 'oar.db';
 
@@ -33,13 +34,17 @@ export interface CreateStoreOptions {
 
 export type StoreConfig = Pick<Config, 'OAR_DATA_DIR' | 'DATABASE_URL'>;
 
-/** Builds the store the configuration asks for. Call `init()` (or use openStore) before use. */
-export function createStore(config: StoreConfig, opts: CreateStoreOptions = {}): Store {
+/**
+ * Builds the store the configuration asks for. Call `init()` (or use openStore) before use.
+ * The PostgreSQL engine (and `pg`) is loaded only when DATABASE_URL asks for it.
+ */
+export async function createStore(config: StoreConfig, opts: CreateStoreOptions = {}): Promise<Store> {
   if (config.DATABASE_URL) {
     if (!/^postgres(ql)?:\/\//i.test(config.DATABASE_URL)) {
       // The value is secret (it may carry a password): say what is wrong without echoing it.
       throw new StoreError('DATABASE_URL must be a postgres:// or postgresql:// URL (the value is secret and not shown)');
     }
+    const { PostgresStore } = await import('./postgres.ts');
     return new PostgresStore({
       url: config.DATABASE_URL,
       ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
@@ -59,7 +64,7 @@ export function createStore(config: StoreConfig, opts: CreateStoreOptions = {}):
 
 /** createStore + init: migrations applied, or a StoreError naming the file or server. */
 export async function openStore(config: StoreConfig, opts: CreateStoreOptions = {}): Promise<Store> {
-  const store = createStore(config, opts);
+  const store = await createStore(config, opts);
   try {
     await store.init();
   } catch (e) {

@@ -46,6 +46,7 @@ import {
   blockingLock,
   byCreation,
   charLength,
+  describeTarget,
   errorText,
   lockKeyAndAncestors,
   maskOptions,
@@ -631,12 +632,4 @@ export class PostgresStore implements Store {
   }
 }
 
-/** host:port/database of a postgres URL, without credentials. */
-export function describeTarget(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname && u.pathname !== '/' ? u.pathname : '/'}`;
-  } catch {
-    return '(unparsable DATABASE_URL)';
-  }
-}
+export { describeTarget };

@@ -1,7 +1,8 @@
 /**
  * Startup footprint (issue 22): the composer and everything it imports statically leave the MCP
- * SDK and the XML-RPC library unloaded until first use (/mcp or /health, a koji call). Checked
- * in a fresh process, which lists every module it loaded while importing src/app.ts.
+ * SDK, the XML-RPC library, octokit, @gitbeaker, ldapts and pg unloaded until first use (/mcp or
+ * /health, a koji call, a GitHub call, a GitLab command, an LDAP search, DATABASE_URL set).
+ * Checked in a fresh process, which lists every module it loaded while importing src/app.ts.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,14 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const app = fileURLToPath(new URL('../../src/app.ts', import.meta.url));
 const brew = fileURLToPath(new URL('../../src/integrations/brew.ts', import.meta.url));
+const github = fileURLToPath(new URL('../../src/integrations/github.ts', import.meta.url));
+const ldap = fileURLToPath(new URL('../../src/integrations/ldap.ts', import.meta.url));
+const store = fileURLToPath(new URL('../../src/store/index.ts', import.meta.url));
+const integrations = fileURLToPath(new URL('../../src/integrations/index.ts', import.meta.url));
+const env = fileURLToPath(new URL('../../src/config/env.ts', import.meta.url));
+
+/** Packages a SQLite bot that has served no command never needs. */
+const ON_FIRST_USE = ['/node_modules/pg/', '/node_modules/octokit/', '/node_modules/@octokit/', '/node_modules/@gitbeaker/', '/node_modules/ldapts/'];
 
 async function modulesLoadedBy(script: string): Promise<string[]> {
   const hook = `
@@ -23,11 +32,34 @@ async function modulesLoadedBy(script: string): Promise<string[]> {
 }
 
 describe('modules loaded at startup', () => {
-  it('importing the composer loads neither the MCP SDK nor @foxglove/xmlrpc', { timeout: 60_000 }, async () => {
+  it('importing the composer loads neither the MCP SDK, @foxglove/xmlrpc, pg, octokit, @gitbeaker nor ldapts', { timeout: 60_000 }, async () => {
     const loaded = await modulesLoadedBy(`await import(${JSON.stringify(app)});`);
     expect(loaded.some((u) => u.endsWith('/src/app.ts'))).toBe(true);
     expect(loaded.filter((u) => u.includes('/@modelcontextprotocol/'))).toEqual([]);
     expect(loaded.filter((u) => u.includes('/@foxglove/xmlrpc/'))).toEqual([]);
+    expect(loaded.filter((u) => ON_FIRST_USE.some((p) => u.includes(p)))).toEqual([]);
+  });
+
+  it('octokit loads on the first GitHub call, ldapts on the first LDAP search', { timeout: 60_000 }, async () => {
+    const loaded = await modulesLoadedBy(`
+      const { GitHubClient } = await import(${JSON.stringify(github)});
+      const { LdaptsDirectory } = await import(${JSON.stringify(ldap)});
+      await new GitHubClient({ apiUrl: 'http://127.0.0.1:1', retries: 0, timeoutMs: 2000 }).getFile('o/r', 'main', 'f').catch(() => undefined);
+      await new LdaptsDirectory({ url: 'ldap://127.0.0.1:1', baseDn: 'dc=x', timeoutMs: 2000 }).findPersonByUid('u').catch(() => undefined);`);
+    expect(loaded.some((u) => u.includes('/node_modules/octokit/'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/node_modules/ldapts/'))).toBe(true);
+  });
+
+  it('@gitbeaker loads when a command first asks for GitLab, pg only when DATABASE_URL picks PostgreSQL', { timeout: 60_000 }, async () => {
+    const loaded = await modulesLoadedBy(`
+      const { integrationFactories } = await import(${JSON.stringify(integrations)});
+      const { createStore } = await import(${JSON.stringify(store)});
+      const { testConfig } = await import(${JSON.stringify(env)});
+      const config = testConfig({ GITLAB_URL: 'http://127.0.0.1:1', GITLAB_TOKEN: 't', DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/db' });
+      await integrationFactories({ config }).gitlab();
+      await (await createStore(config)).close();`);
+    expect(loaded.some((u) => u.includes('/node_modules/@gitbeaker/'))).toBe(true);
+    expect(loaded.some((u) => u.includes('/node_modules/pg/'))).toBe(true);
   });
 
   it('the Brew client loads @foxglove/xmlrpc on its first koji call', { timeout: 60_000 }, async () => {

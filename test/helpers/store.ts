@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { PostgresStore, SqliteStore, SQLITE_FILE_NAME, type Clock, type Store } from '../../src/store/index.ts';
+import { SqliteStore, SQLITE_FILE_NAME, type Clock, type Store } from '../../src/store/index.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
 
 export const PG_TEST_URL = process.env.OAR_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -9,10 +9,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/config/env.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
+import { emailFilter, groupFilter } from '../../src/integrations/ldap-filters.ts';
 import {
   LdaptsDirectory,
-  emailFilter,
-  groupFilter,
   ldapDirectoryFromConfig,
   lookupManagerEmail,
   rdnValue,

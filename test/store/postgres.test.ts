@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { PostgresStore, StoreError, openStore, type Store } from '../../src/store/index.ts';
+import { StoreError, openStore, type Store } from '../../src/store/index.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { PG_TEST_URL, admin, dropSchema, openPgTestStore, pgTestAppName, uniqueSchema, type PgTestStore } from '../helpers/store.ts';
 import { storeContract } from './contract.ts';

@@ -8,7 +8,8 @@
  * - `quit`: close the store and exit.
  */
 import { createInterface } from 'node:readline';
-import { PostgresStore, SqliteStore, type Store } from '../../src/store/index.ts';
+import { SqliteStore, type Store } from '../../src/store/index.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
 
 type Target = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; schema: string };
 

@@ -54,11 +54,11 @@ describe('SQLite engine', () => {
   });
 
   it('createStore picks PostgreSQL when DATABASE_URL is set, and rejects a non-postgres URL without echoing it', async () => {
-    expect(createStore(testConfig({ DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/db' })).engine).toBe('postgres');
+    expect((await createStore(testConfig({ DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/db' }))).engine).toBe('postgres');
     expect(describeStore(testConfig({ DATABASE_URL: 'postgres://u:hunter22@db.example:6543/oar' }))).toBe('postgres db.example:6543/oar');
     let err: unknown;
     try {
-      createStore(testConfig({ DATABASE_URL: 'mysql://u:hunter22@h/db' }));
+      await createStore(testConfig({ DATABASE_URL: 'mysql://u:hunter22@h/db' }));
     } catch (e) {
       err = e;
     }
