@@ -141,6 +141,9 @@ export function slackErrorCode(e: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** A user-group list younger than this is not reloaded for a handle it lacks. */
+const GROUP_MISS_RELOAD_MS = 30_000;
+
 export class SlackNotifier {
   readonly client: WebClient;
   private readonly retries: number;
@@ -151,6 +154,7 @@ export class SlackNotifier {
   private readonly log: Logger;
   private readonly users: LRUCache<string, string>;
   private groups: { at: number; byHandle: Map<string, UserGroup> } | undefined;
+  private groupsLoading: Promise<void> | undefined;
   private readonly cacheTtlMs: number;
 
   constructor(opts: SlackNotifierOptions) {
@@ -342,20 +346,30 @@ export class SlackNotifier {
   /** A user group by handle, from usergroups.list (cached). */
   async resolveUserGroup(handle: string): Promise<UserGroup> {
     const wanted = handle.replace(/^@/, '').trim();
-    const now = Date.now();
-    if (!this.groups || now - this.groups.at > this.cacheTtlMs || !this.groups.byHandle.has(wanted)) {
-      const res = await this.call(`query group id by name ${wanted}`, true, () => this.client.usergroups.list({}));
-      const byHandle = new Map<string, UserGroup>();
-      for (const g of res.usergroups ?? []) {
-        if (g.id && g.handle) byHandle.set(g.handle, { id: g.id, handle: g.handle, mention: `<!subteam^${g.id}>` });
-      }
-      this.groups = { at: now, byHandle };
+    const age = this.groups ? Date.now() - this.groups.at : Infinity;
+    // A handle missing from the list reloads it (a group created since), but not a list this fresh:
+    // one command resolving the lead's, ART's and the docs' groups reads the list once.
+    if (age > this.cacheTtlMs || (!this.groups?.byHandle.has(wanted) && age > GROUP_MISS_RELOAD_MS)) {
+      // Concurrent lookups share the one request in flight.
+      this.groupsLoading ??= this.loadUserGroups(wanted).finally(() => {
+        this.groupsLoading = undefined;
+      });
+      await this.groupsLoading;
     }
-    const group = this.groups.byHandle.get(wanted);
+    const group = this.groups?.byHandle.get(wanted);
     if (!group) {
       throw new IntegrationError({ system: SLACK_SYSTEM, operation: `looking up user group ${wanted}`, status: 404, userMessage: `cannot find slack group id by name ${wanted}` });
     }
     return group;
+  }
+
+  private async loadUserGroups(wanted: string): Promise<void> {
+    const res = await this.call(`query group id by name ${wanted}`, true, () => this.client.usergroups.list({}));
+    const byHandle = new Map<string, UserGroup>();
+    for (const g of res.usergroups ?? []) {
+      if (g.id && g.handle) byHandle.set(g.handle, { id: g.id, handle: g.handle, mention: `<!subteam^${g.id}>` });
+    }
+    this.groups = { at: Date.now(), byHandle };
   }
 
   /** `<!subteam^ID>` for a handle. */

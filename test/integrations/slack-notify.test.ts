@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import nock from 'nock';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testConfig } from '../../src/config/env.ts';
 import { IntegrationError } from '../../src/integrations/http.ts';
 import { SlackNotifier, slackErrorCode, slackNotifierFromConfig, stripPlusTag, type SlackNotifierOptions } from '../../src/integrations/slack-notify.ts';
@@ -143,6 +143,26 @@ describe('mentions', () => {
     expect(await n.userGroupMention('openshift-qe-release-lead-4-19')).toBe('<!subteam^S05QF1MEX8A>');
     expect(await n.resolveUserGroup('@ert-team')).toEqual({ id: 'S06ERTTEAM1', handle: 'ert-team', mention: '<!subteam^S06ERTTEAM1>' });
     expect(calls).toHaveLength(1);
+  });
+
+  it('concurrent lookups share one usergroups.list; a handle missing from a fresh list does not reload it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const calls = expectMethod('usergroups.list', fixture('usergroups.list.json'));
+      const n = notifier();
+      const [lead, ert] = await Promise.all([n.userGroupMention('openshift-qe-release-lead-4-19'), n.userGroupMention('ert-team')]);
+      expect([lead, ert]).toEqual(['<!subteam^S05QF1MEX8A>', '<!subteam^S06ERTTEAM1>']);
+      const missing = (await n.resolveUserGroup('art-team').catch((e: unknown) => e)) as IntegrationError;
+      expect(missing.userMessage).toBe('cannot find slack group id by name art-team');
+      expect(calls).toHaveLength(1);
+      // Later, a handle the list lacks reloads it: the group may have been created since.
+      vi.setSystemTime(Date.now() + 31_000);
+      const again = expectMethod('usergroups.list', fixture('usergroups.list.json'));
+      await n.resolveUserGroup('art-team').catch(() => undefined);
+      expect(again).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('an unknown handle: the original message; an API error names the lookup', async () => {
