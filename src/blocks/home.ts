@@ -46,11 +46,22 @@ export function sortForViewer(releases: HomeRelease[]): HomeRelease[] {
   return [...releases].sort((a, b) => Number(Boolean(b.mine)) - Number(Boolean(a.mine)) || b.release.localeCompare(a.release, 'en', { numeric: true }));
 }
 
+/**
+ * The owner, as a mention when Slack knows the e-mail. Take Ownership can have passed without
+ * oar-bot recording who (an earlier tool or a hand-edited StateBox: StateBox masks e-mails), and
+ * the reader is then told so rather than "no owner yet" under a green Take Ownership.
+ */
+function ownerFact(r: HomeRelease, opts: HomeOptions): string {
+  if (r.owner) return `owner ${mrkdwn(r.owner, opts)}`;
+  const owned = r.tasks.some((t) => t.name === 'take-ownership' && t.status === 'Pass');
+  return owned ? '_owner not recorded by oar-bot_' : '_no owner yet_';
+}
+
 function releaseBlocks(r: HomeRelease, opts: HomeOptions): KnownBlock[] {
   const passed = r.tasks.filter((t) => t.status === 'Pass').length;
   const facts = [
     r.flow ? (r.flow === 'konflux' ? 'Konflux flow' : 'Errata flow') : undefined,
-    r.owner ? `owner ${mrkdwn(r.owner, opts)}` : '_no owner yet_',
+    ownerFact(r, opts),
     r.releaseDate ? `ships ${esc(r.releaseDate)}` : undefined,
     `${passed}/${r.tasks.length} steps passed`,
     r.updatedAt ? `updated ${slackDate(r.updatedAt)}` : undefined,

@@ -24,6 +24,14 @@ describe('App Home', () => {
     expect(json).toContain('"block_id":"oar_blocker_4.19.1_0"');
   });
 
+  it('without a recorded owner: "no owner yet", or "owner not recorded" under a passed Take Ownership', () => {
+    const opts = { updatedAt: new Date('2026-01-05T11:00:00Z') };
+    expect(JSON.stringify(homeView([rel('4.19.1')], opts))).toContain('_owner not recorded by oar-bot_');
+    const fresh = JSON.stringify(homeView([rel('4.19.2', { tasks: [{ name: 'take-ownership', status: 'Not Started' }] })], opts));
+    expect(fresh).toContain('_no owner yet_');
+    expect(fresh).not.toContain('not recorded');
+  });
+
   it('stays within 100 blocks however many releases', () => {
     const v = homeView(Array.from({ length: 40 }, (_, i) => rel(`4.19.${i}`, { blockers: ['a', 'b'], next: [{ label: 'Status', command: 'release-status' }] })), { updatedAt: new Date(), resolvable: true });
     expect(v.blocks.length).toBeLessThanOrEqual(100);
