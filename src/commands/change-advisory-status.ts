@@ -20,6 +20,9 @@ import { z } from 'zod';
 import { REL_PREP } from './approval/advisories.ts';
 import { declareCommand } from './types.ts';
 
+/** The follow-up of an approval waiting for the payload metadata URL (handler: approval/async-approval.ts). */
+export const ASYNC_APPROVAL_KIND = 'async-approval';
+
 const statusOption = z
   .string()
   .trim()
@@ -42,4 +45,5 @@ export const changeAdvisoryStatus = declareCommand({
   longRunning: true,
   options: z.object({ status: statusOption }),
   aliases: { s: 'status' },
+  followUpKinds: [{ kind: ASYNC_APPROVAL_KIND, summary: 'Checks the payload metadata URL until it is reachable, then moves the advisories to REL_PREP and tells the release channel' }],
 });

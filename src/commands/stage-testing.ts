@@ -19,6 +19,9 @@ import { declareCommand } from './types.ts';
 
 export const TASK = 'stage-testing' as const;
 
+/** The follow-up of a triggered build (handler: prow-jobs/watch.ts). */
+export const JENKINS_BUILD_KIND = 'jenkins-build';
+
 export const stageTesting = declareCommand({
   name: 'stage-testing',
   group: 'oar',
@@ -35,4 +38,5 @@ export const stageTesting = declareCommand({
   options: z.object({ buildNumber: idOption().optional().describe('Build number of zstreams/Stage-Pipeline: report this build instead of triggering') }),
   // `--build_number` is the original's spelling.
   aliases: { n: 'buildNumber', build_number: 'buildNumber' },
+  followUpKinds: [{ kind: JENKINS_BUILD_KIND, summary: 'Waits for the queued build to start and end, then runs `stage-testing -n <build>` to set Pass/Fail' }],
 });
