@@ -1,5 +1,5 @@
 /**
- * The DataWarehouse client's own keep-alive node:http transport, against a real local HTTP server:
+ * The DataWarehouse client's own keep-alive transport (an undici Pool), against a real local HTTP server:
  * sockets are reused, the per-call timeout and the caller's AbortSignal still end a call.
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -41,11 +41,13 @@ afterAll(async () => {
 const nextHeld = () => new Promise<void>((r) => (held.length ? r() : heldWaiters.push(r)));
 
 describe('DataWarehouse keep-alive transport', () => {
-  it('reuses one socket for sequential calls and sends the token', async () => {
+  it('reuses kept-alive sockets for sequential calls and sends the token', async () => {
     const dw = new DataWarehouseClient({ baseUrl: base, token: 't0ken' });
     const before = connections;
-    for (let i = 0; i < 5; i++) expect(await dw.getCheckout('redhat:1')).toMatchObject({ id: 'redhat:1', auth: 'Token t0ken' });
-    expect(connections - before).toBe(1);
+    for (let i = 0; i < 10; i++) expect(await dw.getCheckout('redhat:1')).toMatchObject({ id: 'redhat:1', auth: 'Token t0ken' });
+    // undici's Pool sees the first connection still busy in the tick its answer ends, so a call
+    // made right away may open a second one; after that both are reused (10 calls, not 10 sockets).
+    expect(connections - before).toBeLessThanOrEqual(2);
     dw.close();
   });
 
