@@ -44,7 +44,7 @@ const SETTLE_TIMEOUT_MS = 120_000;
 /** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
 const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
 
-type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
+type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState' | 'claimUnlessJobState'>;
 
 /** The real operational store (a migrated SQLite file); CKI_BENCH_STORE=memory compares with the in-memory test store. */
 async function openStore(): Promise<{ store: LedgerStore; kind: string; close: () => Promise<void> }> {

@@ -23,6 +23,7 @@ import {
   StoreError,
   type AuditEntry,
   type AuditQuery,
+  type GuardedClaim,
   type JobRun,
   type LeaseInfo,
   type LockInfo,
@@ -553,6 +554,27 @@ export class PostgresStore implements Store {
       [key, at, addMs(at, ttlMs)],
     );
     return rows.length > 0;
+  }
+
+  async claimUnlessJobState<T = unknown>(req: { job: string; stateKey: string; claimKey: string; ttlMs: number; now?: Date }): Promise<GuardedClaim<T>> {
+    validateJobStateKey(req.job, req.stateKey);
+    validateDedup(req.claimKey, req.ttlMs);
+    const at = this.#now(req.now);
+    // One statement, one round trip: the claim is inserted only when no record exists.
+    const { rows } = await this.#q(
+      `claiming ${req.claimKey} unless ${req.stateKey} of job ${req.job} is recorded`,
+      `WITH rec AS (SELECT value FROM job_state WHERE job = $4 AND state_key = $5),
+       claim AS (
+         INSERT INTO dedup (dedup_key, seen_at, expires_at) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM rec)
+         ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+         WHERE dedup.expires_at <= excluded.seen_at
+         RETURNING dedup_key)
+       SELECT EXISTS (SELECT 1 FROM rec) AS recorded, (SELECT value FROM rec) AS value, EXISTS (SELECT 1 FROM claim) AS claimed`,
+      [req.claimKey, at, addMs(at, req.ttlMs), req.job, req.stateKey],
+    );
+    const r = rows[0]!;
+    if (r.recorded === true) return { outcome: 'recorded', value: r.value as T };
+    return r.claimed === true ? { outcome: 'claimed' } : { outcome: 'held' };
   }
 
   // --- job state ------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import {
   StoreError,
   type AuditEntry,
   type AuditQuery,
+  type GuardedClaim,
   type JobRun,
   type LeaseInfo,
   type LockInfo,
@@ -98,6 +99,11 @@ const decoder: Decoder = {
 
 const ms = (d: Date): number => d.getTime();
 const val = (v: string | number | null | undefined): SQLInputValue => (v === undefined ? null : v);
+
+const MARK_SEEN_SQL = `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+         WHERE dedup.expires_at <= excluded.seen_at
+         RETURNING dedup_key`;
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -526,13 +532,19 @@ export class SqliteStore implements Store {
   async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
     validateDedup(key, ttlMs);
     const at = this.#now(now);
-    return this.#run(`recording delivery ${key}`, () =>
-      this.#stmt(
-        `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
-         WHERE dedup.expires_at <= excluded.seen_at
-         RETURNING dedup_key`,
-      ).get(key, ms(at), ms(at) + ttlMs) !== undefined, true);
+    return this.#run(`recording delivery ${key}`, () => this.#stmt(MARK_SEEN_SQL).get(key, ms(at), ms(at) + ttlMs) !== undefined, true);
+  }
+
+  async claimUnlessJobState<T = unknown>(req: { job: string; stateKey: string; claimKey: string; ttlMs: number; now?: Date }): Promise<GuardedClaim<T>> {
+    validateJobStateKey(req.job, req.stateKey);
+    validateDedup(req.claimKey, req.ttlMs);
+    const at = this.#now(req.now);
+    // One IMMEDIATE transaction: no other process records or claims between the read and the claim.
+    return this.#run(`claiming ${req.claimKey} unless ${req.stateKey} of job ${req.job} is recorded`, (): GuardedClaim<T> => {
+      const row = this.#stmt('SELECT value FROM job_state WHERE job = ? AND state_key = ?').get(req.job, req.stateKey) as Row | undefined;
+      if (row) return { outcome: 'recorded', value: decoder.json(row.value) as T };
+      return this.#stmt(MARK_SEEN_SQL).get(req.claimKey, ms(at), ms(at) + req.ttlMs) !== undefined ? { outcome: 'claimed' } : { outcome: 'held' };
+    }, true);
   }
 
   // --- job state ------------------------------------------------------------------------------------

@@ -159,6 +159,12 @@ export interface PurgeCounts {
   leases: number;
 }
 
+/**
+ * What claimUnlessJobState found: the job-state record (nothing claimed), a claim this caller won,
+ * or a live claim someone else holds.
+ */
+export type GuardedClaim<T = unknown> = { outcome: 'recorded'; value: T } | { outcome: 'claimed' } | { outcome: 'held' };
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Apply migrations; throws a clear error naming the file/server if unusable. */
@@ -242,6 +248,13 @@ export interface Store {
 
   // delivery dedup: true the first time a key is seen within ttl
   markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean>;
+  /**
+   * `markSeen(claimKey, ttlMs, now)` unless job state (job, stateKey) exists, in one transaction:
+   * `recorded` with the state's value (nothing claimed), else `claimed` (markSeen true) or `held`
+   * (markSeen false). A delivery ledger's "already done?" and "take it" in one store call (the CKI
+   * notifier: sent record and publish claim).
+   */
+  claimUnlessJobState<T = unknown>(req: { job: string; stateKey: string; claimKey: string; ttlMs: number; now?: Date }): Promise<GuardedClaim<T>>;
 
   // job state (small key-value)
   getJobState<T = unknown>(job: string, key: string): Promise<T | undefined>;

@@ -440,6 +440,41 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
       });
     });
 
+    describe('claim unless recorded (claimUnlessJobState)', () => {
+      const req = (now: Date) => ({ job: 'cki-notifier', stateKey: 'sent:redhat:1|pre_test|success', claimKey: 'cki-notifier:claim:redhat:1|pre_test|success', ttlMs: MIN, now });
+
+      it('claims like markSeen while nothing is recorded, and returns the record once there is one', async () => {
+        expect(await store.claimUnlessJobState(req(T0))).toEqual({ outcome: 'claimed' });
+        expect(await store.claimUnlessJobState(req(at(MIN - 1)))).toEqual({ outcome: 'held' });
+        // The same dedup key markSeen uses: a claim is a seen key.
+        expect(await store.markSeen(req(T0).claimKey, MIN, at(MIN - 1))).toBe(false);
+        expect(await store.claimUnlessJobState(req(at(MIN)))).toEqual({ outcome: 'claimed' });
+        await store.setJobState('cki-notifier', req(T0).stateKey, { at: 'then', route: 'pre_test' });
+        // A record wins over a live claim, and a recorded key takes no claim.
+        expect(await store.claimUnlessJobState(req(at(MIN + 1)))).toEqual({ outcome: 'recorded', value: { at: 'then', route: 'pre_test' } });
+        expect(await store.claimUnlessJobState({ ...req(at(10 * MIN)), claimKey: 'fresh-claim' })).toEqual({ outcome: 'recorded', value: { at: 'then', route: 'pre_test' } });
+        expect(await store.markSeen('fresh-claim', MIN, at(10 * MIN))).toBe(true);
+        // Another job's state of the same key does not count.
+        expect(await store.claimUnlessJobState({ ...req(at(10 * MIN)), job: 'other-job', claimKey: 'other-claim' })).toEqual({ outcome: 'claimed' });
+        await expect(store.claimUnlessJobState({ ...req(T0), claimKey: '' })).rejects.toThrow(TypeError);
+        await expect(store.claimUnlessJobState({ ...req(T0), stateKey: '' })).rejects.toThrow(TypeError);
+        await expect(store.claimUnlessJobState({ ...req(T0), ttlMs: 0 })).rejects.toThrow(RangeError);
+      });
+
+      it('two replicas racing for one key: exactly one claims; once recorded, both see the record', async () => {
+        const other = await replica();
+        for (let i = 0; i < 20; i++) {
+          const r = { job: 'j', stateKey: `sent:${i}`, claimKey: `claim:${i}`, ttlMs: 10 * MIN, now: T0 };
+          const [a, b] = await Promise.all([store.claimUnlessJobState(r), other.claimUnlessJobState(r)]);
+          expect([a.outcome, b.outcome].sort()).toEqual(['claimed', 'held']);
+          await (a.outcome === 'claimed' ? store : other).setJobState('j', `sent:${i}`, i);
+          const [c, d] = await Promise.all([store.claimUnlessJobState({ ...r, now: at(20 * MIN) }), other.claimUnlessJobState({ ...r, now: at(20 * MIN) })]);
+          expect(c).toEqual({ outcome: 'recorded', value: i });
+          expect(d).toEqual({ outcome: 'recorded', value: i });
+        }
+      });
+    });
+
     describe('job state and runs', () => {
       it('stores JSON values per job and key', async () => {
         expect(await store.getJobState('result-checker', 'x')).toBeUndefined();

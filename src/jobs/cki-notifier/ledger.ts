@@ -3,12 +3,14 @@
  * DataWarehouse message (broker restart, retry, a replica taking over) never publishes the same
  * notification twice. Identity: checkout + kind + status.
  *
- * Protocol, per notification key:
- * 1. `getJobState(sent:<key>)` set -> duplicate, nothing is published;
- * 2. claim: `markSeen(claim:<key>, claimTtl)` -- exactly one replica wins; the winner remembers
- *    the claim in memory so its own retries re-enter it; a replica that loses defers the message
- *    (the claim expires by itself if its holder died);
- * 3. publish, then `setJobState(sent:<key>)`.
+ * Protocol, per notification key (two store calls per published notification):
+ * 1. `claimUnlessJobState(sent:<key>, claim:<key>, claimTtl)`, one transaction: the sent record
+ *    set -> duplicate, nothing is published; else the claim (`markSeen` semantics) -- exactly one
+ *    replica wins; the winner remembers the claim in memory so its own retries re-enter it (they
+ *    only re-read the sent record); a replica that loses defers the message (the claim expires by
+ *    itself if its holder died);
+ * 2. publish, then `setJobState(sent:<key>)`.
+ * The claim and the sent record cannot share a transaction: the publish sits between them.
  * The one window left is a crash between the broker's publish confirmation and step 3: the
  * message is then published again after the claim expires (at-least-once; no transactional
  * outbox across RabbitMQ/Kafka and the store).
@@ -16,7 +18,7 @@
 import type { Store } from '../../store/types.ts';
 import { JOB_NAME } from './types.ts';
 
-export type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
+export type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState' | 'claimUnlessJobState'>;
 
 export interface SentRecord {
   at: string;
@@ -51,18 +53,28 @@ export class NotificationLedger {
     return this.store.getJobState<SentRecord>(JOB_NAME, `sent:${key}`);
   }
 
-  /** Throws ClaimHeldError when another process holds the claim. */
-  async claim(key: string): Promise<void> {
+  /**
+   * The sent record when the notification was already published (nothing claimed); undefined once
+   * this process holds the claim. Throws ClaimHeldError when another process holds it.
+   */
+  async claimUnlessSent(key: string): Promise<SentRecord | undefined> {
     const now = this.now();
-    const mine = this.held.get(key);
-    // Keep a safety margin: a claim about to expire may be won by someone else meanwhile.
-    if (mine !== undefined && mine - now > this.claimTtlMs / 10) return;
-    const won = await this.store.markSeen(`${JOB_NAME}:claim:${key}`, this.claimTtlMs, new Date(now));
-    if (!won) {
-      this.held.delete(key);
-      throw new ClaimHeldError(key);
+    // Our own claim (a retry after a failed publish): re-enter it, only the record can have changed.
+    if (this.holds(key, now)) return this.wasSent(key);
+    const r = await this.store.claimUnlessJobState<SentRecord>({ job: JOB_NAME, stateKey: `sent:${key}`, claimKey: `${JOB_NAME}:claim:${key}`, ttlMs: this.claimTtlMs, now: new Date(now) });
+    if (r.outcome === 'claimed') {
+      this.held.set(key, now + this.claimTtlMs);
+      return undefined;
     }
-    this.held.set(key, now + this.claimTtlMs);
+    this.held.delete(key);
+    if (r.outcome === 'held') throw new ClaimHeldError(key);
+    return r.value;
+  }
+
+  /** Keep a safety margin: a claim about to expire may be won by someone else meanwhile. */
+  private holds(key: string, now: number): boolean {
+    const mine = this.held.get(key);
+    return mine !== undefined && mine - now > this.claimTtlMs / 10;
   }
 
   async recordSent(key: string, record: SentRecord): Promise<void> {

@@ -19,10 +19,12 @@ describe.each(stores)('NotificationLedger on the %s', (_name, open) => {
     const opened = await open();
     const l = new NotificationLedger(opened.store);
     expect(await l.wasSent('redhat:1|pre_test|success')).toBeUndefined();
-    await l.claim('redhat:1|pre_test|success');
+    expect(await l.claimUnlessSent('redhat:1|pre_test|success')).toBeUndefined();
     await l.recordSent('redhat:1|pre_test|success', { at: '2025-01-01T00:00:00.000Z', route: 'pre_test', environment: 'production' });
     expect(await l.wasSent('redhat:1|pre_test|success')).toMatchObject({ route: 'pre_test' });
     expect(await keysOf(opened)).toEqual(['sent:redhat:1|pre_test|success']);
+    // Once recorded, any replica gets the record back and publishes nothing.
+    expect(await new NotificationLedger(opened.store).claimUnlessSent('redhat:1|pre_test|success')).toMatchObject({ route: 'pre_test', environment: 'production' });
     await opened.close();
   });
 
@@ -31,13 +33,26 @@ describe.each(stores)('NotificationLedger on the %s', (_name, open) => {
     const opened = await open();
     const a = new NotificationLedger(opened.store, { claimTtlMs: 60_000, now: () => now });
     const b = new NotificationLedger(opened.store, { claimTtlMs: 60_000, now: () => now });
-    await a.claim('k');
-    await expect(a.claim('k')).resolves.toBeUndefined();
-    await expect(b.claim('k')).rejects.toBeInstanceOf(ClaimHeldError);
+    await expect(a.claimUnlessSent('k')).resolves.toBeUndefined();
+    await expect(a.claimUnlessSent('k')).resolves.toBeUndefined();
+    await expect(b.claimUnlessSent('k')).rejects.toBeInstanceOf(ClaimHeldError);
     now += 60_001;
-    await expect(b.claim('k')).resolves.toBeUndefined();
+    await expect(b.claimUnlessSent('k')).resolves.toBeUndefined();
     // a's claim expired and b took it: a must not believe it still holds it.
-    await expect(a.claim('k')).rejects.toBeInstanceOf(ClaimHeldError);
+    await expect(a.claimUnlessSent('k')).rejects.toBeInstanceOf(ClaimHeldError);
+    await opened.close();
+  });
+
+  it('a sent record wins over a live claim, also for the claim holder re-entering it', async () => {
+    const now = Date.parse('2025-06-01T00:00:00Z');
+    const opened = await open();
+    const a = new NotificationLedger(opened.store, { claimTtlMs: 60_000, now: () => now });
+    const b = new NotificationLedger(opened.store, { claimTtlMs: 60_000, now: () => now });
+    await expect(a.claimUnlessSent('k2')).resolves.toBeUndefined();
+    // b records it (a replica whose claim a took over after expiry, finishing late): a sees the record.
+    await b.recordSent('k2', { at: '2025-06-01T00:00:00.000Z', route: 'pre_test', environment: 'production' });
+    await expect(a.claimUnlessSent('k2')).resolves.toMatchObject({ route: 'pre_test' });
+    await expect(b.claimUnlessSent('k2')).resolves.toMatchObject({ route: 'pre_test' });
     await opened.close();
   });
 });

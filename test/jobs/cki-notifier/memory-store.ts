@@ -1,11 +1,12 @@
 /**
- * The three Store methods the notifier uses, in memory, with the Store contract's semantics:
- * markSeen is true the first time a key is seen within its ttl; job state is a key-value map.
+ * The Store methods the notifier uses, in memory, with the Store contract's semantics:
+ * markSeen is true the first time a key is seen within its ttl; job state is a key-value map;
+ * claimUnlessJobState is markSeen unless the job state exists.
  * For unit tests and the bench until the operational store is available.
  */
-import type { Store } from '../../../src/store/types.ts';
+import type { GuardedClaim, Store } from '../../../src/store/types.ts';
 
-export type LedgerStoreLike = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
+export type LedgerStoreLike = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState' | 'claimUnlessJobState'>;
 
 export class MemoryLedgerStore implements LedgerStoreLike {
   readonly seen = new Map<string, number>();
@@ -26,6 +27,12 @@ export class MemoryLedgerStore implements LedgerStoreLike {
 
   async setJobState(job: string, key: string, value: unknown): Promise<void> {
     this.state.set(`${job}\u0000${key}`, structuredClone(value));
+  }
+
+  async claimUnlessJobState<T = unknown>(req: { job: string; stateKey: string; claimKey: string; ttlMs: number; now?: Date }): Promise<GuardedClaim<T>> {
+    const value = await this.getJobState<T>(req.job, req.stateKey);
+    if (value !== undefined) return { outcome: 'recorded', value };
+    return (await this.markSeen(req.claimKey, req.ttlMs, req.now)) ? { outcome: 'claimed' } : { outcome: 'held' };
   }
 
   /** Keys of one job's state (test helper). */
