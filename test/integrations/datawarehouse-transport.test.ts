@@ -82,6 +82,32 @@ describe('DataWarehouse keep-alive transport', () => {
     dw.close();
   });
 
+  it('follows a pagination link to another origin (DRF builds absolute next links from its own host)', async () => {
+    const other = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ next: null, results: [{ id: 'b2', checkout_id: 'redhat:1', origin: 'redhat', auth: req.headers.authorization }] }));
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const first = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ next: `${otherBase}/api/1/kcidb/checkouts/redhat%3A1/builds?limit=1&offset=1`, results: [{ id: 'b1', checkout_id: 'redhat:1', origin: 'redhat' }] }));
+    });
+    await new Promise<void>((r) => first.listen(0, '127.0.0.1', r));
+    const dw = new DataWarehouseClient({ baseUrl: `http://127.0.0.1:${(first.address() as AddressInfo).port}`, token: 'pg' });
+    try {
+      const builds = await dw.listBuilds('redhat:1');
+      expect(builds.map((b) => b.id)).toEqual(['b1', 'b2']);
+      expect(builds[1]).toMatchObject({ auth: 'Token pg' });
+    } finally {
+      dw.close();
+      for (const s of [first, other]) {
+        s.closeAllConnections();
+        await new Promise<void>((r) => s.close(() => r()));
+      }
+    }
+  });
+
   it('refuses at once when the signal is already aborted', async () => {
     const dw = new DataWarehouseClient({ baseUrl: base, token: 't' });
     const before = connections;
