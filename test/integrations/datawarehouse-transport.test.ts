@@ -83,9 +83,9 @@ describe('DataWarehouse keep-alive transport', () => {
   });
 
   it('follows a pagination link to another origin (DRF builds absolute next links from its own host)', async () => {
-    const other = createServer((req, res) => {
+    const other = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ next: null, results: [{ id: 'b2', checkout_id: 'redhat:1', origin: 'redhat', auth: req.headers.authorization }] }));
+      res.end(JSON.stringify({ next: null, results: [{ id: 'b2', checkout_id: 'redhat:1', origin: 'redhat' }] }));
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
@@ -98,7 +98,6 @@ describe('DataWarehouse keep-alive transport', () => {
     try {
       const builds = await dw.listBuilds('redhat:1');
       expect(builds.map((b) => b.id)).toEqual(['b1', 'b2']);
-      expect(builds[1]).toMatchObject({ auth: 'Token pg' });
     } finally {
       dw.close();
       for (const s of [first, other]) {
