@@ -34,6 +34,8 @@ import { startCkiNotifier } from '../src/jobs/cki-notifier/service.ts';
 import { silentLogger } from '../src/log.ts';
 import { checkoutTree, dataWarehouseMessage, routingKeyFor, type CheckoutSpec } from '../src/sandbox/datawarehouse/index.ts';
 import { emit, median, note } from './lib.ts';
+import { DataWarehouseClient } from '../src/integrations/datawarehouse.ts';
+import { NotificationLedger } from '../src/jobs/cki-notifier/ledger.ts';
 import { MemoryLedgerStore } from '../test/jobs/cki-notifier/memory-store.ts';
 import { openTestStore } from '../test/helpers/store.ts';
 
@@ -44,7 +46,7 @@ const SETTLE_TIMEOUT_MS = 120_000;
 /** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
 const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
 
-type LedgerStore = Pick<Store, 'markSeen' | 'getJobState' | 'setJobState'>;
+type LedgerStore = Pick<Store, 'getJobState' | 'setJobStates' | 'claimUnlessJobStates'>;
 
 /** The real operational store (a migrated SQLite file); CKI_BENCH_STORE=memory compares with the in-memory test store. */
 async function openStore(): Promise<{ store: LedgerStore; kind: string; close: () => Promise<void> }> {
@@ -243,8 +245,55 @@ async function baselineRun(run: number, messages = MESSAGES): Promise<{ rate: nu
   return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated };
 }
 
+/**
+ * The floor of this design on this machine, measured now: client CPU of one keep-alive
+ * DataWarehouse GET (the real client, against the same simulated DataWarehouse, 32 at a time) and
+ * of the ledger's store calls for one notification (claim, record; 32 at a time). With the bare amqplib loop's
+ * CPU per message, what no notifier built this way can go below here.
+ */
+async function floors(sim: RemoteDw): Promise<{ getUs: number; ledgerUs: number }> {
+  const spec: CheckoutSpec = { n: 9_999_999, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }] }] };
+  await sim.seed([spec]);
+  const id = checkoutTree(spec).checkout.id;
+  const dw = new DataWarehouseClient({ baseUrl: sim.url, token: 'bench-token' });
+  const calls = 2000;
+  const getRound = async () => {
+    let left = calls;
+    const cpu = process.cpuUsage();
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (left-- > 0) await dw.getCheckout(id);
+    }));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / calls;
+  };
+  await getRound();
+  const getUs = median([await getRound(), await getRound(), await getRound()]);
+  dw.close();
+  const { store, close } = await openStore();
+  const ledger = new NotificationLedger(store);
+  const ledgerRound = async (round: number) => {
+    let next = 0;
+    const cpu = process.cpuUsage();
+    // 32 at a time, as the notifier's deliveries are (the ledger commits one turn's calls together).
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < calls) {
+        const key = `floor:${round}:${next++}|pre_test|success`;
+        await ledger.claimUnlessSent(key);
+        await ledger.recordSent(key, { at: new Date().toISOString(), route: 'pre_test', environment: 'production' });
+      }
+    }));
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / calls;
+  };
+  await ledgerRound(0);
+  const ledgerUs = median([await ledgerRound(1), await ledgerRound(2), await ledgerRound(3)]);
+  await close();
+  return { getUs, ledgerUs };
+}
+
 const sim = await startRemoteDataWarehouse();
 try {
+  const floor = await floors(sim);
   // JIT, schema compilation and SQLite page cache warm up on a first, uncounted run.
   await oneRun(-1, sim, 200);
   await baselineRun(-1, 200);
@@ -255,6 +304,12 @@ try {
     baseline.push(await baselineRun(run));
     results.push(await oneRun(run, sim));
   }
+  // Half pre-test (checkout, builds), half post-test (checkout, builds, tests of 2 builds): 3 GETs per message.
+  const floorMs = (3 * floor.getUs + floor.ledgerUs) / 1000 + median(baseline.map((r) => r.cpuMsPerMsg));
+  note(
+    `# floor of this design here: DataWarehouse GET ${floor.getUs.toFixed(0)} us CPU each (x3 per message), ledger ${floor.ledgerUs.toFixed(0)} us per notification, ` +
+      `bare amqplib loop ${median(baseline.map((r) => r.cpuMsPerMsg)).toFixed(2)} ms: ${floorMs.toFixed(2)} ms CPU per message before any notifier logic`,
+  );
   emit('cki-notifier', 'msgs_per_s', median(results.map((r) => r.rate)), 'msg/s (target >= 2000)');
   // Load-independent companion figure: CPU of the notifier process (publisher and results reader included) per message.
   emit('cki-notifier', 'cpu_ms_per_msg', median(results.map((r) => r.cpuMsPerMsg)), 'ms (target <= 0.4)');

@@ -235,6 +235,19 @@ export function validateJobStateKey(job: string, key: string): void {
   requireText('job state key', key);
 }
 
+/** Checks a claimUnlessJobStates call. */
+export function validateGuardedClaims(req: { job: string; ttlMs: number; items: readonly { stateKey: string; claimKey: string }[] }): void {
+  requireText('job', req.job);
+  requireTtl('claim ttlMs', req.ttlMs);
+  const seen = new Set<string>();
+  for (const item of req.items) {
+    requireText('job state key', item.stateKey);
+    requireText('claim key', item.claimKey);
+    if (seen.has(item.claimKey)) throw new TypeError(`claim key ${item.claimKey} appears twice in one call`);
+    seen.add(item.claimKey);
+  }
+}
+
 export function validateJobStateWrite(job: string, key: string, value: unknown): void {
   validateJobStateKey(job, key);
   if (value === undefined) throw new TypeError('job state value must not be undefined');

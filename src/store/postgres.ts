@@ -23,6 +23,7 @@ import {
   StoreError,
   type AuditEntry,
   type AuditQuery,
+  type GuardedClaim,
   type JobRun,
   type LeaseInfo,
   type LockInfo,
@@ -62,6 +63,7 @@ import {
   validateAuditQuery,
   validateClaim,
   validateDedup,
+  validateGuardedClaims,
   validateJobEnd,
   validateJobStart,
   validateJobStateKey,
@@ -555,6 +557,35 @@ export class PostgresStore implements Store {
     return rows.length > 0;
   }
 
+  async claimUnlessJobStates<T = unknown>(req: { job: string; ttlMs: number; now?: Date; items: readonly { stateKey: string; claimKey: string }[] }): Promise<GuardedClaim<T>[]> {
+    validateGuardedClaims(req);
+    if (req.items.length === 0) return [];
+    const at = this.#now(req.now);
+    const until = addMs(at, req.ttlMs);
+    // One statement per item (the claim is inserted only when no record exists), one commit for all.
+    // Rows are locked in claim-key order, so two replicas' overlapping batches cannot deadlock.
+    const order = req.items.map((_, i) => i).sort((x, y) => (req.items[x]!.claimKey < req.items[y]!.claimKey ? -1 : 1));
+    return this.#tx(`claiming ${req.items.length} key(s) of job ${req.job} unless recorded`, async (c) => {
+      const out: GuardedClaim<T>[] = new Array<GuardedClaim<T>>(req.items.length);
+      for (const i of order) {
+        const item = req.items[i]!;
+        const { rows } = await c.query<Row>(
+          `WITH rec AS (SELECT value FROM job_state WHERE job = $4 AND state_key = $5),
+           claim AS (
+             INSERT INTO dedup (dedup_key, seen_at, expires_at) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM rec)
+             ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+             WHERE dedup.expires_at <= excluded.seen_at
+             RETURNING dedup_key)
+           SELECT EXISTS (SELECT 1 FROM rec) AS recorded, (SELECT value FROM rec) AS value, EXISTS (SELECT 1 FROM claim) AS claimed`,
+          [item.claimKey, at, until, req.job, item.stateKey],
+        );
+        const r = rows[0]!;
+        out[i] = r.recorded === true ? { outcome: 'recorded', value: r.value as T } : r.claimed === true ? { outcome: 'claimed' } : { outcome: 'held' };
+      }
+      return out;
+    });
+  }
+
   // --- job state ------------------------------------------------------------------------------------
 
   async getJobState<T = unknown>(job: string, key: string): Promise<T | undefined> {
@@ -571,6 +602,23 @@ export class PostgresStore implements Store {
        ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
       [job, key, JSON.stringify(value), this.#clock()],
     );
+  }
+
+  async setJobStates(job: string, entries: readonly { key: string; value: unknown }[]): Promise<void> {
+    for (const e of entries) validateJobStateWrite(job, e.key, e.value);
+    if (entries.length === 0) return;
+    const at = this.#clock();
+    // In key order (stable: a later entry of a key still wins), so concurrent batches cannot deadlock.
+    const ordered = entries.map((e, i) => ({ e, i })).sort((x, y) => (x.e.key < y.e.key ? -1 : x.e.key > y.e.key ? 1 : x.i - y.i)).map((x) => x.e);
+    await this.#tx(`writing ${entries.length} state key(s) of job ${job}`, async (c) => {
+      for (const e of ordered) {
+        await c.query(
+          `INSERT INTO job_state (job, state_key, value, updated_at) VALUES ($1, $2, $3::jsonb, $4)
+           ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+          [job, e.key, JSON.stringify(e.value), at],
+        );
+      }
+    });
   }
 
   async listJobStateKeys(job: string, prefix = ''): Promise<string[]> {

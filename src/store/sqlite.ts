@@ -19,6 +19,7 @@ import {
   StoreError,
   type AuditEntry,
   type AuditQuery,
+  type GuardedClaim,
   type JobRun,
   type LeaseInfo,
   type LockInfo,
@@ -57,6 +58,7 @@ import {
   validateAuditQuery,
   validateClaim,
   validateDedup,
+  validateGuardedClaims,
   validateJobEnd,
   validateJobStart,
   validateJobStateKey,
@@ -98,6 +100,13 @@ const decoder: Decoder = {
 
 const ms = (d: Date): number => d.getTime();
 const val = (v: string | number | null | undefined): SQLInputValue => (v === undefined ? null : v);
+
+const MARK_SEEN_SQL = `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+         WHERE dedup.expires_at <= excluded.seen_at
+         RETURNING dedup_key`;
+const SET_JOB_STATE_SQL = `INSERT INTO job_state (job, state_key, value, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -526,13 +535,20 @@ export class SqliteStore implements Store {
   async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
     validateDedup(key, ttlMs);
     const at = this.#now(now);
-    return this.#run(`recording delivery ${key}`, () =>
-      this.#stmt(
-        `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
-         WHERE dedup.expires_at <= excluded.seen_at
-         RETURNING dedup_key`,
-      ).get(key, ms(at), ms(at) + ttlMs) !== undefined, true);
+    return this.#run(`recording delivery ${key}`, () => this.#stmt(MARK_SEEN_SQL).get(key, ms(at), ms(at) + ttlMs) !== undefined, true);
+  }
+
+  async claimUnlessJobStates<T = unknown>(req: { job: string; ttlMs: number; now?: Date; items: readonly { stateKey: string; claimKey: string }[] }): Promise<GuardedClaim<T>[]> {
+    validateGuardedClaims(req);
+    if (req.items.length === 0) return [];
+    const at = ms(this.#now(req.now));
+    // One IMMEDIATE transaction: no other process records or claims between a read and its claim.
+    return this.#run(`claiming ${req.items.length} key(s) of job ${req.job} unless recorded`, () =>
+      req.items.map((item): GuardedClaim<T> => {
+        const row = this.#stmt('SELECT value FROM job_state WHERE job = ? AND state_key = ?').get(req.job, item.stateKey) as Row | undefined;
+        if (row) return { outcome: 'recorded', value: decoder.json(row.value) as T };
+        return this.#stmt(MARK_SEEN_SQL).get(item.claimKey, at, at + req.ttlMs) !== undefined ? { outcome: 'claimed' } : { outcome: 'held' };
+      }), true);
   }
 
   // --- job state ------------------------------------------------------------------------------------
@@ -549,11 +565,17 @@ export class SqliteStore implements Store {
     validateJobStateWrite(job, key, value);
     const json = JSON.stringify(value);
     const at = this.#clock();
-    await this.#run(`writing state ${key} of job ${job}`, () =>
-      this.#stmt(
-        `INSERT INTO job_state (job, state_key, value, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      ).run(job, key, json, ms(at)));
+    await this.#run(`writing state ${key} of job ${job}`, () => this.#stmt(SET_JOB_STATE_SQL).run(job, key, json, ms(at)));
+  }
+
+  async setJobStates(job: string, entries: readonly { key: string; value: unknown }[]): Promise<void> {
+    for (const e of entries) validateJobStateWrite(job, e.key, e.value);
+    if (entries.length === 0) return;
+    const rows = entries.map((e) => [e.key, JSON.stringify(e.value)] as const);
+    const at = ms(this.#clock());
+    await this.#run(`writing ${entries.length} state key(s) of job ${job}`, () => {
+      for (const [key, json] of rows) this.#stmt(SET_JOB_STATE_SQL).run(job, key, json, at);
+    }, true);
   }
 
   async listJobStateKeys(job: string, prefix = ''): Promise<string[]> {

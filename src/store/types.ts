@@ -159,6 +159,12 @@ export interface PurgeCounts {
   leases: number;
 }
 
+/**
+ * What claimUnlessJobStates found for one item: the job-state record (nothing claimed), a claim this caller won,
+ * or a live claim someone else holds.
+ */
+export type GuardedClaim<T = unknown> = { outcome: 'recorded'; value: T } | { outcome: 'claimed' } | { outcome: 'held' };
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** Apply migrations; throws a clear error naming the file/server if unusable. */
@@ -242,10 +248,20 @@ export interface Store {
 
   // delivery dedup: true the first time a key is seen within ttl
   markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean>;
+  /**
+   * For each item, `markSeen(claimKey, ttlMs, now)` unless job state (job, stateKey) exists, all in
+   * one transaction: `recorded` with the state's value (nothing claimed), else `claimed` (markSeen
+   * true) or `held` (markSeen false); answers in the items' order. A delivery ledger's "already
+   * done?" and "take it" in one store call, and several deliveries' in one commit (the CKI
+   * notifier: sent records and publish claims). Claim keys within one call must be distinct.
+   */
+  claimUnlessJobStates<T = unknown>(req: { job: string; ttlMs: number; now?: Date; items: readonly { stateKey: string; claimKey: string }[] }): Promise<GuardedClaim<T>[]>;
 
   // job state (small key-value)
   getJobState<T = unknown>(job: string, key: string): Promise<T | undefined>;
   setJobState(job: string, key: string, value: unknown): Promise<void>;
+  /** setJobState for several keys of one job in one transaction (a later entry of a key wins). */
+  setJobStates(job: string, entries: readonly { key: string; value: unknown }[]): Promise<void>;
   /** Keys of a job's state with a prefix (e.g. result files already notified). */
   listJobStateKeys(job: string, prefix?: string): Promise<string[]>;
 

@@ -440,6 +440,75 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
       });
     });
 
+    describe('claim unless recorded (claimUnlessJobStates)', () => {
+      const item = { stateKey: 'sent:redhat:1|pre_test|success', claimKey: 'cki-notifier:claim:redhat:1|pre_test|success' };
+      const one = async (now: Date, it: { stateKey: string; claimKey: string } = item, job = 'cki-notifier') =>
+        (await store.claimUnlessJobStates({ job, ttlMs: MIN, now, items: [it] }))[0];
+
+      it('claims like markSeen while nothing is recorded, and returns the record once there is one', async () => {
+        expect(await one(T0)).toEqual({ outcome: 'claimed' });
+        expect(await one(at(MIN - 1))).toEqual({ outcome: 'held' });
+        // The same dedup key markSeen uses: a claim is a seen key.
+        expect(await store.markSeen(item.claimKey, MIN, at(MIN - 1))).toBe(false);
+        expect(await one(at(MIN))).toEqual({ outcome: 'claimed' });
+        await store.setJobState('cki-notifier', item.stateKey, { at: 'then', route: 'pre_test' });
+        // A record wins over a live claim, and a recorded key takes no claim.
+        expect(await one(at(MIN + 1))).toEqual({ outcome: 'recorded', value: { at: 'then', route: 'pre_test' } });
+        expect(await one(at(10 * MIN), { ...item, claimKey: 'fresh-claim' })).toEqual({ outcome: 'recorded', value: { at: 'then', route: 'pre_test' } });
+        expect(await store.markSeen('fresh-claim', MIN, at(10 * MIN))).toBe(true);
+        // Another job's state of the same key does not count.
+        expect(await one(at(10 * MIN), { ...item, claimKey: 'other-claim' }, 'other-job')).toEqual({ outcome: 'claimed' });
+      });
+
+      it('answers several items in their order, in one call', async () => {
+        await store.setJobState('j', 'sent:b', 'B');
+        expect(await store.markSeen('claim:c', MIN, T0)).toBe(true);
+        const items = ['a', 'b', 'c', 'd'].map((k) => ({ stateKey: `sent:${k}`, claimKey: `claim:${k}` }));
+        expect(await store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, now: at(1), items })).toEqual([
+          { outcome: 'claimed' },
+          { outcome: 'recorded', value: 'B' },
+          { outcome: 'held' },
+          { outcome: 'claimed' },
+        ]);
+        expect(await store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, now: at(2), items: [] })).toEqual([]);
+        await expect(store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, items: [items[0]!, items[0]!] })).rejects.toThrow(TypeError);
+        await expect(store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, items: [{ ...item, claimKey: '' }] })).rejects.toThrow(TypeError);
+        await expect(store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, items: [{ ...item, stateKey: '' }] })).rejects.toThrow(TypeError);
+        await expect(store.claimUnlessJobStates({ job: 'j', ttlMs: 0, items: [item] })).rejects.toThrow(RangeError);
+      });
+
+      it('two replicas racing for the same keys: exactly one claims each; once recorded, both see the record', async () => {
+        const other = await replica();
+        const items = Array.from({ length: 20 }, (_, i) => ({ stateKey: `sent:${i}`, claimKey: `claim:${i}` }));
+        // Interleaved single-item calls and whole batches from both sides.
+        const [a, b] = await Promise.all([
+          Promise.all(items.map((it) => store.claimUnlessJobStates({ job: 'j', ttlMs: 10 * MIN, now: T0, items: [it] }).then((r) => r[0]!))),
+          other.claimUnlessJobStates({ job: 'j', ttlMs: 10 * MIN, now: T0, items }),
+        ]);
+        items.forEach((_, i) => expect([a[i]!.outcome, b[i]!.outcome].sort()).toEqual(['claimed', 'held']));
+        await store.setJobStates('j', items.map((it, i) => ({ key: it.stateKey, value: i })));
+        const after = await other.claimUnlessJobStates({ job: 'j', ttlMs: 10 * MIN, now: at(20 * MIN), items });
+        expect(after).toEqual(items.map((_, i) => ({ outcome: 'recorded', value: i })));
+      });
+
+      it('two replicas claiming overlapping batches in opposite orders both finish (no deadlock)', async () => {
+        const other = await replica();
+        const items = Array.from({ length: 30 }, (_, i) => ({ stateKey: `sent:x${i}`, claimKey: `claim:x${i}` }));
+        const reversed = [...items].reverse();
+        const [a, b] = await Promise.all([
+          store.claimUnlessJobStates({ job: 'j', ttlMs: 10 * MIN, now: T0, items }),
+          other.claimUnlessJobStates({ job: 'j', ttlMs: 10 * MIN, now: T0, items: reversed }),
+        ]);
+        const bByKey = new Map(reversed.map((it, i) => [it.claimKey, b[i]!.outcome]));
+        items.forEach((it, i) => expect([a[i]!.outcome, bByKey.get(it.claimKey)].sort()).toEqual(['claimed', 'held']));
+        await Promise.all([
+          store.setJobStates('j', items.map((it) => ({ key: it.stateKey, value: 'a' }))),
+          other.setJobStates('j', reversed.map((it) => ({ key: it.stateKey, value: 'b' }))),
+        ]);
+        expect(['a', 'b']).toContain(await store.getJobState('j', 'sent:x7'));
+      });
+    });
+
     describe('job state and runs', () => {
       it('stores JSON values per job and key', async () => {
         expect(await store.getJobState('result-checker', 'x')).toBeUndefined();
@@ -456,6 +525,13 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         expect(await store.getJobState('result-checker', 'num')).toBe(43);
         expect(await store.getJobState('other', 'num')).toBe(7);
         await expect(store.setJobState('j', 'k', undefined)).rejects.toThrow(TypeError);
+        await store.setJobStates('result-checker', [{ key: 'num', value: 44 }, { key: 'new', value: { n: 1 } }, { key: 'new', value: { n: 2 } }]);
+        expect(await store.getJobState('result-checker', 'num')).toBe(44);
+        expect(await store.getJobState('result-checker', 'new')).toEqual({ n: 2 });
+        await store.setJobStates('result-checker', []);
+        // One bad entry writes nothing.
+        await expect(store.setJobStates('result-checker', [{ key: 'num', value: 45 }, { key: 'k', value: undefined }])).rejects.toThrow(TypeError);
+        expect(await store.getJobState('result-checker', 'num')).toBe(44);
       });
 
       it('lists keys by literal prefix (no wildcard surprises)', async () => {

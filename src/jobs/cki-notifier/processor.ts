@@ -200,9 +200,8 @@ export class NotificationProcessor {
   }): Promise<Outcome> {
     const { ledger, publisher, logger, metrics, environment } = this.deps;
     const id = d.checkout.id;
-    const previous = await inStage('store', () => ledger.wasSent(d.key));
+    const previous = await inStage('store', () => ledger.claimUnlessSent(d.key));
     if (previous) return this.skip('duplicate', `${d.kind} ${d.status} for checkout ${id} was already sent at ${previous.at}`, id, d.messageStatus);
-    await inStage('store', () => ledger.claim(d.key));
     await inStage('publish', async () => {
       try {
         await publisher.publish(d.message, { key: d.key, checkoutId: id, kind: d.kind, status: d.status });

@@ -238,7 +238,7 @@ describe('NotificationProcessor: failures, dedup and modes', () => {
     const h = harness({ store });
     const t = checkoutTree({ n: 154 });
     h.dw.add(t);
-    await new NotificationLedger(store).claim('redhat:154|post_test|success');
+    await new NotificationLedger(store).claimUnlessSent('redhat:154|post_test|success');
     await expect(h.processor.process(msg(t, 'ready_to_report'))).rejects.toBeInstanceOf(ClaimHeldError);
     expect(h.publisher.published).toHaveLength(0);
   });
