@@ -319,9 +319,25 @@ export class DataWarehouseClient implements DataWarehouseReader {
       seen.add(next);
       const body: { next?: string | null; results: T[] } = this.parse(operation, await this.request(operation, next, signal), schema);
       for (const item of body.results) out.push(item);
-      next = body.next ?? undefined;
+      next = body.next ? this.onOwnOrigin(body.next) : undefined;
     }
     return out;
+  }
+
+  /**
+   * A `next` link is followed on the configured origin only: DRF builds absolute links from the
+   * host it sees (behind a proxy, another one), and the token must never go to a host nobody
+   * configured. A link to another origin keeps its path and query and is asked of ours.
+   */
+  private onOwnOrigin(link: string): string {
+    const own = new URL(this.baseUrl).origin;
+    let url: URL;
+    try {
+      url = new URL(link, this.baseUrl);
+    } catch {
+      return link; // not a URL: the request fails with the transport's own error
+    }
+    return url.origin === own ? url.href : `${own}${url.pathname}${url.search}`;
   }
 
   private parse<T>(operation: string, res: RawAnswer, schema: z.ZodType<T>): T {

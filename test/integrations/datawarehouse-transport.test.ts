@@ -82,22 +82,29 @@ describe('DataWarehouse keep-alive transport', () => {
     dw.close();
   });
 
-  it('follows a pagination link to another origin (DRF builds absolute next links from its own host)', async () => {
+  it('asks a pagination link to another origin of the configured host: the token never leaves it (DRF builds absolute next links from the host it sees)', async () => {
+    let otherRequests = 0;
+    const asked: string[] = [];
     const other = createServer((_req, res) => {
+      otherRequests++;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ next: null, results: [{ id: 'b2', checkout_id: 'redhat:1', origin: 'redhat' }] }));
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
-    const first = createServer((_req, res) => {
+    const first = createServer((req, res) => {
+      asked.push(`${req.url} ${req.headers.authorization}`);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ next: `${otherBase}/api/1/kcidb/checkouts/redhat%3A1/builds?limit=1&offset=1`, results: [{ id: 'b1', checkout_id: 'redhat:1', origin: 'redhat' }] }));
+      if (req.url?.includes('offset=1')) res.end(JSON.stringify({ next: null, results: [{ id: 'b2', checkout_id: 'redhat:1', origin: 'redhat' }] }));
+      else res.end(JSON.stringify({ next: `${otherBase}/api/1/kcidb/checkouts/redhat%3A1/builds?limit=1&offset=1`, results: [{ id: 'b1', checkout_id: 'redhat:1', origin: 'redhat' }] }));
     });
     await new Promise<void>((r) => first.listen(0, '127.0.0.1', r));
     const dw = new DataWarehouseClient({ baseUrl: `http://127.0.0.1:${(first.address() as AddressInfo).port}`, token: 'pg' });
     try {
       const builds = await dw.listBuilds('redhat:1');
       expect(builds.map((b) => b.id)).toEqual(['b1', 'b2']);
+      expect(otherRequests).toBe(0);
+      expect(asked[1]).toBe('/api/1/kcidb/checkouts/redhat%3A1/builds?limit=1&offset=1 Token pg');
     } finally {
       dw.close();
       for (const s of [first, other]) {
