@@ -7,10 +7,9 @@
 import { join } from 'node:path';
 import { createRegistry } from '../commands/index.ts';
 import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
-import { ConfigError, loadConfig, type Config } from '../config/env.ts';
+import type { Config } from '../config/env.ts';
 import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
-import { nextStep } from './hints.ts';
 import type { AnyCommand, CommandGroup } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
 import type { Engine } from '../commands/engine-port.ts';
@@ -24,6 +23,12 @@ import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
 
 export type { CliIO };
+
+/**
+ * Next-step hints for a failure. Imported when something failed: they read config/env.ts, whose
+ * variable schemas are zod, which `oar help` and completion do not load (test/cli/light-help.test.ts).
+ */
+const hints = () => import('./hints.ts');
 export { VERSION };
 
 /** Terminal-only flags, taken out before the command parser sees the words. */
@@ -99,19 +104,19 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO, opt
     return await runCliInner(group, flags, io, opts);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    // By name: playground-link.ts is imported only with --playground.
+    // By name: playground-link.ts is imported only with --playground, config/env.ts only when a command runs.
     if (e instanceof Error && e.name === 'PlaygroundLinkError') {
       io.stderr(`${group}: ${message}`);
       return 1;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof Error && e.name === 'ConfigError') {
       io.stderr(`${group}: ${message}`);
       io.stderr(`Next: fix the variables above; see README → "Configuration".`);
       return 1;
     }
     io.stderr(`${group}: ${message.split('\n')[0]}`);
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
-    else io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v to see the stack trace.');
+    else io.stderr((await hints()).nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v to see the stack trace.');
     return 1;
   }
 }
@@ -169,6 +174,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     return 0;
   }
 
+  const { ConfigError, loadConfig } = await import('../config/env.ts');
   let config: Config;
   try {
     config = loadConfig(env);
@@ -186,7 +192,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`${group}: could not start the engine: ${message.split('\n')[0]}`);
-    io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v for details.');
+    io.stderr((await hints()).nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v for details.');
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return 1;
   }
@@ -238,7 +244,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     }
     io.stderr(text);
     const why = result.kind === 'done' ? result.outcome.summary : 'message' in result ? result.message : '';
-    const next = nextStep(why, { cli: group, playground: flags.playground !== undefined });
+    const next = (await hints()).nextStep(why, { cli: group, playground: flags.playground !== undefined });
     if (next) io.stderr(next);
     return 1;
   } finally {
@@ -300,6 +306,7 @@ async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, t
     }, timeoutMs);
   });
   const work = (async () => {
+    const { loadConfig } = await import('../config/env.ts');
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     const { activeReleases } = await import('./releases.ts');
     const found = await activeReleases(config, controller.signal);

@@ -16,16 +16,17 @@
  * `-s/--status` (ignored by the original, defect 9) is honoured by rejecting anything but
  * REL_PREP before anything runs: this command is the QE approval and nothing else.
  */
-import { z } from 'zod';
 import { REL_PREP } from './approval/advisories.ts';
 import { declareCommand } from './types.ts';
+import type { Zod } from './zod-loader.ts';
 
-const statusOption = z
-  .string()
-  .trim()
-  .refine((v) => v.toUpperCase() === REL_PREP, { message: `only ${REL_PREP} is supported: change-advisory-status is the QE approval, which moves advisories to ${REL_PREP}` })
-  .default(REL_PREP)
-  .describe(`Target advisory state; only ${REL_PREP} is accepted`);
+const statusOption = (z: Zod) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v.toUpperCase() === REL_PREP, { message: `only ${REL_PREP} is supported: change-advisory-status is the QE approval, which moves advisories to ${REL_PREP}` })
+    .default(REL_PREP)
+    .describe(`Target advisory state; only ${REL_PREP} is accepted`);
 
 export const changeAdvisoryStatus = declareCommand({
   name: 'change-advisory-status',
@@ -40,6 +41,6 @@ export const changeAdvisoryStatus = declareCommand({
   task: 'change-advisory-status',
   scope: 'zstream',
   longRunning: true,
-  options: z.object({ status: statusOption }),
+  options: (z) => z.object({ status: statusOption(z) }),
   aliases: { s: 'status' },
 });

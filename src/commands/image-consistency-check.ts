@@ -19,13 +19,13 @@
  * Safety: `write` in both modes. Status mode writes too when the job succeeded: the image health
  * note on the shipment MR (Konflux) or a Slack post (Errata, unhealthy), and the task status.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
+import type { Zod } from './zod-loader.ts';
 
 export const TASK = 'image-consistency-check' as const;
 
 /** Prow job ids: Gangway answers UUIDs; anything else shell-ish or long is refused. */
-const jobIdOption = () =>
+const jobIdOption = (z: Zod) =>
   z
     .string()
     .trim()
@@ -45,6 +45,6 @@ export const imageConsistencyCheck = declareCommand({
   task: TASK,
   scope: 'zstream',
   longRunning: true,
-  options: z.object({ jobId: jobIdOption().optional().describe('Prow job id: report this job instead of triggering a new one') }),
+  options: (z) => z.object({ jobId: jobIdOption(z).optional().describe('Prow job id: report this job instead of triggering a new one') }),
   aliases: { i: 'jobId' },
 });

@@ -6,7 +6,6 @@
  * FAILED) and records the task. Re-running reports the jobs and never re-triggers a completed or
  * running push; a FAILED push is triggered again.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const pushToCdnStaging = declareCommand({
@@ -21,5 +20,5 @@ export const pushToCdnStaging = declareCommand({
   task: 'push-to-cdn-staging',
   scope: 'zstream',
   longRunning: true,
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

@@ -3,7 +3,7 @@
  * safety, StateBox task, zod options and a `run` that returns a structured Outcome.
  * Commands never print and never know which front end called them.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
@@ -13,6 +13,7 @@ import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
 import type { ReleaseNotifier } from './notifier.ts';
 import type { Actor, StateBoxPort } from './ports.ts';
+import { loadZod, type Zod } from './zod-loader.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
 export type Role = Safety;
@@ -170,6 +171,15 @@ export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
 }
 
 /**
+ * What `declareCommand` and `defineCommand` are given: a declaration whose options are the schema
+ * or, in a declaration `oar help` loads, the function that builds it (`options: (z) => z.object(...)`),
+ * called with zod on the first read of `options` so that loading declarations loads no zod.
+ */
+export type CommandSpec<S extends z.ZodObject = z.ZodObject> = Omit<CommandDecl<S>, 'options'> & {
+  options: S | ((zod: Zod) => S);
+};
+
+/**
  * A computed safety. Method syntax on purpose: a method's parameter is compared bivariantly, so a
  * declaration typed for its own options still is an `AnyCommand` (a plain function type would not
  * widen, which is what forced `as unknown as AnyCommand` everywhere).
@@ -236,18 +246,30 @@ export interface FollowUpHandler {
   onExpire?(watch: Watch, ctx: FollowUpContext): Promise<Omit<FollowUpResult, 'done'>> | Omit<FollowUpResult, 'done'>;
 }
 
-/** The `--dry-run` / `dry_run` option every command that can change something accepts. */
-export const DRY_RUN_OPTION = z.boolean().optional().describe('Show the plan of what would change; change nothing');
+let dryRun: z.ZodOptional<z.ZodBoolean> | undefined;
+
+/** The `--dry-run` / `dry_run` option every command that can change something accepts (one schema, built on first use). */
+export function dryRunOption(): z.ZodOptional<z.ZodBoolean> {
+  dryRun ??= loadZod().boolean().optional().describe('Show the plan of what would change; change nothing');
+  return dryRun;
+}
 
 /**
  * Declares a command, with its options typed from its schema. A command that can change something
  * (safety not plainly `read`) gets `dryRun` unless it declares its own: the runner answers a dry
  * run with the command's plan and changes nothing, whatever the front end.
+ *
+ * Options given as a function are built on the first read of `options` (a memoised getter, kept
+ * by `lazy` and `defineCommand`): help's command list never builds them.
  */
-export function declareCommand<S extends z.ZodObject>(decl: CommandDecl<S>): CommandDecl<S> {
-  if (decl.safety === 'read' || 'dryRun' in decl.options.shape) return decl;
-  // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
-  return { ...decl, options: decl.options.extend({ dryRun: DRY_RUN_OPTION }) as unknown as S };
+export function declareCommand<S extends z.ZodObject>(spec: CommandSpec<S>): CommandDecl<S> {
+  const { options, ...decl } = spec;
+  const complete = (schema: S): S =>
+    // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
+    decl.safety === 'read' || 'dryRun' in schema.shape ? schema : (schema.extend({ dryRun: dryRunOption() }) as unknown as S);
+  if (typeof options !== 'function') return { ...decl, options: complete(options) };
+  let schema: S | undefined;
+  return Object.defineProperty(decl, 'options', { enumerable: true, get: () => (schema ??= complete(options(loadZod()))) }) as CommandDecl<S>;
 }
 
 /** Types an implementation module's default export against its declaration: `export default implement(decl, { run })`. */
@@ -258,8 +280,9 @@ export function implement<S extends z.ZodObject>(_decl: CommandDecl<S>, impl: Co
 /** The one place the option type is erased: the implementation is typed against the same declaration. */
 function register<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promise<CommandImpl<S>>): AnyCommand {
   let loading: Promise<CommandImpl<S>> | undefined;
-  return {
-    ...decl,
+  // The declaration's properties as they are (not `...decl`, which would read a lazy `options` and build the schema now).
+  const command = Object.defineProperties({}, Object.getOwnPropertyDescriptors(decl)) as CommandDecl<S>;
+  return Object.assign(command, {
     load: () => {
       loading ??= load().catch((e: unknown) => {
         loading = undefined; // a failed import is retried on the next run
@@ -268,7 +291,7 @@ function register<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promi
       // The runner passes options parsed by `decl.options`, i.e. z.output<S>: erased here, once.
       return loading as unknown as Promise<AnyImpl>;
     },
-  };
+  });
 }
 
 /**
@@ -281,7 +304,7 @@ export function lazy<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Pr
 }
 
 /** A command defined in place, declaration and implementation together (tests, `help`, `jobs`). */
-export function defineCommand<S extends z.ZodObject>(def: CommandDef<S>): AnyCommand {
+export function defineCommand<S extends z.ZodObject>(def: CommandSpec<S> & CommandImpl<S>): AnyCommand {
   const { run, plan, ...decl } = def;
   const impl: CommandImpl<S> = plan ? { run, plan } : { run };
   return register(declareCommand(decl), () => Promise.resolve(impl));

@@ -1,7 +1,8 @@
 /**
  * `oar help` must stay light: loading every command definition may not load the integration
- * libraries (they cost hundreds of milliseconds of cold start). Asserted on what is loaded, not on
- * wall time: a fresh Node process records every module it resolves (module.registerHooks).
+ * libraries (they cost hundreds of milliseconds of cold start), nor zod (~95 modules, most of what
+ * was left: option schemas are built on first use, src/commands/zod-loader.ts). Asserted on what is
+ * loaded, not on wall time: a fresh Node process records every module it resolves (module.registerHooks).
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -52,14 +53,14 @@ function isHeavy(pkg: string): boolean {
 }
 
 /** Each heavy package loaded, with the import chain that first reached it (so a failure names the culprit). */
-function heavyLoads(resolved: Resolved[]): string[] {
+function heavyLoads(resolved: Resolved[], heavy: (pkg: string) => boolean = isHeavy): string[] {
   const parentOf = new Map<string, string | null>();
   for (const r of resolved) if (!parentOf.has(r.url)) parentOf.set(r.url, r.parent);
   const short = (u: string) => u.replace(pathToFileURL(root).href + '/', '');
   const out = new Map<string, string>();
   for (const url of parentOf.keys()) {
     const pkg = packageOf(url);
-    if (!pkg || !isHeavy(pkg) || out.has(pkg)) continue;
+    if (!pkg || !heavy(pkg) || out.has(pkg)) continue;
     const chain: string[] = [];
     for (let u: string | null | undefined = parentOf.get(url); u; u = parentOf.get(u)) {
       if (!packageOf(u)) chain.push(short(u));
@@ -75,6 +76,9 @@ function implementationLoads(resolved: Resolved[]): string[] {
 }
 
 const packages = (resolved: Resolved[]) => new Set(resolved.map((r) => packageOf(r.url)).filter((p) => p !== undefined));
+
+/** zod, with the chain that loaded it: a declaration building its schema at load time, or a light module importing zod. */
+const zodLoads = (resolved: Resolved[]) => heavyLoads(resolved, (pkg) => pkg === 'zod');
 
 describe('oar help loads no integration library', () => {
   it('classifies package names (the guard itself)', () => {
@@ -92,12 +96,28 @@ describe('oar help loads no integration library', () => {
       const { createRegistry } = await import(${JSON.stringify(indexUrl)});
       return createRegistry().list().length;
     `);
-    // The recording works: the registry and zod (used by every definition) were seen.
+    // The recording works: the registry and a package it uses were seen.
     expect(result).toBeGreaterThan(20);
     expect(resolved.some((r) => r.url === indexUrl)).toBe(true);
-    expect(packages(resolved).has('zod')).toBe(true);
+    expect(packages(resolved).has('yargs-parser')).toBe(true);
     expect(heavyLoads(resolved)).toEqual([]);
     expect(implementationLoads(resolved)).toEqual([]);
+    // Option schemas are built on first use: listing the commands builds none.
+    expect(zodLoads(resolved)).toEqual([]);
+  });
+
+  it('reading a command\'s options builds its schema and loads zod (the guard above can see zod)', () => {
+    const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
+    const { resolved, result } = resolvedBy(`
+      const { createRegistry } = await import(${JSON.stringify(indexUrl)});
+      const { z } = await import('zod');
+      const options = createRegistry().get('take-ownership').options;
+      // The very zod every other module imports, not a second copy: a schema is one of its objects.
+      return { keys: Object.keys(options.shape), sameZod: options instanceof z.ZodObject && options.shape.email instanceof z.ZodString };
+    `);
+    expect(result).toEqual({ keys: ['email', 'dryRun'], sameZod: true });
+    expect(zodLoads(resolved)).not.toEqual([]);
+    expect(resolved.filter((r) => r.url.endsWith('/node_modules/zod/index.cjs'))).toEqual([]);
   });
 
   it('a command run loads its implementation module (the guard above can see one)', () => {
@@ -126,6 +146,7 @@ describe('oar help loads no integration library', () => {
     expect(code).toBe(0);
     expect(text).toContain('take-ownership');
     expect(heavyLoads(resolved)).toEqual([]);
+    expect(zodLoads(resolved)).toEqual([]);
     expect(implementationLoads(resolved)).toEqual([]);
     expect(resolved.map((r) => r.url)).not.toContain(engineUrl);
     // Loaded only with --playground, and only for the cki-notifier's own help.
