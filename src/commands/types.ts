@@ -174,6 +174,8 @@ export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
  * What `declareCommand` and `defineCommand` are given: a declaration whose options are the schema
  * or, in a declaration `oar help` loads, the function that builds it (`options: (z) => z.object(...)`),
  * called with zod on the first read of `options` so that loading declarations loads no zod.
+ * Write `options` before a computed `safety`: TypeScript infers the option type from an object's
+ * function properties in order, and a `safety` read first would see untyped options.
  */
 export type CommandSpec<S extends z.ZodObject = z.ZodObject> = Omit<CommandDecl<S>, 'options'> & {
   options: S | ((zod: Zod) => S);
