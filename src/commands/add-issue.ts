@@ -1,6 +1,6 @@
 /** `add-issue --issue TEXT [--no-blocker] [--related-tasks a,b]` (oar-commands 5.5 add_issue; MCP `oar_add_issue`). */
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 export const options = (z: Zod) =>
   z.object({

@@ -18,7 +18,7 @@
  */
 import { REL_PREP } from './approval/advisories.ts';
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 const statusOption = (z: Zod) =>
   z

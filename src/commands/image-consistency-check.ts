@@ -20,7 +20,7 @@
  * note on the shipment MR (Konflux) or a Slack post (Errata, unhealthy), and the task status.
  */
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 export const TASK = 'image-consistency-check' as const;
 

@@ -5,7 +5,7 @@
  * GITHUB_TOKEN for a lookup) is an error, not the original's exit 0.
  */
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 const pullspec = (z: Zod) =>
   z

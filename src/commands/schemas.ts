@@ -1,5 +1,5 @@
 /** Option schemas shared by several commands (built inside a declaration's `options`, so zod is loaded by then). */
-import { loadZod } from './zod-loader.ts';
+import { loadZod } from './on-demand.ts';
 
 /** `user@host.tld` with no spaces, quotes or shell characters; trimmed. */
 export const emailOption = () =>

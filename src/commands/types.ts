@@ -13,7 +13,7 @@ import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
 import type { ReleaseNotifier } from './notifier.ts';
 import type { Actor, StateBoxPort } from './ports.ts';
-import { loadZod, type Zod } from './zod-loader.ts';
+import { loadZod, type Zod } from './on-demand.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
 export type Role = Safety;

@@ -13,7 +13,7 @@
  * original fetched each issue and slept 1.75 s after every second one).
  */
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 const TASK = 'update-bug-list';
 

@@ -6,7 +6,7 @@
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { buildOption } from './promote-test-results.ts';
 import { declareCommand } from './types.ts';
-import type { Zod } from './zod-loader.ts';
+import type { Zod } from './on-demand.ts';
 
 const jobId = (z: Zod, what: string) =>
   z
