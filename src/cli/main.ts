@@ -23,13 +23,13 @@ import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
 
 export type { CliIO };
+export { VERSION };
 
 /**
  * Next-step hints for a failure. Imported when something failed: they read config/env.ts, whose
  * variable schemas are zod, which `oar help` and completion do not load (test/cli/light-help.test.ts).
  */
 const hints = () => import('./hints.ts');
-export { VERSION };
 
 /** Terminal-only flags, taken out before the command parser sees the words. */
 interface TerminalFlags {

@@ -161,6 +161,31 @@ describe('oar help loads no integration library', () => {
     expect(own.filter((u) => u.startsWith('src/jobs/'))).toEqual([]);
   });
 
+  it('`bin/oar.js help`, as a user and the cli-start benchmark run it: the same, and no prompt machinery', () => {
+    const binUrl = pathToFileURL(join(root, 'bin', 'oar.js')).href;
+    const { resolved, result } = resolvedBy(`
+      const out = [];
+      const write = process.stdout.write;
+      process.stdout.write = (s) => out.push(String(s));
+      process.argv = [process.argv[0], 'oar', 'help'];
+      try {
+        await import(${JSON.stringify(binUrl)});
+      } finally {
+        process.stdout.write = write;
+      }
+      return { text: out.join(''), exitCode: process.exitCode ?? 0 };
+    `);
+    const { text, exitCode } = result as { text: string; exitCode: number };
+    expect(exitCode).toBe(0);
+    expect(text).toContain('take-ownership');
+    expect(heavyLoads(resolved)).toEqual([]);
+    expect(onDemandLoads(resolved)).toEqual([]);
+    expect(implementationLoads(resolved)).toEqual([]);
+    // The confirmation prompt's readline is imported when there is a question to ask.
+    expect(resolved.map((r) => r.url).filter((u) => u.startsWith('node:readline'))).toEqual([]);
+    expect(resolved.some((r) => r.url === binUrl)).toBe(true);
+  });
+
   it('`oarctl help cki-notifier` still prints its usage; `--playground` without a playground still says so', async () => {
     const { runCli } = await import('../../src/cli/main.ts');
     const out: string[] = [];
