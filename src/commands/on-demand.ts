@@ -13,7 +13,11 @@
  * Synchronous on purpose: the parser and the schema getters are synchronous. Node 24 loads an ES
  * module synchronously with require() (require(esm)); the package's ESM entry is resolved with
  * import.meta.resolve, so this is the very module instance `import ... from '<package>'` gives
- * every other file (for zod, not its CommonJS copy, whose schemas would be a second zod).
+ * every other file (for zod, not its CommonJS copy, whose schemas would be a second zod). The one
+ * thing require(esm) cannot do is take a module that an import() is loading at that very moment
+ * (ERR_REQUIRE_ESM_RACE_CONDITION): read options before starting, or after awaiting, a dynamic
+ * import of a module that uses zod — as the front ends do (the terminal parses, then imports the
+ * engine; the bot and MCP import zod statically).
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
