@@ -14,7 +14,7 @@ import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 import { WebClient } from '@slack/web-api';
 import { ConfigStoreLoader } from './release/configstore.ts';
-import { loadRoles, RoleResolver, ystreamsLedBy } from './commands/roles.ts';
+import { loadRoles, RoleResolver } from './commands/roles.ts';
 import { SlackGroupDirectory } from './slack/groups.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer } from './mcp/auth.ts';
@@ -91,14 +91,14 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   // group comes from the local config's contacts, read through the loader the engine then uses,
   // and Slack user groups through a Web API client of their own (the front end needs the engine).
   const configLoader = new ConfigStoreLoader({ config, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-  const releaseLeadGroup = async (ystream: string): Promise<string | undefined> => {
+  const releaseLeadGroups = async (): Promise<Record<string, string | undefined>> => {
     const local = await configLoader.localConfig().catch(() => undefined);
-    return local?.contacts.slack['qe-release']?.[ystream];
+    return local?.contacts.slack['qe-release'] ?? {};
   };
   const slackGroups = slackConfigured ? new SlackGroupDirectory(new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), retryConfig: SLACK_GROUPS_RETRY })) : undefined;
   const mcpAuth = createMcpAuthorizer(config);
   const authorizer = new RoleResolver({
-    ...(slackGroups ? { slack: { roles: loadRoles(config), groups: slackGroups, releaseLeadGroup } } : {}),
+    ...(slackGroups ? { slack: { roles: loadRoles(config), groups: slackGroups, releaseLeadGroups } } : {}),
     mcp: mcpAuth.clients,
   });
 
@@ -141,10 +141,8 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
       homeReleases: (opts.homeReleases ?? homeReleasesFrom)(engine),
       cancelWatch: (id, actor) => jobs.poller.cancelWatch(id, actor),
       ...(opts.slackPingTimeoutMs ? { clientPingTimeout: opts.slackPingTimeoutMs } : {}),
-      ledYstreams: async (userId) => {
-        const local = await engine.localConfig().catch(() => undefined);
-        return ystreamsLedBy(await slackGroups!.groupsOf(userId).catch(() => []), local?.contacts.slack['qe-release'] ?? {});
-      },
+      // Which y-streams a user leads is role resolution: the one resolver answers it.
+      ledYstreams: (userId) => authorizer.ledYstreams(userId),
     });
   } else {
     logger.warn('startup: SLACK_BOT_TOKEN/SLACK_APP_TOKEN not set: running without the Slack front end (HTTP, MCP, jobs and CKI still run)');

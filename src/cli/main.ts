@@ -17,7 +17,7 @@ import type { CommandRegistry } from '../commands/registry.ts';
 import type { Logger } from '../log.ts';
 import type { Approvals } from '../commands/approvals.ts';
 import { approvalRunFailed, describeApproval, type ApprovalView } from '../commands/approval-view.ts';
-import type { JobScheduler } from '../jobs/scheduler.ts';
+import type { Store } from '../store/types.ts';
 import { renderPlan, renderResult } from '../blocks/text.ts';
 import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
@@ -151,8 +151,10 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   }
   if (args[0] === '__complete') return complete(group, args.slice(1), runIo);
 
-  const schedulerHolder: { scheduler?: JobScheduler } = {};
-  const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => schedulerHolder.scheduler });
+  // `jobs`, `jira-notificator` and `start-release-detector` reach the scheduler through a
+  // SchedulerRef, a getter read when such a command runs: the jobs are built after the engine
+  // (below), as in app.ts, since they run commands through its runner.
+  const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => jobs?.scheduler });
   const parser = new CommandParser(registry);
   let parsed: Parsed;
   try {
@@ -196,13 +198,16 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return 1;
   }
+  // Job commands (oarctl jobs, jira-notificator, start-release-detector) run the same job code as
+  // the bot's scheduler, by hand, under the same leases.
+  const jobs =
+    parsed.command.group === 'oarctl' && engine.store
+      ? await wireTerminalJobs(engine, engine.store).catch(async (e: unknown) => {
+          await engine.close();
+          throw e;
+        })
+      : undefined;
   try {
-    // Job commands (oarctl jobs, jira-notificator, start-release-detector) run the same job code
-    // as the bot's scheduler, by hand, under the same leases.
-    if (parsed.command.group === 'oarctl' && engine.store) {
-      const { wireJobs } = await import('../jobs/wiring.ts');
-      schedulerHolder.scheduler = wireJobs(engine, engine.store).scheduler;
-    }
     const actor = { id: `cli:${io.env.USER ?? 'unknown'}`, name: io.env.USER, via: 'cli' as const };
     const yes = flags.yes;
     const request = {
@@ -250,6 +255,12 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   } finally {
     await engine.close();
   }
+}
+
+/** The jobs of a terminal process, for manual runs (never started: no cron here). */
+async function wireTerminalJobs(engine: Engine, store: Store) {
+  const { wireJobs } = await import('../jobs/wiring.ts');
+  return wireJobs(engine, store);
 }
 
 /**

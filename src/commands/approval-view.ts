@@ -2,38 +2,10 @@
  * What everyone sees of a second-person approval request: the stored pending entry read as a
  * view (who asked, through which front end, the plan, where it waits, how it ended). Pure.
  */
-import type { PendingConfirmation, PendingState, SlackTarget } from '../store/types.ts';
-import type { Actor, Plan } from './types.ts';
+import type { PendingConfirmation, PendingState } from '../store/types.ts';
+import type { ApprovalPayload, ApprovalView } from './types.ts';
 
-/** What the runner stores with an approval request: enough to run it later from any process. */
-export interface ApprovalPayload {
-  options: Record<string, unknown>;
-  text?: string;
-  actorName?: string;
-  via: Actor['via'];
-  plan?: Plan;
-  /** Where the request came from in Slack (the request is announced in its thread). */
-  slack?: SlackTarget;
-  correlationId?: string;
-}
-
-export interface ApprovalView {
-  id: string;
-  command: string;
-  release: string;
-  state: PendingState;
-  requestedBy: string;
-  requestedByName?: string;
-  via: Actor['via'];
-  plan?: Plan;
-  createdAt: Date;
-  expiresAt: Date;
-  decidedBy?: string;
-  /** The approved run's result (`pass: ...`), or the reason of a rejection. */
-  outcome?: string;
-  /** The Slack message that carries the Approve / Reject buttons, once posted. */
-  announcement?: SlackTarget;
-}
+export type { ApprovalPayload, ApprovalView } from './types.ts';
 
 /** States after which nothing more happens to an approval request. */
 export const APPROVAL_FINAL_STATES: readonly PendingState[] = ['executed', 'rejected', 'expired', 'cancelled'];

@@ -1,5 +1,5 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
-import { asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
+import { asyncApprovalFollowUp, asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
 import { CommandError } from './errors.ts';
 import { implement, type CommandContext, type OutcomeLink, type Plan } from './types.ts';
@@ -54,6 +54,7 @@ async function activeApprovalWatch(ctx: CommandContext, release: string) {
 }
 
 export default implement(changeAdvisoryStatus, {
+  followUps: { [ASYNC_APPROVAL_KIND]: asyncApprovalFollowUp },
 
   async plan(ctx): Promise<Plan> {
     const cs = await ctx.configStore();

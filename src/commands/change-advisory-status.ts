@@ -20,6 +20,9 @@ import { REL_PREP } from './approval/advisories.ts';
 import { declareCommand } from './types.ts';
 import type { Zod } from './on-demand.ts';
 
+/** The follow-up of an approval waiting for the payload metadata URL (handler: approval/async-approval.ts). */
+export const ASYNC_APPROVAL_KIND = 'async-approval';
+
 const statusOption = (z: Zod) =>
   z
     .string()
@@ -43,4 +46,5 @@ export const changeAdvisoryStatus = declareCommand({
   longRunning: true,
   options: (z) => z.object({ status: statusOption(z) }),
   aliases: { s: 'status' },
+  followUpKinds: [{ kind: ASYNC_APPROVAL_KIND, summary: 'Checks the payload metadata URL until it is reachable, then moves the advisories to REL_PREP and tells the release channel' }],
 });

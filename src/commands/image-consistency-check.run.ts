@@ -6,13 +6,15 @@ import { concludedStatus, checkedJobIds, triggeredJobIds, type StoredTask } from
 import { storedTask } from './prow-jobs/stored-task.ts';
 import { notifyQeRelease, prowJobTriggeredText } from './prow-jobs/notify.ts';
 import { checkReleaseImageHealth } from './prow-jobs/image-health-check.ts';
-import { imageConsistencyCheck, TASK } from './image-consistency-check.ts';
+import { imageConsistencyCheck, PROW_JOB_KIND, TASK } from './image-consistency-check.ts';
+import { createProwJobWatchHandler } from './prow-jobs/watch.ts';
 
 /** The job runs 90-120 minutes. */
 export const PROW_WATCH_INTERVAL_MS = 10 * 60_000;
 export const PROW_WATCH_DEADLINE_MS = 8 * 3600_000;
 
 export default implement(imageConsistencyCheck, {
+  followUps: { [PROW_JOB_KIND]: createProwJobWatchHandler },
   async run(ctx, o) {
     return o.jobId ? checkJob(ctx, o.jobId) : triggerJob(ctx);
   },

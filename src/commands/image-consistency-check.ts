@@ -24,6 +24,9 @@ import type { Zod } from './on-demand.ts';
 
 export const TASK = 'image-consistency-check' as const;
 
+/** The follow-up of a triggered job (handler: prow-jobs/watch.ts). */
+export const PROW_JOB_KIND = 'prow-job';
+
 /** Prow job ids: Gangway answers UUIDs; anything else shell-ish or long is refused. */
 const jobIdOption = (z: Zod) =>
   z
@@ -47,4 +50,5 @@ export const imageConsistencyCheck = declareCommand({
   longRunning: true,
   options: (z) => z.object({ jobId: jobIdOption(z).optional().describe('Prow job id: report this job instead of triggering a new one') }),
   aliases: { i: 'jobId' },
+  followUpKinds: [{ kind: PROW_JOB_KIND, summary: 'Waits for the Prow job to end, then runs `image-consistency-check -i <job id>` to set Pass/Fail' }],
 });

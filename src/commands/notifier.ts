@@ -9,6 +9,7 @@
  */
 import type { PostedMessage, SlackMessage, SlackNotifier } from '../integrations/slack-notify.ts';
 import type { ConfigStore } from '../release/configstore.ts';
+import { describeError } from '../describe-error.ts';
 import { userMessageOf } from './errors.ts';
 import type { BuildVerdict } from './prow/build-verdict.ts';
 
@@ -174,4 +175,50 @@ export class ReleaseNotifier {
       return { sent: false, ...(channel ? { channel } : {}), error: userMessageOf(e) };
     }
   }
+}
+
+/** Where the notices of a release go outside a command run (the async approval's end, the release detector). */
+export interface ReleaseNoticeTargets {
+  /** The release's QE release channel (ConfigStore contact `qe-release`), else the ops channel. */
+  releaseChannel(release: string): Promise<string | undefined>;
+  /** `{lead}` of the release's y-stream by the one lead rule, or {@link LEAD_FALLBACK}. */
+  leadMention(release: string): Promise<string>;
+}
+
+export interface NoticeTargetDeps {
+  /** OAR_OPS_CHANNEL: where a release without a readable `qe-release` channel is announced. */
+  opsChannel?: string | undefined;
+  /** The release's ConfigStore; absent or failing (logged): the fallbacks. */
+  configStores?: { get(release: string): Promise<NoticeConfig> } | undefined;
+  /** Slack, to resolve a group handle to its mention (failing: `@handle`). */
+  slack(): Promise<NoticeSlack>;
+  warn?(message: string, err: unknown): void;
+}
+
+/** The release channel and lead mention of a release, from its ConfigStore, with the one fallback rule. */
+export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTargets {
+  const configStore = async (release: string): Promise<NoticeConfig | undefined> => {
+    if (!deps.configStores) return undefined;
+    try {
+      return await deps.configStores.get(release);
+    } catch (e) {
+      deps.warn?.(`the ConfigStore of ${release} is not available: ${describeError(e)}`, e);
+      return undefined;
+    }
+  };
+  const notifier = new ReleaseNotifier({ slack: deps.slack });
+  return {
+    async releaseChannel(release) {
+      const cs = await configStore(release);
+      try {
+        return cs?.slackChannel('qe-release') ?? deps.opsChannel;
+      } catch {
+        return deps.opsChannel;
+      }
+    },
+    async leadMention(release) {
+      const cs = await configStore(release);
+      return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 import type { ErrataClient } from '../integrations/errata/index.ts';
 import { implement, type CommandContext, type Plan } from './types.ts';
 import { loadReleaseAdvisories } from './approval/advisories.ts';
-import { CDN_PUSH_KIND, CDN_PUSH_TASK, cdnPushSubject, decideAll, type PushAdvisory, type PushDecision } from './approval/push.ts';
+import { CDN_PUSH_KIND, CDN_PUSH_TASK, cdnPushFollowUp, cdnPushSubject, decideAll, type PushAdvisory, type PushDecision } from './approval/push.ts';
 import { pushToCdnStaging } from './push-to-cdn-staging.ts';
 
 async function releaseAdvisories(ctx: CommandContext): Promise<{ errata: ErrataClient; ads: PushAdvisory[] }> {
@@ -21,6 +21,7 @@ function minutes(ms: number): string {
 }
 
 export default implement(pushToCdnStaging, {
+  followUps: { [CDN_PUSH_KIND]: cdnPushFollowUp },
 
   async plan(ctx): Promise<Plan> {
     const { errata, ads } = await releaseAdvisories(ctx);

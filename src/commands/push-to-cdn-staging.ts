@@ -8,6 +8,9 @@
  */
 import { declareCommand } from './types.ts';
 
+/** The follow-up of the triggered pushes (handler: approval/push.ts). */
+export const CDN_PUSH_KIND = 'cdn-push';
+
 export const pushToCdnStaging = declareCommand({
   name: 'push-to-cdn-staging',
   group: 'oar',
@@ -21,4 +24,5 @@ export const pushToCdnStaging = declareCommand({
   scope: 'zstream',
   longRunning: true,
   options: (z) => z.object({}),
+  followUpKinds: [{ kind: CDN_PUSH_KIND, summary: 'Checks the stage push jobs until every one is COMPLETE (Pass) or one FAILED (Fail)' }],
 });

@@ -4,10 +4,22 @@
  */
 import { echo } from '../echo.ts';
 import { describeOptions } from './options.ts';
-import type { AnyCommand, CommandGroup, Safety } from './types.ts';
+import type { AnyCommand, CommandGroup, FollowUpDeps, FollowUpHandler, FollowUpLookup, Safety } from './types.ts';
+
+/** A follow-up kind with the command that declares it (its one owner). */
+export interface FollowUpKind {
+  kind: string;
+  summary: string;
+  command: string;
+}
+
+const KEBAB = /^[a-z][a-z0-9-]*$/;
 
 export class CommandRegistry {
   private readonly commands = new Map<string, AnyCommand>();
+  private readonly followUpOwners = new Map<string, FollowUpKind>();
+  /** One lookup per dependencies object: each handler is built once for the deps it was given. */
+  private readonly lookups = new WeakMap<FollowUpDeps, FollowUpLookup>();
 
   constructor(defs: AnyCommand[] = []) {
     for (const d of defs) this.register(d);
@@ -15,8 +27,56 @@ export class CommandRegistry {
 
   register(def: AnyCommand): void {
     if (this.commands.has(def.name)) throw new Error(`command ${def.name} registered twice`);
-    if (!/^[a-z][a-z0-9-]*$/.test(def.name)) throw new Error(`command name ${def.name} is not kebab-case`);
+    if (!KEBAB.test(def.name)) throw new Error(`command name ${def.name} is not kebab-case`);
+    const kinds = def.followUpKinds ?? [];
+    const seen = new Set<string>();
+    for (const { kind } of kinds) {
+      if (!KEBAB.test(kind)) throw new Error(`follow-up kind ${kind} of ${def.name} is not kebab-case`);
+      const owner = this.followUpOwners.get(kind)?.command ?? (seen.has(kind) ? def.name : undefined);
+      if (owner) throw new Error(`follow-up kind ${kind} is declared by ${owner} and ${def.name}: a kind has one owner`);
+      seen.add(kind);
+    }
     this.commands.set(def.name, def);
+    for (const { kind, summary } of kinds) this.followUpOwners.set(kind, { kind, summary, command: def.name });
+  }
+
+  /** Every follow-up kind a registered command declares, with its owner (declarations only: nothing is loaded). */
+  followUpKinds(): FollowUpKind[] {
+    return [...this.followUpOwners.values()];
+  }
+
+  /**
+   * The poller's handlers: a kind's handler is built by its owner's implementation (imported on
+   * the first poll of that kind) from `deps`, once; the same deps get the same lookup. A kind no
+   * command declares has no handler.
+   */
+  followUps(deps: FollowUpDeps): FollowUpLookup {
+    const known = this.lookups.get(deps);
+    if (known) return known;
+    const building = new Map<string, Promise<FollowUpHandler | undefined>>();
+    const build = async (kind: string): Promise<FollowUpHandler | undefined> => {
+      const owner = this.followUpOwners.get(kind);
+      const command = owner && this.commands.get(owner.command);
+      if (!command) return undefined;
+      const factory = (await command.load()).followUps?.[kind];
+      if (!factory) throw new Error(`${command.name} declares the follow-up kind ${kind} but its implementation has no handler for it`);
+      return factory(deps);
+    };
+    const lookup: FollowUpLookup = {
+      get: (kind) => {
+        let h = building.get(kind);
+        if (!h) {
+          h = build(kind);
+          building.set(kind, h);
+          // A failed import is retried on the next poll.
+          h.catch(() => building.delete(kind));
+        }
+        return h;
+      },
+      kinds: () => [...this.followUpOwners.keys()],
+    };
+    this.lookups.set(deps, lookup);
+    return lookup;
   }
 
   get(name: string): AnyCommand | undefined {
@@ -117,6 +177,7 @@ export function commandHelp(def: AnyCommand): string {
       lines.push(`  ${names.padEnd(28)} ${o.description}${choices}${def_}${o.required ? ' (required)' : ''}`);
     }
   }
+  if (def.followUpKinds?.length) lines.push('', 'Follow-ups (watched until they end, reported back):', ...def.followUpKinds.map((f) => `  ${f.kind.padEnd(28)} ${f.summary}`));
   if (def.examples.length) lines.push('', 'Examples:', ...def.examples.map((e) => `  ${e}`));
   return lines.join('\n');
 }

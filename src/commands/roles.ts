@@ -60,6 +60,11 @@ export interface SlackRoleSource {
   groups: GroupDirectory;
   /** The release lead group handle for a y-stream, from ConfigStore (undefined when unknown). */
   releaseLeadGroup?: (ystream: string) => Promise<string | undefined>;
+  /**
+   * Every y-stream's release lead group handle (local config contacts.slack.qe-release): answers
+   * `releaseLeadGroup` when that is not given, and which y-streams a user leads.
+   */
+  releaseLeadGroups?: () => Promise<Record<string, string | undefined>>;
 }
 
 export interface RoleSources {
@@ -91,6 +96,23 @@ export class RoleResolver implements Authorizer {
         return 'read';
     }
   }
+
+  /**
+   * The y-streams a Slack user leads (a member of their release-lead group), newest first: what
+   * the Slack front end shows a lead first. None without Slack roles or when a lookup fails.
+   */
+  async ledYstreams(userId: string): Promise<string[]> {
+    const source = this.slack;
+    if (!source?.releaseLeadGroups) return [];
+    const [handles, leads] = await Promise.all([source.groups.groupsOf(userId).catch(() => []), source.releaseLeadGroups().catch(() => ({}))]);
+    return ystreamsLedBy(handles, leads);
+  }
+}
+
+function leadGroupOf(source: SlackRoleSource, ystream: string): Promise<string | undefined> {
+  if (source.releaseLeadGroup) return source.releaseLeadGroup(ystream);
+  if (source.releaseLeadGroups) return source.releaseLeadGroups().then((all) => all[ystream]);
+  return Promise.resolve(undefined);
 }
 
 async function slackRole(source: SlackRoleSource, actor: Actor, release: string): Promise<Role> {
@@ -109,8 +131,8 @@ async function slackRole(source: SlackRoleSource, actor: Actor, release: string)
   }
   for (const h of handles) consider(roles.groups[h]);
   const y = release ? (ystreamOf(release) ?? release) : undefined;
-  if (y && source.releaseLeadGroup && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
-    const lead = await source.releaseLeadGroup(y).catch(() => undefined);
+  if (y && (source.releaseLeadGroup || source.releaseLeadGroups) && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
+    const lead = await leadGroupOf(source, y).catch(() => undefined);
     if (lead && handles.includes(lead.replace(/^@/, ''))) consider(roles.release_lead_role);
   }
   return best;

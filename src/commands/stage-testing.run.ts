@@ -6,7 +6,8 @@ import { implement, type CommandContext, type Outcome } from './types.ts';
 import { buildNumberOf, concludedStatus, stageBuildUrls } from './prow-jobs/task-record.ts';
 import { storedTask } from './prow-jobs/stored-task.ts';
 import { jenkinsTriggeredText, notifyQeRelease } from './prow-jobs/notify.ts';
-import { stageTesting, TASK } from './stage-testing.ts';
+import { JENKINS_BUILD_KIND, stageTesting, TASK } from './stage-testing.ts';
+import { createJenkinsBuildWatchHandler } from './prow-jobs/watch.ts';
 
 /** The pipeline runs 2-4 hours. */
 export const JENKINS_WATCH_INTERVAL_MS = 15 * 60_000;
@@ -15,6 +16,7 @@ export const JENKINS_WATCH_DEADLINE_MS = 10 * 3600_000;
 const JOB_SHORT_NAME = 'Stage-Pipeline';
 
 export default implement(stageTesting, {
+  followUps: { [JENKINS_BUILD_KIND]: createJenkinsBuildWatchHandler },
   async run(ctx, o) {
     return o.buildNumber === undefined ? trigger(ctx) : checkBuild(ctx, o.buildNumber);
   },

@@ -18,6 +18,9 @@ import { declareCommand } from './types.ts';
 
 export const TASK = 'stage-testing' as const;
 
+/** The follow-up of a triggered build (handler: prow-jobs/watch.ts). */
+export const JENKINS_BUILD_KIND = 'jenkins-build';
+
 export const stageTesting = declareCommand({
   name: 'stage-testing',
   group: 'oar',
@@ -34,4 +37,5 @@ export const stageTesting = declareCommand({
   longRunning: true,
   // `--build_number` is the original's spelling.
   aliases: { n: 'buildNumber', build_number: 'buildNumber' },
+  followUpKinds: [{ kind: JENKINS_BUILD_KIND, summary: 'Waits for the queued build to start and end, then runs `stage-testing -n <build>` to set Pass/Fail' }],
 });

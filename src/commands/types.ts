@@ -8,10 +8,10 @@ import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import type { TaskName, TaskStatus } from '../release/tasks.ts';
-import type { NewWatch, SlackTarget, Store, Watch } from '../store/types.ts';
+import type { LockInfo, NewWatch, PendingState, SlackTarget, Store, Watch } from '../store/types.ts';
 import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
-import type { ReleaseNotifier } from './notifier.ts';
+import type { ReleaseNoticeTargets, ReleaseNotifier } from './notifier.ts';
 import type { Actor, StateBoxPort } from './ports.ts';
 import { loadZod, type Zod } from './on-demand.ts';
 
@@ -139,7 +139,7 @@ export interface CommandContext {
  * completion, parsing and the MCP tool list read declarations only, so a declaration imports no
  * integration or release module (`oar help` must start fast; test/cli/light-help.test.ts).
  */
-export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
+export interface CommandDecl<S extends z.ZodObject = z.ZodObject, K extends string = string> {
   /** Unique registry key (audit, locks, Slack buttons); also the command-line spelling unless `cliName` is set. */
   name: string;
   /**
@@ -168,6 +168,19 @@ export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
   aliases?: Record<string, string>;
   /** Positional arguments mapped onto option keys in order (`jobs run NAME`). */
   positionals?: string[];
+  /**
+   * The follow-up (watch) kinds this command leaves behind for the poller, one owner per kind
+   * (`oar help <command>` lists them). The implementation provides a handler factory per kind.
+   */
+  followUpKinds?: readonly FollowUpDecl<K>[];
+}
+
+/** A follow-up kind a command declares: light data, for help, docs and the registry. */
+export interface FollowUpDecl<K extends string = string> {
+  /** The watch kind (kebab-case), unique across commands. */
+  kind: K;
+  /** One line: what the follow-up watches and what it records at the end. */
+  summary: string;
 }
 
 /**
@@ -177,7 +190,7 @@ export interface CommandDecl<S extends z.ZodObject = z.ZodObject> {
  * Write `options` before a computed `safety`: TypeScript infers the option type from an object's
  * function properties in order, and a `safety` read first would see untyped options.
  */
-export type CommandSpec<S extends z.ZodObject = z.ZodObject> = Omit<CommandDecl<S>, 'options'> & {
+export type CommandSpec<S extends z.ZodObject = z.ZodObject, K extends string = string> = Omit<CommandDecl<S, K>, 'options'> & {
   options: S | ((zod: Zod) => S);
 };
 
@@ -192,14 +205,25 @@ interface SafetyMethod<S extends z.ZodObject> {
 export type SafetyFn<S extends z.ZodObject> = SafetyMethod<S>['bivariant'];
 
 /** What a command DOES: loaded on first run (also for a plan / dry run), cached by the registry. */
-export interface CommandImpl<S extends z.ZodObject = z.ZodObject> {
+export type CommandImpl<S extends z.ZodObject = z.ZodObject, K extends string = never> = {
   /** Critical commands: what would change, without changing anything. */
   plan?: (ctx: CommandContext, options: z.output<S>) => Promise<Plan>;
   run: (ctx: CommandContext, options: z.output<S>) => Promise<Outcome>;
-}
+} & FollowUpImpl<K>;
+
+/**
+ * The handler factories of the follow-up kinds a declaration names: exactly those kinds (a missing
+ * one, or one the declaration does not name, is a compile error), none when it names none. A
+ * declaration whose kinds are not literal (`string`: a generic one) is not checked.
+ */
+export type FollowUpImpl<K extends string> = [K] extends [never]
+  ? { followUps?: never }
+  : string extends K
+    ? { followUps?: { readonly [kind: string]: FollowUpFactory } }
+    : { followUps: { readonly [P in K]: FollowUpFactory } };
 
 /** A declaration and its implementation in one object (commands defined in place: tests, `help`, `jobs`). */
-export type CommandDef<S extends z.ZodObject = z.ZodObject> = CommandDecl<S> & CommandImpl<S>;
+export type CommandDef<S extends z.ZodObject = z.ZodObject, K extends string = never> = CommandDecl<S, K> & CommandImpl<S, K>;
 
 /** The options every registered command's implementation receives: parsed by its schema. */
 type AnyOptions = Record<string, unknown>;
@@ -208,11 +232,82 @@ type AnyOptions = Record<string, unknown>;
 export interface AnyImpl {
   plan?: (ctx: CommandContext, options: AnyOptions) => Promise<Plan>;
   run: (ctx: CommandContext, options: AnyOptions) => Promise<Outcome>;
+  followUps?: { readonly [kind: string]: FollowUpFactory | undefined };
 }
 
 /** A registered command: its declaration, and its implementation on demand (imported once, then cached). */
 export interface AnyCommand extends CommandDecl {
   load(): Promise<AnyImpl>;
+}
+
+/*
+ * What a front end hands the runner (RunRequest) and what it gets back (RunResult); re-exported by
+ * run-types.ts and runner.ts. Here, with the command, because a follow-up's dependencies run
+ * commands (FollowUpDeps.execute) and the contract must not import back.
+ */
+
+export interface RunRequest {
+  command: AnyCommand;
+  release: string;
+  options: Record<string, unknown>;
+  actor: Actor;
+  /** Where the request came from in Slack (for audit and for watches reporting back). */
+  slack?: SlackTarget;
+  /**
+   * Critical commands run only when confirmed. `id` is the confirmation's unique id: a second
+   * run with the same id (double click, redelivery) is refused.
+   */
+  confirmation?: { id: string };
+  /**
+   * Second-person approval: the command runs as `actor` (who asked and confirmed) once another
+   * person with the role the command needs approves. The runner enforces both conditions.
+   */
+  approval?: { id: string; approver: Actor };
+  progress?: (message: string) => void;
+  correlationId?: string;
+  signal?: AbortSignal;
+  /** Command line as typed, for the audit log. */
+  text?: string;
+}
+
+export type RunResult =
+  | { kind: 'done'; outcome: Outcome; safety: Safety; durationMs: number; correlationId: string; log: string }
+  | { kind: 'needs-confirmation'; plan: Plan; safety: Safety; correlationId: string }
+  /** Confirmed, and now waiting for a second person (OAR_SECOND_APPROVAL); nothing ran yet. */
+  | { kind: 'pending-approval'; approval: ApprovalView; message: string; correlationId: string }
+  | { kind: 'denied'; needed: Role; has: Role; message: string; correlationId: string }
+  | { kind: 'locked'; heldBy: LockInfo; message: string; correlationId: string }
+  | { kind: 'duplicate'; message: string; correlationId: string }
+  | { kind: 'refused'; message: string; correlationId: string };
+
+/** What the runner stores with an approval request: enough to run it later from any process. */
+export interface ApprovalPayload {
+  options: Record<string, unknown>;
+  text?: string;
+  actorName?: string;
+  via: Actor['via'];
+  plan?: Plan;
+  /** Where the request came from in Slack (the request is announced in its thread). */
+  slack?: SlackTarget;
+  correlationId?: string;
+}
+
+export interface ApprovalView {
+  id: string;
+  command: string;
+  release: string;
+  state: PendingState;
+  requestedBy: string;
+  requestedByName?: string;
+  via: Actor['via'];
+  plan?: Plan;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedBy?: string;
+  /** The approved run's result (`pass: ...`), or the reason of a rejection. */
+  outcome?: string;
+  /** The Slack message that carries the Approve / Reject buttons, once posted. */
+  announcement?: SlackTarget;
 }
 
 /*
@@ -248,6 +343,39 @@ export interface FollowUpHandler {
   onExpire?(watch: Watch, ctx: FollowUpContext): Promise<Omit<FollowUpResult, 'done'>> | Omit<FollowUpResult, 'done'>;
 }
 
+/**
+ * What a follow-up handler factory may use (`followUps: { kind: (deps) => handler }` in a
+ * command's implementation). The jobs wiring builds it once per process from the engine's parts
+ * and hands it to the command registry, which builds each handler once for it.
+ */
+export interface FollowUpDeps {
+  /** The store's watch parts: a handler may update its watch's subject, and dedup an action. */
+  store: Pick<Store, 'updateWatch' | 'markSeen'>;
+  /** Integration clients, for a release's URLs when given (`engine.services`). */
+  services(release?: string): Services;
+  /** Runs a command through the runner (status mode of the command that started the watch). */
+  execute(req: RunRequest): Promise<RunResult>;
+  /** The registered command of a name, to `execute` it. */
+  command(name: string): AnyCommand | undefined;
+  /** The ConfigStore of a release (cached in long-running processes). */
+  configStores: { get(release: string): Promise<ConfigStore> };
+  /** Where release notices go: the release channel and the release leads' mention. */
+  notices: ReleaseNoticeTargets;
+}
+
+/** Builds the handler of one follow-up kind from the process's dependencies. */
+export type FollowUpFactory = (deps: FollowUpDeps) => FollowUpHandler;
+
+/**
+ * The poller's view of the follow-up handlers: the handler of a kind, or undefined when no
+ * command declares it (the registry loads the owning implementation on first use).
+ */
+export interface FollowUpLookup {
+  get(kind: string): FollowUpHandler | undefined | Promise<FollowUpHandler | undefined>;
+  /** The kinds it knows. */
+  kinds(): string[];
+}
+
 let dryRun: z.ZodOptional<z.ZodBoolean> | undefined;
 
 /** The `--dry-run` / `dry_run` option every command that can change something accepts (one schema, built on first use). */
@@ -264,26 +392,26 @@ export function dryRunOption(): z.ZodOptional<z.ZodBoolean> {
  * Options given as a function are built on the first read of `options` (a memoised getter, kept
  * by `lazy` and `defineCommand`): help's command list never builds them.
  */
-export function declareCommand<S extends z.ZodObject>(spec: CommandSpec<S>): CommandDecl<S> {
+export function declareCommand<S extends z.ZodObject, const K extends string = never>(spec: CommandSpec<S, K>): CommandDecl<S, K> {
   const { options, ...decl } = spec;
   const complete = (schema: S): S =>
     // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
     decl.safety === 'read' || 'dryRun' in schema.shape ? schema : (schema.extend({ dryRun: dryRunOption() }) as unknown as S);
   if (typeof options !== 'function') return { ...decl, options: complete(options) };
   let schema: S | undefined;
-  return Object.defineProperty(decl, 'options', { enumerable: true, get: () => (schema ??= complete(options(loadZod()))) }) as CommandDecl<S>;
+  return Object.defineProperty(decl, 'options', { enumerable: true, get: () => (schema ??= complete(options(loadZod()))) }) as CommandDecl<S, K>;
 }
 
 /** Types an implementation module's default export against its declaration: `export default implement(decl, { run })`. */
-export function implement<S extends z.ZodObject>(_decl: CommandDecl<S>, impl: CommandImpl<S>): CommandImpl<S> {
+export function implement<S extends z.ZodObject, K extends string = never>(_decl: CommandDecl<S, K>, impl: CommandImpl<S, K>): CommandImpl<S, K> {
   return impl;
 }
 
 /** The one place the option type is erased: the implementation is typed against the same declaration. */
-function register<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promise<CommandImpl<S>>): AnyCommand {
-  let loading: Promise<CommandImpl<S>> | undefined;
+function register<S extends z.ZodObject, K extends string>(decl: CommandDecl<S, K>, load: () => Promise<CommandImpl<S, K>>): AnyCommand {
+  let loading: Promise<CommandImpl<S, K>> | undefined;
   // The declaration's properties as they are (not `...decl`, which would read a lazy `options` and build the schema now).
-  const command = Object.defineProperties({}, Object.getOwnPropertyDescriptors(decl)) as CommandDecl<S>;
+  const command = Object.defineProperties({}, Object.getOwnPropertyDescriptors(decl)) as CommandDecl<S, K>;
   return Object.assign(command, {
     load: () => {
       loading ??= load().catch((e: unknown) => {
@@ -301,15 +429,15 @@ function register<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promi
  * `lazy(takeOwnership, () => import('./take-ownership.run.ts'))`. The module's default export must
  * implement this declaration's options (checked here, at the one list of commands).
  */
-export function lazy<S extends z.ZodObject>(decl: CommandDecl<S>, load: () => Promise<{ default: CommandImpl<S> }>): AnyCommand {
+export function lazy<S extends z.ZodObject, K extends string = never>(decl: CommandDecl<S, K>, load: () => Promise<{ default: CommandImpl<S, K> }>): AnyCommand {
   return register(decl, async () => (await load()).default);
 }
 
 /** A command defined in place, declaration and implementation together (tests, `help`, `jobs`). */
-export function defineCommand<S extends z.ZodObject>(def: CommandSpec<S> & CommandImpl<S>): AnyCommand {
-  const { run, plan, ...decl } = def;
-  const impl: CommandImpl<S> = plan ? { run, plan } : { run };
-  return register(declareCommand(decl), () => Promise.resolve(impl));
+export function defineCommand<S extends z.ZodObject, const K extends string = never>(def: CommandSpec<S, K> & CommandImpl<S, K>): AnyCommand {
+  const { run, plan, followUps, ...decl } = def;
+  const impl = { run, ...(plan ? { plan } : {}), ...(followUps ? { followUps } : {}) } as CommandImpl<S, K>;
+  return register(declareCommand<S, K>(decl), () => Promise.resolve(impl));
 }
 
 export function safetyOf(def: Pick<AnyCommand, 'safety'>, options: Record<string, unknown>): Safety {

@@ -16,7 +16,8 @@ import type { ConfigStore } from '../release/configstore.ts';
 import { createReleaseDiscovery, type ReleaseDiscovery } from '../release/discovery.ts';
 import type { Store } from '../store/types.ts';
 import { errorText, type JobMetrics } from './types.ts';
-import { createWatchPoller, watchHandlers as defaultWatchHandlers, type WatchHandlerRegistry, type WatchPoller } from './watchers.ts';
+import type { FollowUpLookup } from '../commands/types.ts';
+import { createWatchPoller, type WatchPoller } from './watchers.ts';
 
 /** What the composition root hands to the jobs of one process. */
 export interface JobsWiring {
@@ -34,8 +35,8 @@ export interface JobsWiring {
   /** The release's ConfigStore: release channel and release-lead group. */
   configStores?: { get(release: string): Promise<ConfigStore> };
   metrics?: JobMetrics;
-  /** Default: the process-wide registry commands register their handlers in. */
-  watchHandlers?: WatchHandlerRegistry;
+  /** The follow-up handlers of watches (the command registry's `followUps(deps)`). Default: none. */
+  watchHandlers?: FollowUpLookup;
 }
 
 export interface JobEnv {
@@ -79,7 +80,7 @@ export function createJobEnv(w: JobsWiring): JobEnv {
     if (!config.GITHUB_TOKEN) return undefined;
     return createReleaseDiscovery(config, await services.get('github'), { logger: log });
   };
-  const poller = createWatchPoller({ store: w.store, statebox: w.statebox, slack, handlers: w.watchHandlers ?? defaultWatchHandlers, logger: log });
+  const poller = createWatchPoller({ store: w.store, statebox: w.statebox, slack, ...(w.watchHandlers ? { handlers: w.watchHandlers } : {}), logger: log });
   return {
     config,
     store: w.store,

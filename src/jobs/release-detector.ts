@@ -11,17 +11,14 @@
 import type { Config } from '../config/env.ts';
 import type { NextStep, OutcomeLink } from '../commands/types.ts';
 import { FIRST_STEPS, newReleaseMessage } from '../blocks/detector.ts';
-import { renderTeamNotice } from '../blocks/notice.ts';
-import { LEAD_FALLBACK, ReleaseNotifier } from '../commands/notifier.ts';
+import { releaseNoticeTargets } from '../commands/notifier.ts';
 import { compareReleases, parseRelease, parseYStream } from '../release/version.ts';
 import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type JobRunContext, type SlackPoster } from './types.ts';
 import { RELEASE_DETECTOR_JOB } from '../commands/job-names.ts';
 import { defineJob } from './declare.ts';
-import type { JobEnv } from './env.ts';
 import { runRegisteredCommand } from './run-command.ts';
-import type { ConfigStore } from '../release/configstore.ts';
 import { latestReleaseOf, parseTrackingFile } from '../release/discovery.ts';
 
 export { RELEASE_DETECTOR_JOB };
@@ -91,7 +88,12 @@ export const releaseDetector = defineJob<ReleaseDetectorDeps>({
   lease: {},
   deps: (env) => {
     const { config, services, runner, registry } = env;
-    const { releaseChannel, leadMention } = releaseNoticeTargets(env);
+    const { releaseChannel, leadMention } = releaseNoticeTargets({
+      opsChannel: config.OAR_OPS_CHANNEL,
+      configStores: env.configStores,
+      slack: async () => (await env.slack()) ?? Promise.reject(new Error('Slack is not configured')),
+      warn: (message, err) => env.logger.warn({ err }, message),
+    });
     return {
       config,
       store: env.store,
@@ -119,31 +121,6 @@ export const releaseDetector = defineJob<ReleaseDetectorDeps>({
   },
   run: (ctx, deps) => detectorRun(deps)(ctx),
 });
-
-/**
- * Where release notices of a release go: its ConfigStore's `qe-release` channel (else
- * OAR_OPS_CHANNEL) and a mention of its release-lead group. Also used by the async-approval
- * watch (jobs/wiring.ts).
- */
-export function releaseNoticeTargets(env: Pick<JobEnv, 'config' | 'configStores' | 'optional' | 'slack'>) {
-  const { config } = env;
-  const configStore = async (release: string): Promise<ConfigStore | undefined> => (env.configStores ? env.optional(`the ConfigStore of ${release}`, () => env.configStores!.get(release)) : undefined);
-  const releaseChannel = async (release: string): Promise<string | undefined> => {
-    const cs = await configStore(release);
-    try {
-      return cs?.slackChannel('qe-release') ?? config.OAR_OPS_CHANNEL;
-    } catch {
-      return config.OAR_OPS_CHANNEL;
-    }
-  };
-  // Team notices mention the lead through the one ReleaseNotifier rule (and its one fallback).
-  const notifier = new ReleaseNotifier({ slack: async () => (await env.slack()) ?? Promise.reject(new Error('Slack is not configured')), render: renderTeamNotice });
-  const leadMention = async (release: string): Promise<string> => {
-    const cs = await configStore(release);
-    return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
-  };
-  return { releaseChannel, leadMention };
-}
 
 export function releaseDetectorJob(deps: ReleaseDetectorDeps): JobDefinition {
   return releaseDetector.with(deps, deps.config);

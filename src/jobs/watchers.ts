@@ -4,15 +4,16 @@
  * claims due watches atomically (`claimDueWatches` pushes their next check forward), so two
  * replicas sharing PostgreSQL never poll the same watch at once.
  *
- * Each kind has one handler, registered with one call:
- *
- *   registerWatchHandler('prow-job', { task: 'image-consistency-check', poll: async (watch, ctx) => ({ done, status, summary, result }) });
+ * Each kind has one handler, provided by the command that declares the kind (its `followUpKinds`
+ * and its implementation's `followUps`, commands/types.ts); the poller asks a lookup for it (the
+ * command registry's `followUps(deps)`, which loads the owning implementation on first use). A
+ * kind nobody declares is left alone ('no-handler') until its deadline.
  *
  * When a poll says done: the StateBox task is set (the watch's `subject.task`, else the handler's
  * `task`), the watch is marked done, the original Slack message (`report.messageTs`) is updated
  * and the outcome is posted in its thread. Past the deadline: expired, task Fail, reported.
  */
-import type { Actor, FollowUpContext, FollowUpHandler, FollowUpResult } from '../commands/types.ts';
+import type { Actor, FollowUpContext, FollowUpHandler, FollowUpLookup, FollowUpResult } from '../commands/types.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import { mapLimit } from '../limit.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -26,7 +27,8 @@ export type WatchPollContext = FollowUpContext;
 export type WatchPollResult = FollowUpResult;
 export type WatchHandler = FollowUpHandler;
 
-export class WatchHandlerRegistry {
+/** Handlers registered by hand, one per kind: a lookup for tests and embeddings (the bot's comes from the command registry). */
+export class WatchHandlerRegistry implements FollowUpLookup {
   private readonly handlers = new Map<string, WatchHandler>();
 
   /** One handler per kind; registering a kind twice is a mistake unless `replace` is said. */
@@ -45,13 +47,8 @@ export class WatchHandlerRegistry {
   }
 }
 
-/** The process-wide registry the bot's poller uses. */
-export const watchHandlers = new WatchHandlerRegistry();
-
-/** Register the poll function of a watch kind (command authors call this once, at import). */
-export function registerWatchHandler(kind: string, handler: WatchHandler, opts: { replace?: boolean } = {}): void {
-  watchHandlers.register(kind, handler, opts);
-}
+/** A lookup that knows no kind: every watch is 'no-handler' (a poller wired without commands). */
+export const NO_FOLLOW_UPS: FollowUpLookup = { get: () => undefined, kinds: () => [] };
 
 export type WatchStore = Pick<Store, 'claimDueWatches' | 'updateWatch' | 'getWatch' | 'listWatches' | 'audit'>;
 
@@ -60,7 +57,8 @@ export interface WatchPollerDeps {
   statebox: Pick<StateBoxPort, 'updateTask'>;
   /** Slack for updates and thread replies; undefined: outcomes are only recorded and logged. */
   slack?: () => Promise<SlackThreadPoster | undefined>;
-  handlers?: WatchHandlerRegistry;
+  /** The handler of a watch's kind. Default: none ({@link NO_FOLLOW_UPS}). */
+  handlers?: FollowUpLookup;
   logger?: Logger;
   now?: () => Date;
   /** How far a claim pushes a watch's next check (longer than one poll). Default 10 minutes. */
@@ -113,7 +111,7 @@ function taskOf(watch: Watch, handler: WatchHandler | undefined): TaskName | und
 export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
   const log = (deps.logger ?? silentLogger).child({ component: 'watchers' });
   const now = deps.now ?? (() => new Date());
-  const handlers = deps.handlers ?? watchHandlers;
+  const handlers = deps.handlers ?? NO_FOLLOW_UPS;
   const claimMs = deps.claimMs ?? 10 * 60_000;
   const { store } = deps;
 
@@ -170,9 +168,19 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
 
   async function pollOne(watch: Watch, signal: AbortSignal): Promise<{ outcome: PollOutcome; summary: string }> {
     const at = now();
-    const handler = handlers.get(watch.kind);
     const ctx: WatchPollContext = { logger: log.child({ watch: watch.id, kind: watch.kind, release: watch.release }), signal, attempt: watch.attempts + 1, now };
     const pastDeadline = at.getTime() >= watch.deadline.getTime();
+    let handler: WatchHandler | undefined;
+    try {
+      handler = await handlers.get(watch.kind);
+    } catch (e) {
+      // The owning command's implementation did not load: try again next interval.
+      const summary = `the ${watch.kind} handler could not be loaded: ${errorText(e)}`;
+      ctx.logger.error({ err: e }, summary);
+      if (pastDeadline) return { outcome: await expire(watch, undefined, ctx), summary };
+      await store.updateWatch(watch.id, { lastResult: summary.slice(0, 4000), nextCheckAt: new Date(at.getTime() + watch.intervalMs) });
+      return { outcome: 'error', summary };
+    }
     if (!handler) {
       if (pastDeadline) return { outcome: await expire(watch, undefined, ctx), summary: 'expired without a handler' };
       const summary = `no handler for watch kind ${watch.kind} in this process`;

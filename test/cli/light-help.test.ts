@@ -126,6 +126,17 @@ describe('oar help loads no integration library', () => {
     expect(resolved.filter((r) => r.url.endsWith('/node_modules/zod/index.cjs'))).toEqual([]);
   });
 
+  it('the follow-up kinds and their owners come from the declarations alone', () => {
+    const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
+    const { resolved, result } = resolvedBy(`
+      const { createRegistry } = await import(${JSON.stringify(indexUrl)});
+      return createRegistry().followUpKinds().map((k) => k.kind + ' ' + k.command).sort();
+    `);
+    expect(result).toEqual(['async-approval change-advisory-status', 'cdn-push push-to-cdn-staging', 'jenkins-build stage-testing', 'prow-job image-consistency-check']);
+    expect(heavyLoads(resolved)).toEqual([]);
+    expect(implementationLoads(resolved)).toEqual([]);
+  });
+
   it('a command run loads its implementation module (the guard above can see one)', () => {
     const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
     const { resolved } = resolvedBy(`

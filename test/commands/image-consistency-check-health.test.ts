@@ -1,8 +1,9 @@
 /** image-consistency-check -i on a succeeded job: image health decides Pass/Fail (edge case 10), and the watch's poll. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { imageConsistencyCheck as imageConsistencyCheckDecl } from '../../src/commands/image-consistency-check.ts';
-import { createProwJobWatchHandler, registerCommandWatchHandlers } from '../../src/commands/prow-jobs/watch.ts';
-import { createWatchPoller, WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
+import { createProwJobWatchHandler } from '../../src/commands/prow-jobs/watch.ts';
+import { createWatchPoller } from '../../src/jobs/watchers.ts';
+import { followUpDeps } from '../../src/jobs/wiring.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { IMAGE_CONSISTENCY_JOB } from '../../src/integrations/prow.ts';
 import { hex, seedStageImages, shipmentMr, startHarness, type Harness } from './image-consistency-check.harness.ts';
@@ -222,9 +223,9 @@ describe('the prow-job watch', () => {
     const jobId = [...hh.world.prow.jobs.keys()][0]!;
     hh.world.prow.setJobState(jobId, 'success');
 
-    const registry = new WatchHandlerRegistry();
-    registerCommandWatchHandlers(registry, depsOf(hh));
-    expect(registry.kinds().sort()).toEqual(['jenkins-build', 'prow-job']);
+    // The handlers the bot's poller gets: built by the command registry from the commands' follow-ups.
+    const registry = hh.engine.registry.followUps(followUpDeps(hh.engine, hh.store));
+    expect(registry.kinds()).toEqual(expect.arrayContaining(['jenkins-build', 'prow-job']));
     const poller = createWatchPoller({
       store: hh.store,
       statebox: { updateTask: (rel, t, s, res) => hh.engine.statebox.updateTask(rel, t, s, res).then(() => undefined) },

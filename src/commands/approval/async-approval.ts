@@ -13,11 +13,14 @@
  */
 import type { Config } from '../../config/env.ts';
 import type { NewWatch, SlackTarget, Store, Watch } from '../../store/types.ts';
-import type { FollowUpContext, FollowUpHandler, FollowUpResult } from '../types.ts';
+import type { FollowUpContext, FollowUpDeps, FollowUpHandler, FollowUpResult } from '../types.ts';
 import { LEAD_FALLBACK } from '../notifier.ts';
+import { createApprovalCompletion } from './completion.ts';
 import { errorMessage } from './log.ts';
 
-export const ASYNC_APPROVAL_KIND = 'async-approval';
+import { ASYNC_APPROVAL_KIND } from '../change-advisory-status.ts';
+
+export { ASYNC_APPROVAL_KIND };
 export const ASYNC_APPROVAL_TASK = 'change-advisory-status';
 
 /** The metadata check result (release-controller.ts MetadataCheck has this shape). */
@@ -133,4 +136,22 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHan
       };
     },
   };
+}
+
+/**
+ * change-advisory-status's follow-up factory (`followUps` of its implementation): the approval is
+ * completed with the command's own completion, and announced in the release channel.
+ */
+export function asyncApprovalFollowUp(deps: FollowUpDeps): FollowUpHandler {
+  const services = deps.services(); // one set of clients for every poll
+  return createAsyncApprovalHandler({
+    store: deps.store,
+    completeApproval: createApprovalCompletion({ services: (r) => deps.services(r), configStores: deps.configStores }),
+    async checkMetadata(release) {
+      const check = await services.get('payloadMetadata');
+      return check(release);
+    },
+    releaseChannel: deps.notices.releaseChannel,
+    releaseLeadMention: deps.notices.leadMention,
+  });
 }

@@ -17,11 +17,11 @@ import { pushJobLine, summarizePushJobs } from '../../integrations/errata/push-j
 import type { Watch } from '../../store/types.ts';
 import { taskStatusLine } from '../../release/tasks.ts';
 import { CommandLog } from '../log-capture.ts';
-import type { FollowUpContext, FollowUpResult } from '../types.ts';
+import type { FollowUpContext, FollowUpDeps, FollowUpResult } from '../types.ts';
 import { errorMessage, type LineLog } from './log.ts';
 import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
-export const CDN_PUSH_KIND = 'cdn-push';
+export { CDN_PUSH_KIND } from '../push-to-cdn-staging.ts';
 export const CDN_PUSH_TASK = 'push-to-cdn-staging';
 
 export type PushOutcome = 'complete' | 'running' | 'triggered' | 'would-trigger' | 'blocked' | 'failed' | 'error';
@@ -174,7 +174,13 @@ export async function pollPushJobs(watch: Pick<Watch, 'release' | 'subject'>, ct
   return { done: false, summary: `${complete.length} of ${decisions.length} advisories pushed to CDN staging; ${waiting.join('; ')}` };
 }
 
-/** The `cdn-push` handler for the watch poller: `registerWatchHandler(CDN_PUSH_KIND, createCdnPushWatchHandler(...))`. */
+/** The `cdn-push` handler for the watch poller, from the Errata client it polls. */
 export function createCdnPushWatchHandler(deps: { errata: () => Promise<ErrataClient>; mask?: (s: string) => string }): CdnPushWatchHandler {
   return { task: CDN_PUSH_TASK, poll: (watch, ctx) => pollPushJobs(watch, ctx, deps) };
+}
+
+/** push-to-cdn-staging's follow-up factory (`followUps` of its implementation). */
+export function cdnPushFollowUp(deps: Pick<FollowUpDeps, 'services'>): CdnPushWatchHandler {
+  const services = deps.services(); // one set of clients for every poll
+  return createCdnPushWatchHandler({ errata: () => services.get('errata') });
 }

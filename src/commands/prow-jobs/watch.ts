@@ -1,6 +1,7 @@
 /**
- * Watch handlers of the work these commands leave behind: `prow-job` (image-consistency-check)
- * and `jenkins-build` (stage-testing), for the poller of src/jobs/watchers.ts.
+ * Follow-up handlers of the work these commands leave behind: `prow-job` (image-consistency-check)
+ * and `jenkins-build` (stage-testing). Each command's implementation names its factory in
+ * `followUps`; the command registry builds it for the poller of src/jobs/watchers.ts.
  *
  * A poll first reads the job cheaply; while it runs, nothing else happens. Once it has ended,
  * the poll runs the command's status mode through the runner (`image-consistency-check -i <id>`,
@@ -19,9 +20,6 @@ import type { Services } from '../services.ts';
 import type { Actor, AnyCommand, FollowUpContext, FollowUpResult, Outcome } from '../types.ts';
 import type { Store, Watch } from '../../store/types.ts';
 import { userMessageOf } from '../errors.ts';
-
-export const PROW_JOB_WATCH = 'prow-job';
-export const JENKINS_BUILD_WATCH = 'jenkins-build';
 
 /** What these handlers read of the poll context (the follow-up contract's, commands/types.ts). */
 export type CommandWatchPollContext = Pick<FollowUpContext, 'signal' | 'attempt'>;
@@ -111,15 +109,6 @@ export function createJenkinsBuildWatchHandler(deps: CommandWatchDeps): CommandW
       return { summary: `Stopped watching stage testing at the deadline; the task is left as it is.${typeof n === 'number' ? ` Check it with \`stage-testing -n ${n}\`.` : ''}` };
     },
   };
-}
-
-/**
- * Register both handlers in the poller's registry (src/jobs/watchers.ts `watchHandlers`, or the
- * one given to createJobs). Structural: any registry with `register(kind, handler)`.
- */
-export function registerCommandWatchHandlers(registry: { register(kind: string, handler: CommandWatchHandler): void }, deps: CommandWatchDeps): void {
-  registry.register(PROW_JOB_WATCH, createProwJobWatchHandler(deps));
-  registry.register(JENKINS_BUILD_WATCH, createJenkinsBuildWatchHandler(deps));
 }
 
 async function runStatusMode(watch: Watch, deps: CommandWatchDeps, ctx: CommandWatchPollContext, name: string, options: Record<string, unknown>): Promise<CommandWatchPollResult> {
