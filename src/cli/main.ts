@@ -6,9 +6,8 @@
  */
 import { join } from 'node:path';
 import { createRegistry } from '../commands/index.ts';
-import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
+import type { Parsed } from '../commands/parser.ts';
 import type { Config } from '../config/env.ts';
-import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
 import type { AnyCommand, CommandGroup } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
@@ -16,9 +15,9 @@ import type { Engine } from '../commands/engine-port.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
 import type { Logger } from '../log.ts';
 import type { Approvals } from '../commands/approvals.ts';
-import { approvalRunFailed, describeApproval, type ApprovalView } from '../commands/approval-view.ts';
+import type { ApprovalView } from '../commands/approval-view.ts';
+import type { Shell } from './completion.ts';
 import type { Store } from '../store/types.ts';
-import { renderPlan, renderResult } from '../blocks/text.ts';
 import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
 
@@ -145,7 +144,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
       print((await topicHelp(group, createRegistry(), first))!);
       return 0;
     }
-    if (first === 'completion') return printCompletion(group, args[1], io);
+    if (first === 'completion') return await printCompletion(group, args[1], io);
     // Long-running services behind oarctl: not commands (they serve until stopped).
     return runService(args, runIo, opts);
   }
@@ -155,6 +154,13 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   // SchedulerRef, a getter read when such a command runs: the jobs are built after the engine
   // (below), as in app.ts, since they run commands through its runner.
   const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => jobs?.scheduler });
+  // The command list needs no parsing (`oar`, `oar help`, what the parser would answer): the parser,
+  // the renderers and completion are imported for a command line (test/cli/light-help.test.ts).
+  if (args.length === 0 || (args.length === 1 && args[0] === 'help')) {
+    print(cliHelp(group, registry));
+    return 0;
+  }
+  const { CommandParser, ParseError } = await import('../commands/parser.ts');
   const parser = new CommandParser(registry);
   let parsed: Parsed;
   try {
@@ -218,6 +224,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
       text: parsed.text,
       progress: (m: string) => io.stderr(`… ${m}`),
     };
+    const { renderPlan, renderResult } = await import('../blocks/text.ts');
     let result = await engine.runner.execute(request);
     if (result.kind === 'needs-confirmation') {
       io.stderr(renderPlan(result.plan));
@@ -283,7 +290,8 @@ async function playgroundEnv(file: string, io: CliIO): Promise<NodeJS.ProcessEnv
   return { ...io.env, ...link.env };
 }
 
-function printCompletion(group: CommandGroup, shell: string | undefined, io: CliIO): number {
+async function printCompletion(group: CommandGroup, shell: string | undefined, io: CliIO): Promise<number> {
+  const { completionScript, SHELLS } = await import('./completion.ts');
   if (!SHELLS.includes(shell as Shell)) {
     io.stderr(`${group}: completion needs a shell: \`${group} completion bash|zsh|fish\``);
     return 2;
@@ -300,6 +308,7 @@ async function complete(group: CommandGroup, words: string[], io: CliIO): Promis
   const flags = terminalFlags(words);
   const env = flags.playground !== undefined ? await playgroundEnv(flags.playground, io).catch(() => io.env) : io.env;
   const registry = createRegistry();
+  const { completeWords } = await import('./completion.ts');
   const candidates = await completeWords(group, registry, flags.args.length ? flags.args : [''], {
     releases: () => completionReleases(group, env, io.completionTimeoutMs ?? COMPLETION_TIMEOUT_MS),
   });
@@ -337,6 +346,7 @@ async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, t
  */
 async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approval' }>, approvals: Approvals | undefined, o: { noWait: boolean; io: CliIO; timeoutMs: number }): Promise<number> {
   const { io } = o;
+  const { approvalRunFailed, describeApproval } = await import('../commands/approval-view.ts');
   io.stderr(result.message);
   if (o.noWait || !approvals) {
     io.stdout(result.approval.id);

@@ -169,6 +169,8 @@ describe('oar help loads no integration library', () => {
     // Loaded only with --playground, and only for the cki-notifier's own help.
     const own = resolved.map((r) => r.url.replace(/^.*\/src\//, 'src/'));
     expect(own).not.toContain('src/cli/playground-link.ts');
+    // The command list needs no parser, renderer or completion: they come with a command line.
+    expect(own.filter((u) => ['src/commands/parser.ts', 'src/blocks/text.ts', 'src/cli/completion.ts', 'src/commands/approval-view.ts'].includes(u))).toEqual([]);
     expect(own.filter((u) => u.startsWith('src/jobs/'))).toEqual([]);
   });
 
