@@ -1,5 +1,5 @@
 /** What the terminal front end reads and writes: the process's streams, or a test's. */
-import { createInterface } from 'node:readline/promises';
+import { isatty } from 'node:tty';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -24,9 +24,12 @@ export function terminalIO(): CliIO {
     stdout: (s) => process.stdout.write(`${s}\n`),
     stderr: (s) => process.stderr.write(`${s}\n`),
     env: process.env,
-    isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // isatty, not process.stdin.isTTY: reading process.stdin opens the stream (and loads its modules) for a prompt most runs never show.
+    isTTY: isatty(0) && isatty(1),
     columns: process.stdout.columns,
     ask: async (q) => {
+      // readline (and the stream modules under it) only when there is a question to ask.
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(q);

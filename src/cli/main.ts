@@ -6,25 +6,29 @@
  */
 import { join } from 'node:path';
 import { createRegistry } from '../commands/index.ts';
-import { CommandParser, ParseError, type Parsed } from '../commands/parser.ts';
-import { ConfigError, loadConfig, type Config } from '../config/env.ts';
-import { completeWords, completionScript, SHELLS, type Shell } from './completion.ts';
+import type { Parsed } from '../commands/parser.ts';
+import type { Config } from '../config/env.ts';
 import { cliHelp, helpWidth, terminalCommand, topicHelp, wrap } from './help.ts';
-import { nextStep } from './hints.ts';
 import type { AnyCommand, CommandGroup } from '../commands/types.ts';
 import type { RunResult } from '../commands/runner.ts';
 import type { Engine } from '../commands/engine-port.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
 import type { Logger } from '../log.ts';
 import type { Approvals } from '../commands/approvals.ts';
-import { approvalRunFailed, describeApproval, type ApprovalView } from '../commands/approval-view.ts';
+import type { ApprovalView } from '../commands/approval-view.ts';
+import type { Shell } from './completion.ts';
 import type { Store } from '../store/types.ts';
-import { renderPlan, renderResult } from '../blocks/text.ts';
 import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
 
 export type { CliIO };
 export { VERSION };
+
+/**
+ * Next-step hints for a failure. Imported when something failed: they read config/env.ts, whose
+ * variable schemas are zod, which `oar help` and completion do not load (test/cli/light-help.test.ts).
+ */
+const hints = () => import('./hints.ts');
 
 /** Terminal-only flags, taken out before the command parser sees the words. */
 interface TerminalFlags {
@@ -99,19 +103,19 @@ export async function runCli(group: CommandGroup, argv: string[], io: CliIO, opt
     return await runCliInner(group, flags, io, opts);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    // By name: playground-link.ts is imported only with --playground.
+    // By name: playground-link.ts is imported only with --playground, config/env.ts only when a command runs.
     if (e instanceof Error && e.name === 'PlaygroundLinkError') {
       io.stderr(`${group}: ${message}`);
       return 1;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof Error && e.name === 'ConfigError') {
       io.stderr(`${group}: ${message}`);
       io.stderr(`Next: fix the variables above; see README → "Configuration".`);
       return 1;
     }
     io.stderr(`${group}: ${message.split('\n')[0]}`);
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
-    else io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v to see the stack trace.');
+    else io.stderr((await hints()).nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v to see the stack trace.');
     return 1;
   }
 }
@@ -140,7 +144,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
       print((await topicHelp(group, createRegistry(), first))!);
       return 0;
     }
-    if (first === 'completion') return printCompletion(group, args[1], io);
+    if (first === 'completion') return await printCompletion(group, args[1], io);
     // Long-running services behind oarctl: not commands (they serve until stopped).
     return runService(args, runIo, opts);
   }
@@ -150,6 +154,13 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   // SchedulerRef, a getter read when such a command runs: the jobs are built after the engine
   // (below), as in app.ts, since they run commands through its runner.
   const registry = createRegistry(opts.extraCommands ?? [], { scheduler: () => jobs?.scheduler });
+  // The command list needs no parsing (`oar`, `oar help`, what the parser would answer): the parser,
+  // the renderers and completion are imported for a command line (test/cli/light-help.test.ts).
+  if (args.length === 0 || (args.length === 1 && args[0] === 'help')) {
+    print(cliHelp(group, registry));
+    return 0;
+  }
+  const { CommandParser, ParseError } = await import('../commands/parser.ts');
   const parser = new CommandParser(registry);
   let parsed: Parsed;
   try {
@@ -171,6 +182,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     return 0;
   }
 
+  const { ConfigError, loadConfig } = await import('../config/env.ts');
   let config: Config;
   try {
     config = loadConfig(env);
@@ -188,7 +200,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     io.stderr(`${group}: could not start the engine: ${message.split('\n')[0]}`);
-    io.stderr(nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v for details.');
+    io.stderr((await hints()).nextStep(message, { cli: group, playground: flags.playground !== undefined }) ?? 'Run again with -v for details.');
     if (flags.debug && e instanceof Error && e.stack) io.stderr(e.stack);
     return 1;
   }
@@ -212,6 +224,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
       text: parsed.text,
       progress: (m: string) => io.stderr(`… ${m}`),
     };
+    const { renderPlan, renderResult } = await import('../blocks/text.ts');
     let result = await engine.runner.execute(request);
     if (result.kind === 'needs-confirmation') {
       io.stderr(renderPlan(result.plan));
@@ -243,7 +256,7 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     }
     io.stderr(text);
     const why = result.kind === 'done' ? result.outcome.summary : 'message' in result ? result.message : '';
-    const next = nextStep(why, { cli: group, playground: flags.playground !== undefined });
+    const next = (await hints()).nextStep(why, { cli: group, playground: flags.playground !== undefined });
     if (next) io.stderr(next);
     return 1;
   } finally {
@@ -277,7 +290,8 @@ async function playgroundEnv(file: string, io: CliIO): Promise<NodeJS.ProcessEnv
   return { ...io.env, ...link.env };
 }
 
-function printCompletion(group: CommandGroup, shell: string | undefined, io: CliIO): number {
+async function printCompletion(group: CommandGroup, shell: string | undefined, io: CliIO): Promise<number> {
+  const { completionScript, SHELLS } = await import('./completion.ts');
   if (!SHELLS.includes(shell as Shell)) {
     io.stderr(`${group}: completion needs a shell: \`${group} completion bash|zsh|fish\``);
     return 2;
@@ -294,6 +308,7 @@ async function complete(group: CommandGroup, words: string[], io: CliIO): Promis
   const flags = terminalFlags(words);
   const env = flags.playground !== undefined ? await playgroundEnv(flags.playground, io).catch(() => io.env) : io.env;
   const registry = createRegistry();
+  const { completeWords } = await import('./completion.ts');
   const candidates = await completeWords(group, registry, flags.args.length ? flags.args : [''], {
     releases: () => completionReleases(group, env, io.completionTimeoutMs ?? COMPLETION_TIMEOUT_MS),
   });
@@ -311,6 +326,7 @@ async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, t
     }, timeoutMs);
   });
   const work = (async () => {
+    const { loadConfig } = await import('../config/env.ts');
     const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
     const { activeReleases } = await import('./releases.ts');
     const found = await activeReleases(config, controller.signal);
@@ -330,6 +346,7 @@ async function completionReleases(group: CommandGroup, env: NodeJS.ProcessEnv, t
  */
 async function awaitApproval(result: Extract<RunResult, { kind: 'pending-approval' }>, approvals: Approvals | undefined, o: { noWait: boolean; io: CliIO; timeoutMs: number }): Promise<number> {
   const { io } = o;
+  const { approvalRunFailed, describeApproval } = await import('../commands/approval-view.ts');
   io.stderr(result.message);
   if (o.noWait || !approvals) {
     io.stdout(result.approval.id);

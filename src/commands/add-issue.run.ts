@@ -5,7 +5,7 @@ import { implement } from './types.ts';
 import type { options } from './add-issue.ts';
 import { addIssueCommand } from './add-issue.ts';
 
-const input = (o: z.output<typeof options>) => ({ issue: o.issue, blocker: o.blocker, relatedTasks: splitTasks(o.relatedTasks) });
+const input = (o: z.output<ReturnType<typeof options>>) => ({ issue: o.issue, blocker: o.blocker, relatedTasks: splitTasks(o.relatedTasks) });
 
 export default implement(addIssueCommand, {
   plan: (ctx, o) => addIssuePlan(ctx, input(o)),

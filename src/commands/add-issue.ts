@@ -1,12 +1,13 @@
 /** `add-issue --issue TEXT [--no-blocker] [--related-tasks a,b]` (oar-commands 5.5 add_issue; MCP `oar_add_issue`). */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
-export const options = z.object({
-  issue: z.string().trim().min(1, 'the issue text is empty').max(1000, 'the issue text is longer than 1000 characters').describe('What is wrong (1..1000 characters)'),
-  blocker: z.boolean().default(true).describe('A blocker holds the release (--no-blocker: an issue to note only)'),
-  relatedTasks: z.string().max(2000).optional().describe('Comma-separated StateBox tasks it blocks, e.g. push-to-cdn-staging,stage-testing; omit for a general issue'),
-});
+export const options = (z: Zod) =>
+  z.object({
+    issue: z.string().trim().min(1, 'the issue text is empty').max(1000, 'the issue text is longer than 1000 characters').describe('What is wrong (1..1000 characters)'),
+    blocker: z.boolean().default(true).describe('A blocker holds the release (--no-blocker: an issue to note only)'),
+    relatedTasks: z.string().max(2000).optional().describe('Comma-separated StateBox tasks it blocks, e.g. push-to-cdn-staging,stage-testing; omit for a general issue'),
+  });
 
 export const addIssueCommand = declareCommand({
   name: 'add-issue',

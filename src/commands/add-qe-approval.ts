@@ -5,7 +5,6 @@
  * original only wrote the legacy Sheets cells). Konflux flow only: an Errata-flow release has no
  * shipment MR, and its GitLab client is never built.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const addQeApproval = declareCommand({
@@ -17,5 +16,5 @@ export const addQeApproval = declareCommand({
   safety: 'critical',
   scope: 'zstream',
   legacy: true,
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

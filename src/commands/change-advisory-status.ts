@@ -16,19 +16,20 @@
  * `-s/--status` (ignored by the original, defect 9) is honoured by rejecting anything but
  * REL_PREP before anything runs: this command is the QE approval and nothing else.
  */
-import { z } from 'zod';
 import { REL_PREP } from './approval/advisories.ts';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
 /** The follow-up of an approval waiting for the payload metadata URL (handler: approval/async-approval.ts). */
 export const ASYNC_APPROVAL_KIND = 'async-approval';
 
-const statusOption = z
-  .string()
-  .trim()
-  .refine((v) => v.toUpperCase() === REL_PREP, { message: `only ${REL_PREP} is supported: change-advisory-status is the QE approval, which moves advisories to ${REL_PREP}` })
-  .default(REL_PREP)
-  .describe(`Target advisory state; only ${REL_PREP} is accepted`);
+const statusOption = (z: Zod) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v.toUpperCase() === REL_PREP, { message: `only ${REL_PREP} is supported: change-advisory-status is the QE approval, which moves advisories to ${REL_PREP}` })
+    .default(REL_PREP)
+    .describe(`Target advisory state; only ${REL_PREP} is accepted`);
 
 export const changeAdvisoryStatus = declareCommand({
   name: 'change-advisory-status',
@@ -43,7 +44,7 @@ export const changeAdvisoryStatus = declareCommand({
   task: 'change-advisory-status',
   scope: 'zstream',
   longRunning: true,
-  options: z.object({ status: statusOption }),
+  options: (z) => z.object({ status: statusOption(z) }),
   aliases: { s: 'status' },
   followUpKinds: [{ kind: ASYNC_APPROVAL_KIND, summary: 'Checks the payload metadata URL until it is reachable, then moves the advisories to REL_PREP and tells the release channel' }],
 });

@@ -11,7 +11,6 @@
  * trackers are never dropped; high-severity bugs are kept for a human (defect 13); ProdSec
  * approval is re-requested when it was lost (defect 14).
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 const TASK = 'drop-bugs';
@@ -27,5 +26,5 @@ export const dropBugs = declareCommand({
   task: TASK,
   scope: 'zstream',
   legacy: true,
-  options: z.object({ dryRun: z.boolean().default(false).describe('Show what would be dropped and kept; change nothing') }),
+  options: (z) => z.object({ dryRun: z.boolean().default(false).describe('Show what would be dropped and kept; change nothing') }),
 });

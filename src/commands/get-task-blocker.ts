@@ -4,7 +4,6 @@
  * three issue tools are the registered commands add-issue, resolve-issue and issues. An MCP-only
  * command: listed in MCP_ONLY_COMMANDS (commands/index.ts), not in the registry.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const getTaskBlocker = declareCommand({
@@ -15,5 +14,5 @@ export const getTaskBlocker = declareCommand({
   examples: ['oar -r 4.19.1 issues --task push-to-cdn-staging --unresolved-only --blockers-only'],
   safety: 'read',
   scope: 'zstream',
-  options: z.object({ taskName: z.string().trim().min(1).max(200).describe('The StateBox task, e.g. push-to-cdn-staging') }),
+  options: (z) => z.object({ taskName: z.string().trim().min(1).max(200).describe('The StateBox task, e.g. push-to-cdn-staging') }),
 });

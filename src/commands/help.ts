@@ -1,5 +1,4 @@
 /** `help [command]`: the command list (only what the caller may run) or one command's help. */
-import { z } from 'zod';
 import { commandHelp, registryHelp, type CommandRegistry } from './registry.ts';
 import { CommandError } from './errors.ts';
 import { defineCommand, ROLE_RANK, safetyOf, type AnyCommand, type Role } from './types.ts';
@@ -24,7 +23,7 @@ export function makeHelpCommand(registry: CommandRegistry) {
     safety: 'read',
     scope: 'none',
     positionals: ['topic'],
-    options: z.object({ topic: z.string().optional().describe('A command name') }),
+    options: (z) => z.object({ topic: z.string().optional().describe('A command name') }),
     async run(ctx, { topic }) {
       if (topic) {
         const def = registry.get(topic);

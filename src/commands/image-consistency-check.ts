@@ -19,8 +19,8 @@
  * Safety: `write` in both modes. Status mode writes too when the job succeeded: the image health
  * note on the shipment MR (Konflux) or a Slack post (Errata, unhealthy), and the task status.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
 export const TASK = 'image-consistency-check' as const;
 
@@ -28,7 +28,7 @@ export const TASK = 'image-consistency-check' as const;
 export const PROW_JOB_KIND = 'prow-job';
 
 /** Prow job ids: Gangway answers UUIDs; anything else shell-ish or long is refused. */
-const jobIdOption = () =>
+const jobIdOption = (z: Zod) =>
   z
     .string()
     .trim()
@@ -48,7 +48,7 @@ export const imageConsistencyCheck = declareCommand({
   task: TASK,
   scope: 'zstream',
   longRunning: true,
-  options: z.object({ jobId: jobIdOption().optional().describe('Prow job id: report this job instead of triggering a new one') }),
+  options: (z) => z.object({ jobId: jobIdOption(z).optional().describe('Prow job id: report this job instead of triggering a new one') }),
   aliases: { i: 'jobId' },
   followUpKinds: [{ kind: PROW_JOB_KIND, summary: 'Waits for the Prow job to end, then runs `image-consistency-check -i <job id>` to set Pass/Fail' }],
 });

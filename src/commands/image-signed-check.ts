@@ -5,7 +5,6 @@
  * message (the original discarded the retry result, ignored the controller's status and let
  * non-HTTP errors escape without a Fail).
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const imageSignedCheck = declareCommand({
@@ -16,5 +15,5 @@ export const imageSignedCheck = declareCommand({
   safety: 'read',
   task: 'image-signed-check',
   scope: 'zstream',
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

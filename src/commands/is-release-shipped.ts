@@ -9,7 +9,6 @@
  *   the advisories are as above. A *closed* MR is not shipped (defect 16: the original read any
  *   "state is not open" as merged): `shipment_mr_status` is `closed`.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const isReleaseShipped = declareCommand({
@@ -19,5 +18,5 @@ export const isReleaseShipped = declareCommand({
   examples: ['oar -r 4.19.1 is-release-shipped', '/oar 4.19.10 is-release-shipped'],
   safety: 'read',
   scope: 'zstream',
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

@@ -4,7 +4,6 @@
  * now (on this replica, under the job's lease, recorded like a scheduled run; a dry run writes
  * nothing). Listing is read-only; running is a write unless it is a dry run.
  */
-import { z } from 'zod';
 import type { ScheduledJobRun, ScheduledJobStatus, SchedulerPort, SchedulerRef } from './ports.ts';
 import { CommandError } from './errors.ts';
 import { defineCommand, type Outcome, type OutcomeSection } from './types.ts';
@@ -72,14 +71,14 @@ export function makeJobsCommand(getScheduler: SchedulerRef) {
     summary: 'List the scheduled jobs (schedule, last run, outcome, next run), or run one now',
     description: 'Jobs: jira-notificator, result-checker, release-detector, watchers. A manual run takes the job lease and is recorded like a scheduled run; --dry-run writes nothing.',
     examples: ['/oar jobs', 'oarctl jobs', '/oar jobs run jira-notificator --dry-run', 'oarctl jobs run result-checker'],
-    safety: (o) => (o.action === 'run' && !o.dryRun ? 'write' : 'read'),
-    scope: 'none',
-    positionals: ['action', 'name'],
-    options: z.object({
+    options: (z) => z.object({
       action: z.enum(['list', 'run']).default('list').describe('list (default) or run'),
       name: z.string().optional().describe('The job to run'),
       dryRun: z.boolean().default(false).describe('Report what the job would do; write nothing'),
     }),
+    safety: (o) => (o.action === 'run' && !o.dryRun ? 'write' : 'read'),
+    scope: 'none',
+    positionals: ['action', 'name'],
     async run(ctx, o) {
       const scheduler = requireScheduler(getScheduler);
       if (o.action === 'list') {

@@ -1,10 +1,11 @@
 /**
  * Option handling shared by every front end: turn argv tokens into a command's options with
- * yargs-parser (driven by the command's zod schema), then validate with zod.
+ * yargs-parser (driven by the command's zod schema), then validate with zod. Both are loaded on
+ * first use (on-demand.ts): help reads `describeOptions` of a command only when asked for it.
  */
-import yargsParser from 'yargs-parser';
 import type { z } from 'zod';
 import { echo } from '../echo.ts';
+import { loadYargsParser } from './on-demand.ts';
 import type { AnyCommand } from './types.ts';
 
 /** Stray arguments as quoted back to the user: a few, each made safe. */
@@ -159,7 +160,7 @@ export function parseOptions(def: AnyCommand, argv: string[]): Record<string, un
   // yargs keeps the last of a repeated flag: `--email a --email b` silently ran as b.
   const repeated = repeatedFlag(argv, infos.filter((i) => i.kind !== 'array').map((i) => ({ names: [kebab(i.key), ...i.aliases], boolean: i.kind === 'boolean', label: flagsOf(i) })));
   if (repeated) throw new OptionError(repeatedOptionMessage(repeated));
-  const parsed = yargsParser.detailed(argv, {
+  const parsed = loadYargsParser().detailed(argv, {
     boolean,
     number,
     array,

@@ -8,12 +8,12 @@
  * text because nothing ever reaches a shell. A command outside the registry is an error.
  */
 import { split } from 'shlex';
-import yargsParser from 'yargs-parser';
 import { ReleaseFormatError } from '../release/version.ts';
 import { echo, stripUnsafe } from '../echo.ts';
 import { type FlagSpec, OptionError, parseOptions, repeatedFlag, repeatedOptionMessage } from './options.ts';
 import { scopedRelease, type ScopedRelease } from './release-scope.ts';
 import { normalizeSlackText } from './slack-text.ts';
+import { loadYargsParser } from './on-demand.ts';
 import { cliNameOf, type CommandRegistry } from './registry.ts';
 import type { AnyCommand, CommandGroup } from './types.ts';
 
@@ -123,14 +123,7 @@ export class CommandParser {
   /** Terminal argv after the binary name, or tokens after the group word. */
   parseArgv(group: CommandGroup, argv: string[]): Parsed {
     checkLength(argv.join(' '));
-    const global = yargsParser.detailed(argv, {
-      string: ['release'],
-      boolean: ['debug', 'help', 'version'],
-      alias: { release: ['r'], debug: ['v'], help: ['h'], version: ['V'] },
-      configuration: { 'halt-at-non-option': true, 'parse-numbers': false, 'parse-positional-numbers': false, 'unknown-options-as-args': true },
-    });
-    if (global.error) throw new ParseError(global.error.message);
-    const g = global.argv as { _: (string | number)[]; release?: string; debug?: boolean; help?: boolean; version?: boolean };
+    const g = globalFlags(argv) as { _: (string | number)[]; release?: string; debug?: boolean; help?: boolean; version?: boolean };
     const rest = g._.map(String);
     // The global flags are the words before the command name.
     const repeatedGlobal = repeatedFlag(argv.slice(0, argv.length - rest.length), GLOBAL_FLAGS);
@@ -193,6 +186,23 @@ export class CommandParser {
     if ('unexpected' in r) throw new ParseError(`${command.name} does not take a release`);
     return r.release;
   }
+}
+
+/**
+ * The global flags: the words before the command name. When the first word is not an option
+ * (`oar help`, `oarctl jobs`, every slash command), there are none and every word is left for the
+ * command — what yargs-parser answers under halt-at-non-option — without loading it (on-demand.ts).
+ */
+function globalFlags(argv: string[]): { _: (string | number)[] } {
+  if (argv[0] === undefined || !argv[0].startsWith('-')) return { _: [...argv] };
+  const global = loadYargsParser().detailed(argv, {
+    string: ['release'],
+    boolean: ['debug', 'help', 'version'],
+    alias: { release: ['r'], debug: ['v'], help: ['h'], version: ['V'] },
+    configuration: { 'halt-at-non-option': true, 'parse-numbers': false, 'parse-positional-numbers': false, 'unknown-options-as-args': true },
+  });
+  if (global.error) throw new ParseError(global.error.message);
+  return global.argv;
 }
 
 /** The global flags that take one value or are switches: repeating any of them is an error. */

@@ -8,7 +8,6 @@
  * Registry key `payload-image-consistency-check`; on the command line it is `oarctl
  * image-consistency-check` (`oar image-consistency-check` is the workflow command that triggers it).
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const payloadImageConsistencyCheck = declareCommand({
@@ -21,7 +20,7 @@ export const payloadImageConsistencyCheck = declareCommand({
   examples: ['oarctl image-consistency-check -p quay.io/openshift-release-dev/ocp-release:4.19.10-x86_64 -m 1234'],
   safety: 'read',
   scope: 'none',
-  options: z.object({
+  options: (z) => z.object({
     payloadUrl: z
       .string()
       .trim()

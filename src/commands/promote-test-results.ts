@@ -4,11 +4,11 @@
  * pass labels the payload Accepted and re-aggregates (`accepted` usually stays false, and the
  * verdict reads "Accepted (Manually Promoted)"). A missing record changes nothing and is no error.
  */
-import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
-export const buildOption = () =>
+export const buildOption = (z: Zod) =>
   z
     .string()
     .trim()
@@ -25,8 +25,8 @@ export const promoteTestResults = declareCommand({
   safety: 'write',
   scope: 'none',
   positionals: ['build'],
-  options: z.object({
-    build: buildOption(),
+  options: (z) => z.object({
+    build: buildOption(z),
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
 });

@@ -6,7 +6,6 @@
  * FAILED) and records the task. Re-running reports the jobs and never re-triggers a completed or
  * running push; a FAILED push is triggered again.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 /** The follow-up of the triggered pushes (handler: approval/push.ts). */
@@ -24,6 +23,6 @@ export const pushToCdnStaging = declareCommand({
   task: 'push-to-cdn-staging',
   scope: 'zstream',
   longRunning: true,
-  options: z.object({}),
+  options: (z) => z.object({}),
   followUpKinds: [{ kind: CDN_PUSH_KIND, summary: 'Checks the stage push jobs until every one is COMPLETE (Pass) or one FAILED (Fail)' }],
 });

@@ -1,5 +1,4 @@
 /** `release-info`: the release's ConfigStore metadata (advisories, Jira ticket, candidate builds, shipment MR, flow). */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const releaseInfo = declareCommand({
@@ -9,5 +8,5 @@ export const releaseInfo = declareCommand({
   examples: ['oar -r 4.19.1 release-info', '/oar 4.19.1 release-info'],
   safety: 'read',
   scope: 'zstream',
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

@@ -2,7 +2,6 @@
  * `release-status`: the release's StateBox tasks and open blockers, for Slack (`/oar 4.19.1`),
  * the terminal and MCP. It reads StateBox only, so it works without OAR_JWK and the ConfigStore.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const releaseStatus = declareCommand({
@@ -13,5 +12,5 @@ export const releaseStatus = declareCommand({
   examples: ['oar -r 4.19.1 release-status', '/oar 4.19.1', '/oar 4.19.1 release-status'],
   safety: 'read',
   scope: 'zstream',
-  options: z.object({}),
+  options: (z) => z.object({}),
 });

@@ -1,5 +1,4 @@
 /** `resolve-issue --issue TEXT --resolution TEXT` (oar-commands 5.5 resolve_issue; MCP `oar_resolve_issue`). */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
 
 export const resolveIssueCommand = declareCommand({
@@ -14,7 +13,7 @@ export const resolveIssueCommand = declareCommand({
   scope: 'zstream',
   // StateBox writes merge on conflict (5.6): clearing a blocker must not wait for a running command.
   noLock: true,
-  options: z.object({
+  options: (z) => z.object({
     issue: z.string().trim().min(1, 'give the issue text or a unique part of it').max(1000).describe('The issue text, or a part of it matching exactly one open issue'),
     resolution: z.string().trim().min(1, 'say how it was resolved').max(1000).describe('How it was resolved'),
   }),

@@ -4,10 +4,10 @@
  * not start with `periodic-ci-` is looked up in openshift/release. Missing APITOKEN (or
  * GITHUB_TOKEN for a lookup) is an error, not the original's exit 0.
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
-const pullspec = () =>
+const pullspec = (z: Zod) =>
   z
     .string()
     .trim()
@@ -26,15 +26,15 @@ export const runJob = declareCommand({
   safety: 'write',
   scope: 'none',
   positionals: ['jobName'],
-  options: z.object({
+  options: (z) => z.object({
     // `jobName`, not `job`: the MCP tool is the original's `job_run(job_name, payload)`.
     jobName: z
       .string()
       .trim()
       .regex(/^[\w.-]+$/, 'must be a Prow job name (letters, digits, dots, dashes)')
       .describe('Prow job name, or a part of a periodic job name'),
-    payload: pullspec().optional().describe('Install payload pull spec'),
-    upgradeFrom: pullspec().optional().describe('Initial payload of an upgrade job'),
-    upgradeTo: pullspec().optional().describe('Target payload of an upgrade job'),
+    payload: pullspec(z).optional().describe('Install payload pull spec'),
+    upgradeFrom: pullspec(z).optional().describe('Initial payload of an upgrade job'),
+    upgradeTo: pullspec(z).optional().describe('Target payload of an upgrade job'),
   }),
 });

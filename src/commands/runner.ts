@@ -29,7 +29,7 @@ import type { StateBoxPort } from './ports.ts';
 import type { Services } from './services.ts';
 import type { StateBoxService } from '../release/statebox/index.ts';
 import { ReleaseNotifier, type NoticeRenderer } from './notifier.ts';
-import { DRY_RUN_OPTION, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
+import { dryRunOption, ROLE_RANK, safetyOf, type Actor, type AnyCommand, type CommandContext, type Outcome, type Plan, type Role, type Safety } from './types.ts';
 
 /** The store methods the runner uses. */
 export type RunnerStore = Pick<Store, 'acquireLock' | 'releaseLock' | 'extendLock' | 'audit' | 'markSeen' | 'addWatch'>;
@@ -536,7 +536,7 @@ function deniedMessage(command: string, release: string, safety: Safety, role: R
 
 /** The command got `dryRun` from defineCommand (a command that declares its own handles it in `run`). */
 function hasGenericDryRun(command: AnyCommand): boolean {
-  return (command.options.shape as Record<string, unknown>).dryRun === DRY_RUN_OPTION;
+  return (command.options.shape as Record<string, unknown>).dryRun === dryRunOption();
 }
 
 /** What a dry run of a command without its own `plan` can say truthfully. */

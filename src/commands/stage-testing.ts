@@ -13,7 +13,6 @@
  *
  * Safety: trigger = write; `-n` = read (it only reads Jenkins and records the task status).
  */
-import { z } from 'zod';
 import { idOption } from './schemas.ts';
 import { declareCommand } from './types.ts';
 
@@ -31,11 +30,11 @@ export const stageTesting = declareCommand({
     'or is in progress; Konflux releases need a successful stage release first. The build is watched until it finishes. ' +
     'With -n <build>: reports that build (it must have been triggered for this release): SUCCESS → Pass, running → In Progress, anything else → Fail.',
   examples: ['oar -r 4.19.1 stage-testing', 'oar -r 4.19.1 stage-testing -n 123', '/oar 4.19.1 stage-testing -n 123'],
+  options: (z) => z.object({ buildNumber: idOption().optional().describe('Build number of zstreams/Stage-Pipeline: report this build instead of triggering') }),
   safety: (o) => (o.buildNumber === undefined ? 'write' : 'read'),
   task: TASK,
   scope: 'zstream',
   longRunning: true,
-  options: z.object({ buildNumber: idOption().optional().describe('Build number of zstreams/Stage-Pipeline: report this build instead of triggering') }),
   // `--build_number` is the original's spelling.
   aliases: { n: 'buildNumber', build_number: 'buildNumber' },
   followUpKinds: [{ kind: JENKINS_BUILD_KIND, summary: 'Waits for the queued build to start and end, then runs `stage-testing -n <build>` to set Pass/Fail' }],

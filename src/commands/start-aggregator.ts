@@ -3,7 +3,6 @@
  * test-result records: refresh runs, retry failed required jobs, decide QE acceptance, label
  * accepted payloads, post the verdict, delete records of recycled nightlies.
  */
-import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { declareCommand } from './types.ts';
 
@@ -14,7 +13,7 @@ export const startAggregator = declareCommand({
   examples: ['jobctl start-aggregator', 'jobctl start-aggregator --arch arm64'],
   safety: 'write',
   scope: 'none',
-  options: z.object({
+  options: (z) => z.object({
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
 });

@@ -3,7 +3,6 @@
  * (agents.md 6.3): one controller pass. A new latest build triggers every enabled registry job
  * exactly once (also across restarts) and writes the state file and the test-result record.
  */
-import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { declareCommand } from './types.ts';
 
@@ -15,7 +14,7 @@ export const startController = declareCommand({
   examples: ['jobctl start-controller -r 4.19', 'jobctl start-controller -r 4.19 --stable --arch arm64', 'jobctl start-controller -r 5.0 --no-trigger-prow-job'],
   safety: 'write',
   scope: 'ystream',
-  options: z.object({
+  options: (z) => z.object({
     nightly: z.boolean().default(true).describe('Watch the nightly stream (--no-nightly: stable)'),
     stable: z.boolean().default(false).describe('Watch the stable stream'),
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),

@@ -3,7 +3,6 @@
  * (the scheduled run covers every active y-stream). A new z-stream release gets its test report
  * (create-test-report through the runner) and one announcement in the release channel.
  */
-import { z } from 'zod';
 import { RELEASE_DETECTOR_JOB } from './job-names.ts';
 import { jobRunOutcome, requireScheduler, type SchedulerRef } from './jobs.ts';
 import { defineCommand } from './types.ts';
@@ -14,9 +13,9 @@ export function makeStartReleaseDetectorCommand(getScheduler: SchedulerRef) {
     group: 'oarctl',
     summary: "Create the test report of a y-stream's new z-stream release (ART tracking file newer than the latest stable) and announce it",
     examples: ['oarctl start-release-detector -r 4.19', 'oarctl start-release-detector -r 5.0 --dry-run'],
+    options: (z) => z.object({ dryRun: z.boolean().default(false).describe('Report what would be done; create and post nothing') }),
     safety: (o) => (o.dryRun ? 'read' : 'write'),
     scope: 'ystream',
-    options: z.object({ dryRun: z.boolean().default(false).describe('Report what would be done; create and post nothing') }),
     async run(ctx, o) {
       const scheduler = requireScheduler(getScheduler);
       ctx.progress(`checking ${ctx.release}`);

@@ -10,7 +10,6 @@
  * builds the GitLab client (defect 5). The GitLab user is looked up before anything changes, so
  * an unknown user (edge case 9) fails the command with nothing changed.
  */
-import { z } from 'zod';
 import { emailOption } from './schemas.ts';
 import { declareCommand } from './types.ts';
 
@@ -25,6 +24,6 @@ export const takeOwnership = declareCommand({
   safety: 'write',
   task: 'take-ownership',
   scope: 'zstream',
-  options: z.object({ email: emailOption().describe('E-mail of the new QE owner') }),
+  options: (z) => z.object({ email: emailOption().describe('E-mail of the new QE owner') }),
   aliases: { e: 'email' },
 });

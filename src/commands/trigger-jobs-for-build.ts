@@ -4,7 +4,6 @@
  * from the build's record are triggered (and never one that already started for this build);
  * --no-skip-existing deliberately starts every job again and rewrites the record.
  */
-import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { declareCommand } from './types.ts';
 
@@ -18,7 +17,7 @@ export const triggerJobsForBuild = declareCommand({
   safety: 'write',
   scope: 'none',
   positionals: ['build'],
-  options: z.object({
+  options: (z) => z.object({
     build: z
       .string()
       .trim()

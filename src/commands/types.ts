@@ -3,7 +3,7 @@
  * safety, StateBox task, zod options and a `run` that returns a structured Outcome.
  * Commands never print and never know which front end called them.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
@@ -13,6 +13,7 @@ import type { CommandLog } from './log-capture.ts';
 import type { Services } from './services.ts';
 import type { ReleaseNoticeTargets, ReleaseNotifier } from './notifier.ts';
 import type { Actor, StateBoxPort } from './ports.ts';
+import { loadZod, type Zod } from './on-demand.ts';
 
 export type Safety = 'read' | 'write' | 'critical';
 export type Role = Safety;
@@ -181,6 +182,17 @@ export interface FollowUpDecl<K extends string = string> {
   /** One line: what the follow-up watches and what it records at the end. */
   summary: string;
 }
+
+/**
+ * What `declareCommand` and `defineCommand` are given: a declaration whose options are the schema
+ * or, in a declaration `oar help` loads, the function that builds it (`options: (z) => z.object(...)`),
+ * called with zod on the first read of `options` so that loading declarations loads no zod.
+ * Write `options` before a computed `safety`: TypeScript infers the option type from an object's
+ * function properties in order, and a `safety` read first would see untyped options.
+ */
+export type CommandSpec<S extends z.ZodObject = z.ZodObject, K extends string = string> = Omit<CommandDecl<S, K>, 'options'> & {
+  options: S | ((zod: Zod) => S);
+};
 
 /**
  * A computed safety. Method syntax on purpose: a method's parameter is compared bivariantly, so a
@@ -364,18 +376,30 @@ export interface FollowUpLookup {
   kinds(): string[];
 }
 
-/** The `--dry-run` / `dry_run` option every command that can change something accepts. */
-export const DRY_RUN_OPTION = z.boolean().optional().describe('Show the plan of what would change; change nothing');
+let dryRun: z.ZodOptional<z.ZodBoolean> | undefined;
+
+/** The `--dry-run` / `dry_run` option every command that can change something accepts (one schema, built on first use). */
+export function dryRunOption(): z.ZodOptional<z.ZodBoolean> {
+  dryRun ??= loadZod().boolean().optional().describe('Show the plan of what would change; change nothing');
+  return dryRun;
+}
 
 /**
  * Declares a command, with its options typed from its schema. A command that can change something
  * (safety not plainly `read`) gets `dryRun` unless it declares its own: the runner answers a dry
  * run with the command's plan and changes nothing, whatever the front end.
+ *
+ * Options given as a function are built on the first read of `options` (a memoised getter, kept
+ * by `lazy` and `defineCommand`): help's command list never builds them.
  */
-export function declareCommand<S extends z.ZodObject, const K extends string = never>(decl: CommandDecl<S, K>): CommandDecl<S, K> {
-  if (decl.safety === 'read' || 'dryRun' in decl.options.shape) return decl;
-  // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
-  return { ...decl, options: decl.options.extend({ dryRun: DRY_RUN_OPTION }) as unknown as S };
+export function declareCommand<S extends z.ZodObject, const K extends string = never>(spec: CommandSpec<S, K>): CommandDecl<S, K> {
+  const { options, ...decl } = spec;
+  const complete = (schema: S): S =>
+    // `extend` returns a wider schema type; the added key is optional, so S's output is unchanged.
+    decl.safety === 'read' || 'dryRun' in schema.shape ? schema : (schema.extend({ dryRun: dryRunOption() }) as unknown as S);
+  if (typeof options !== 'function') return { ...decl, options: complete(options) };
+  let schema: S | undefined;
+  return Object.defineProperty(decl, 'options', { enumerable: true, get: () => (schema ??= complete(options(loadZod()))) }) as CommandDecl<S, K>;
 }
 
 /** Types an implementation module's default export against its declaration: `export default implement(decl, { run })`. */
@@ -386,8 +410,9 @@ export function implement<S extends z.ZodObject, K extends string = never>(_decl
 /** The one place the option type is erased: the implementation is typed against the same declaration. */
 function register<S extends z.ZodObject, K extends string>(decl: CommandDecl<S, K>, load: () => Promise<CommandImpl<S, K>>): AnyCommand {
   let loading: Promise<CommandImpl<S, K>> | undefined;
-  return {
-    ...decl,
+  // The declaration's properties as they are (not `...decl`, which would read a lazy `options` and build the schema now).
+  const command = Object.defineProperties({}, Object.getOwnPropertyDescriptors(decl)) as CommandDecl<S, K>;
+  return Object.assign(command, {
     load: () => {
       loading ??= load().catch((e: unknown) => {
         loading = undefined; // a failed import is retried on the next run
@@ -396,7 +421,7 @@ function register<S extends z.ZodObject, K extends string>(decl: CommandDecl<S, 
       // The runner passes options parsed by `decl.options`, i.e. z.output<S>: erased here, once.
       return loading as unknown as Promise<AnyImpl>;
     },
-  };
+  });
 }
 
 /**
@@ -409,7 +434,7 @@ export function lazy<S extends z.ZodObject, K extends string = never>(decl: Comm
 }
 
 /** A command defined in place, declaration and implementation together (tests, `help`, `jobs`). */
-export function defineCommand<S extends z.ZodObject, const K extends string = never>(def: CommandDef<S, K>): AnyCommand {
+export function defineCommand<S extends z.ZodObject, const K extends string = never>(def: CommandSpec<S, K> & CommandImpl<S, K>): AnyCommand {
   const { run, plan, followUps, ...decl } = def;
   const impl = { run, ...(plan ? { plan } : {}), ...(followUps ? { followUps } : {}) } as CommandImpl<S, K>;
   return register(declareCommand<S, K>(decl), () => Promise.resolve(impl));

@@ -12,24 +12,25 @@
  * Jira is read in bulk: 300 bugs are 3 requests, with no per-issue request and no sleeps (the
  * original fetched each issue and slept 1.75 s after every second one).
  */
-import { z } from 'zod';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
 const TASK = 'update-bug-list';
 
-const options = z
-  .object({
-    notify: z.boolean().default(true).describe('Post the verification nudge (--no-notify: report only)'),
-    confirmDroppable: z.boolean().default(false).describe('Ask about the high-severity ON_QA bugs instead: can they be dropped?'),
-    notifyManagers: z.boolean().default(false).describe("Send the unverified CVE trackers to the QA contacts' managers instead"),
-  })
-  .superRefine((o, issue) => {
-    if (!o.notify && (o.confirmDroppable || o.notifyManagers)) {
-      issue.addIssue({ code: 'custom', path: [o.confirmDroppable ? 'confirmDroppable' : 'notifyManagers'], message: '--no-notify cannot be used together with --confirm-droppable or --notify-managers' });
-    } else if (o.confirmDroppable && o.notifyManagers) {
-      issue.addIssue({ code: 'custom', path: ['notifyManagers'], message: 'only one of parameters --confirm-droppable or --notify-managers can be used simultaneously' });
-    }
-  });
+const options = (z: Zod) =>
+  z
+    .object({
+      notify: z.boolean().default(true).describe('Post the verification nudge (--no-notify: report only)'),
+      confirmDroppable: z.boolean().default(false).describe('Ask about the high-severity ON_QA bugs instead: can they be dropped?'),
+      notifyManagers: z.boolean().default(false).describe("Send the unverified CVE trackers to the QA contacts' managers instead"),
+    })
+    .superRefine((o, issue) => {
+      if (!o.notify && (o.confirmDroppable || o.notifyManagers)) {
+        issue.addIssue({ code: 'custom', path: [o.confirmDroppable ? 'confirmDroppable' : 'notifyManagers'], message: '--no-notify cannot be used together with --confirm-droppable or --notify-managers' });
+      } else if (o.confirmDroppable && o.notifyManagers) {
+        issue.addIssue({ code: 'custom', path: ['notifyManagers'], message: 'only one of parameters --confirm-droppable or --notify-managers can be used simultaneously' });
+      }
+    });
 
 export const updateBugList = declareCommand({
   name: 'update-bug-list',

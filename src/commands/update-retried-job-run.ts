@@ -3,12 +3,12 @@
  * (agents.md 6.9): point a retried run of a job at a job started by hand (e.g. `jobctl run`), and
  * reopen the record so the aggregator evaluates it again.
  */
-import { z } from 'zod';
 import { ARCHES } from '../integrations/release-controller/constants.ts';
 import { buildOption } from './promote-test-results.ts';
 import { declareCommand } from './types.ts';
+import type { Zod } from './on-demand.ts';
 
-const jobId = (what: string) =>
+const jobId = (z: Zod, what: string) =>
   z
     .string()
     .trim()
@@ -25,11 +25,11 @@ export const updateRetriedJobRun = declareCommand({
   safety: 'write',
   scope: 'none',
   positionals: ['build'],
-  options: z.object({
-    build: buildOption(),
+  options: (z) => z.object({
+    build: buildOption(z),
     jobName: z.string().trim().min(1).regex(/^[\w.-]+$/, 'must be a Prow job name').describe('Prow job name as in the record'),
-    currentJobId: jobId('The retried run to replace'),
-    newJobId: jobId('The job that replaces it'),
+    currentJobId: jobId(z, 'The retried run to replace'),
+    newJobId: jobId(z, 'The job that replaces it'),
     arch: z.enum(ARCHES).default('amd64').describe('Architecture'),
   }),
 });

@@ -1,7 +1,9 @@
 /**
  * `oar help` must stay light: loading every command definition may not load the integration
- * libraries (they cost hundreds of milliseconds of cold start). Asserted on what is loaded, not on
- * wall time: a fresh Node process records every module it resolves (module.registerHooks).
+ * libraries (they cost hundreds of milliseconds of cold start), nor zod (~95 modules) and
+ * yargs-parser, most of what was left: option handling loads them on first use
+ * (src/commands/on-demand.ts). Asserted on what is loaded, not on wall time: a fresh Node process
+ * records every module it resolves (module.registerHooks).
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -52,14 +54,14 @@ function isHeavy(pkg: string): boolean {
 }
 
 /** Each heavy package loaded, with the import chain that first reached it (so a failure names the culprit). */
-function heavyLoads(resolved: Resolved[]): string[] {
+function heavyLoads(resolved: Resolved[], heavy: (pkg: string) => boolean = isHeavy): string[] {
   const parentOf = new Map<string, string | null>();
   for (const r of resolved) if (!parentOf.has(r.url)) parentOf.set(r.url, r.parent);
   const short = (u: string) => u.replace(pathToFileURL(root).href + '/', '');
   const out = new Map<string, string>();
   for (const url of parentOf.keys()) {
     const pkg = packageOf(url);
-    if (!pkg || !isHeavy(pkg) || out.has(pkg)) continue;
+    if (!pkg || !heavy(pkg) || out.has(pkg)) continue;
     const chain: string[] = [];
     for (let u: string | null | undefined = parentOf.get(url); u; u = parentOf.get(u)) {
       if (!packageOf(u)) chain.push(short(u));
@@ -74,7 +76,9 @@ function implementationLoads(resolved: Resolved[]): string[] {
   return [...new Set(resolved.map((r) => r.url).filter((u) => /\/src\/commands\/.*\.run\.ts$/.test(u)))];
 }
 
-const packages = (resolved: Resolved[]) => new Set(resolved.map((r) => packageOf(r.url)).filter((p) => p !== undefined));
+/** zod and yargs-parser, with the chain that loaded them: a declaration building its schema at load time, or a light module importing one. */
+const ON_DEMAND = ['zod', 'yargs-parser'];
+const onDemandLoads = (resolved: Resolved[]) => heavyLoads(resolved, (pkg) => ON_DEMAND.includes(pkg));
 
 describe('oar help loads no integration library', () => {
   it('classifies package names (the guard itself)', () => {
@@ -92,12 +96,34 @@ describe('oar help loads no integration library', () => {
       const { createRegistry } = await import(${JSON.stringify(indexUrl)});
       return createRegistry().list().length;
     `);
-    // The recording works: the registry and zod (used by every definition) were seen.
+    // The recording works: the registry was seen.
     expect(result).toBeGreaterThan(20);
     expect(resolved.some((r) => r.url === indexUrl)).toBe(true);
-    expect(packages(resolved).has('zod')).toBe(true);
     expect(heavyLoads(resolved)).toEqual([]);
     expect(implementationLoads(resolved)).toEqual([]);
+    // Option schemas are built on first use: listing the commands builds none.
+    expect(onDemandLoads(resolved)).toEqual([]);
+  });
+
+  it('reading a command\'s options loads zod, parsing its flags yargs-parser (the guard above can see both)', () => {
+    const indexUrl = pathToFileURL(join(root, 'src', 'commands', 'index.ts')).href;
+    const optionsUrl = pathToFileURL(join(root, 'src', 'commands', 'options.ts')).href;
+    const { resolved, result } = resolvedBy(`
+      const { createRegistry } = await import(${JSON.stringify(indexUrl)});
+      const { parseOptions } = await import(${JSON.stringify(optionsUrl)});
+      const { z } = await import('zod');
+      const command = createRegistry().get('take-ownership');
+      const options = command.options;
+      return {
+        keys: Object.keys(options.shape),
+        // The very zod every other module imports, not a second copy: a schema is one of its objects.
+        sameZod: options instanceof z.ZodObject && options.shape.email instanceof z.ZodString,
+        parsed: parseOptions(command, ['-e', 'someone@redhat.com']),
+      };
+    `);
+    expect(result).toEqual({ keys: ['email', 'dryRun'], sameZod: true, parsed: { email: 'someone@redhat.com' } });
+    expect(onDemandLoads(resolved).map((l) => l.split(' ')[0]).sort()).toEqual(['yargs-parser', 'zod']);
+    expect(resolved.filter((r) => r.url.endsWith('/node_modules/zod/index.cjs'))).toEqual([]);
   });
 
   it('the follow-up kinds and their owners come from the declarations alone', () => {
@@ -137,12 +163,40 @@ describe('oar help loads no integration library', () => {
     expect(code).toBe(0);
     expect(text).toContain('take-ownership');
     expect(heavyLoads(resolved)).toEqual([]);
+    expect(onDemandLoads(resolved)).toEqual([]);
     expect(implementationLoads(resolved)).toEqual([]);
     expect(resolved.map((r) => r.url)).not.toContain(engineUrl);
     // Loaded only with --playground, and only for the cki-notifier's own help.
     const own = resolved.map((r) => r.url.replace(/^.*\/src\//, 'src/'));
     expect(own).not.toContain('src/cli/playground-link.ts');
+    // The command list needs no parser, renderer or completion: they come with a command line.
+    expect(own.filter((u) => ['src/commands/parser.ts', 'src/blocks/text.ts', 'src/cli/completion.ts', 'src/commands/approval-view.ts'].includes(u))).toEqual([]);
     expect(own.filter((u) => u.startsWith('src/jobs/'))).toEqual([]);
+  });
+
+  it('`bin/oar.js help`, as a user and the cli-start benchmark run it: the same, and no prompt machinery', () => {
+    const binUrl = pathToFileURL(join(root, 'bin', 'oar.js')).href;
+    const { resolved, result } = resolvedBy(`
+      const out = [];
+      const write = process.stdout.write;
+      process.stdout.write = (s) => out.push(String(s));
+      process.argv = [process.argv[0], 'oar', 'help'];
+      try {
+        await import(${JSON.stringify(binUrl)});
+      } finally {
+        process.stdout.write = write;
+      }
+      return { text: out.join(''), exitCode: process.exitCode ?? 0 };
+    `);
+    const { text, exitCode } = result as { text: string; exitCode: number };
+    expect(exitCode).toBe(0);
+    expect(text).toContain('take-ownership');
+    expect(heavyLoads(resolved)).toEqual([]);
+    expect(onDemandLoads(resolved)).toEqual([]);
+    expect(implementationLoads(resolved)).toEqual([]);
+    // The confirmation prompt's readline is imported when there is a question to ask.
+    expect(resolved.map((r) => r.url).filter((u) => u.startsWith('node:readline'))).toEqual([]);
+    expect(resolved.some((r) => r.url === binUrl)).toBe(true);
   });
 
   it('`oarctl help cki-notifier` still prints its usage; `--playground` without a playground still says so', async () => {
