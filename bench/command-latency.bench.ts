@@ -70,8 +70,13 @@ function depth(calls: Call[]): number {
   return max;
 }
 
-/** Polls of something that changes by itself (a job's status) are expected to repeat. */
-const POLL = /\/job\/[^/]+\/\d+\/api\/json|\/queue\/item\/|\/v1\/executions\/|prowjobs?\//;
+/**
+ * Polls of something that changes by itself (a job's status) are expected to repeat. A Prow job's
+ * record is read at `/prowjob?prowjob=<id>` (query, no slash after `prowjob`): a triggered job is
+ * read until Prow gives it a URL (ProwClient.waitForJobUrl), which the old pattern `prowjobs?\/`
+ * missed and counted as a repeated read.
+ */
+const POLL = /\/job\/[^/]+\/\d+\/api\/json|\/queue\/item\/|\/v1\/executions\/|prowjobs?\/|\/prowjob\?prowjob=/;
 
 function repeated(calls: Call[]): { count: number; keys: string[] } {
   const seen = new Map<string, number>();
