@@ -47,6 +47,8 @@ export default implement(takeOwnership, {
     const log = ctx.log;
     const blockers: string[] = [];
     const localPart = email.split('@')[0]!;
+    // The ownership notice is always sent: read Slack's user groups (its mention) alongside the work.
+    ctx.notifier.prefetchMentions();
     try {
       // 1. Konflux: the shipment MR and the GitLab user first, so an unknown user changes nothing (edge case 9).
       let shipment: OpenedShipment | undefined;
