@@ -1,13 +1,14 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
 import { asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
+import { releaseAdvisoryEntries } from '../integrations/errata/index.ts';
 import { CommandError } from './errors.ts';
 import { implement, type CommandContext, type OutcomeLink, type Plan } from './types.ts';
 import { applyRelPrep, assertApprovable, checkRelPrep, loadReleaseAdvisories, REL_PREP } from './approval/advisories.ts';
 import { errorMessage } from './approval/log.ts';
 import { approvalState, approveShipment, openShipment, type OpenedShipment } from './approval/shipment.ts';
 import { closeQeSubtasks, findQeSubtasks, openQeSubtasks, readSubtasksToClose, type SubtasksToClose } from './approval/subtasks.ts';
-import { checkKernelTags, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
+import { checkKernelTags, collectKernelChecks, startKernelChecks, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
 import type { LineLog } from './approval/log.ts';
 import { changeAdvisoryStatus } from './change-advisory-status.ts';
 
@@ -129,10 +130,13 @@ export default implement(changeAdvisoryStatus, {
     try {
       ctx.progress('Checking the advisories');
       const errata = await ctx.services.get('errata');
+      // The kernel guard needs only each advisory's id and impetus: it runs alongside the reads that
+      // say which advisories count (a dropped one's check is ignored, as if never made).
+      const guard = startKernelChecks({ errata, brew: () => ctx.services.get('brew') }, releaseAdvisoryEntries(cs.advisories()).map(([impetus, id]) => ({ id, impetus })), ctx.signal);
       const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
       for (const ad of ads) links.push({ label: `Advisory ${ad.id} (${ad.impetus})`, url: errata.advisoryUrl(ad.id) });
       ctx.progress('Checking the kernel stop-ship tag');
-      const hits = stopShipHits(await kernelGuard(ctx, errata, ads, log));
+      const hits = stopShipHits(await collectKernelChecks(guard, ads, log));
       if (hits.length) {
         const recorded = await recordStopShipBlocker(ctx, stopShipIssueText(hits));
         log.error(`${stopShipRefusal(hits)} (${recorded})`);

@@ -201,6 +201,11 @@ export interface ErrataClientOptions extends TransportOptions {
   auth: ErrataAuthProvider;
 }
 
+/** The `[impetus, id]` of a release's advisories the commands act on: every ConfigStore advisory except impetus `microshift` (A.7), in order. */
+export function releaseAdvisoryEntries(advisories: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+}
+
 export class ErrataClient {
   readonly baseUrl: string;
   readonly auth: ErrataAuthProvider;
@@ -285,13 +290,13 @@ export class ErrataClient {
    * decide), read side by side (bounded), in the ConfigStore's order.
    */
   async getReleaseErrata(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<{ impetus: string; id: number; erratum: Erratum }[]> {
-    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    const wanted = releaseAdvisoryEntries(advisories);
     return mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => ({ impetus, id, erratum: await this.getErratum(id, signal) }));
   }
 
   async getReleaseAdvisories(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<Advisory[]> {
     // Independent reads: side by side (bounded), in the ConfigStore's order.
-    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    const wanted = releaseAdvisoryEntries(advisories);
     const all = await mapLimit(wanted, SERVICE_CONCURRENCY, ([impetus, id]) => this.getAdvisory(id, impetus, signal));
     return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
   }

@@ -9,6 +9,8 @@ import type { JiraClient, JiraIssue, JiraTransition } from '../../../src/integra
 import { applyRelPrep, type ReleaseAdvisory, type RelPrepCheck } from '../../../src/commands/approval/advisories.ts';
 import { LineCollector } from '../../../src/commands/approval/log.ts';
 import { closeQeSubtasks, readSubtasksToClose } from '../../../src/commands/approval/subtasks.ts';
+import { collectKernelChecks, startKernelChecks } from '../../../src/commands/approval/kernel-guard.ts';
+import type { BrewClient } from '../../../src/integrations/brew.ts';
 import { QE_SUBTASKS } from '../../../src/release/tasks.ts';
 
 /** Lets queued promise callbacks run (no timers involved). */
@@ -125,5 +127,60 @@ describe('closing the QE subtasks with the reads made ahead', () => {
     const closed = await closeQeSubtasks(j.client, 'ART-1', new LineCollector(), other);
     expect(closed).toEqual(['ART-2', 'ART-4']);
     expect(j.counts).toMatchObject({ getIssue: 2, getIssuesByKeys: 2, getTransitions: 4, transitionReads: 0 });
+  });
+});
+
+describe('the kernel stop-ship guard', () => {
+  /** Errata answers each advisory's builds when the test says so; Brew answers at once. */
+  function world(builds: Record<number, string[]>) {
+    const held = new Map<number, PromiseWithResolvers<Record<string, string[]>>>();
+    const asked: number[] = [];
+    const errata = {
+      getBuilds(id: number) {
+        asked.push(id);
+        const d = Promise.withResolvers<Record<string, string[]>>();
+        held.set(id, d);
+        return d.promise;
+      },
+    } as unknown as ErrataClient;
+    const brew = {
+      metadataUrl: () => 'https://brew/metadata.json',
+      kernelOfBuild: async () => 'kernel-5.14.0-570.el9',
+      listTags: async () => ['rhaos-4.19'],
+    } as unknown as BrewClient;
+    return { deps: { errata, brew: async () => brew }, asked, answer: (id: number) => held.get(id)!.resolve({ 'OSE-4.19': builds[id] ?? [] }) };
+  }
+
+  it('checks the RHCOS advisories side by side and writes their lines in the advisories order', async () => {
+    const w = world({ 1: ['rhcos-x86_64-419.96.202508111001-0'], 2: ['rhcos-x86_64-419.96.202508111002-0'] });
+    const ads = [{ id: 1, impetus: 'image' }, { id: 2, impetus: 'rhcos' }, { id: 3, impetus: 'rpm' }];
+    const started = startKernelChecks(w.deps, ads);
+    await settle();
+    expect(w.asked).toEqual([1, 2]);
+    w.answer(2);
+    w.answer(1);
+    const log = new LineCollector();
+    const checks = await collectKernelChecks(started, ads, log);
+    expect(checks.map((c) => [c.id, c.result])).toEqual([[1, 'clear'], [2, 'clear'], [3, 'not-rhcos']]);
+    expect(log.lines).toEqual([
+      'kernel kernel-5.14.0-570.el9 of rhcos-x86_64-419.96.202508111001-0 is not tagged early-kernel-stop-ship',
+      'kernel kernel-5.14.0-570.el9 of rhcos-x86_64-419.96.202508111002-0 is not tagged early-kernel-stop-ship',
+      'rpm advisory does not have RHCOS build, skip checking kernel tag',
+    ]);
+  });
+
+  it('started before the reads that drop an advisory: the dropped one is ignored, its failure and lines included', async () => {
+    const w = world({ 1: ['rhcos-x86_64-not.an.nvr'], 2: ['rhcos-x86_64-419.96.202508111002-0'] });
+    const started = startKernelChecks(w.deps, [{ id: 1, impetus: 'image' }, { id: 2, impetus: 'rhcos' }]);
+    await settle();
+    w.answer(1);
+    w.answer(2);
+    const log = new LineCollector();
+    // Advisory 1 turned out DROPPED_NO_SHIP: only 2 counts.
+    const checks = await collectKernelChecks(started, [{ id: 2, impetus: 'rhcos' }], log);
+    expect(checks.map((c) => [c.id, c.result])).toEqual([[2, 'clear']]);
+    expect(log.lines).toHaveLength(1);
+    // Had it counted, its unverifiable kernel would refuse the approval (fail closed).
+    await expect(collectKernelChecks(started, [{ id: 1, impetus: 'image' }, { id: 2, impetus: 'rhcos' }])).rejects.toThrow(/cannot check the kernel tag of advisory 1 \(image\)/);
   });
 });
