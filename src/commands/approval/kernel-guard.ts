@@ -50,6 +50,8 @@ async function checkOne(deps: GuardDeps, ad: Advisory, log: LineLog, signal?: Ab
   const nvr = parseRhcosNvr(rhcosNvr);
   if (!nvr) throw new CommandError(`cannot check the kernel tag of ${label}: ${rhcosNvr} is not a name-version-release the guard understands`);
   const brew = await deps.brew();
+  // The tags are listed after the metadata read: load what listing them needs while it is in flight.
+  brew.prepareListTags();
   const kernelNvr = await brew.kernelOfBuild(nvr, signal);
   if (!kernelNvr) throw new CommandError(`cannot check the kernel tag of ${label}: ${brew.metadataUrl(nvr)} lists no kernel component`);
   const tags = await brew.listTags(kernelNvr, signal);

@@ -145,6 +145,7 @@ describe('the kernel stop-ship guard', () => {
     } as unknown as ErrataClient;
     const brew = {
       metadataUrl: () => 'https://brew/metadata.json',
+      prepareListTags: () => undefined,
       kernelOfBuild: async () => 'kernel-5.14.0-570.el9',
       listTags: async () => ['rhaos-4.19'],
     } as unknown as BrewClient;
