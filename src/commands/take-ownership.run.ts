@@ -73,7 +73,8 @@ export default implement(takeOwnership, {
       if (!ticket) log.warn(`${release} has no ART Jira ticket (release_jira): no QE subtask to assign`);
       // The Errata advisories are read side by side with the Jira reads (independent requests).
       const errata = await ctx.services.get('errata');
-      const advisoriesRead = errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+      // What ownership needs of each advisory: its state and QE owner (not its builds).
+      const advisoriesRead = errata.getReleaseAdvisoryOwners(cs.advisories(), ctx.signal);
       advisoriesRead.catch(() => undefined);
       if (ticket) {
         const jira = await ctx.services.get('jira');

@@ -87,6 +87,8 @@ describe('take-ownership', () => {
       expect(changesWhenAsked).toEqual([0]);
       expect(h.slack.calls('usergroups.list')).toHaveLength(1);
       expect(h.posted('#team-qe-release')[0]).toContain(`Hello ${LEAD}, owner of [4.19.1]`);
+      // Ownership reads each advisory's state and QE owner, never its builds.
+      expect(h.world.errata.callsTo('GET', /\/builds(\.json)?$/)).toHaveLength(0);
     } finally {
       spy.mockRestore();
     }

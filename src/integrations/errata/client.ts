@@ -301,6 +301,19 @@ export class ErrataClient {
     return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
   }
 
+  /**
+   * getReleaseAdvisories without the builds: each advisory's erratum and people (QE owner), two
+   * reads side by side instead of three, for callers that never look at the builds (take-ownership).
+   */
+  async getReleaseAdvisoryOwners(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<(Erratum & AdvisoryPeople & { impetus: string })[]> {
+    const wanted = releaseAdvisoryEntries(advisories);
+    const all = await mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => {
+      const [erratum, people] = await Promise.all([this.getErratum(id, signal), this.getPeople(id, signal)]);
+      return { ...erratum, ...people, impetus };
+    });
+    return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
+  }
+
   async listPushJobs(id: number, signal?: AbortSignal): Promise<PushJob[]> {
     const data = await this.call(`listing the push jobs of advisory ${id}`, { path: `/api/v1/erratum/${id}/push`, schema: PushJobsResponse, ...(signal ? { signal } : {}) });
     return data.map((j) => ({ id: j.id, status: j.status.toUpperCase(), target: j.target.name }));
