@@ -3,7 +3,6 @@ import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
 import type { JiraClient, JiraIssue, JiraUser } from '../integrations/jira.ts';
 import { CommandError } from './errors.ts';
 import { implement, type OutcomeLink, type Plan } from './types.ts';
-import { loadReleaseAdvisories } from './approval/advisories.ts';
 import { errorMessage, type LineLog } from './approval/log.ts';
 import type { Services } from './services.ts';
 import { abnormalAdvisoriesText, errataOwnershipText, konfluxOwnershipText, sendNotices, type Linked, type Notice } from './approval/notices.ts';
@@ -21,9 +20,10 @@ export default implement(takeOwnership, {
     const errata = await ctx.services.get('errata');
     const changes: Plan['changes'] = [];
     const notes: string[] = [];
-    const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+    // State and QE owner of every advisory, read side by side (the plan used to read owners one by one).
+    const ads = await errata.getReleaseAdvisoryOwners(cs.advisories(), ctx.signal);
     for (const ad of ads) {
-      const owner = (await errata.getPeople(ad.id, ctx.signal)).qeEmail;
+      const owner = ad.qeEmail;
       if (owner === email) notes.push(`advisory ${ad.id} (${ad.impetus}) is already owned by ${email}`);
       else changes.push({ target: `advisory ${ad.id} (${ad.impetus}) QE owner`, from: owner ?? 'none', to: email });
       if (ad.state === 'NEW_FILES') notes.push(`advisory ${ad.id} is in NEW_FILES: a StateBox blocker would be recorded for push-to-cdn-staging`);
