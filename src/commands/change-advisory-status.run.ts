@@ -1,13 +1,14 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
 import { asyncApprovalFollowUp, asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
+import { releaseAdvisoryEntries } from '../integrations/errata/index.ts';
 import { CommandError } from './errors.ts';
 import { implement, type CommandContext, type OutcomeLink, type Plan } from './types.ts';
 import { applyRelPrep, assertApprovable, checkRelPrep, loadReleaseAdvisories, REL_PREP } from './approval/advisories.ts';
 import { errorMessage } from './approval/log.ts';
 import { approvalState, approveShipment, openShipment, type OpenedShipment } from './approval/shipment.ts';
-import { closeQeSubtasks, findQeSubtasks, openQeSubtasks } from './approval/subtasks.ts';
-import { checkKernelTags, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
+import { closeQeSubtasks, findQeSubtasks, openQeSubtasks, readSubtasksToClose, type SubtasksToClose } from './approval/subtasks.ts';
+import { checkKernelTags, collectKernelChecks, startKernelChecks, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
 import type { LineLog } from './approval/log.ts';
 import { changeAdvisoryStatus } from './change-advisory-status.ts';
 
@@ -46,6 +47,17 @@ async function recordStopShipBlocker(ctx: CommandContext, text: string): Promise
   } catch (e) {
     return `the StateBox blocker was not recorded: ${errorMessage(e)}`;
   }
+}
+
+/**
+ * The Jira reads of the last step (the QE subtasks and their transitions) started now, side by
+ * side with the Errata and GitLab work they do not depend on; the step itself still comes last.
+ */
+function readSubtasksAhead(ctx: CommandContext, ticket: string | null): Promise<SubtasksToClose | undefined> {
+  if (!ticket) return Promise.resolve(undefined);
+  const ahead = ctx.services.get('jira').then((jira) => readSubtasksToClose(jira, ticket));
+  ahead.catch(() => undefined); // awaited by the last step; a run that stops earlier leaves it unread
+  return ahead;
 }
 
 async function activeApprovalWatch(ctx: CommandContext, release: string) {
@@ -113,13 +125,19 @@ export default implement(changeAdvisoryStatus, {
     const flow = cs.flow();
     const log = ctx.log;
     const links: OutcomeLink[] = [];
+    // Errata flow: the subtasks are always closed at the end (a refusal stops before, with reads only).
+    // Konflux flow: not until the payload metadata URL is reachable, so they are read once it is.
+    let subtasksAhead = flow === 'konflux' ? undefined : readSubtasksAhead(ctx, cs.jiraTicket());
     try {
       ctx.progress('Checking the advisories');
       const errata = await ctx.services.get('errata');
+      // The kernel guard needs only each advisory's id and impetus: it runs alongside the reads that
+      // say which advisories count (a dropped one's check is ignored, as if never made).
+      const guard = startKernelChecks({ errata, brew: () => ctx.services.get('brew') }, releaseAdvisoryEntries(cs.advisories()).map(([impetus, id]) => ({ id, impetus })), ctx.signal);
       const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
       for (const ad of ads) links.push({ label: `Advisory ${ad.id} (${ad.impetus})`, url: errata.advisoryUrl(ad.id) });
       ctx.progress('Checking the kernel stop-ship tag');
-      const hits = stopShipHits(await kernelGuard(ctx, errata, ads, log));
+      const hits = stopShipHits(await collectKernelChecks(guard, ads, log));
       if (hits.length) {
         const recorded = await recordStopShipBlocker(ctx, stopShipIssueText(hits));
         log.error(`${stopShipRefusal(hits)} (${recorded})`);
@@ -173,12 +191,14 @@ export default implement(changeAdvisoryStatus, {
             watch: { kind: watch.kind, subject: watch.subject, intervalMs: watch.intervalMs, deadline: watch.deadline, ...(watch.createdAt ? { createdAt: watch.createdAt } : {}), ...(watch.nextCheckAt ? { nextCheckAt: watch.nextCheckAt } : {}), ...(watch.dedupKey ? { dedupKey: watch.dedupKey } : {}) },
           };
         }
+        subtasksAhead = readSubtasksAhead(ctx, cs.jiraTicket());
       }
 
       ctx.progress(`Moving the advisories to ${REL_PREP}`);
       const moved = await applyRelPrep(errata, check, log);
       ctx.progress('Closing the QE subtasks');
-      const closed = await closeQeSubtasks(await ctx.services.get('jira'), cs.jiraTicket(), log);
+      const ahead = await subtasksAhead;
+      const closed = await closeQeSubtasks(await ctx.services.get('jira'), cs.jiraTicket(), log, ahead);
       return {
         status: 'pass',
         summary: `${release} approved: ${moved.length} advisor${moved.length === 1 ? 'y' : 'ies'} moved to ${REL_PREP}${check.done.length ? `, ${check.done.length} already there` : ''}${approval ? `, shipment MR ${approval === 'merged' ? 'already merged' : approval === 'approved' ? 'approved' : 'already approved'}` : ''}, ${closed.length} QE subtask${closed.length === 1 ? '' : 's'} closed`,

@@ -5,6 +5,7 @@ import { releaseAdvisories } from './bugs/release-bugs.ts';
 import { leadMention, postNotice } from './bugs/slack.ts';
 import { implement, type Outcome, type OutcomeSection } from './types.ts';
 import { checkGreenwaveCvpTests, TASK } from './check-greenwave-cvp-tests.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../limit.ts';
 
 export default implement(checkGreenwaveCvpTests, {
   async run(ctx): Promise<Outcome> {
@@ -13,8 +14,10 @@ export default implement(checkGreenwaveCvpTests, {
     const errata = advisories.length ? await ctx.services.get('errata') : undefined;
     const failed: FailedCvpTest[] = [];
     const lines: string[] = [];
-    for (const a of advisories) {
-      const tests = await errata!.listGreenwaveCvpTests(a.id);
+    // One read per advisory, side by side (bounded); the lines are written in the advisories' order.
+    const testsOf = await mapLimit(advisories, SERVICE_CONCURRENCY, (a) => errata!.listGreenwaveCvpTests(a.id));
+    for (const [i, a] of advisories.entries()) {
+      const tests = testsOf[i]!;
       if (tests.length === 0) {
         ctx.log.info(`advisory ${a.id} does not have Greenwave CVP tests`);
         lines.push(`advisory ${a.id} (${a.impetus}): no Greenwave CVP tests`);

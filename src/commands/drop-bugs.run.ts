@@ -102,6 +102,8 @@ export default implement(dropBugs, {
     if (shipmentDrops && !s.shipment?.dropMr && !ctx.config.OAR_SHIPMENT_FORK) {
       throw new CommandError('OAR_SHIPMENT_FORK is not set: cannot open a drop-bugs merge request for the shipment (set it to the GitLab path of the shipment-data fork); nothing was dropped');
     }
+    // Something to drop means a notice (lead and docs mentions): read Slack's user groups alongside the drops.
+    if (plan.sources.some((sp) => sp.drop.length > 0)) ctx.notifier.prefetchMentions();
     const errata = s.advisories.length ? await ctx.services.get('errata') : undefined;
     const before = new Map(s.advisories.map((a) => [a.id, approvalState(a.erratum)]));
     const dropped: string[] = [];

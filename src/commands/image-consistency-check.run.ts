@@ -54,6 +54,8 @@ async function triggerJob(ctx: CommandContext): Promise<Outcome> {
     if (!mrUrl) throw new CommandError(`No shipment MR found for release ${ctx.release}. Image consistency check requires Konflux flow with a shipment MR.`);
     const prow = await ctx.services.get('prow');
     prowUrl = prow.prowUrl;
+    // A triggered job is announced: read Slack's user groups (the lead's mention) alongside the trigger.
+    ctx.notifier.prefetchMentions();
     triggered = await prow.triggerImageConsistencyCheck(payload, mergeRequestIid(mrUrl), { signal: ctx.signal });
   } catch (e) {
     const message = `Failed to trigger image consistency check Prow job: ${userMessageOf(e)}`;

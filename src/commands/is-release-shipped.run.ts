@@ -5,6 +5,7 @@ import { implement, type CommandContext } from './types.ts';
 import { APPROVED_STATES } from './approval/advisories.ts';
 import { errorMessage } from './approval/log.ts';
 import { isReleaseShipped } from './is-release-shipped.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../limit.ts';
 
 export interface ShipmentStatus {
   shipped: boolean;
@@ -14,17 +15,21 @@ export interface ShipmentStatus {
 
 async function advisoriesShipped(ctx: CommandContext, advisories: Record<string, number>, details: Record<string, string>): Promise<boolean> {
   const errata = await ctx.services.get('errata');
-  let all = true;
-  for (const [impetus, id] of Object.entries(advisories)) {
+  const entries = Object.entries(advisories);
+  // One read per advisory, side by side (bounded); the details keep the advisories' order.
+  const states = await mapLimit(entries, SERVICE_CONCURRENCY, async ([, id]) => {
     try {
-      const state = (await errata.getErratum(id, ctx.signal)).state;
-      details[`${impetus}_advisory`] = state;
-      if (!APPROVED_STATES.includes(state)) all = false;
+      return { state: (await errata.getErratum(id, ctx.signal)).state };
     } catch (e) {
-      details[`${impetus}_advisory`] = `error: ${errorMessage(e)}`;
-      all = false;
+      return { error: errorMessage(e) };
     }
-  }
+  });
+  let all = true;
+  entries.forEach(([impetus], i) => {
+    const r = states[i]!;
+    details[`${impetus}_advisory`] = r.state ?? `error: ${r.error}`;
+    if (r.state === undefined || !APPROVED_STATES.includes(r.state)) all = false;
+  });
   return all;
 }
 

@@ -54,7 +54,7 @@ export const plainNoticeRenderer: NoticeRenderer = (n) => {
 export type NoticeResult = { sent: true; channel: string; posted: PostedNotice } | { sent: false; channel?: string; error: string };
 
 /** The part of the Slack notifier a notice needs (jobs hand a poster without group lookups). */
-export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention'>>;
+export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention' | 'preloadUserGroups'>>;
 
 /** A posted notice; thread messages Slack refused are listed (the summary is out, so it is not retried whole). */
 export interface PostedNotice extends PostedMessage {
@@ -95,6 +95,19 @@ export class ReleaseNotifier {
       this.warn(`cannot resolve Slack user group ${handle}: ${userMessageOf(e)}`);
       return `@${handle}`;
     }
+  }
+
+  /**
+   * Start reading what the mentions of a notice need (Slack's user-group list) now, side by side
+   * with the command's own requests, instead of after them: the notice's mention lookups then
+   * find it loaded (or share the request in flight). Fire and forget: a failure here is silent,
+   * and the lookup made when the notice is written reports it as it always did.
+   */
+  prefetchMentions(): void {
+    void this.deps
+      .slack()
+      .then((slack) => slack.preloadUserGroups?.())
+      .catch(() => undefined);
   }
 
   /** Why Slack cannot take notices at all (no bot token, ...), or undefined when it can. */

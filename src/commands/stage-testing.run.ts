@@ -96,6 +96,9 @@ async function trigger(ctx: CommandContext): Promise<Outcome> {
   }
 
   const jenkins = await ctx.services.get('jenkins');
+  // Neither the CSRF crumb nor the notice's mention depends on the queue check: read them alongside it.
+  jenkins.prefetchCrumb();
+  ctx.notifier.prefetchMentions();
   if (await jenkins.isQueued(STAGE_PIPELINE_JOB)) {
     ctx.log.info('there is pending job in the queue, please try again later');
     return { status: 'info', summary: 'there is pending job in the queue, please try again later', recordTask: false };

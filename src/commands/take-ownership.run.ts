@@ -3,7 +3,6 @@ import type { ShipmentMergeRequest } from '../integrations/gitlab/index.ts';
 import type { JiraClient, JiraIssue, JiraUser } from '../integrations/jira.ts';
 import { CommandError } from './errors.ts';
 import { implement, type OutcomeLink, type Plan } from './types.ts';
-import { loadReleaseAdvisories } from './approval/advisories.ts';
 import { errorMessage, type LineLog } from './approval/log.ts';
 import type { Services } from './services.ts';
 import { abnormalAdvisoriesText, errataOwnershipText, konfluxOwnershipText, sendNotices, type Linked, type Notice } from './approval/notices.ts';
@@ -21,9 +20,10 @@ export default implement(takeOwnership, {
     const errata = await ctx.services.get('errata');
     const changes: Plan['changes'] = [];
     const notes: string[] = [];
-    const ads = await loadReleaseAdvisories(errata, cs.advisories(), ctx.signal);
+    // State and QE owner of every advisory, read side by side (the plan used to read owners one by one).
+    const ads = await errata.getReleaseAdvisoryOwners(cs.advisories(), ctx.signal);
     for (const ad of ads) {
-      const owner = (await errata.getPeople(ad.id, ctx.signal)).qeEmail;
+      const owner = ad.qeEmail;
       if (owner === email) notes.push(`advisory ${ad.id} (${ad.impetus}) is already owned by ${email}`);
       else changes.push({ target: `advisory ${ad.id} (${ad.impetus}) QE owner`, from: owner ?? 'none', to: email });
       if (ad.state === 'NEW_FILES') notes.push(`advisory ${ad.id} is in NEW_FILES: a StateBox blocker would be recorded for push-to-cdn-staging`);
@@ -47,6 +47,8 @@ export default implement(takeOwnership, {
     const log = ctx.log;
     const blockers: string[] = [];
     const localPart = email.split('@')[0]!;
+    // The ownership notice is always sent: read Slack's user groups (its mention) alongside the work.
+    ctx.notifier.prefetchMentions();
     try {
       // 1. Konflux: the shipment MR and the GitLab user first, so an unknown user changes nothing (edge case 9).
       let shipment: OpenedShipment | undefined;
@@ -71,7 +73,8 @@ export default implement(takeOwnership, {
       if (!ticket) log.warn(`${release} has no ART Jira ticket (release_jira): no QE subtask to assign`);
       // The Errata advisories are read side by side with the Jira reads (independent requests).
       const errata = await ctx.services.get('errata');
-      const advisoriesRead = errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
+      // What ownership needs of each advisory: its state and QE owner (not its builds).
+      const advisoriesRead = errata.getReleaseAdvisoryOwners(cs.advisories(), ctx.signal);
       advisoriesRead.catch(() => undefined);
       if (ticket) {
         const jira = await ctx.services.get('jira');

@@ -9,6 +9,7 @@
  * Kerberos is needed here. XML-RPC bodies are built and read with @foxglove/xmlrpc; the transport
  * is the shared HttpClient (timeout, AbortSignal, retries: listTags is a read, so it is retried).
  */
+import type * as xmlRpcModule from '@foxglove/xmlrpc';
 import type { XmlRpcValue } from '@foxglove/xmlrpc';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
@@ -71,6 +72,19 @@ export interface BrewClientOptions extends TransportOptions {
   hubUrl?: string;
 }
 
+/**
+ * @foxglove/xmlrpc, loaded on first use: it brings xmlbuilder2 and a DOM (~140 modules, ~20 MB)
+ * that a bot which never asks koji should not hold (issue 22: footprint). One load, shared.
+ */
+let xmlRpcLoading: Promise<typeof xmlRpcModule> | undefined;
+function loadXmlRpc(): Promise<typeof xmlRpcModule> {
+  xmlRpcLoading ??= import('@foxglove/xmlrpc').catch((e: unknown) => {
+    xmlRpcLoading = undefined; // a failed load is tried again
+    throw e;
+  });
+  return xmlRpcLoading;
+}
+
 export class BrewClient {
   readonly downloadUrl: string;
   readonly hubUrl: string;
@@ -103,12 +117,19 @@ export class BrewClient {
     return kernelNvrOf(metadata);
   }
 
+  /**
+   * Start loading the XML-RPC library listTags needs, for a caller that will list tags after
+   * other requests (the kernel guard reads the builds and the RHCOS metadata first): its ~30 ms
+   * of module loading then runs while those requests are in flight, not between them and listTags.
+   */
+  prepareListTags(): void {
+    loadXmlRpc().catch(() => undefined);
+  }
+
   /** koji `listTags(build=<nvr>)`: the names of the tags of a build. */
   async listTags(build: string, signal?: AbortSignal): Promise<string[]> {
     const operation = `listing the tags of build ${build}`;
-    // Loaded on first use: @foxglove/xmlrpc brings xmlbuilder2 and a DOM (~140 modules, ~20 MB)
-    // that a bot which never asks koji should not hold (issue 22: footprint).
-    const { Deserializer, serializeMethodCall, XmlRpcFault } = await import('@foxglove/xmlrpc');
+    const { Deserializer, serializeMethodCall, XmlRpcFault } = await loadXmlRpc();
     // koji passes Python keyword arguments as a trailing struct flagged `__starstar`.
     const body = serializeMethodCall('listTags', [{ __starstar: true, build }]);
     const text = await this.call(() =>

@@ -42,9 +42,30 @@ async function loadOctokit(): Promise<OctokitLib> {
   return octokitLib;
 }
 
-/** octokit's RequestError; none can exist before octokit is loaded. */
-function isRequestError(e: unknown): e is octokitModule.RequestError {
-  return octokitLib !== undefined && e instanceof octokitLib.RequestError;
+/** What the error mapping reads of a failed answer: octokit's RequestError, or ours. */
+interface StatusError {
+  status: number;
+  response?: { headers: unknown; data: unknown };
+}
+
+/**
+ * A non-2xx answer to a request made without octokit (the contents API, raw files): carries what
+ * octokit's RequestError carries, so both map to the same IntegrationError.
+ */
+class GitHubHttpError extends Error implements StatusError {
+  readonly status: number;
+  readonly response: { headers: Record<string, string>; data: unknown };
+  constructor(status: number, headers: Record<string, string>, data: unknown) {
+    super(messageOf(data) ?? `HTTP ${status}`);
+    this.name = 'GitHubHttpError';
+    this.status = status;
+    this.response = { headers, data };
+  }
+}
+
+/** octokit's RequestError (none can exist before octokit is loaded), or a GitHubHttpError. */
+function isRequestError(e: unknown): e is StatusError {
+  return e instanceof GitHubHttpError || (octokitLib !== undefined && e instanceof octokitLib.RequestError);
 }
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 export const DEFAULT_GITHUB_RAW_URL = 'https://raw.githubusercontent.com';
@@ -251,6 +272,36 @@ export class GitHubClient {
     return `${web}/${repo}/blob/${branch}/${path}`;
   }
 
+  /**
+   * A REST call made with fetch, without octokit: the contents API (StateBox's every read and
+   * write) is two plain JSON requests, and loading octokit for them cost a cold process (the CLI,
+   * a fresh engine) tens of milliseconds of CPU before its first StateBox read (issue 22). A
+   * non-2xx answer throws GitHubHttpError, mapped like octokit's RequestError.
+   */
+  private async rest(method: 'GET' | 'PUT', path: string, req: { query?: Record<string, string>; body?: unknown; signal: AbortSignal }): Promise<unknown> {
+    const url = new URL(`${this.apiUrl}${path}`);
+    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/vnd.github.v3+json', 'user-agent': 'oar-bot' };
+    if (this.token) headers.authorization = `token ${this.token}`;
+    if (req.body !== undefined) headers['content-type'] = 'application/json; charset=utf-8';
+    const res = await this.fetchImpl(url.href, { method, headers, signal: req.signal, ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}) });
+    const text = await res.text();
+    let data: unknown = text;
+    if (text && /json/i.test(res.headers.get('content-type') ?? '')) {
+      try {
+        data = JSON.parse(text) as unknown;
+      } catch {
+        data = text;
+      }
+    }
+    if (!res.ok) {
+      const h: Record<string, string> = {};
+      res.headers.forEach((v, k) => (h[k] = v));
+      throw new GitHubHttpError(res.status, h, data);
+    }
+    return data;
+  }
+
   /** Contents API read: text and blob SHA, or null when the file (or branch) does not exist. */
   async getFile(repo: string, branch: string, path: string, opts: { signal?: AbortSignal } = {}): Promise<RepoFile | null> {
     const { owner, repo: name } = splitRepo(repo);
@@ -259,13 +310,7 @@ export class GitHubClient {
       operation,
       async (signal) => {
         try {
-          const res = await (await this.octokit()).request(`GET /repos/{owner}/{repo}/contents/${encodePath(path)}`, {
-            owner,
-            repo: name,
-            ref: branch,
-            request: { signal },
-          });
-          return res.data as unknown;
+          return await this.rest('GET', `/repos/${owner}/${name}/contents/${encodePath(path)}`, { query: { ref: branch }, signal });
         } catch (e) {
           if (isRequestError(e) && e.status === 404 && e.response) return null;
           throw e;
@@ -318,11 +363,7 @@ export class GitHubClient {
         if (!res.ok) {
           const h: Record<string, string> = {};
           res.headers.forEach((v, k) => (h[k] = v));
-          const { RequestError } = await loadOctokit();
-          throw new RequestError(text.slice(0, 200) || res.statusText, res.status, {
-            request: { method: 'GET', url, headers },
-            response: { status: res.status, url, headers: h, data: text },
-          });
+          throw new GitHubHttpError(res.status, h, text);
         }
         return text;
       },
@@ -337,17 +378,15 @@ export class GitHubClient {
     const data = await this.call(
       operation,
       async (signal) =>
-        (
-          await (await this.octokit()).request(`PUT /repos/{owner}/{repo}/contents/${encodePath(req.path)}`, {
-            owner,
-            repo: name,
+        this.rest('PUT', `/repos/${owner}/${name}/contents/${encodePath(req.path)}`, {
+          body: {
             message: req.message,
             content: Buffer.from(req.text, 'utf8').toString('base64'),
             branch: req.branch,
             ...(req.sha ? { sha: req.sha } : {}),
-            request: { signal },
-          })
-        ).data as unknown,
+          },
+          signal,
+        }),
       { idempotent: false, signal: req.signal, conflictOn422: true },
     );
     const parsed = this.validate(putResultSchema, data, operation);

@@ -123,6 +123,14 @@ export class JenkinsClient {
     return `${this.baseUrl}/queue/item/${queueId}/api/json`;
   }
 
+  /**
+   * Start reading the CSRF crumb now (a trigger about to be made reads it alongside its other
+   * checks instead of after them); the trigger uses it, or reads again if this one failed.
+   */
+  prefetchCrumb(): void {
+    this.crumbHeader().catch(() => undefined);
+  }
+
   /** CSRF crumb header (`Jenkins-Crumb: ...`); none when the crumb issuer is disabled (404). */
   private crumbHeader(): Promise<Record<string, string>> {
     this.crumb ??= this.http

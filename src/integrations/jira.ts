@@ -462,9 +462,12 @@ export class JiraClient {
     return res.transitions.map((t) => ({ id: t.id, name: t.name, ...(t.to ? { to: t.to.name } : {}) }));
   }
 
-  /** Transition by name (case-insensitive); a clear error lists the names that exist. */
-  async transition(key: string, name: string): Promise<JiraTransition> {
-    const transitions = await this.getTransitions(key);
+  /**
+   * Transition by name (case-insensitive); a clear error lists the names that exist. `known`: the
+   * issue's transitions read ahead (getTransitions), so the move costs only its POST.
+   */
+  async transition(key: string, name: string, known?: readonly JiraTransition[]): Promise<JiraTransition> {
+    const transitions = known ?? (await this.getTransitions(key));
     const wanted = name.trim().toLowerCase();
     const match = transitions.find((t) => t.name.toLowerCase() === wanted);
     const operation = `moving ${key} to ${name}`;

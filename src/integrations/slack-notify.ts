@@ -155,6 +155,8 @@ export class SlackNotifier {
   private readonly users: LRUCache<string, string>;
   private groups: { at: number; byHandle: Map<string, UserGroup> } | undefined;
   private groupsLoading: Promise<void> | undefined;
+  /** A preload in flight: lookups wait for it; its failure is its own (a lookup then reads the list itself). */
+  private groupsPreload: Promise<void> | undefined;
   private readonly cacheTtlMs: number;
 
   constructor(opts: SlackNotifierOptions) {
@@ -346,12 +348,13 @@ export class SlackNotifier {
   /** A user group by handle, from usergroups.list (cached). */
   async resolveUserGroup(handle: string): Promise<UserGroup> {
     const wanted = handle.replace(/^@/, '').trim();
+    if (this.groupsPreload) await this.groupsPreload.catch(() => undefined);
     const age = this.groups ? Date.now() - this.groups.at : Infinity;
     // A handle missing from the list reloads it (a group created since), but not a list this fresh:
     // one command resolving the lead's, ART's and the docs' groups reads the list once.
     if (age > this.cacheTtlMs || (!this.groups?.byHandle.has(wanted) && age > GROUP_MISS_RELOAD_MS)) {
       // Concurrent lookups share the one request in flight.
-      this.groupsLoading ??= this.loadUserGroups(wanted).finally(() => {
+      this.groupsLoading ??= this.loadUserGroups(`query group id by name ${wanted}`).finally(() => {
         this.groupsLoading = undefined;
       });
       await this.groupsLoading;
@@ -363,8 +366,23 @@ export class SlackNotifier {
     return group;
   }
 
-  private async loadUserGroups(wanted: string): Promise<void> {
-    const res = await this.call(`query group id by name ${wanted}`, true, () => this.client.usergroups.list({}));
+  /**
+   * Load usergroups.list now unless the cached one is fresh, so a command can read it side by side
+   * with its own work instead of after it; later lookups use it (a concurrent one shares the
+   * request). Rejects like a lookup would; callers that only prefetch ignore the rejection.
+   */
+  async preloadUserGroups(): Promise<void> {
+    const age = this.groups ? Date.now() - this.groups.at : Infinity;
+    if (age <= this.cacheTtlMs) return;
+    if (this.groupsLoading) return this.groupsLoading;
+    this.groupsPreload ??= this.loadUserGroups('reading the user groups').finally(() => {
+      this.groupsPreload = undefined;
+    });
+    return this.groupsPreload;
+  }
+
+  private async loadUserGroups(operation: string): Promise<void> {
+    const res = await this.call(operation, true, () => this.client.usergroups.list({}));
     const byHandle = new Map<string, UserGroup>();
     for (const g of res.usergroups ?? []) {
       if (g.id && g.handle) byHandle.set(g.handle, { id: g.id, handle: g.handle, mention: `<!subteam^${g.id}>` });

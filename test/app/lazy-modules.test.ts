@@ -40,14 +40,24 @@ describe('modules loaded at startup', () => {
     expect(loaded.filter((u) => ON_FIRST_USE.some((p) => u.includes(p)))).toEqual([]);
   });
 
-  it('octokit loads on the first GitHub call, ldapts on the first LDAP search', { timeout: 60_000 }, async () => {
+  it('octokit loads on the first GitHub call that needs it (not for the contents API), ldapts on the first LDAP search', { timeout: 60_000 }, async () => {
     const loaded = await modulesLoadedBy(`
       const { GitHubClient } = await import(${JSON.stringify(github)});
       const { LdaptsDirectory } = await import(${JSON.stringify(ldap)});
-      await new GitHubClient({ apiUrl: 'http://127.0.0.1:1', retries: 0, timeoutMs: 2000 }).getFile('o/r', 'main', 'f').catch(() => undefined);
+      await new GitHubClient({ apiUrl: 'http://127.0.0.1:1', retries: 0, timeoutMs: 2000 }).listTree('o/r', 'main').catch(() => undefined);
       await new LdaptsDirectory({ url: 'ldap://127.0.0.1:1', baseDn: 'dc=x', timeoutMs: 2000 }).findPersonByUid('u').catch(() => undefined);`);
     expect(loaded.some((u) => u.includes('/node_modules/octokit/'))).toBe(true);
     expect(loaded.some((u) => u.includes('/node_modules/ldapts/'))).toBe(true);
+  });
+
+  it("StateBox's GitHub reads and writes (contents API) never load octokit", { timeout: 60_000 }, async () => {
+    const loaded = await modulesLoadedBy(`
+      const { GitHubClient } = await import(${JSON.stringify(github)});
+      const gh = new GitHubClient({ apiUrl: 'http://127.0.0.1:1', retries: 0, timeoutMs: 2000 });
+      await gh.getFile('o/r', 'main', 'f').catch(() => undefined);
+      await gh.putFile({ repo: 'o/r', branch: 'main', path: 'f', text: 'x', message: 'm', sha: 'abc' }).catch(() => undefined);`);
+    expect(loaded.some((u) => u.includes('/src/integrations/github.ts'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('/node_modules/octokit/') || u.includes('/node_modules/@octokit/'))).toEqual([]);
   });
 
   it('@gitbeaker loads when a command first asks for GitLab, pg only when DATABASE_URL picks PostgreSQL', { timeout: 60_000 }, async () => {

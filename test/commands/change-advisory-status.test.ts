@@ -29,6 +29,20 @@ describe('change-advisory-status', () => {
     expect(task?.result).toContain('task [Change Advisory Status] status is changed to [Pass]');
   });
 
+  it('Errata flow: the Jira reads of the last step are made ahead and not again; one state change per advisory', async () => {
+    const seeded = h.world.seedRelease('4.19.1');
+    const keys = qeSubtaskKeys(h.world, seeded.jiraTicket);
+
+    const r = await h.run('change-advisory-status', '4.19.1');
+
+    expect(r.outcome.status).toBe('pass');
+    expect(h.world.jira.callsTo(`/rest/api/2/issue/${seeded.jiraTicket}`, 'GET')).toHaveLength(1);
+    expect(h.world.jira.callsTo('/rest/api/2/search/jql', 'POST')).toHaveLength(1);
+    expect(h.world.jira.callsTo(/\/transitions$/, 'GET')).toHaveLength(Object.keys(keys).length);
+    expect(h.world.jira.callsTo(/\/transitions$/, 'POST')).toHaveLength(Object.keys(keys).length);
+    expect(h.world.errata.callsTo('POST', /\/change_state$/)).toHaveLength(Object.keys(seeded.advisories).length);
+  });
+
   it('without confirmation it only shows the plan: advisories QE -> REL_PREP and subtasks -> Closed, nothing changed', async () => {
     const seeded = h.world.seedRelease('4.19.1');
     const keys = qeSubtaskKeys(h.world, seeded.jiraTicket);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from '../../src/integrations/gitlab/index.ts';
+import { ReleaseNotifier } from '../../src/commands/notifier.ts';
 import { qeSubtaskKeys, startApprovalHarness, taskOf, type ApprovalHarness } from './change-advisory-status.harness.ts';
 import { freshHarnessPerTest } from '../helpers/command-world.ts';
 
@@ -69,6 +70,28 @@ describe('take-ownership', () => {
     expect(task?.result).toContain(`jira issue ${keys.verification} is updated to In Progress`);
     expect(task?.result?.split('\n').at(-1)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: INFO: task \[Take Ownership\] status is changed to \[Pass\]$/);
     expect(task?.result).not.toContain(OWNER);
+  });
+
+  it("reads Slack's user groups once, alongside the work: asked for before any advisory or subtask changes, used by the notice", async () => {
+    h.world.seedRelease('4.19.1');
+    seedOwner(h);
+    const original = ReleaseNotifier.prototype.prefetchMentions;
+    const changesWhenAsked: number[] = [];
+    const spy = vi.spyOn(ReleaseNotifier.prototype, 'prefetchMentions').mockImplementation(function (this: ReleaseNotifier) {
+      changesWhenAsked.push(h.world.errata.changes.length + h.world.jira.callsTo(/\/assignee$/, 'PUT').length);
+      original.call(this);
+    });
+    try {
+      const r = await h.run('take-ownership', '4.19.1', { email: OWNER });
+      expect(r.outcome.status).toBe('pass');
+      expect(changesWhenAsked).toEqual([0]);
+      expect(h.slack.calls('usergroups.list')).toHaveLength(1);
+      expect(h.posted('#team-qe-release')[0]).toContain(`Hello ${LEAD}, owner of [4.19.1]`);
+      // Ownership reads each advisory's state and QE owner, never its builds.
+      expect(h.world.errata.callsTo('GET', /\/builds(\.json)?$/)).toHaveLength(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('Konflux flow: comments "QE Release Lead is @<username>" once, posts notice #15 with the MR, and a re-run changes nothing', async () => {

@@ -165,6 +165,25 @@ describe('mentions', () => {
     }
   });
 
+  it('a preload reads usergroups.list once for the lookups that follow or overlap it; a failed one leaves the lookup its own read and message', async () => {
+    const calls = expectMethod('usergroups.list', fixture('usergroups.list.json'));
+    const n = notifier();
+    const preload = n.preloadUserGroups();
+    // A lookup made while the preload is in flight waits for it instead of reading the list again.
+    const [lead] = await Promise.all([n.userGroupMention('openshift-qe-release-lead-4-19'), preload]);
+    expect(lead).toBe('<!subteam^S05QF1MEX8A>');
+    await n.preloadUserGroups(); // fresh: nothing read
+    expect(await n.userGroupMention('ert-team')).toBe('<!subteam^S06ERTTEAM1>');
+    expect(calls).toHaveLength(1);
+
+    expectMethod('usergroups.list', { ok: false, error: 'missing_scope', needed: 'usergroups:read' }, 2);
+    const failing = notifier();
+    const pre = failing.preloadUserGroups().catch((e: unknown) => e);
+    const err = (await failing.resolveUserGroup('ert-team').catch((e: unknown) => e)) as IntegrationError;
+    expect(((await pre) as IntegrationError).userMessage).toBe('Slack refused reading the user groups: missing_scope');
+    expect(err.userMessage).toBe('Slack refused query group id by name ert-team: missing_scope');
+  });
+
   it('an unknown handle: the original message; an API error names the lookup', async () => {
     expectMethod('usergroups.list', fixture('usergroups.list.json'));
     const err = (await notifier().resolveUserGroup('no-such-team').catch((e: unknown) => e)) as IntegrationError;

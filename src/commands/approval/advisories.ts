@@ -8,6 +8,7 @@
 import type { ErrataClient } from '../../integrations/errata/index.ts';
 import { CommandError } from '../errors.ts';
 import type { LineLog } from './log.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
 export const REL_PREP = 'REL_PREP';
 /** States at or after REL_PREP: the advisory is already approved by QE. */
@@ -60,18 +61,19 @@ export async function checkRelPrep(errata: ErrataClient, ads: readonly ReleaseAd
     }
   }
   if (opts.alerts !== 'skip') {
-    for (const ad of toMove) {
-      let blocking: boolean;
-      if (opts.alerts === 'refresh') {
-        const check = await errata.checkBlockingSecurityAlerts({ id: ad.id, type: ad.type });
+    // One read per advisory, side by side (bounded); the lines are written in the advisories' order.
+    const alerts = await mapLimit(toMove, SERVICE_CONCURRENCY, async (ad) => {
+      if (opts.alerts === 'refresh') return errata.checkBlockingSecurityAlerts({ id: ad.id, type: ad.type });
+      return { blocking: ad.type === 'RHSA' && (await errata.getSecurityAlerts(ad.id)).blocking === true, level: undefined, message: undefined };
+    });
+    toMove.forEach((ad, i) => {
+      const check = alerts[i]!;
+      if (check.message !== undefined) {
         if (check.level === 'warn') log?.warn(check.message);
         else log?.info(check.message);
-        blocking = check.blocking;
-      } else {
-        blocking = ad.type === 'RHSA' && (await errata.getSecurityAlerts(ad.id)).blocking === true;
       }
-      if (blocking) problems.push(`advisory ${ad.id} has blocking secalerts, please contact prodsec team`);
-    }
+      if (check.blocking) problems.push(`advisory ${ad.id} has blocking secalerts, please contact prodsec team`);
+    });
   }
   return { toMove, done, problems };
 }
@@ -83,15 +85,38 @@ export function assertApprovable(check: RelPrepCheck, log: LineLog): void {
   throw new CommandError(`change advisory status failed: ${check.problems.join('; ')}`);
 }
 
-/** Move the advisories a passed check found in QE to REL_PREP. */
+/**
+ * Move the advisories a passed check found in QE to REL_PREP. The moves do not depend on each
+ * other except where Errata says so: an advisory blocked by another one that moves too waits for
+ * that move (Errata refuses it before); the others move side by side (bounded). A failed move
+ * stops the moves that were still to start (as the original's loop did) and is thrown once the
+ * moves in flight have answered; every move that was made is logged.
+ */
 export async function applyRelPrep(errata: ErrataClient, check: RelPrepCheck, log: LineLog): Promise<ReleaseAdvisory[]> {
-  const moved: ReleaseAdvisory[] = [];
-  for (const ad of check.toMove) {
-    await errata.changeState(ad.id, REL_PREP, ad.state);
-    log.info(`advisory ${ad.id} state is updated to ${REL_PREP}`);
-    moved.push({ ...ad, state: REL_PREP });
+  const moved = new Set<number>();
+  let pending = [...check.toMove];
+  while (pending.length > 0) {
+    const waiting = new Set(pending.map((a) => a.id));
+    const ready = pending.filter((a) => !a.blockingAdvisories.some((b) => b !== a.id && waiting.has(b)));
+    // A blocking cycle (Errata would refuse it anyway): the first in order goes, as the loop did.
+    const wave = ready.length > 0 ? ready : [pending[0]!];
+    const failures = new Map<number, unknown>();
+    await mapLimit(wave, SERVICE_CONCURRENCY, async (ad) => {
+      if (failures.size > 0) return;
+      try {
+        await errata.changeState(ad.id, REL_PREP, ad.state);
+        moved.add(ad.id);
+      } catch (e) {
+        failures.set(ad.id, e);
+      }
+    });
+    for (const ad of wave) if (moved.has(ad.id)) log.info(`advisory ${ad.id} state is updated to ${REL_PREP}`);
+    // The failure of the first advisory in order, as the loop would have met it.
+    const failed = wave.find((a) => failures.has(a.id));
+    if (failed) throw failures.get(failed.id);
+    pending = pending.filter((a) => !wave.includes(a));
   }
-  return moved;
+  return check.toMove.filter((a) => moved.has(a.id)).map((a) => ({ ...a, state: REL_PREP }));
 }
 
 /**

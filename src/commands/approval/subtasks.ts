@@ -3,7 +3,7 @@
  * take-ownership, closed by the approval. The ticket is read once and its QE subtasks are fetched
  * in one bulk request (getIssuesByKeys), never one request per issue.
  */
-import type { JiraClient, JiraIssue, JiraUser } from '../../integrations/jira.ts';
+import type { JiraClient, JiraIssue, JiraTransition, JiraUser } from '../../integrations/jira.ts';
 import { sameUser } from '../../integrations/jira/model.ts';
 import { QE_SUBTASKS } from '../../release/tasks.ts';
 import { CommandError } from '../errors.ts';
@@ -85,18 +85,46 @@ export function openQeSubtasks(subtasks: readonly JiraIssue[]): JiraIssue[] {
   return subtasks.filter((s) => s.status !== CLOSED);
 }
 
-/** The approval's last step: close every QE subtask that is still open. Returns the keys closed. */
-export async function closeQeSubtasks(jira: JiraClient, ticket: string | null, log: LineLog): Promise<string[]> {
+/**
+ * The reads of closeQeSubtasks made ahead: the QE subtasks and the transitions of the open ones,
+ * read side by side with the approval's other steps (they do not depend on them). Nothing is
+ * changed; a failed read fails the closing step when it comes, as it would have then.
+ */
+export interface SubtasksToClose {
+  ticket: string;
+  found: Promise<{ subtask: JiraIssue; transitions?: Promise<JiraTransition[]> }[]>;
+}
+
+export function readSubtasksToClose(jira: JiraClient, ticket: string): SubtasksToClose {
+  const found = findQeSubtasks(jira, ticket).then((subtasks) =>
+    subtasks.map((subtask) => {
+      if (subtask.status === CLOSED) return { subtask };
+      const transitions = jira.getTransitions(subtask.key);
+      transitions.catch(() => undefined); // awaited by the closing step; not unhandled when that step never comes
+      return { subtask, transitions };
+    }),
+  );
+  found.catch(() => undefined);
+  return { ticket, found };
+}
+
+/**
+ * The approval's last step: close every QE subtask that is still open. Returns the keys closed.
+ * `ahead`: the reads made ahead by readSubtasksToClose for this ticket (then only the moves are left).
+ */
+export async function closeQeSubtasks(jira: JiraClient, ticket: string | null, log: LineLog, ahead?: SubtasksToClose): Promise<string[]> {
   if (!ticket) {
     log.warn('the release has no ART Jira ticket (release_jira), no QE subtask to close');
     return [];
   }
-  const closed = await mapLimit(await findQeSubtasks(jira, ticket), SERVICE_CONCURRENCY, async (s) => {
+  const read = ahead?.ticket === ticket ? ahead : readSubtasksToClose(jira, ticket);
+  const found = await read.found;
+  const closed = await mapLimit(found, SERVICE_CONCURRENCY, async ({ subtask: s, transitions }) => {
     if (s.status === CLOSED) {
       log.info(`jira issue ${s.key} is already ${CLOSED}`);
       return null;
     }
-    await jira.transition(s.key, CLOSED);
+    await jira.transition(s.key, CLOSED, transitions ? await transitions : undefined);
     log.info(`jira issue ${s.key} status is updated to ${CLOSED}`);
     return s.key;
   });

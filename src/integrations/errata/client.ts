@@ -201,6 +201,11 @@ export interface ErrataClientOptions extends TransportOptions {
   auth: ErrataAuthProvider;
 }
 
+/** The `[impetus, id]` of a release's advisories the commands act on: every ConfigStore advisory except impetus `microshift` (A.7), in order. */
+export function releaseAdvisoryEntries(advisories: Readonly<Record<string, number>>): [string, number][] {
+  return Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+}
+
 export class ErrataClient {
   readonly baseUrl: string;
   readonly auth: ErrataAuthProvider;
@@ -285,14 +290,27 @@ export class ErrataClient {
    * decide), read side by side (bounded), in the ConfigStore's order.
    */
   async getReleaseErrata(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<{ impetus: string; id: number; erratum: Erratum }[]> {
-    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    const wanted = releaseAdvisoryEntries(advisories);
     return mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => ({ impetus, id, erratum: await this.getErratum(id, signal) }));
   }
 
   async getReleaseAdvisories(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<Advisory[]> {
     // Independent reads: side by side (bounded), in the ConfigStore's order.
-    const wanted = Object.entries(advisories).filter(([impetus]) => impetus !== 'microshift');
+    const wanted = releaseAdvisoryEntries(advisories);
     const all = await mapLimit(wanted, SERVICE_CONCURRENCY, ([impetus, id]) => this.getAdvisory(id, impetus, signal));
+    return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
+  }
+
+  /**
+   * getReleaseAdvisories without the builds: each advisory's erratum and people (QE owner), two
+   * reads side by side instead of three, for callers that never look at the builds (take-ownership).
+   */
+  async getReleaseAdvisoryOwners(advisories: Readonly<Record<string, number>>, signal?: AbortSignal): Promise<(Erratum & AdvisoryPeople & { impetus: string })[]> {
+    const wanted = releaseAdvisoryEntries(advisories);
+    const all = await mapLimit(wanted, SERVICE_CONCURRENCY, async ([impetus, id]) => {
+      const [erratum, people] = await Promise.all([this.getErratum(id, signal), this.getPeople(id, signal)]);
+      return { ...erratum, ...people, impetus };
+    });
     return all.filter((ad) => ad.state !== 'DROPPED_NO_SHIP');
   }
 
