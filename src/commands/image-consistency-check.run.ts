@@ -23,7 +23,7 @@ export default implement(imageConsistencyCheck, {
 
 function prowWatch(ctx: CommandContext, jobId: string, jobName: string): NonNullable<Outcome['watch']> {
   return {
-    kind: 'prow-job',
+    kind: PROW_JOB_KIND,
     subject: { jobId, job: jobName, command: 'image-consistency-check' },
     intervalMs: PROW_WATCH_INTERVAL_MS,
     deadline: new Date(ctx.now().getTime() + PROW_WATCH_DEADLINE_MS),
@@ -97,7 +97,7 @@ async function duplicateGuard(ctx: CommandContext, task: StoredTask | null, conc
     if (!candidates.includes(id)) candidates.push(id);
   };
   if (ctx.store) {
-    const watches = await ctx.store.listWatches({ state: 'active', release: ctx.release, kind: 'prow-job' });
+    const watches = await ctx.store.listWatches({ state: 'active', release: ctx.release, kind: PROW_JOB_KIND });
     for (const w of watches.reverse()) if (w.subject.job === jobName && typeof w.subject.jobId === 'string') add(w.subject.jobId);
   }
   for (const id of [...triggeredJobIds(task?.result), ...checkedJobIds(task?.result)].reverse()) add(id);

@@ -27,7 +27,7 @@ const checkStep = (n: number) => ({ label: `Check build ${n}`, command: 'stage-t
 
 function buildWatch(ctx: CommandContext, job: string, subject: { buildNumber?: number; buildUrl?: string; queueId: number }): NonNullable<Outcome['watch']> {
   return {
-    kind: 'jenkins-build',
+    kind: JENKINS_BUILD_KIND,
     subject: { job, command: 'stage-testing', ...subject },
     intervalMs: JENKINS_WATCH_INTERVAL_MS,
     deadline: new Date(ctx.now().getTime() + JENKINS_WATCH_DEADLINE_MS),
