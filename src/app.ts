@@ -27,7 +27,7 @@ import { LDAP_SYSTEM } from './integrations/ldap.ts';
 import { CallHealth } from './observability/call-health.ts';
 import { homeReleasesFrom } from './slack/home.ts';
 import type { HomeRelease } from './blocks/home.ts';
-import { VERSION } from './cli/main.ts';
+import { VERSION } from './version.ts';
 import { wireJobs } from './jobs/wiring.ts';
 import type { JobScheduler } from './jobs/scheduler.ts';
 
