@@ -1,7 +1,7 @@
 /**
- * Footprint of the bot as deployed: `node src/main.ts` in its own process, connected over Socket
- * Mode to the simulated Slack, pointed at the simulated world, scheduled jobs on (their cron
- * schedules are registered; none is due during the measurement).
+ * Footprint of the bot as deployed: `node bin/oar-bot.js` (`npm start`, the image's command) in
+ * its own process, connected over Socket Mode to the simulated Slack, pointed at the simulated
+ * world, scheduled jobs on (their cron schedules are registered; none is due during the measurement).
  *
  * Figures (issue 22), median of 3 starts: start_to_connected_ms (process spawn to the Socket
  * Mode connection the simulated Slack accepted, target <= 1500 ms) and idle_rss_mb (resident
@@ -48,7 +48,7 @@ try {
       LOG_LEVEL: 'warn',
     };
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'src', 'main.ts')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [join(root, 'bin', 'oar-bot.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       await slack.waitForConnection({ timeoutMs: 30_000 });
       const ms = performance.now() - started;

@@ -7,6 +7,7 @@ import type { Config } from './config/env.ts';
 import { loadConfig } from './config/env.ts';
 import { environmentReport, formatReport } from './config/report.ts';
 import { loggerFor, type Logger } from './log.ts';
+import { describeError } from './describe-error.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { createRegistry } from './commands/index.ts';
 import type { AnyCommand } from './commands/types.ts';
@@ -19,7 +20,7 @@ import { SlackGroupDirectory } from './slack/groups.ts';
 import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
 import { createMcpAuthorizer } from './mcp/auth.ts';
 import type { McpHttpHandler } from './mcp/http.ts';
-import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
+import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, sendJson, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type MountHandler, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
 import { kerberosStatus } from './integrations/errata/index.ts';
 import type { CallObserver, FetchLike } from './integrations/http.ts';
 import { DATAWAREHOUSE_SYSTEM } from './integrations/datawarehouse.ts';
@@ -27,7 +28,7 @@ import { LDAP_SYSTEM } from './integrations/ldap.ts';
 import { CallHealth } from './observability/call-health.ts';
 import { homeReleasesFrom } from './slack/home.ts';
 import type { HomeRelease } from './blocks/home.ts';
-import { VERSION } from './cli/main.ts';
+import { VERSION } from './version.ts';
 import { wireJobs } from './jobs/wiring.ts';
 import type { JobScheduler } from './jobs/scheduler.ts';
 
@@ -149,9 +150,27 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   }
 
   // The MCP SDK (with hono, ajv, zod-to-json-schema: ~130 modules, ~20 MB) loads on the first
-  // /mcp request or /health, not at startup (issue 22: footprint).
+  // /mcp request or /health, not at startup (issue 22: footprint). A load that fails is not kept:
+  // /mcp answers 503 naming the failure, /health carries it as a warning, the next request retries.
   let mcpHandler: Promise<McpHttpHandler> | undefined;
-  const mcp = () => (mcpHandler ??= import('./mcp/http.ts').then((m) => m.createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox })));
+  const mcp = () =>
+    (mcpHandler ??= import('./mcp/http.ts')
+      .then((m) => m.createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox }))
+      .catch((e: unknown) => {
+        mcpHandler = undefined;
+        throw new Error(`MCP is unavailable: ${describeError(e)}`, { cause: e });
+      }));
+  const mcpMount: MountHandler = async (req, res) => {
+    let handler: McpHttpHandler;
+    try {
+      handler = await mcp();
+    } catch (e) {
+      logger.error({ err: e }, 'MCP could not be loaded');
+      sendJson(res, 503, { error: describeError(e) });
+      return true;
+    }
+    return handler(req, res);
+  };
   // Declared before the HTTP server answers /health (it used to be a TDZ error during startup).
   const subsystems: OptionalSubsystem<unknown>[] = [];
   let ckiState: (() => unknown) | undefined;
@@ -163,7 +182,7 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     registry,
     logger,
     metrics,
-    mounts: { '/mcp': async (req, res) => (await mcp())(req, res) },
+    mounts: { '/mcp': mcpMount },
     health: () =>
       buildHealth({
         config,

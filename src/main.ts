@@ -1,5 +1,5 @@
 /**
- * `npm start`: the bot. Without Slack tokens (and outside production) it starts the local
+ * `npm start` (through bin/oar-bot.js, which turns the compile cache on first): the bot. Without Slack tokens (and outside production) it starts the local
  * playground: simulated Slack and services, the real app connected to them, and a web page.
  */
 import { enableCompileCache } from 'node:module';
@@ -8,7 +8,8 @@ import { runInNewContext } from 'node:vm';
 
 // Node's compile cache (in the temp directory, or NODE_COMPILE_CACHE) keeps the next start from
 // stripping types and compiling ~1,400 modules again: start to Socket Mode connected roughly
-// halves. Where the cache cannot be written Node simply runs without it.
+// halves. Where the cache cannot be written Node simply runs without it. (Already on when started
+// through bin/oar-bot.js; this covers `node src/main.ts`.)
 enableCompileCache?.();
 // Imported after the cache is on (a static import would be evaluated before it).
 const { ConfigError, loadConfig } = await import('./config/env.ts');

@@ -66,7 +66,8 @@ function normalizePrefix(prefix: string): string {
   return p;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+/** A JSON answer (also for mounted handlers that answer errors themselves). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...extra }).end(`${JSON.stringify(body)}\n`);
 }
 

@@ -4,7 +4,7 @@
  * release's assembly from ART's ocp-build-data `releases.yml`.
  */
 import { readFile } from 'node:fs/promises';
-import { compactDecrypt, CompactEncrypt } from 'jose';
+import type * as Jose from 'jose';
 import { load } from 'js-yaml';
 import { LRUCache } from 'lru-cache';
 import { cacheClock } from '../cache-clock.ts';
@@ -55,9 +55,23 @@ export interface ReleaseMetadata {
 type Assembly = Record<string, unknown>;
 type Releases = Record<string, { assembly?: Assembly } | null | undefined>;
 
+/**
+ * jose (~45 modules) is loaded on the first decryption, not at startup (issue 22: footprint): the
+ * bot connects to Slack and schedules its jobs without it. A jose that cannot load is a
+ * ConfigStoreError naming it, like any other ConfigStore failure; the next call tries again.
+ */
+async function loadJose(): Promise<typeof Jose> {
+  try {
+    return await import('jose');
+  } catch (e) {
+    throw new ConfigStoreError(`cannot load jose, needed to decrypt the ConfigStore: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 /** Decrypts the compact JWE with the UTF-8 bytes of OAR_JWK as the A128GCM key (spec 4.1). */
 export async function decryptLocalConfig(jwe: string, jwk: string | undefined): Promise<LocalConfig> {
   if (!jwk) throw new ConfigStoreError('system environment variable OAR_JWK not found');
+  const { compactDecrypt } = await loadJose();
   let plaintext: Uint8Array;
   try {
     ({ plaintext } = await compactDecrypt(jwe.trim(), new TextEncoder().encode(jwk)));
@@ -79,6 +93,7 @@ export async function decryptLocalConfig(jwe: string, jwk: string | undefined): 
 
 /** Inverse of decryptLocalConfig: used by the sandbox and tests to produce a config file. */
 export async function encryptLocalConfig(config: unknown, jwk: string): Promise<string> {
+  const { CompactEncrypt } = await loadJose();
   return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(config)))
     .setProtectedHeader({ alg: 'dir', enc: 'A128GCM' })
     .encrypt(new TextEncoder().encode(jwk));

@@ -3,8 +3,8 @@
  * listeners/ (one per file, each `register(app, deps)`); listeners only parse, ack, render and
  * hand over to the runner, which holds the policy. Every listener acks before slow I/O.
  */
-import { App, SocketModeReceiver } from '@slack/bolt';
-import type { App as BoltApp } from '@slack/bolt';
+import { createRequire } from 'node:module';
+import type { App as BoltApp, SocketModeReceiver as BoltSocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { slackLogger } from '../integrations/slack-logger.ts';
 import type { Config } from '../config/env.ts';
@@ -23,6 +23,14 @@ import { slackPeople } from './people.ts';
 
 export type { SlackMetrics } from './deps.ts';
 export { stripQuiet } from './dispatch.ts';
+
+// App and SocketModeReceiver from their own files: Bolt's package index also loads its Express and
+// AWS Lambda receivers (express and ~115 modules, ~6 MB resident) that Socket Mode never uses
+// (issue 22: footprint). Both files are CommonJS with `exports.default`; `require` reads them the
+// same way under Node and under vitest (whose ESM interop of a default export differs from Node's).
+const require = createRequire(import.meta.url);
+const { default: App } = require('@slack/bolt/dist/App.js') as { default: typeof BoltApp };
+const { default: SocketModeReceiver } = require('@slack/bolt/dist/receivers/SocketModeReceiver.js') as { default: typeof BoltSocketModeReceiver };
 
 export interface SlackFrontEndDeps {
   config: Config;

@@ -124,7 +124,7 @@ describe('Containerfile', () => {
     expect(file).toMatch(/npm ci --omit=dev/);
     expect(file).toMatch(/^USER 1000$/m);
     expect(file).toMatch(/^HEALTHCHECK[^\n]*\\\n\s+CMD \["node", "-e", "fetch\([^\n]*\/livez/m);
-    expect(file).toMatch(/^CMD \["node", "src\/main\.ts"\]$/m);
+    expect(file).toMatch(/^CMD \["node", "bin\/oar-bot\.js"\]$/m);
     expect(file).toMatch(/OAR_HTTP_PORT=8080/);
     expect(file).toMatch(/OAR_DATA_DIR=\/var\/lib\/oar-bot/);
     const ignored = text('.dockerignore').split('\n');
