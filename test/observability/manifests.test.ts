@@ -1,5 +1,9 @@
 /** The deployment files must follow src/config/env.ts and the metric names: they never drift. */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { SECRET_VARS, VARS, type VarName } from '../../src/config/env.ts';
@@ -130,5 +134,24 @@ describe('Containerfile', () => {
     const ignored = text('.dockerignore').split('\n');
     for (const entry of ['node_modules', '.git', 'data', '.env']) expect(ignored).toContain(entry);
     expect(ignored).not.toContain('src');
+  });
+
+  it("fills Node's compile cache at build time by importing the composition root, which starts nothing", () => {
+    const step = /^RUN node --input-type=module -e "(await import\('\/app\/src\/app\.ts'\))"/m.exec(file);
+    expect(step).not.toBeNull();
+    expect(file).toMatch(/^ENV NODE_COMPILE_CACHE=\/app\/\.node-compile-cache$/m);
+    // The same step here: it exits by itself (no server, no timer keeps it alive) and leaves a cache.
+    const dir = mkdtempSync(join(tmpdir(), 'oar-compile-cache-'));
+    try {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', step![1]!.replace('/app/', fileURLToPath(root))], {
+        env: { ...process.env, NODE_ENV: 'production', NODE_COMPILE_CACHE: dir },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(dir, { recursive: true }).length).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
