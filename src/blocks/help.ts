@@ -92,16 +92,29 @@ export function helpMessage(commands: HelpCommand[], viewer: HelpViewer, opts: {
 
 /** `/oar help <command>`: the command's help text with examples in Slack syntax. */
 export function commandHelpMessage(name: string, text: string, opts: { shareable?: boolean } = {}): SlackMessage {
+  const seen = new Set<string>();
   const slackText = text
     .split('\n')
     .map((l) => l.replace(/^(\s*)oar\s+-r\s+(\S+)\s+/, '$1/oar $2 ').replace(/^(\s*)(?:oarctl|jobctl|oar)\s+(?=\S)/, '$1/oar '))
+    // A terminal and a Slack spelling of one example are the same line once both read `/oar`.
+    .filter((l) => !/^\s+\/oar /.test(l) || (!seen.has(l.trim()) && seen.add(l.trim())))
     .join('\n');
   const [title = name, ...body] = slackText.split('\n');
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: fitText(`/oar help ${name}`, 150) } },
     { type: 'section', text: { type: 'mrkdwn', text: fitText(`*${esc(title)}*`, 2990) } },
-    ...splitOnLines(esc(body.join('\n').trim()), 2990).map((t) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: t.replace(/^( {2,})/gm, (s) => '\u2003'.repeat(Math.ceil(s.length / 2))) } })),
+    ...splitOnLines(esc(body.join('\n').trim()), 2990).map((t) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text: slackRows(t) } })),
   ];
   if (opts.shareable) blocks.push({ type: 'actions', block_id: 'oar_share', elements: [{ type: 'button', action_id: SHARE_ACTION_ID, text: { type: 'plain_text', text: 'Share in channel' }, value: `oar help ${name}` }] });
   return { text: `/oar help ${name}`, blocks };
+}
+
+/**
+ * The terminal's aligned rows (`  -i, --job-id    Prow job id`) read as rows in Slack too, where
+ * runs of spaces collapse: the term in code, then its description; indentation as em spaces.
+ */
+function slackRows(text: string): string {
+  return text
+    .replace(/^( {2,})([^\s`](?:\S| (?! ))*) {2,}(\S.*)$/gm, '$1`$2`  $3')
+    .replace(/^( {2,})/gm, (s) => '\u2003'.repeat(Math.ceil(s.length / 2)));
 }

@@ -31,4 +31,25 @@ describe('help blocks', () => {
     expect(JSON.stringify(m.blocks)).toContain('/oar 4.19.1 take-ownership -e a@b.co');
     expect(JSON.stringify(m.blocks)).not.toContain('oar -r');
   });
+
+  it('command help: aligned rows keep their term apart from the description; an example said twice is shown once', () => {
+    const m = commandHelpMessage(
+      'image-consistency-check',
+      [
+        'image-consistency-check — trigger',
+        '',
+        'Options:',
+        '  -i, --job-id                 Prow job id',
+        'Follow-ups (watched until they end, reported back):',
+        '  prow-job                     Waits for the Prow job to end',
+        'Examples:',
+        '  oar -r 4.19.10 image-consistency-check',
+        '  /oar 4.19.10 image-consistency-check',
+      ].join('\n'),
+    );
+    const body = m.blocks.slice(2).map((b) => ('text' in b && b.text ? b.text.text : '')).join('\n');
+    expect(body).toContain('\u2003`-i, --job-id`  Prow job id');
+    expect(body).toContain('\u2003`prow-job`  Waits for the Prow job to end');
+    expect(body.match(/\/oar 4\.19\.10 image-consistency-check/g)).toHaveLength(1);
+  });
 });
