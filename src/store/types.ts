@@ -71,7 +71,8 @@ export interface LeaseInfo {
   expiresAt: Date;
 }
 
-export type WatchKind = 'prow-job' | 'jenkins-build' | 'cdn-push' | 'async-approval' | (string & {});
+/** A follow-up kind (kebab-case). The commands own the kinds (their declarations' `followUpKinds`); the store only keeps them. */
+export type WatchKind = string;
 export type WatchState = 'active' | 'done' | 'failed' | 'cancelled' | 'expired';
 
 export interface SlackTarget {

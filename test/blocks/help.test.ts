@@ -47,7 +47,7 @@ describe('help blocks', () => {
         '  /oar 4.19.10 image-consistency-check',
       ].join('\n'),
     );
-    const body = m.blocks.slice(2).map((b) => ('text' in b && b.text ? b.text.text : '')).join('\n');
+    const body = m.blocks.slice(2).map((b) => ('text' in b && typeof b.text === 'object' ? b.text.text : '')).join('\n');
     expect(body).toContain('\u2003`-i, --job-id`  Prow job id');
     expect(body).toContain('\u2003`prow-job`  Waits for the Prow job to end');
     expect(body.match(/\/oar 4\.19\.10 image-consistency-check/g)).toHaveLength(1);
