@@ -89,3 +89,12 @@ export interface ScheduledJobRun {
 
 /** The process's scheduler when it has one (a terminal without jobs has none). */
 export type SchedulerRef = () => SchedulerPort | undefined;
+
+/**
+ * What the MCP tools read from StateBox beyond the StateBoxPort: the whole stored document. The
+ * StateBox service (`StateBoxService.get`) satisfies it as is; tests use a fake.
+ */
+export interface ReleaseStatusReader {
+  /** The release's stored StateBox document, or null when the release has none yet. */
+  get(release: string): Promise<{ state: Record<string, unknown>; location?: string } | null>;
+}
