@@ -23,6 +23,8 @@
  * baseline_msgs_per_s, baseline_cpu_ms_per_msg, baseline_lost, baseline_duplicated and the
  * ratios msgs_per_s_ratio (notifier / baseline) and cpu_ratio.
  * Run: npx node bench/cki-notifier.bench.ts
+ * CKI_BENCH_PROFILE=/tmp/cki writes a CPU profile (200 us sampling) of each measured notifier run
+ * alone, /tmp/cki-run1.cpuprofile ..., without the floor, the warm-up or the baseline rounds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +40,8 @@ import { DataWarehouseClient } from '../src/integrations/datawarehouse.ts';
 import { NotificationLedger } from '../src/jobs/cki-notifier/ledger.ts';
 import { MemoryLedgerStore } from '../test/jobs/cki-notifier/memory-store.ts';
 import { openTestStore } from '../test/helpers/store.ts';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 
 const MESSAGES = 1000;
 const RUNS = 3;
@@ -45,6 +49,25 @@ const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? '32';
 const SETTLE_TIMEOUT_MS = 120_000;
 /** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
 const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
+/** CKI_BENCH_PROFILE=<prefix>: a CPU profile of each measured notifier run only (not the baseline, floor or warm-up), written to <prefix>-<run>.cpuprofile. */
+const PROFILE = process.env.CKI_BENCH_PROFILE;
+
+/** Profiles `fn` with the in-process inspector when CKI_BENCH_PROFILE is set. */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${PROFILE}-${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 type LedgerStore = Pick<Store, 'getJobState' | 'setJobStates' | 'claimUnlessJobStates'>;
 
@@ -184,7 +207,8 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   );
   if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; DataWarehouse latency ${DW_LATENCY_MS} ms; warm-up run of ${messages} messages not counted`);
 
-  const { timedOut, elapsed, cpuMsPerMsg } = await timedPublish(ch, names.webhooks, bodies, done);
+  const publish = () => timedPublish(ch, names.webhooks, bodies, done);
+  const { timedOut, elapsed, cpuMsPerMsg } = run < 0 ? await publish() : await profiled(`run${run + 1}`, publish);
   await notifier.stop();
 
   const ids = await drain(ch, names.results);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serialByKey } from '../src/limit.ts';
+import { mapLimit, serialByKey } from '../src/limit.ts';
 
 const deferred = () => {
   let resolve!: () => void;
@@ -28,5 +28,35 @@ describe('serialByKey', () => {
     await second;
     expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
     expect(lanes.activeKeys).toBe(0);
+  });
+});
+
+describe('mapLimit', () => {
+  it.each([
+    ['fewer items than the limit', 3, 4],
+    ['more items than the limit', 7, 2],
+  ])('%s: results in the items\' order, never more than the limit in flight', async (_name, count, limit) => {
+    let inFlight = 0;
+    let peak = 0;
+    const gates = Array.from({ length: count }, deferred);
+    const result = mapLimit(Array.from({ length: count }, (_, i) => i), limit, async (item, index) => {
+      peak = Math.max(peak, ++inFlight);
+      await gates[item]!.promise;
+      inFlight--;
+      return `${item}@${index}`;
+    });
+    // Release in reverse order: the results keep the items' order anyway.
+    for (const g of [...gates].reverse()) g.resolve();
+    await expect(result).resolves.toEqual(Array.from({ length: count }, (_, i) => `${i}@${i}`));
+    expect(peak).toBe(Math.min(count, limit));
+  });
+
+  it('rejects with the first failure, including a function that throws before returning a promise', async () => {
+    await expect(mapLimit([1, 2], 4, (x) => (x === 2 ? Promise.reject(new Error('two')) : Promise.resolve(x)))).rejects.toThrow('two');
+    await expect(
+      mapLimit([1], 4, () => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
   });
 });

@@ -10,22 +10,24 @@
 import { z } from 'zod';
 import { isSupportedStatus, type SkipReason, type SupportedStatus } from './types.ts';
 
-const envelopeSchema = z.looseObject({ object_type: z.string(), status: z.string() });
+// Plain objects, not loose ones: only the fields below are read, and a loose object copies every
+// other key of the body (the whole KCIDB checkout under `object`) on every message (issue 22).
+const envelopeSchema = z.object({ object_type: z.string(), status: z.string() });
 
-const checkoutMessageSchema = z.looseObject({
+const checkoutMessageSchema = z.object({
   timestamp: z.string().nullish(),
   object_type: z.literal('checkout'),
   status: z.string(),
   id: z.string().min(1).nullish(),
   iid: z.number().int().nullish(),
   object: z
-    .looseObject({
+    .object({
       id: z.string().min(1).nullish(),
       origin: z.string().nullish(),
-      misc: z.looseObject({ retrigger: z.boolean().nullish() }).nullish(),
+      misc: z.object({ retrigger: z.boolean().nullish() }).nullish(),
     })
     .nullish(),
-  misc: z.looseObject({ checkout_outcome_changed: z.boolean().nullish() }).nullish(),
+  misc: z.object({ checkout_outcome_changed: z.boolean().nullish() }).nullish(),
 });
 
 export interface CheckoutMessage {
