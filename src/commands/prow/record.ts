@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ReleaseBuildSchema, type ReleaseBuild } from '../../integrations/release-controller.ts';
 import type { ProwJobInfo } from '../../integrations/prow.ts';
+import { CommandError } from '../errors.ts';
 
 export const JobRunSchema = z.looseObject({
   jobID: z.string().min(1),
@@ -33,12 +34,10 @@ export const TestResultRecordSchema = z.looseObject({
 });
 export type TestResultRecord = z.infer<typeof TestResultRecordSchema>;
 
-export class RecordError extends Error {
-  readonly userMessage: string;
+export class RecordError extends CommandError {
   constructor(message: string) {
     super(message);
     this.name = 'RecordError';
-    this.userMessage = message;
   }
 }
 

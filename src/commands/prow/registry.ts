@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import type { GitHubClient } from '../../integrations/github.ts';
 import type { Logger } from '../../log.ts';
+import { CommandError } from '../errors.ts';
 import { RELEASES_DIR, type Arch } from './streams.ts';
 
 export interface TestJob {
@@ -34,14 +35,12 @@ export interface RegistryFile {
   stable: TestJob[];
 }
 
-export class RegistryError extends Error {
-  readonly userMessage: string;
+export class RegistryError extends CommandError {
   readonly file: string;
   constructor(file: string, message: string) {
     super(message);
     this.name = 'RegistryError';
     this.file = file;
-    this.userMessage = message;
   }
 }
 

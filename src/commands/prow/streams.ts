@@ -4,6 +4,7 @@
  * Pure.
  */
 import { ARCHES, type Arch, type StreamKind } from '../../integrations/release-controller.ts';
+import { CommandError } from '../errors.ts';
 
 export { ARCHES, type Arch, type StreamKind };
 
@@ -17,12 +18,10 @@ export interface ProwStream {
   arch: Arch;
 }
 
-export class ProwConfigError extends Error {
-  readonly userMessage: string;
+export class ProwConfigError extends CommandError {
   constructor(message: string) {
     super(message);
     this.name = 'ProwConfigError';
-    this.userMessage = message;
   }
 }
 

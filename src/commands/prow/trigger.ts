@@ -9,18 +9,17 @@
 import { payloadEnvs } from '../../integrations/prow.ts';
 import type { ReleaseBuild } from '../../integrations/release-controller.ts';
 import type { ProwDeps } from './deps.ts';
+import { CommandError } from '../errors.ts';
 import { readFile, updateFile } from './files.ts';
 import { parseRecord, parseStateFile, serialiseRecord, type ResultEntry } from './record.ts';
 import type { TestJob, TestJobRegistry } from './registry.ts';
 import { isNightlyBuild, latestStatePath, resultPath, ystreamOfBuild, type Arch } from './streams.ts';
 import { isTokenRejected, triggerOnce, type TriggerResult } from './trigger-once.ts';
 
-export class PayloadError extends Error {
-  readonly userMessage: string;
+export class PayloadError extends CommandError {
   constructor(message: string) {
     super(message);
     this.name = 'PayloadError';
-    this.userMessage = message;
   }
 }
 
