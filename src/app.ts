@@ -17,7 +17,8 @@ import { WebClient } from '@slack/web-api';
 import { ConfigStoreLoader } from './release/configstore.ts';
 import { loadRoles, RoleResolver } from './commands/roles.ts';
 import { SlackGroupDirectory } from './slack/groups.ts';
-import { createSlackFrontEnd, type SlackFrontEnd } from './slack/index.ts';
+import { createSlackFrontEnd, slackClientOptions, type SlackFrontEnd } from './slack/index.ts';
+import { slackLogger } from './integrations/slack-logger.ts';
 import { createMcpAuthorizer } from './mcp/auth.ts';
 import type { McpHttpHandler } from './mcp/http.ts';
 import { buildHealth, buildReadiness, createMetrics, createMetricsRegistry, installProcessGuards, installShutdown, OptionalSubsystem, sendJson, standardShutdownSteps, startHttpServer, trackSlackConnection, type HttpServer, type MountHandler, type OarMetrics, type ShutdownHandle } from './observability/index.ts';
@@ -68,8 +69,6 @@ export interface RunningApp {
   shutdown(reason?: string): Promise<void>;
 }
 
-/** Group listings for authorization answer fast or fail (as the front end's client; the Web API default retries for half an hour). */
-const SLACK_GROUPS_RETRY = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 };
 
 export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
@@ -96,7 +95,9 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
     const local = await configLoader.localConfig().catch(() => undefined);
     return local?.contacts.slack['qe-release'] ?? {};
   };
-  const slackGroups = slackConfigured ? new SlackGroupDirectory(new WebClient(config.SLACK_BOT_TOKEN, { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}), retryConfig: SLACK_GROUPS_RETRY })) : undefined;
+  const slackGroups = slackConfigured
+    ? new SlackGroupDirectory(new WebClient(config.SLACK_BOT_TOKEN, { ...slackClientOptions(config), logger: slackLogger(logger.child({ component: 'slack-groups' })) }))
+    : undefined;
   const mcpAuth = createMcpAuthorizer(config);
   const authorizer = new RoleResolver({
     ...(slackGroups ? { slack: { roles: loadRoles(config), groups: slackGroups, releaseLeadGroups } } : {}),

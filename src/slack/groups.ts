@@ -1,4 +1,7 @@
-/** Slack user-group membership for authorization, cached briefly (usergroups.list with users). */
+/**
+ * Slack user-group membership for authorization, cached briefly (usergroups.list with users).
+ * Mentions of a group in notices are the notifier's (integrations/slack-notify.ts).
+ */
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import { cacheClock } from '../cache-clock.ts';
@@ -6,7 +9,6 @@ import type { GroupDirectory } from '../commands/roles.ts';
 
 interface Directory {
   byUser: Map<string, string[]>;
-  byHandle: Map<string, { id: string; users: string[] }>;
 }
 
 const KEY = 'usergroups';
@@ -22,8 +24,6 @@ export class SlackGroupDirectory implements GroupDirectory {
       max: 1,
       ttl: opts.ttlMs ?? 5 * 60_000,
       fetchMethod: () => this.read(),
-      // A failed refresh keeps the expired directory for mention() (groupsOf still fails).
-      noDeleteOnFetchRejection: true,
       ...cacheClock(opts.now ?? Date.now),
     });
   }
@@ -31,14 +31,11 @@ export class SlackGroupDirectory implements GroupDirectory {
   private async read(): Promise<Directory> {
     const r = await this.client.usergroups.list({ include_users: true });
     const byUser = new Map<string, string[]>();
-    const byHandle = new Map<string, { id: string; users: string[] }>();
     for (const g of r.usergroups ?? []) {
-      if (!g.handle || !g.id) continue;
-      const users = g.users ?? [];
-      byHandle.set(g.handle, { id: g.id, users });
-      for (const u of users) byUser.set(u, [...(byUser.get(u) ?? []), g.handle]);
+      if (!g.handle) continue;
+      for (const u of g.users ?? []) byUser.set(u, [...(byUser.get(u) ?? []), g.handle]);
     }
-    return { byUser, byHandle };
+    return { byUser };
   }
 
   private async load(): Promise<Directory | undefined> {
@@ -47,13 +44,5 @@ export class SlackGroupDirectory implements GroupDirectory {
 
   async groupsOf(userId: string): Promise<string[]> {
     return (await this.load())?.byUser.get(userId) ?? [];
-  }
-
-  /** `<!subteam^ID>` for a handle, or `@handle` when unknown. */
-  async mention(handle: string): Promise<string> {
-    const directory = await this.load().catch(() => this.cache.peek(KEY, { allowStale: true }));
-    const h = handle.replace(/^@/, '');
-    const g = directory?.byHandle.get(h);
-    return g ? `<!subteam^${g.id}>` : `@${h}`;
   }
 }

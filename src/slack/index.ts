@@ -17,7 +17,6 @@ import type { Actor } from '../commands/types.ts';
 import type { Store } from '../store/types.ts';
 import { VERSION } from '../version.ts';
 import { SlackLifecycle, type ListenerDeps, type SlackMetrics } from './deps.ts';
-import { SlackGroupDirectory } from './groups.ts';
 import { LISTENERS } from './listeners/index.ts';
 import { slackPeople } from './people.ts';
 
@@ -52,7 +51,6 @@ export interface SlackFrontEndDeps {
 export interface SlackFrontEnd {
   app: BoltApp;
   client: WebClient;
-  groups: SlackGroupDirectory;
   start(): Promise<void>;
   stop(): Promise<void>;
   connected(): boolean;
@@ -62,13 +60,24 @@ export interface SlackFrontEnd {
   flush(deadlineMs: number): Promise<boolean>;
 }
 
+/**
+ * The Web API client options of the bot's own Slack clients (Bolt's, and the user-group directory
+ * the role resolver reads): the configured base URL, SLACK_TIMEOUT_MS per call, and a short retry
+ * (interactive replies and authorization must not retry for half an hour, the web-api default).
+ */
+export function slackClientOptions(config: Pick<Config, 'SLACK_API_URL' | 'SLACK_TIMEOUT_MS'>) {
+  return {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    timeout: config.SLACK_TIMEOUT_MS,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 },
+  };
+}
+
 export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
   const { config } = deps;
   const logger = deps.logger.child({ component: 'slack' });
   if (!config.SLACK_BOT_TOKEN || !config.SLACK_APP_TOKEN) throw new Error('SLACK_BOT_TOKEN and SLACK_APP_TOKEN are required for the Slack front end');
-  const slackApiUrl = config.SLACK_API_URL;
-  // Interactive replies must not retry for half an hour (the web-api default).
-  const clientOptions = { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2000 } };
+  const clientOptions = slackClientOptions(config);
   const boltLogger = slackLogger(logger.child({ component: 'bolt' }));
   const receiver = new SocketModeReceiver({
     appToken: config.SLACK_APP_TOKEN,
@@ -119,7 +128,6 @@ export function createSlackFrontEnd(deps: SlackFrontEndDeps): SlackFrontEnd {
   return {
     app,
     client,
-    groups: new SlackGroupDirectory(client),
     async start() {
       const auth = await client.auth.test();
       lifecycle.botUserId = auth.user_id;

@@ -30,18 +30,13 @@ describe('SlackGroupDirectory (lru-cache, TTL from the read)', () => {
     expect(calls()).toBe(2);
   });
 
-  it('a failed refresh fails groupsOf but mention() still names the group it knew', async () => {
-    const { client } = fakeClient([groups(['U1']), () => Promise.reject(new Error('ratelimited'))]);
+  it('a failed refresh fails groupsOf (authorization never answers from an expired list) and the next call reads again', async () => {
+    const { client, calls } = fakeClient([groups(['U1']), () => Promise.reject(new Error('ratelimited')), groups(['U2'])]);
     const dir = new SlackGroupDirectory(client, { ttlMs: 1000 });
-    expect(await dir.mention('@openshift-qe-release-4-19')).toBe('<!subteam^S1>');
+    expect(await dir.groupsOf('U1')).toEqual(['openshift-qe-release-4-19']);
     vi.advanceTimersByTime(1001);
     await expect(dir.groupsOf('U1')).rejects.toThrow('ratelimited');
-    expect(await dir.mention('openshift-qe-release-4-19')).toBe('<!subteam^S1>');
-    expect(await dir.mention('nobody')).toBe('@nobody');
-  });
-
-  it('mention() falls back to @handle when the directory was never read', async () => {
-    const { client } = fakeClient([() => Promise.reject(new Error('down'))]);
-    expect(await new SlackGroupDirectory(client).mention('qe-release')).toBe('@qe-release');
+    expect(await dir.groupsOf('U2')).toEqual(['openshift-qe-release-4-19']);
+    expect(calls()).toBe(3);
   });
 });
