@@ -296,7 +296,17 @@ export class Runner {
     const { role, denied } = await this.authorize(req, options, safety, correlationId);
     if (denied) return observe(denied);
     // The implementation is imported on the first run of the command (declarations are all help needs).
-    const impl = await command.load();
+    // A module that fails to load is a failed run like any other: audited, observed, answered (the
+    // registry retries the import on the next run).
+    let impl: Awaited<ReturnType<typeof command.load>>;
+    try {
+      impl = await command.load();
+    } catch (e) {
+      const message = userMessageOf(e);
+      this.logger.error({ err: e, command: command.name }, 'command implementation failed to load');
+      await this.audit({ ...base, event: 'failure', outcome: 'implementation failed to load', detail: message });
+      return observe({ kind: 'refused', message: `${command.name} is not available: its implementation failed to load (${message})`, correlationId });
+    }
 
     const dryRun = options.dryRun === true;
     const log = new CommandLog({ logger: this.logger, now: () => this.now(), mask: this.deps.mask });

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { declareCommand, implement, lazy, type Actor, type CommandImpl } from '../../src/commands/types.ts';
-import { memoryRunner } from '../helpers/commands.ts';
+import { memoryRunner, memoryRunnerStore } from '../helpers/commands.ts';
+import type { Store } from '../../src/store/types.ts';
 
 const actor: Actor = { id: 'cli:someone', via: 'cli' };
 
@@ -59,5 +60,24 @@ describe('lazy commands', () => {
     const loaded = await command.load();
     expect(loaded.run).toBe(impl.run);
     expect(attempt).toBe(2);
+  });
+
+  it('a run whose implementation fails to load is refused, audited and observed, holds no lock, and the next run loads it', async () => {
+    let attempt = 0;
+    const command = lazy(decl, async () => {
+      if (++attempt === 1) throw new Error('Cannot find module ./set-owner.run.ts');
+      return { default: impl };
+    });
+    const store = memoryRunnerStore();
+    const observed: string[] = [];
+    const runner = memoryRunner({ store: store as unknown as Store, observer: (o) => observed.push(o.result) });
+    const first = await runner.execute({ command, release: '4.19.1', options: { email: 'a@b.c' }, actor });
+    expect(first.kind).toBe('refused');
+    expect(first.kind === 'refused' && first.message).toMatch(/^set-owner is not available: its implementation failed to load \(.*Cannot find module/);
+    expect(store.audits.map((a) => [a.event, a.outcome])).toContainEqual(['failure', 'implementation failed to load']);
+    expect(observed).toEqual(['refused']);
+    expect(store.locks.size).toBe(0);
+    const second = await runner.execute({ command, release: '4.19.1', options: { email: 'a@b.c' }, actor });
+    expect(second.kind === 'done' && second.outcome.summary).toBe('owner is a@b.c');
   });
 });
