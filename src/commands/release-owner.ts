@@ -4,10 +4,22 @@
  * the reliable record is the audit log: the e-mail of the last take-ownership run that passed.
  * A StateBox log written before masking still counts when the audit has nothing.
  */
+import { describeError } from '../describe-error.ts';
 import type { Store } from '../store/types.ts';
 
-export async function releaseOwner(store: Pick<Store, 'queryAudit'> | undefined, release: string, tasks: { name: string; result?: string | null }[]): Promise<string | undefined> {
-  const runs = store ? await store.queryAudit({ release, command: 'take-ownership', event: 'run', limit: 50 }).catch(() => []) : [];
+export async function releaseOwner(
+  store: Pick<Store, 'queryAudit'> | undefined,
+  release: string,
+  tasks: { name: string; result?: string | null }[],
+  /** Told when the audit log cannot be read: the owner then comes from StateBox alone, usually nobody. */
+  warn: (message: string, err: unknown) => void,
+): Promise<string | undefined> {
+  const runs = store
+    ? await store.queryAudit({ release, command: 'take-ownership', event: 'run', limit: 50 }).catch((e: unknown) => {
+        warn(`the audit log could not be read to name the owner of ${release}: ${describeError(e)}`, e);
+        return [];
+      })
+    : [];
   for (const run of runs) {
     const email = run.options?.email;
     if (run.outcome?.startsWith('pass') && typeof email === 'string' && email.includes('@')) return email;

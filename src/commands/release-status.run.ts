@@ -54,7 +54,7 @@ export default implement(releaseStatus, {
     };
     const tasks = [...view.tasks, ...notStarted].sort((a, b) => rank(a.name) - rank(b.name)).map((t) => ({ ...t, display: humanTaskName(t.name) }));
     const otherIssues = view.unresolvedIssues.filter((i) => !i.blocker);
-    const owner = await releaseOwner(ctx.store, ctx.release, doc.state.tasks);
+    const owner = await releaseOwner(ctx.store, ctx.release, doc.state.tasks, (message) => ctx.log.warn(message));
     const advisories = Object.entries(view.metadata.advisory_ids ?? {}).map(([impetus, id]) => `${impetus}: advisory ${id}`);
     const sections: OutcomeSection[] = [
       {

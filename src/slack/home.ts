@@ -72,12 +72,12 @@ export function homeReleasesFrom(engine: HomeSources): () => Promise<HomeRelease
 }
 
 /** One release's dashboard entry from its StateBox: the full checklist in workflow order, owner, date, blockers, next steps. */
-export async function homeReleaseOf(engine: Pick<HomeSources, 'statebox' | 'store'>, release: string): Promise<HomeRelease> {
+export async function homeReleaseOf(engine: Pick<HomeSources, 'statebox' | 'store' | 'logger'>, release: string): Promise<HomeRelease> {
   const [view, doc] = await Promise.all([engine.statebox.readStatus(release).catch(() => null), engine.statebox.get(release).catch(() => null)]);
   const recorded = new Map((view?.tasks ?? []).map((t) => [t.name, t.status]));
   const names = [...WORKFLOW_TASK_NAMES, ...[...recorded.keys()].filter((n) => !(WORKFLOW_TASK_NAMES as readonly string[]).includes(n))];
   const tasks = names.map((name) => ({ name, status: (recorded.get(name) ?? 'Not Started') as TaskStatus }));
-  const owner = await releaseOwner(engine.store, release, doc?.state.tasks ?? []);
+  const owner = await releaseOwner(engine.store, release, doc?.state.tasks ?? [], (message, err) => engine.logger.warn({ err }, message));
   return {
     release,
     ...(view?.metadata.shipment_mr !== undefined ? { flow: view.metadata.shipment_mr ? ('konflux' as const) : ('errata' as const) } : {}),

@@ -64,7 +64,7 @@ export interface Playground {
 }
 
 /** The App Home of the demo releases: their StateBox tasks and blockers, next steps that exist. */
-export function playgroundHomeReleases(engine: Pick<Engine, 'statebox' | 'registry' | 'store'>, releases: { release: string; flow: 'konflux' | 'errata' }[]): () => Promise<HomeRelease[]> {
+export function playgroundHomeReleases(engine: Pick<Engine, 'statebox' | 'registry' | 'store' | 'logger'>, releases: { release: string; flow: 'konflux' | 'errata' }[]): () => Promise<HomeRelease[]> {
   return async () =>
     Promise.all(
       releases.map(async ({ release, flow }) => {
