@@ -58,11 +58,9 @@ export interface GroupDirectory {
 export interface SlackRoleSource {
   roles: RolesConfig;
   groups: GroupDirectory;
-  /** The release lead group handle for a y-stream, from ConfigStore (undefined when unknown). */
-  releaseLeadGroup?: (ystream: string) => Promise<string | undefined>;
   /**
-   * Every y-stream's release lead group handle (local config contacts.slack.qe-release): answers
-   * `releaseLeadGroup` when that is not given, and which y-streams a user leads.
+   * Every y-stream's release lead group handle (local config contacts.slack.qe-release): who gets
+   * the release lead role for a release, and which y-streams a user leads.
    */
   releaseLeadGroups?: () => Promise<Record<string, string | undefined>>;
 }
@@ -109,12 +107,6 @@ export class RoleResolver implements Authorizer {
   }
 }
 
-function leadGroupOf(source: SlackRoleSource, ystream: string): Promise<string | undefined> {
-  if (source.releaseLeadGroup) return source.releaseLeadGroup(ystream);
-  if (source.releaseLeadGroups) return source.releaseLeadGroups().then((all) => all[ystream]);
-  return Promise.resolve(undefined);
-}
-
 async function slackRole(source: SlackRoleSource, actor: Actor, release: string): Promise<Role> {
   const { roles } = source;
   let best: Role = roles.default;
@@ -131,8 +123,8 @@ async function slackRole(source: SlackRoleSource, actor: Actor, release: string)
   }
   for (const h of handles) consider(roles.groups[h]);
   const y = release ? (ystreamOf(release) ?? release) : undefined;
-  if (y && (source.releaseLeadGroup || source.releaseLeadGroups) && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
-    const lead = await leadGroupOf(source, y).catch(() => undefined);
+  if (y && source.releaseLeadGroups && ROLE_RANK[best] < ROLE_RANK[roles.release_lead_role]) {
+    const lead = await source.releaseLeadGroups().then((all) => all[y], () => undefined);
     if (lead && handles.includes(lead.replace(/^@/, ''))) consider(roles.release_lead_role);
   }
   return best;

@@ -13,7 +13,7 @@ groups:
 describe('Slack roles', () => {
   const roles = loadRoles(testConfig({ OAR_ROLES_FILE: '/roles.yaml', OAR_WRITE_USERS: 'U_W1', OAR_CRITICAL_GROUPS: '@release-admins' }), () => file);
   const groups: Record<string, string[]> = { U_G: ['qe-writers'], U_ADMIN: ['release-admins'], U_419: ['openshift-qe-release-4-19'] };
-  const authz = new RoleResolver({ slack: { roles, groups: { groupsOf: async (u) => groups[u] ?? [] }, releaseLeadGroup: async (y) => `openshift-qe-release-${y.replace('.', '-')}` } });
+  const authz = new RoleResolver({ slack: { roles, groups: { groupsOf: async (u) => groups[u] ?? [] }, releaseLeadGroups: async () => ({ '4.19': 'openshift-qe-release-4-19', '4.18': 'openshift-qe-release-4-18' }) } });
   const role = (id: string, release = '4.19.1') => authz.roleFor({ id, via: 'slack' }, release);
 
   it('maps users and groups from the file and the env lists', async () => {

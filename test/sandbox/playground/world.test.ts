@@ -93,7 +93,7 @@ describe('the playground world', () => {
       slack: {
         roles: loadRoles(config),
         groups: { groupsOf: async (u) => groups.get(u) ?? [] },
-        releaseLeadGroup: async (y) => demoLocalConfig({ buildDataTemplate: 'x/%s' }).contacts.slack['qe-release']?.[y],
+        releaseLeadGroups: async () => demoLocalConfig({ buildDataTemplate: 'x/%s' }).contacts.slack['qe-release'] ?? {},
       },
     });
     expect(await authz.roleFor({ id: LEAD.id, via: 'slack' }, '4.19.1')).toBe('critical');
