@@ -103,9 +103,7 @@ function channelLine(v: ApprovalView): string {
       return `${v.outcome?.startsWith('fail') ? ':x:' : ':white_check_mark:'} ${what} was approved by ${decider} and run: ${esc(v.outcome ?? 'no result recorded')}.`;
     case 'rejected': {
       // The requester withdrawing their own request reads as such; a reason given is kept.
-      const withdrawn = v.decidedBy !== undefined && v.decidedBy === v.requestedBy;
-      const reason = withdrawn ? v.outcome?.replace(/^withdrawn by the requester:?\s*/, '') : v.outcome;
-      return `:no_entry_sign: ${what} was ${withdrawn ? 'withdrawn' : 'rejected'} by ${decider}${reason ? ` (${esc(reason)})` : ''}: nothing was changed.`;
+      return `:no_entry_sign: ${what} was ${v.withdrawn ? 'withdrawn' : 'rejected'} by ${decider}${v.outcome ? ` (${esc(v.outcome)})` : ''}: nothing was changed.`;
     }
     case 'expired':
       return `:hourglass: ${what} expired ${slackDate(v.expiresAt)} without a second approval: nothing was changed.`;
@@ -127,9 +125,4 @@ export function approvalChannelMessage(v: ApprovalView): SlackMessage {
       { type: 'context', elements: [{ type: 'mrkdwn', text: `confirmed by ${who(v.requestedBy, v.requestedByName)} · approval \`${esc(v.id)}\`` }] },
     ],
   };
-}
-
-/** The channel message as the Slack front end first posts it, confirmed by `actorId`. */
-export function approvalPendingMessage(v: ApprovalView, meta: { actorId: string }): SlackMessage {
-  return approvalChannelMessage({ ...v, requestedBy: meta.actorId });
 }

@@ -33,6 +33,7 @@ export function approvalView(p: PendingConfirmation): ApprovalView {
     createdAt: p.createdAt,
     expiresAt: p.expiresAt,
     ...(p.decidedBy ? { decidedBy: p.decidedBy } : {}),
+    ...(p.state === 'rejected' && p.decidedBy === p.actorId ? { withdrawn: true } : {}),
     ...(p.outcome ? { outcome: p.outcome } : {}),
     ...(p.message ? { announcement: p.message } : {}),
   };
@@ -59,7 +60,7 @@ export function describeApproval(v: ApprovalView): string {
     case 'executed':
       return `${what} was approved by ${v.decidedBy ?? 'someone'} and ran: ${v.outcome ?? 'no result recorded'}`;
     case 'rejected':
-      return `${what} was rejected by ${v.decidedBy ?? 'someone'}${v.outcome ? ` (${v.outcome})` : ''}; nothing was changed`;
+      return `${what} was ${v.withdrawn ? 'withdrawn by the requester' : `rejected by ${v.decidedBy ?? 'someone'}`}${v.outcome ? ` (${v.outcome})` : ''}; nothing was changed`;
     case 'expired':
       return `${what} was not approved before ${v.expiresAt.toISOString()}: the request expired and nothing was changed`;
     default:

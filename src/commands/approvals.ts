@@ -140,10 +140,11 @@ export class Approvals {
       const role = await this.deps.roleFor(actor, p.release);
       if (ROLE_RANK[role] < ROLE_RANK.critical) return this.deny(view, base, `You are not allowed to reject \`${p.command}\` on ${p.release}: it needs the critical role and you have ${role}.`);
     }
-    const outcome = actor.id === p.actorId ? `withdrawn by the requester${reason ? `: ${reason}` : ''}` : reason;
-    const moved = await this.deps.store.transitionPending(id, 'pending', 'rejected', this.deps.now(), { decidedBy: actor.id, ...(outcome ? { outcome } : {}) });
+    // Who decided says whether it was a withdrawal (the view's `withdrawn`); the outcome is only the reason.
+    const withdrawn = actor.id === p.actorId;
+    const moved = await this.deps.store.transitionPending(id, 'pending', 'rejected', this.deps.now(), { decidedBy: actor.id, ...(reason ? { outcome: reason } : {}) });
     if (!moved) return this.alreadyDecided(id);
-    await this.audit({ ...base, event: 'reject', detail: `rejected the request of ${p.actorId}${outcome ? ` (${outcome})` : ''}; approval ${id}` });
+    await this.audit({ ...base, event: 'reject', detail: `${withdrawn ? 'withdrew their own request' : `rejected the request of ${p.actorId}`}${reason ? ` (${reason})` : ''}; approval ${id}` });
     await this.refresh(moved);
     return { ok: true, approval: approvalView(moved) };
   }

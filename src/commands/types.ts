@@ -304,7 +304,9 @@ export interface ApprovalView {
   createdAt: Date;
   expiresAt: Date;
   decidedBy?: string;
-  /** The approved run's result (`pass: ...`), or the reason of a rejection. */
+  /** Rejected by the person who asked: they withdrew their own request. */
+  withdrawn?: boolean;
+  /** The approved run's result (`pass: ...`), or the reason of a rejection (or of a withdrawal). */
   outcome?: string;
   /** The Slack message that carries the Approve / Reject buttons, once posted. */
   announcement?: SlackTarget;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalChannelMessage, approvalPendingMessage, approvalRequestMessage } from '../../src/blocks/approval.ts';
+import { approvalChannelMessage, approvalRequestMessage } from '../../src/blocks/approval.ts';
 import type { ApprovalView } from '../../src/commands/approval-view.ts';
 
 const base: ApprovalView = {
@@ -54,7 +54,7 @@ describe('second-person approval request', () => {
 
   it('a terminal caller is named as such; the channel message points at the thread', () => {
     expect(json({ ...base, requestedBy: 'cli:jdoe', via: 'cli' })).toContain('`cli:jdoe` via the terminal (oar)');
-    const waiting = approvalPendingMessage(base, { actorId: 'U_LEAD' });
+    const waiting = approvalChannelMessage(base);
     expect(waiting.text).toBe('change-advisory-status on 4.19.1 waits for a second approval');
     expect(JSON.stringify(waiting.blocks)).toContain('Approve or Reject in the thread. Expires <!date^');
   });
@@ -67,8 +67,8 @@ describe('second-person approval request', () => {
     expect(JSON.stringify(ran.blocks)).toContain(':white_check_mark: `change-advisory-status` on *4.19.1* was approved by <@U_ART> and run: pass: moved 1 advisory.');
     expect(line({ ...base, state: 'executed', decidedBy: 'U_ART', outcome: 'fail: Errata refused' })).toContain(':x: ');
     expect(line({ ...base, state: 'rejected', decidedBy: 'U_ART' })).toContain('was rejected by <@U_ART>: nothing was changed');
-    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester' })).toContain('was withdrawn by <@U_LEAD>: nothing was changed');
-    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', outcome: 'withdrawn by the requester: wrong release' })).toContain('was withdrawn by <@U_LEAD> (wrong release): nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', withdrawn: true })).toContain('was withdrawn by <@U_LEAD>: nothing was changed');
+    expect(line({ ...base, state: 'rejected', decidedBy: 'U_LEAD', withdrawn: true, outcome: 'wrong release' })).toContain('was withdrawn by <@U_LEAD> (wrong release): nothing was changed');
     expect(line({ ...base, state: 'expired' })).toMatch(/expired <!date\^\d+\^[^>]+> without a second approval: nothing was changed/);
     for (const state of ['approved', 'executed', 'rejected', 'expired'] as const) {
       expect(line({ ...base, state })).not.toContain('waits for');

@@ -153,6 +153,22 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       expect((await s.queryAudit({ event: 'reject' }))[0]).toMatchObject({ actorId: 'U_ART', command: 'change-advisory-status', release: '4.19.10' });
     });
 
+    it('the requester withdrawing: the view says withdrawn, the outcome keeps only the reason, the audit says who withdrew', async () => {
+      const s = await store();
+      const { runner, ran, command } = world(s);
+      const jdoe = { id: 'cli:jdoe', name: 'jdoe', via: 'cli' as const };
+      const r = await runner.execute({ command, release: '4.19.10', options: {}, actor: jdoe, confirmation: { id: 'cli-w' } });
+      if (r.kind !== 'pending-approval') throw new Error(`expected pending-approval, got ${r.kind}`);
+      const withdrawn = await runner.approvals!.reject(r.approval.id, jdoe, 'wrong release');
+      expect(withdrawn).toMatchObject({ ok: true, approval: { state: 'rejected', decidedBy: 'cli:jdoe', withdrawn: true, outcome: 'wrong release' } });
+      expect(ran).toEqual([]);
+      expect((await s.queryAudit({ event: 'reject' }))[0]?.detail).toBe(`withdrew their own request (wrong release); approval ${r.approval.id}`);
+      const rejectedByOther = await runner.execute({ command, release: '4.19.10', options: {}, actor: jdoe, confirmation: { id: 'cli-w2' } });
+      if (rejectedByOther.kind !== 'pending-approval') throw new Error('expected pending-approval');
+      const byArt = await runner.approvals!.reject(rejectedByOther.approval.id, art);
+      expect(byArt.ok && byArt.approval.withdrawn).toBeFalsy();
+    });
+
     it('expiry is honoured: a lapsed request cannot be approved, is marked expired once (audited), and a waiter sees it end', async () => {
       const s = await store();
       const clock = { now: new Date('2026-07-01T10:00:00Z') };
