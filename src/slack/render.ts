@@ -4,7 +4,7 @@
  * the engine can resolve blockers, where the release's StateBox opens in a browser. The Block
  * Kit itself is built in blocks/.
  */
-import { approvalPendingMessage } from '../blocks/approval.ts';
+import { approvalChannelMessage } from '../blocks/approval.ts';
 import { resultMessage, type RenderOptions, type RunMeta, type SlackMessage } from '../blocks/outcome.ts';
 import type { RunResult } from '../commands/runner.ts';
 import { DEFAULT_ERRATA_URL } from '../integrations/errata/client.ts';
@@ -17,7 +17,7 @@ export const RESOLVE_COMMAND = 'resolve-issue';
 
 export async function renderResult(deps: Pick<ListenerDeps, 'people' | 'config' | 'registry'>, result: RunResult, meta: RunMeta, opts: { shareable?: boolean } = {}): Promise<SlackMessage> {
   // Waiting for a second person: the channel says so at a glance; the request is in the thread.
-  if (result.kind === 'pending-approval') return approvalPendingMessage(result.approval, { actorId: meta.actorId });
+  if (result.kind === 'pending-approval') return approvalChannelMessage(result.approval);
   const base = renderOptions(deps, meta.release);
   const draft = resultMessage(result, meta, base);
   const emails = emailsIn(JSON.stringify(draft.blocks));

@@ -162,7 +162,8 @@ describe('the playground in a browser', () => {
     const home = page.locator('#home .home-view');
     // The republished view (not the one shown before): the blocker just added, and the owner take-ownership set.
     await home.locator('.bk-section', { hasText: 'Advisory 151165 is stuck in NEW_FILES' }).first().waitFor();
-    if (pg.engine.registry.get('take-ownership')) expect(await home.locator('.bk-section', { hasText: /4\.19\.1.*owner @Rita Lead/s }).count()).toBe(1);
+    requireCommand('take-ownership');
+    expect(await home.locator('.bk-section', { hasText: /4\.19\.1.*owner @Rita Lead/s }).count()).toBe(1);
     expect(await home.locator('button', { hasText: 'Refresh' }).count()).toBe(1);
     await page.screenshot({ path: join(DOC_SHOTS, 'app-home.png') });
     await page.locator('#channel-list [data-channel="C_QE_RELEASE"]').click();
