@@ -9,10 +9,10 @@
  * Kerberos is needed here. XML-RPC bodies are built and read with @foxglove/xmlrpc; the transport
  * is the shared HttpClient (timeout, AbortSignal, retries: listTags is a read, so it is retried).
  */
-import type * as xmlRpcModule from '@foxglove/xmlrpc';
 import type { XmlRpcValue } from '@foxglove/xmlrpc';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
+import { onFirstUse } from '../lazy-import.ts';
 import { HttpClient, IntegrationError, transportOptions, type TransportOptions } from './http.ts';
 
 export const DEFAULT_BREW_DOWNLOAD_URL = 'https://download.engineering.redhat.com/brewroot';
@@ -76,14 +76,7 @@ export interface BrewClientOptions extends TransportOptions {
  * @foxglove/xmlrpc, loaded on first use: it brings xmlbuilder2 and a DOM (~140 modules, ~20 MB)
  * that a bot which never asks koji should not hold (issue 22: footprint). One load, shared.
  */
-let xmlRpcLoading: Promise<typeof xmlRpcModule> | undefined;
-function loadXmlRpc(): Promise<typeof xmlRpcModule> {
-  xmlRpcLoading ??= import('@foxglove/xmlrpc').catch((e: unknown) => {
-    xmlRpcLoading = undefined; // a failed load is tried again
-    throw e;
-  });
-  return xmlRpcLoading;
-}
+const loadXmlRpc = onFirstUse(() => import('@foxglove/xmlrpc'));
 
 export class BrewClient {
   readonly downloadUrl: string;

@@ -18,6 +18,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { silentLogger, type Logger } from '../log.ts';
+import { onFirstUse } from '../lazy-import.ts';
 import { IntegrationError, parseRetryAfter, type CallObserver, type FetchLike } from './http.ts';
 
 export const GITHUB_SYSTEM = 'GitHub';
@@ -31,16 +32,7 @@ type OctokitOptions = ConstructorParameters<OctokitLib['Octokit']>[0];
  * (issue 22): most processes (the CLI, a bot whose StateBox is local) never make one.
  */
 let octokitLib: OctokitLib | undefined;
-let octokitLoading: Promise<OctokitLib> | undefined;
-async function loadOctokit(): Promise<OctokitLib> {
-  if (octokitLib) return octokitLib;
-  octokitLoading ??= import('octokit').catch((e: unknown) => {
-    octokitLoading = undefined;
-    throw e;
-  });
-  octokitLib = await octokitLoading;
-  return octokitLib;
-}
+const loadOctokit = onFirstUse(async (): Promise<OctokitLib> => (octokitLib = await import('octokit')));
 
 /** What the error mapping reads of a failed answer: octokit's RequestError, or ours. */
 interface StatusError {

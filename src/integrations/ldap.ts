@@ -15,6 +15,7 @@ import type * as filtersModule from './ldap-filters.ts';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
+import { onFirstUse } from '../lazy-import.ts';
 import { IntegrationError, type CallObserver } from './http.ts';
 import { abortable, callSignal } from './call-signal.ts';
 
@@ -94,6 +95,7 @@ type Filters = typeof filtersModule;
  */
 const loadFilters = (): Promise<Filters> => import('./ldap-filters.ts');
 let ldapts: typeof ldaptsModule | undefined;
+const loadLdapts = onFirstUse(() => import('ldapts'));
 
 /**
  * The value of the first RDN attribute `attr` in a DN (RFC 4514), unescaped:
@@ -150,7 +152,7 @@ export class LdaptsDirectory implements LdapDirectory {
   /** One connection, created on first use; ldapts reconnects (and re-binds) by itself. */
   private async connection(operation: string): Promise<LdapClientLike> {
     // Loaded before the check below, so that concurrent first calls still share one client.
-    if (!this.client && !this.opts.createClient) ldapts ??= await import('ldapts');
+    if (!this.client && !this.opts.createClient) ldapts = await loadLdapts();
     if (!this.client) {
       const timeout = this.opts.timeoutMs ?? 10_000;
       const options: ClientOptions = { url: this.opts.url, timeout, connectTimeout: timeout, autoRebind: true };

@@ -15,7 +15,7 @@
  */
 import type { Actor, FollowUpContext, FollowUpHandler, FollowUpLookup, FollowUpResult } from '../commands/types.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
-import { mapLimit } from '../limit.ts';
+import { mapLimit, SERVICE_CONCURRENCY } from '../limit.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { isTaskName, type TaskName } from '../release/tasks.ts';
 import type { Store, Watch } from '../store/types.ts';
@@ -219,7 +219,7 @@ export function createWatchPoller(deps: WatchPollerDeps): WatchPoller {
       const signal = opts.signal ?? new AbortController().signal;
       const claimed = await store.claimDueWatches(now(), claimMs, deps.batchSize ?? 50);
       const summary: PollSummary = { claimed: claimed.length, done: 0, expired: 0, pending: 0, errors: 0, noHandler: 0, results: [] };
-      await mapLimit(claimed, deps.concurrency ?? 4, async (w) => {
+      await mapLimit(claimed, deps.concurrency ?? SERVICE_CONCURRENCY, async (w) => {
         let r: { outcome: PollOutcome; summary: string };
         try {
           r = await pollOne(w, signal);

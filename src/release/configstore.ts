@@ -8,6 +8,8 @@ import type * as Jose from 'jose';
 import { load } from 'js-yaml';
 import { LRUCache } from 'lru-cache';
 import { cacheClock } from '../cache-clock.ts';
+import { onFirstUse } from '../lazy-import.ts';
+import { describeError } from '../describe-error.ts';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { HttpClient, IntegrationError, type FetchLike } from '../integrations/http.ts';
@@ -60,11 +62,12 @@ type Releases = Record<string, { assembly?: Assembly } | null | undefined>;
  * bot connects to Slack and schedules its jobs without it. A jose that cannot load is a
  * ConfigStoreError naming it, like any other ConfigStore failure; the next call tries again.
  */
+const importJose = onFirstUse(() => import('jose'));
 async function loadJose(): Promise<typeof Jose> {
   try {
-    return await import('jose');
+    return await importJose();
   } catch (e) {
-    throw new ConfigStoreError(`cannot load jose, needed to decrypt the ConfigStore: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new ConfigStoreError(`cannot load jose, needed to decrypt the ConfigStore: ${describeError(e)}`, { cause: e });
   }
 }
 
