@@ -6,7 +6,7 @@ import { ReleaseControllerClient } from '../../src/integrations/release-controll
 import { checkPayloadMetadataUrl, payloadMetadataCheckFromConfig } from '../../src/integrations/payload-metadata.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { CatalogClient, PyxisClient, RegistryClient, digestLookupOptions, SignatureClient, lookupPayloadDigest } from '../../src/integrations/images.ts';
-import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../src/release/image-health-check.ts';
+import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../src/commands/prow-jobs/image-health-check.ts';
 import { GitLabClient } from '../../src/integrations/gitlab/client.ts';
 import { ErrataClient } from '../../src/integrations/errata/client.ts';
 import { noneAuth } from '../../src/integrations/errata/auth.ts';

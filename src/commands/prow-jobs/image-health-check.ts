@@ -8,10 +8,27 @@
  * - Errata: the advisories' container grades; unhealthy advisories are posted to Slack.
  *
  * Only the clients the release's flow needs are built (an Errata release never builds GitLab).
+ * The reads (shipment MR, stage advisories, catalog, Errata, Pyxis) are orchestrated here; the
+ * grading rules are release/image-health.ts.
  */
-import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../release/image-health-check.ts';
+import { IntegrationError } from '../../integrations/http.ts';
+import type { ErrataClient } from '../../integrations/errata/client.ts';
+import type { ShipmentMergeRequest } from '../../integrations/gitlab/merge-request.ts';
+import type { AdvisoryImage } from '../../integrations/gitlab/shipment-yaml.ts';
+import type { CatalogClient, CatalogImage, PyxisClient, Vulnerability } from '../../integrations/images.ts';
 import type { ConfigStore } from '../../release/configstore.ts';
-import type { ImageHealthData, UnhealthyAdvisory } from '../../release/image-health.ts';
+import {
+  currentGrade,
+  imageDigest,
+  imageHealthSummary,
+  isHealthyGrade,
+  summarizeImageHealth,
+  unhealthyBuildGrades,
+  type GradedImage,
+  type ImageHealthData,
+  type UnhealthyAdvisory,
+} from '../../release/image-health.ts';
+import { describeError } from '../../describe-error.ts';
 import type { OutcomeLink, CommandContext } from '../types.ts';
 import { userMessageOf } from '../errors.ts';
 import { DEFAULT_ERRATA_URL, notifyQeRelease, unhealthyAdvisoriesText } from './notify.ts';
@@ -106,4 +123,106 @@ async function errataHealth(ctx: CommandContext, cs: ConfigStore): Promise<Image
   const notice = await notifyQeRelease(ctx, cs, (lead) => unhealthyAdvisoriesText(lead, unhealthy, errataUrl));
   if (notice) warnings.push(notice);
   return { verdict: 'unhealthy', summary: `Found ${unhealthy.length} unhealthy advisories`, lines, warnings, links, data: { flow: 'errata', unhealthy } };
+}
+
+export interface HealthFailure {
+  source: string;
+  error: string;
+}
+
+export interface KonfluxImageHealth {
+  data: ImageHealthData;
+  /** The MR comment (Markdown). */
+  summary: string;
+  healthy: boolean;
+  /** Advisories or images that could not be read (logged and skipped, as in the original). */
+  failures: HealthFailure[];
+  /** `Completed image health check. Scanned <n> images, found <m> unhealthy` */
+  message: string;
+}
+
+export class StageReleaseNotCompletedError extends IntegrationError {
+  constructor(detail: string) {
+    super({ system: 'GitLab', operation: 'checking image health', userMessage: `Stage release pipeline is not completed yet (${detail})` });
+    this.name = 'StageReleaseNotCompletedError';
+  }
+}
+
+/**
+ * Konflux image health: requires the stage release to have succeeded, reads every non-FBC shipment
+ * file's stage advisory, grades every image with a digest in the stage catalog, and fetches the
+ * vulnerabilities of the unhealthy ones.
+ */
+export async function checkKonfluxImageHealth(deps: { shipment: ShipmentMergeRequest; catalog: CatalogClient; now?: Date }): Promise<KonfluxImageHealth> {
+  const now = deps.now ?? new Date();
+  const stage = await deps.shipment.isStageReleaseSuccess();
+  if (!stage.success) throw new StageReleaseNotCompletedError(`status ${stage.status}`);
+  const { urls, failures: fileFailures } = await deps.shipment.stageAdvisoryUrls();
+  const failures: HealthFailure[] = fileFailures.map((f) => ({ source: f.path, error: f.error }));
+  const images: AdvisoryImage[] = [];
+  for (const { url } of urls) {
+    try {
+      images.push(...(await deps.shipment.stageAdvisoryImages(url)));
+    } catch (e) {
+      failures.push({ source: url, error: describeError(e) });
+    }
+  }
+  const graded: GradedImage[] = [];
+  for (const image of images) {
+    const digest = imageDigest(image.containerImage);
+    if (!digest) {
+      failures.push({ source: image.containerImage, error: 'no @sha256: digest in the pull spec' });
+      continue;
+    }
+    let catalogImage: CatalogImage | undefined;
+    try {
+      catalogImage = await deps.catalog.imageByDigest(`sha256:${digest}`);
+    } catch (e) {
+      failures.push({ source: image.containerImage, error: describeError(e) });
+    }
+    const grade = currentGrade(catalogImage?.grades ?? [], now);
+    let vulnerabilities: Vulnerability[] = [];
+    if (!isHealthyGrade(grade) && catalogImage?.vulnerabilitiesHref) {
+      try {
+        vulnerabilities = await deps.catalog.vulnerabilities(catalogImage.vulnerabilitiesHref);
+      } catch (e) {
+        failures.push({ source: `${image.containerImage} vulnerabilities`, error: describeError(e) });
+      }
+    }
+    graded.push({ component: image.component, architecture: image.architecture, pullSpec: image.containerImage, grade, vulnerabilities });
+  }
+  const data = summarizeImageHealth(graded);
+  return {
+    data,
+    summary: imageHealthSummary(data),
+    healthy: data.unhealthy_count === 0,
+    failures,
+    message: `Completed image health check. Scanned ${data.total_scanned} images, found ${data.unhealthy_count} unhealthy`,
+  };
+}
+
+/**
+ * Errata-flow grades (11.7 "Errata"): per non-RPM advisory the overall container grade; for those
+ * not A/B, the unhealthy builds per architecture from Pyxis. Returns the unhealthy advisories.
+ */
+export async function checkErrataAdvisoryGrades(
+  deps: { errata: ErrataClient; pyxis: PyxisClient; now?: Date; log?: (level: 'info' | 'warn', line: string) => void },
+  advisories: readonly { id: number; impetus: string }[],
+): Promise<UnhealthyAdvisory[]> {
+  const now = deps.now ?? new Date();
+  const out: UnhealthyAdvisory[] = [];
+  for (const ad of advisories) {
+    if (ad.impetus === 'rpm') {
+      deps.log?.('info', `skipping RPM advisory - ${ad.id}, it has no container`);
+      continue;
+    }
+    const grade = await deps.errata.getContainerGrade(ad.id);
+    if (!grade) throw new IntegrationError({ system: 'Errata Tool', operation: `reading the grade of advisory ${ad.id}`, userMessage: `cannot find overall advisory grade - ${ad.id}` });
+    if (isHealthyGrade(grade)) continue;
+    const builds = await deps.errata.getBuilds(ad.id);
+    const unhealthy = [];
+    for (const nvr of Object.values(builds).flat()) unhealthy.push(...unhealthyBuildGrades(nvr, await deps.pyxis.imagesByNvr(nvr), now));
+    out.push({ errata_id: ad.id, ad_grade: grade, unhealthy_builds: unhealthy });
+  }
+  return out;
 }

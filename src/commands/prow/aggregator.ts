@@ -18,6 +18,7 @@
 import { gitBlobSha, type RepoFile } from '../../integrations/github.ts';
 import { shortJobName, verdictText, type BuildVerdict, type VerdictJob } from './build-verdict.ts';
 import { describeError as errorText } from '../../describe-error.ts';
+import { mapLimit } from '../../limit.ts';
 import type { ProwDeps } from './deps.ts';
 import { deleteFile, updateFile, type FileTarget } from './files.ts';
 import { parseRecord, serialiseRecord, storedRun, type JobRun, type ResultEntry, type TestResultRecord } from './record.ts';
@@ -66,12 +67,6 @@ export function retryKey(arch: Arch, build: string, jobName: string, firstJobId:
   return `retry:${arch}:${build}:${jobName}:${firstJobId}:${n}`;
 }
 
-async function inChunks<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
-  return out;
-}
-
 /** The one-line summary of a pass (the gate job's report, start-aggregator's outcome). */
 export function aggregatorLine(r: AggregatorReport): string {
   const c = r.counts;
@@ -98,10 +93,13 @@ export async function runAggregatorPass(deps: ProwDeps, arch: Arch, opts: Aggreg
   // Recycled nightlies first (6.7 step 3): the release controller no longer knows the build.
   // Records done with in this step (deleted, or their build could not be checked).
   const settled = new Set<string>();
-  await inChunks(
+  // A rejected token fails the pass; the checks still queued then do not start.
+  let tokenRejected = false;
+  await mapLimit(
     refs.filter((r) => r.nightly),
     opts.recycleConcurrency ?? 8,
     async (ref) => {
+      if (tokenRejected) return;
       try {
         const details = await deps.releaseController.release(ref.build, { arch });
         if (details) return;
@@ -109,7 +107,10 @@ export async function runAggregatorPass(deps: ProwDeps, arch: Arch, opts: Aggreg
         if (await deleteFile(target, ref.path, ref.sha)) outcomes.push({ path: ref.path, build: ref.build, kind: 'recycled' });
         settled.add(ref.path);
       } catch (e) {
-        if (isTokenRejected(e)) throw e;
+        if (isTokenRejected(e)) {
+          tokenRejected = true;
+          throw e;
+        }
         log.error({ err: e, file: ref.path }, `cannot check whether ${ref.build} is recycled: ${errorText(e)}`);
         outcomes.push({ path: ref.path, build: ref.build, kind: 'error', error: `checking the release controller: ${errorText(e)}` });
         settled.add(ref.path);

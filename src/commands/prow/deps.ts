@@ -10,7 +10,7 @@ import type { ReleasePayloadLabeler } from '../../integrations/kubernetes.ts';
 import type { Logger } from '../../log.ts';
 import type { ReleaseNotifier } from '../notifier.ts';
 import type { TriggerStore } from './trigger-once.ts';
-import type { QeReportSource } from './artifacts.ts';
+import type { QeReportSource } from '../../integrations/prow-artifacts.ts';
 
 export type ProwGitHub = Pick<GitHubClient, 'getFile' | 'putFile' | 'deleteFile' | 'listTree' | 'readFiles' | 'webUrl'>;
 export type ProwGangway = Pick<ProwClient, 'triggerJob' | 'getJob'>;

@@ -9,7 +9,7 @@ import type { Logger } from '../../log.ts';
 import type { ReleasePayloadLabeler } from '../../integrations/kubernetes.ts';
 import { ReleaseNotifier, type NoticeSlack } from '../notifier.ts';
 import { describeError as errorText } from '../../describe-error.ts';
-import type { QeReportSource } from './artifacts.ts';
+import type { QeReportSource } from '../../integrations/prow-artifacts.ts';
 import type { ProwDeps, ProwGangway, ProwGitHub, ProwReleaseController } from './deps.ts';
 import { ProwConfigError } from './streams.ts';
 import type { TriggerStore } from './trigger-once.ts';
@@ -48,7 +48,7 @@ export async function prowClientsFromServices(services: Services, config: ProwCo
       logger.warn(`OAR_PROW_CHANNEL is set but Slack is not available (${errorText(e)}): verdicts are only logged`);
     }
   }
-  const { gcsQeReportsFromConfig } = await import('./gcs.ts');
+  const { gcsQeReportsFromConfig } = await import('../../integrations/gcs.ts');
   const qeReports = gcsQeReportsFromConfig(config);
   if (qeReports) clients.qeReports = qeReports;
   return clients;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { IntegrationError, type CallObserver, type FetchLike } from '../http.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike } from '../http.ts';
 import type { Config } from '../../config/env.ts';
 import { silentLogger } from '../../log.ts';
 import { createGitlabApi, SYSTEM, toGitLabError, type GitlabApi, type GitlabTransportOptions } from './transport.ts';
@@ -27,11 +27,22 @@ export class GitLabClient implements GitLabMrClient {
   readonly baseUrl: string;
   readonly logger: Logger;
   private currentUserCache: Promise<GitLabUser> | undefined;
+  /** The documents shipment files link to, read without the GitLab token (same transport settings). */
+  private readonly linked: HttpClient;
 
   constructor(opts: GitLabClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.logger = opts.logger ?? silentLogger;
     this.api = createGitlabApi(opts);
+    this.linked = new HttpClient({ system: 'Shipment advisory', baseUrl: this.baseUrl, ...transportOptions(opts) });
+  }
+
+  /**
+   * GET a document a shipment file links to by absolute URL (the stage advisory's `internal_url`,
+   * oar-commands 11.7: "GET it (no auth)"), as text. The GitLab token is not sent.
+   */
+  async readLinkedDocument(url: string, operation: string): Promise<string> {
+    return this.linked.request<string>(operation, { path: url, responseType: 'text', headers: { accept: 'application/yaml, text/plain, */*' } });
   }
 
   /** GITLAB_URL, else the ConfigStore's gitlab_url (passed by the caller). */

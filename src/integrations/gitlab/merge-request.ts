@@ -7,7 +7,7 @@ import { IntegrationError } from '../http.ts';
 import type { Logger } from 'pino';
 import { SYSTEM, type GitlabApi } from './transport.ts';
 import { toMergeRequestInfo, type GitLabUser, type MergeRequestInfo } from './types.ts';
-import { fixedJiraIssues, parseShipmentYaml, stageAdvisoryUrl } from './shipment-yaml.ts';
+import { fixedJiraIssues, parseShipmentYaml, parseStageAdvisoryImages, stageAdvisoryUrl, type AdvisoryImage } from './shipment-yaml.ts';
 
 export interface MrNote {
   id: number;
@@ -69,6 +69,8 @@ export interface GitLabMrClient {
   findOpenMergeRequestByTitle(projectPath: string, title: string): Promise<MergeRequestInfo | undefined>;
   usernameByEmail(email: string): Promise<string>;
   currentUser(): Promise<GitLabUser>;
+  /** An absolute URL a shipment file links to, as text, read without GitLab credentials. */
+  readLinkedDocument(url: string, operation: string): Promise<string>;
 }
 
 export class ShipmentMergeRequest {
@@ -276,6 +278,11 @@ export class ShipmentMergeRequest {
       }
     }
     return { urls, failures };
+  }
+
+  /** The images of one stage advisory (a `stageAdvisoryUrls()` URL): read without auth, then parsed. */
+  async stageAdvisoryImages(url: string): Promise<AdvisoryImage[]> {
+    return parseStageAdvisoryImages(await this.client.readLinkedDocument(url, `reading advisory ${url}`), url);
   }
 
   // --- pipelines and release checks ---------------------------------------------------------------------

@@ -6,6 +6,8 @@ import { parseRegistryFile } from '../../../src/commands/prow/registry.ts';
 import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepted, retriesNeeded } from '../../../src/commands/prow/verdict.ts';
 import { QE_STATE_LABEL } from '../../../src/integrations/kubernetes.ts';
 import { buildProwDeps } from '../../../src/commands/prow/factory.ts';
+import { IntegrationError } from '../../../src/integrations/http.ts';
+import type { ReleaseControllerClient } from '../../../src/integrations/release-controller.ts';
 import { testConfig } from '../../../src/config/env.ts';
 import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld, type SlackRecorder } from './harness.ts';
 
@@ -110,6 +112,47 @@ describe('OAR_PROW_RETRY_ERROR reaches the aggregator', () => {
     const deps = (env: Record<string, string>) => buildProwDeps(testConfig(env), { github: {} as never, prow: {} as never, releaseController: {} as never }, { store: {} as never, logger: {} as never });
     expect(deps({}).retryErrorRuns).toBeUndefined();
     expect(deps({ OAR_PROW_RETRY_ERROR: 'true' }).retryErrorRuns).toBe(true);
+  });
+});
+
+describe('recycle checks (6.7 step 3)', () => {
+  const NIGHTLIES = RECORDS.filter((n) => n.includes('nightly')).map(buildOf);
+  let w: ProwWorld;
+  beforeAll(async () => {
+    w = await startProwWorld({ seedRecords: true });
+  });
+  afterAll(() => w.close());
+
+  it('every nightly is checked, never more than recycleConcurrency at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const asked: string[] = [];
+    const releaseController = {
+      release: async (name: string) => {
+        asked.push(name);
+        most = Math.max(most, ++inFlight);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        inFlight--;
+        throw new IntegrationError({ system: 'Release controller', operation: 'reading', status: 500 });
+      },
+    } as unknown as ReleaseControllerClient;
+    const report = await runAggregatorPass(w.deps({ releaseController }), 'amd64', { recycleConcurrency: 2 });
+    expect(NIGHTLIES.length).toBeGreaterThan(2);
+    expect(asked.sort()).toEqual([...NIGHTLIES].sort());
+    expect(most).toBe(2);
+    expect(report.counts.errors).toBe(NIGHTLIES.length);
+  });
+
+  it('a rejected token fails the pass and the checks still queued do not start', async () => {
+    const asked: string[] = [];
+    const releaseController = {
+      release: async (name: string) => {
+        asked.push(name);
+        throw new IntegrationError({ system: 'Release controller', operation: 'reading', status: 403 });
+      },
+    } as unknown as ReleaseControllerClient;
+    await expect(runAggregatorPass(w.deps({ releaseController }), 'amd64', { recycleConcurrency: 1 })).rejects.toMatchObject({ status: 403 });
+    expect(asked).toHaveLength(1);
   });
 });
 

@@ -186,6 +186,17 @@ describe('labels, files and shipment content', () => {
     expect(lines.some((l) => l.msg.startsWith('Skipping shipment file') && l.level === 40)).toBe(true);
   });
 
+  it('reads a stage advisory by its absolute URL without the GitLab token (11.7 "no auth")', async () => {
+    const mr = await openMr();
+    const advisory = 'spec:\n  content:\n    images:\n      - {containerImage: "quay.io/x@sha256:aa", component: c1, architecture: amd64}\n';
+    // badheaders: a request that carries the token does not match, and the read fails.
+    const scope = nock('https://advisories.example', { badheaders: ['private-token', 'authorization'] })
+      .get('/stage/ocp-4.19.1-image.yaml')
+      .reply(200, advisory, { 'content-type': 'application/yaml' });
+    expect(await mr.stageAdvisoryImages('https://advisories.example/stage/ocp-4.19.1-image.yaml')).toEqual([{ containerImage: 'quay.io/x@sha256:aa', component: 'c1', architecture: 'amd64' }]);
+    scope.done();
+  });
+
   it('reads a file once per ref (cache)', async () => {
     const mr = await openMr();
     const scope = nock(BASE).get(/\/raw$/).query(true).once().reply(200, 'a: 1', { 'content-type': 'text/plain' });

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { importSPKI, jwtVerify } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GcsQeReports, gcsQeReportsFromConfig, readServiceAccount, runLocation } from '../../../src/commands/prow/gcs.ts';
-import { parseQeReport, runOfJobUrl } from '../../../src/commands/prow/artifacts.ts';
-import { testConfig } from '../../../src/config/env.ts';
+import { GcsQeReports, gcsQeReportsFromConfig, readServiceAccount, runLocation } from '../../src/integrations/gcs.ts';
+import { parseQeReport, runOfJobUrl } from '../../src/integrations/prow-artifacts.ts';
+import { testConfig } from '../../src/config/env.ts';
 
 const API = 'https://storage.example';
 const TOKEN_URI = 'https://oauth2.example/token';
 const JOB = 'periodic-ci-openshift-openshift-tests-private-release-5.0-automated-release-gcp-ipi-f999';
 const JOB_URL = `https://qe-private-deck-ci.apps.ci.l2s4.p1.openshiftapps.com/view/gs/qe-private-deck/logs/${JOB}/2072406832550252544`;
-const REPORT = readFileSync(new URL('./fixtures/test-results.yaml', import.meta.url), 'utf8');
+const REPORT = readFileSync(new URL('../fixtures/prow/test-results.yaml', import.meta.url), 'utf8');
 const OBJECT = `logs/${JOB}/2072406832550252544/artifacts/automated-release-gcp-ipi-f999/openshift-e2e-test-qe-report/artifacts/test-results.yaml`;
 
 let dir: string;

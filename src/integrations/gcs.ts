@@ -10,8 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { importPKCS8, SignJWT } from 'jose';
 import { z } from 'zod';
-import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from '../../integrations/http.ts';
-import { parseQeReport, QE_REPORT_PATTERN, runOfJobUrl, type QeReportSource } from './artifacts.ts';
+import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
+import { parseQeReport, QE_REPORT_PATTERN, runOfJobUrl, type QeReportSource } from './prow-artifacts.ts';
 
 export const GCS_SYSTEM = 'Google Cloud Storage';
 export const DEFAULT_GCS_API_URL = 'https://storage.googleapis.com';

@@ -2,7 +2,7 @@
  * QE test reports of completed runs (agents.md 6.8): `openshift-e2e-test-qe-report/artifacts/
  * test-results.yaml` under `logs/{jobName}/{runId}` of the run's bucket, stored in the record as
  * `testResultSummary`. The source is an interface so the aggregator does not care where the
- * artifacts live; gcs.ts reads them from Google Cloud Storage.
+ * artifacts live; integrations/gcs.ts reads them from Google Cloud Storage.
  */
 import { load } from 'js-yaml';
 
