@@ -2,6 +2,7 @@
  * GitLab client for the Konflux shipment flow (oar-commands 9.3): users, projects, merge requests.
  * Shipment-MR operations live on ShipmentMergeRequest (merge-request.ts).
  */
+import { describeError } from '../../describe-error.ts';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { HttpClient, IntegrationError, transportOptions, type CallObserver, type FetchLike } from '../http.ts';
@@ -9,7 +10,7 @@ import type { Config } from '../../config/env.ts';
 import { silentLogger } from '../../log.ts';
 import { createGitlabApi, SYSTEM, toGitLabError, type GitlabApi, type GitlabTransportOptions } from './transport.ts';
 import { toMergeRequestInfo, UserSchema, type GitLabUser, type MergeRequestInfo } from './types.ts';
-import { parseMergeRequestUrl, MergeRequestUrlError } from './mr-url.ts';
+import { parseMergeRequestUrl } from './mr-url.ts';
 import { ShipmentMergeRequest, type GitLabMrClient } from './merge-request.ts';
 import { ShipmentMrError, ShipmentMrNotOpenError } from './errors.ts';
 
@@ -133,7 +134,7 @@ export class GitLabClient implements GitLabMrClient {
       projectPath = ref.projectPath;
       info = await this.mergeRequest(ref.projectPath, ref.iid);
     } catch (e) {
-      const why = e instanceof MergeRequestUrlError ? e.message : e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e);
+      const why = describeError(e);
       throw new ShipmentMrError('opening the shipment merge request', `Failed to initialize merge request: ${why}`, e);
     }
     if ((opts.requireOpen ?? true) && info.state !== 'opened') throw new ShipmentMrNotOpenError(info);

@@ -2,6 +2,7 @@
  * One shipment merge request (the original's ShipmentData / GitLabMergeRequest): notes, approval,
  * labels, changed files, shipment YAML, pipelines and the stage/prod release checks.
  */
+import { describeError } from '../../describe-error.ts';
 import { z } from 'zod';
 import { IntegrationError } from '../http.ts';
 import type { Logger } from 'pino';
@@ -152,7 +153,7 @@ export class ShipmentMergeRequest {
     try {
       username = await this.client.usernameByEmail(email);
     } catch (e) {
-      const why = e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e);
+      const why = describeError(e);
       throw new IntegrationError({ system: SYSTEM, operation: 'adding the QE release lead comment', userMessage: `Failed to add QE release lead comments: ${why}`, cause: e, ...(e instanceof IntegrationError && e.status !== undefined ? { status: e.status } : {}) });
     }
     const { created, note } = await this.addNoteOnce(`QE Release Lead is @${username}`);
@@ -184,7 +185,7 @@ export class ShipmentMergeRequest {
       await this.client.run(`approving MR ${this.iid}`, (api) => api.MergeRequestApprovals.approve(this.projectPath, this.iid));
     } catch (e) {
       log.error({ mr: this.iid, err: e }, `Failed to approve MR ${this.iid}: GitLab API error`);
-      const why = e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e);
+      const why = describeError(e);
       throw new IntegrationError({
         system: SYSTEM,
         operation: `approving MR ${this.iid}`,
@@ -255,7 +256,7 @@ export class ShipmentMergeRequest {
       try {
         for (const key of fixedJiraIssues(parseShipmentYaml(await this.readFile(path), path))) keys.add(key);
       } catch (e) {
-        const error = e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e);
+        const error = describeError(e);
         failures.push({ path, error });
         this.client.logger.warn({ mr: this.iid, path }, `Skipping shipment file ${path}: ${error}`);
       }
@@ -274,7 +275,7 @@ export class ShipmentMergeRequest {
         if (url) urls.push({ path, url });
         else failures.push({ path, error: 'no shipment.environments.stage.advisory.internal_url' });
       } catch (e) {
-        failures.push({ path, error: e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e) });
+        failures.push({ path, error: describeError(e) });
       }
     }
     return { urls, failures };
