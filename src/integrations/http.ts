@@ -262,10 +262,10 @@ export class HttpClient {
     // Exactly one of the two is set: the raw transport's answer, or fetch's Response.
     let raw: RawAnswer | undefined;
     let res: Response | undefined;
+    if (transport && body != null && typeof body !== 'string') throw new TypeError(`${this.system}: a raw transport sends string bodies only`);
     try {
       if (transport) {
-        if (body != null && typeof body !== 'string') throw new TypeError(`${this.system}: a raw transport sends string bodies only`);
-        raw = await transport.send({ method, url, headers, body: body ?? undefined, timeoutMs, signal: req.signal });
+        raw = await transport.send({ method, url, headers, body: typeof body === 'string' ? body : undefined, timeoutMs, signal: req.signal });
       } else {
         const timeout = AbortSignal.timeout(timeoutMs);
         res = await this.fetchImpl(url, { method, headers, body, signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout });
