@@ -10,11 +10,9 @@
  *   and whether the occurrence is a regression (`is_regression`);
  * - DRF token auth: `Authorization: Token <DATAWAREHOUSE_TOKEN>`.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { callSignal } from './call-signal.ts';
-import { IntegrationError, parseRetryAfter, type CallObserver, type FetchLike, type TransportOptions } from './http.ts';
+import { HttpClient, IntegrationError, transportOptions, type RawAnswer, type RawRequest, type RawTransport, type TransportOptions } from './http.ts';
 
 export const DATAWAREHOUSE_SYSTEM = 'DataWarehouse';
 const SYSTEM = DATAWAREHOUSE_SYSTEM;
@@ -131,36 +129,27 @@ export interface DataWarehouseClientOptions extends TransportOptions {
 
 const seg = (id: string) => encodeURIComponent(id);
 
-/** One answer of DataWarehouse: status, Retry-After and the body as text. */
-interface RawAnswer {
-  status: number;
-  retryAfter: string | undefined;
-  text: string;
-}
-
-/** A GET of `url` that rejects on timeout (`TimeoutError`) or when `signal` aborts (`AbortError`). */
-type RawGet = (url: string, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal | undefined) => Promise<RawAnswer>;
-
 const timeoutError = (ms: number) => Object.assign(new Error(`timed out after ${ms} ms`), { name: 'TimeoutError' });
 const abortError = (signal: AbortSignal) => Object.assign(new Error('cancelled', { cause: signal.reason }), { name: 'AbortError' });
 
 /**
- * GET over an undici connection pool per origin (keep-alive sockets, HTTP/1.1): the notifier reads
- * DataWarehouse two to four times per message, and the client side of each read was most of its
- * CPU (issue 22). Measured against a local server answering after 5 ms, client CPU per GET with a
- * 1.5 KB JSON body: fetch ~250 us, node:http with a URL string ~130 us, node:http with parsed
- * options ~100 us, undici `dispatch` ~50 us (bench/cki-notifier.bench.ts prints this floor).
- * Same contract as a fetch with a timeout: one timer per attempt, the caller's signal honoured
- * through one listener, the request aborted (its socket destroyed) on either.
+ * HttpClient's raw transport over an undici connection pool per origin (keep-alive sockets,
+ * HTTP/1.1): the notifier reads DataWarehouse two to four times per message, and the client side
+ * of each read was most of its CPU (issue 22). Measured against a local server answering after
+ * 5 ms, client CPU per GET with a 1.5 KB JSON body: fetch ~250 us, node:http with a URL string
+ * ~130 us, node:http with parsed options ~100 us, undici `dispatch` ~50 us
+ * (bench/cki-notifier.bench.ts prints this floor). Same contract as a fetch with a timeout: one
+ * timer per attempt, the caller's signal honoured through one listener, the request aborted (its
+ * socket destroyed) on either.
  */
-function keepAliveGet(): { get: RawGet; close: () => void } {
+function undiciTransport(): RawTransport & { close: () => void } {
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string): Pool => {
     let pool = pools.get(origin);
     if (!pool) pools.set(origin, (pool = new Pool(origin, { connections: 64, keepAliveTimeout: 4_000 })));
     return pool;
   };
-  const get: RawGet = (url, headers, timeoutMs, signal) =>
+  const send = ({ method, url, headers, body, timeoutMs, signal }: RawRequest) =>
     new Promise<RawAnswer>((resolve, reject) => {
       if (signal?.aborted) return reject(abortError(signal));
       // `next` links of DRF pagination are absolute: split the origin off without a URL object.
@@ -187,19 +176,18 @@ function keepAliveGet(): { get: RawGet; close: () => void } {
       };
       const chunks: Buffer[] = [];
       let status = 0;
-      let retryAfter: string | undefined;
+      let resHeaders: RawAnswer['headers'] = {};
       poolFor(origin).dispatch(
-        { origin, path, method: 'GET', headers },
+        { origin, path, method: method as Dispatcher.HttpMethod, headers, body: body ?? null },
         {
           onRequestStart(c) {
             controller = c;
             // Timed out or cancelled while the request waited for a free connection.
             if (failed) c.abort(failed);
           },
-          onResponseStart(_c, statusCode, resHeaders) {
+          onResponseStart(_c, statusCode, h) {
             status = statusCode;
-            const ra = resHeaders['retry-after'];
-            retryAfter = Array.isArray(ra) ? ra[0] : ra;
+            resHeaders = h;
           },
           onResponseData(_c, chunk) {
             chunks.push(chunk);
@@ -208,7 +196,7 @@ function keepAliveGet(): { get: RawGet; close: () => void } {
             if (settled) return;
             settled = true;
             done();
-            resolve({ status, retryAfter, text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+            resolve({ status, headers: resHeaders, text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
           },
           onResponseError(_c, e) {
             fail(e);
@@ -217,32 +205,12 @@ function keepAliveGet(): { get: RawGet; close: () => void } {
       );
     });
   return {
-    get,
+    send,
     close: () => {
       for (const pool of pools.values()) void pool.destroy().catch(() => undefined);
       pools.clear();
     },
   };
-}
-
-/** The same GET through a caller's fetch (tests that hand one in). */
-function fetchGet(fetchImpl: FetchLike): RawGet {
-  return async (url, headers, timeoutMs, signal) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    let res: Response;
-    try {
-      res = await fetchImpl(url, { method: 'GET', headers, signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
-    } catch (e) {
-      if (signal?.aborted) throw abortError(signal);
-      if (timeout.aborted) throw timeoutError(timeoutMs);
-      throw e;
-    }
-    return { status: res.status, retryAfter: res.headers.get('retry-after') ?? undefined, text: await res.text() };
-  };
-}
-
-function schemaDetail(e: z.ZodError): string {
-  return `unexpected answer: ${e.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
 }
 
 export class DataWarehouseClient implements DataWarehouseReader {
@@ -251,40 +219,24 @@ export class DataWarehouseClient implements DataWarehouseReader {
   private readonly apiBase: string;
   /** Origin of the base URL (where `next` links are asked). */
   private readonly ownOrigin: string;
-  private readonly headers: Record<string, string>;
-  private readonly get: RawGet;
+  private readonly http: HttpClient;
   private readonly closeTransport: () => void;
   private readonly pageSize: number;
   private readonly maxPages: number;
-  private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly minRetryDelayMs: number;
-  private readonly maxRetryDelayMs: number;
-  private readonly observer: CallObserver | undefined;
 
   constructor(opts: DataWarehouseClientOptions) {
     this.baseUrl = opts.baseUrl;
-    // Parsed once here rather than per request (joinUrl built a URL and its searchParams for
-    // every GET, ~2.5 us each, three GETs per notifier message; issue 22).
+    // Parsed once here rather than per request (issue 22).
     const base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
     this.apiBase = base.href;
     this.ownOrigin = base.origin;
-    this.headers = { accept: 'application/json', authorization: `Token ${opts.token}` };
-    if (opts.fetch) {
-      this.get = fetchGet(opts.fetch);
-      this.closeTransport = () => undefined;
-    } else {
-      const t = keepAliveGet();
-      this.get = t.get;
-      this.closeTransport = t.close;
-    }
+    const auth = { authorization: `Token ${opts.token}` };
+    // A caller's fetch (tests) is used as is; otherwise the undici pool.
+    const transport = opts.fetch ? undefined : undiciTransport();
+    this.closeTransport = transport ? transport.close : () => undefined;
+    this.http = new HttpClient({ system: SYSTEM, baseUrl: this.apiBase, headers: () => auth, ...transportOptions(opts), ...(transport ? { transport } : {}) });
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = opts.maxPages ?? 1000;
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.retries = opts.retries ?? 3;
-    this.minRetryDelayMs = opts.minRetryDelayMs ?? 250;
-    this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 8_000;
-    this.observer = opts.observer;
   }
 
   /** Closes the kept-alive sockets. */
@@ -293,10 +245,12 @@ export class DataWarehouseClient implements DataWarehouseReader {
   }
 
   async getCheckout(id: string, signal?: AbortSignal): Promise<DwCheckout | undefined> {
-    const operation = `loading checkout ${id}`;
-    const res = await this.request(operation, `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}`, signal, [404]);
-    if (res.status === 404) return undefined;
-    return this.parse(operation, res, dwCheckoutSchema);
+    try {
+      return await this.http.request(`loading checkout ${id}`, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}`, schema: dwCheckoutSchema, ...(signal ? { signal } : {}) });
+    } catch (e) {
+      if (e instanceof IntegrationError && e.status === 404) return undefined;
+      throw e;
+    }
   }
 
   listBuilds(checkoutId: string, signal?: AbortSignal): Promise<DwBuild[]> {
@@ -326,7 +280,7 @@ export class DataWarehouseClient implements DataWarehouseReader {
         throw new IntegrationError({ system: SYSTEM, operation, detail: `pagination did not end (page ${page + 1}, next ${next})` });
       }
       seen.add(next);
-      const body: { next?: string | null; results: T[] } = this.parse(operation, await this.request(operation, next, signal), schema);
+      const body: { next?: string | null; results: T[] } = await this.http.request(operation, { path: next, schema, ...(signal ? { signal } : {}) });
       for (const item of body.results) out.push(item);
       next = body.next ? this.onOwnOrigin(body.next) : undefined;
     }
@@ -347,63 +301,5 @@ export class DataWarehouseClient implements DataWarehouseReader {
       return link; // not a URL: the request fails with the transport's own error
     }
     return url.origin === own ? url.href : `${own}${url.pathname}${url.search}`;
-  }
-
-  private parse<T>(operation: string, res: RawAnswer, schema: z.ZodType<T>): T {
-    let data: unknown;
-    try {
-      data = JSON.parse(res.text);
-    } catch (e) {
-      throw new IntegrationError({ system: SYSTEM, operation, status: res.status, cause: e, detail: 'the answer was not JSON', body: res.text.slice(0, 500) });
-    }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) throw new IntegrationError({ system: SYSTEM, operation, status: res.status, detail: schemaDetail(parsed.error) });
-    return parsed.data;
-  }
-
-  /**
-   * One GET with the HttpClient contract (http.ts): a timeout per attempt, the caller's and the
-   * running command's signal, 429/5xx/network failures retried with exponential backoff and
-   * Retry-After (at most a minute), every failure an IntegrationError, the observer told per attempt.
-   */
-  private async request(operation: string, url: string, explicit: AbortSignal | undefined, okStatuses: readonly number[] = []): Promise<RawAnswer> {
-    const signal = callSignal(explicit);
-    for (let attempt = 1; ; attempt++) {
-      let failure: IntegrationError;
-      const started = performance.now();
-      try {
-        const res = await this.get(url, this.headers, this.timeoutMs, signal);
-        this.observer?.({ system: SYSTEM, operation, status: res.status, durationMs: performance.now() - started });
-        if ((res.status >= 200 && res.status < 300) || okStatuses.includes(res.status)) return res;
-        failure = new IntegrationError({
-          system: SYSTEM,
-          operation,
-          status: res.status,
-          retryable: res.status === 429 || res.status >= 500,
-          retryAfterMs: parseRetryAfter(res.retryAfter ?? null),
-          body: res.text.slice(0, 2000),
-        });
-      } catch (e) {
-        const cancelled = signal?.aborted === true;
-        const timedOut = !cancelled && e instanceof Error && e.name === 'TimeoutError';
-        this.observer?.({ system: SYSTEM, operation, status: timedOut ? 'timeout' : 'error', durationMs: performance.now() - started });
-        if (cancelled) throw new IntegrationError({ system: SYSTEM, operation, cause: e, detail: 'cancelled', retryable: false });
-        failure = new IntegrationError({
-          system: SYSTEM,
-          operation,
-          cause: e,
-          retryable: true,
-          detail: timedOut ? `timed out after ${this.timeoutMs} ms` : e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e),
-        });
-      }
-      if (!failure.retryable || attempt > this.retries) throw failure;
-      const backoff = Math.min(this.maxRetryDelayMs, this.minRetryDelayMs * 2 ** (attempt - 1));
-      const wait = Math.max(backoff, Math.min(failure.retryAfterMs ?? 0, 60_000));
-      try {
-        await delay(wait, undefined, signal ? { signal } : undefined);
-      } catch (e) {
-        throw new IntegrationError({ system: SYSTEM, operation, cause: e, detail: 'cancelled', retryable: false });
-      }
-    }
   }
 }

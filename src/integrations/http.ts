@@ -13,6 +13,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
 import { callSignal } from './call-signal.ts';
+import { describeError } from '../describe-error.ts';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -82,11 +83,42 @@ export interface TransportOptions {
   observer?: CallObserver;
 }
 
+/** One answer of a raw transport: the status, the response headers (lower-case names) and the whole body as text. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** One attempt handed to a raw transport. */
+export interface RawRequest {
+  method: string;
+  /** Absolute. */
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  /** After this long the transport ends the attempt and rejects with an error named `TimeoutError`. */
+  timeoutMs: number;
+  /** When it aborts the transport ends the attempt at once and rejects. */
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * A transport below fetch, for a client whose CPU per request matters (DataWarehouse's undici
+ * pool, issue 22): no Request or Response objects, the body read whole. It sends one attempt;
+ * HttpClient keeps the rest of the contract (retries, backoff, observer, errors) around it.
+ */
+export interface RawTransport {
+  send(req: RawRequest): Promise<RawAnswer>;
+}
+
 export interface HttpClientOptions extends TransportOptions {
   system: string;
   baseUrl: string;
   /** Headers added to every request (auth); may be async (e.g. SPNEGO). */
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** Sends each attempt instead of fetch (then `responseType: 'response'` is not available). */
+  transport?: RawTransport;
 }
 
 /**
@@ -156,6 +188,8 @@ export function joinUrl(base: string, path: string, query?: RequestOptions<unkno
   return url.toString();
 }
 
+const firstHeader = (v: string | string[] | undefined): string | null => (Array.isArray(v) ? v[0] : v) ?? null;
+
 export class HttpClient {
   readonly system: string;
   readonly baseUrl: string;
@@ -174,6 +208,7 @@ export class HttpClient {
   }
 
   async request<T = unknown>(operation: string, request: RequestOptions<T>): Promise<T> {
+    if (this.opts.transport && request.responseType === 'response') throw new TypeError(`${this.system}: responseType 'response' needs fetch, and this client sends through a raw transport`);
     // The running command's signal too, so its timeout aborts this call and every retry.
     const signal = callSignal(request.signal);
     const req: RequestOptions<T> = signal ? { ...request, signal } : request;
@@ -207,24 +242,34 @@ export class HttpClient {
     } catch (e) {
       if (e instanceof IntegrationError) throw e;
       if (e instanceof AbortError && e.cause instanceof IntegrationError) throw e.cause;
-      throw new IntegrationError({ system: this.system, operation, cause: e, detail: e instanceof Error ? e.message : String(e) });
+      // Cancelled while waiting for the next attempt.
+      if (req.signal?.aborted) throw new IntegrationError({ system: this.system, operation, cause: e, detail: 'cancelled', retryable: false });
+      throw new IntegrationError({ system: this.system, operation, cause: e, detail: describeError(e) });
     }
   }
 
   private async once<T>(operation: string, req: RequestOptions<T>, method: string): Promise<T> {
     const started = performance.now();
     const timeoutMs = req.timeoutMs ?? this.opts.timeoutMs ?? 30_000;
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (req.signal) signals.push(req.signal);
     const headers: Record<string, string> = { accept: 'application/json', ...(await this.opts.headers?.()), ...req.headers };
     let body = req.body;
     if (req.json !== undefined) {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
     }
-    let res: Response;
+    const url = this.url(req.path, req.query);
+    const transport = this.opts.transport;
+    // Exactly one of the two is set: the raw transport's answer, or fetch's Response.
+    let raw: RawAnswer | undefined;
+    let res: Response | undefined;
+    if (transport && body != null && typeof body !== 'string') throw new TypeError(`${this.system}: a raw transport sends string bodies only`);
     try {
-      res = await this.fetchImpl(this.url(req.path, req.query), { method, headers, body, signal: AbortSignal.any(signals) });
+      if (transport) {
+        raw = await transport.send({ method, url, headers, body: typeof body === 'string' ? body : undefined, timeoutMs, signal: req.signal });
+      } else {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        res = await this.fetchImpl(url, { method, headers, body, signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout });
+      }
     } catch (e) {
       const aborted = req.signal?.aborted;
       const timedOut = !aborted && (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'));
@@ -235,34 +280,36 @@ export class HttpClient {
         operation,
         cause: e,
         retryable: true,
-        detail: timedOut ? `timed out after ${timeoutMs} ms` : (e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)),
+        // fetch says "fetch failed" and puts the reason in its cause.
+        detail: timedOut ? `timed out after ${timeoutMs} ms` : describeError(e instanceof Error && e.cause instanceof Error ? e.cause : e),
       });
     }
-    this.opts.observer?.({ system: this.system, operation, status: res.status, durationMs: performance.now() - started });
-    if (!res.ok && !(req.okStatuses ?? []).includes(res.status)) {
-      const text = await res.text().catch(() => '');
+    const status = raw ? raw.status : res!.status;
+    this.opts.observer?.({ system: this.system, operation, status, durationMs: performance.now() - started });
+    if (!(status >= 200 && status < 300) && !(req.okStatuses ?? []).includes(status)) {
+      const text = raw ? raw.text : await res!.text().catch(() => '');
       throw new IntegrationError({
         system: this.system,
         operation,
-        status: res.status,
-        retryable: res.status === 429 || res.status >= 500,
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        status,
+        retryable: status === 429 || status >= 500,
+        retryAfterMs: parseRetryAfter(raw ? firstHeader(raw.headers['retry-after']) : res!.headers.get('retry-after')),
         body: text.slice(0, 2000),
       });
     }
     const type = req.responseType ?? 'json';
     if (type === 'response') return res as unknown as T; // the caller asked for the raw Response (responseType 'response') and typed T as such
-    if (type === 'none' || method === 'HEAD' || res.status === 204) {
-      await res.body?.cancel();
+    if (type === 'none' || method === 'HEAD' || status === 204) {
+      await res?.body?.cancel();
       return undefined as T;
     }
-    const text = await res.text();
+    const text = raw ? raw.text : await res!.text();
     if (type === 'text') return text as T;
     let data: unknown;
     try {
       data = text === '' ? undefined : JSON.parse(text);
     } catch (e) {
-      throw new IntegrationError({ system: this.system, operation, status: res.status, cause: e, detail: 'the answer was not JSON', body: text.slice(0, 500) });
+      throw new IntegrationError({ system: this.system, operation, status, cause: e, detail: 'the answer was not JSON', body: text.slice(0, 500) });
     }
     if (req.schema) {
       const parsed = req.schema.safeParse(data);
@@ -270,7 +317,7 @@ export class HttpClient {
         throw new IntegrationError({
           system: this.system,
           operation,
-          status: res.status,
+          status,
           detail: `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
         });
       }

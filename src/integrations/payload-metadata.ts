@@ -12,6 +12,7 @@
  */
 import { IntegrationError, type CallObserver, type FetchLike } from './http.ts';
 import { callSignal } from './call-signal.ts';
+import { describeError } from '../describe-error.ts';
 import type { Config } from '../config/env.ts';
 import type { RegistryClient } from './images.ts';
 import { ReleaseControllerClient, type Arch, type MetadataCheck, type ReleaseBuild } from './release-controller.ts';
@@ -52,7 +53,7 @@ export async function checkPayloadMetadataUrl(deps: MetadataCheckDeps, release: 
   try {
     metadataUrl = (await deps.registry.releaseMetadata(tag.pullSpec)).metadataUrl;
   } catch (e) {
-    return fail(`Cannot read the release metadata of ${tag.pullSpec}: ${e instanceof IntegrationError ? e.userMessage : e instanceof Error ? e.message : String(e)}`, { pullSpec: tag.pullSpec });
+    return fail(`Cannot read the release metadata of ${tag.pullSpec}: ${describeError(e)}`, { pullSpec: tag.pullSpec });
   }
   if (!metadataUrl) return fail(`Release ${release} has no metadata url in its release-metadata`, { pullSpec: tag.pullSpec });
   lines.push(`Checking accessiblity of metadata url ${metadataUrl}`);
@@ -67,7 +68,7 @@ export async function checkPayloadMetadataUrl(deps: MetadataCheckDeps, release: 
     lines.push(reason);
     return { accessible, release, pullSpec: tag.pullSpec, metadataUrl, status: res.status, reason: accessible ? reason : `${reason} (HTTP ${res.status})`, lines };
   } catch (e) {
-    return fail(`Request to metadata url ${metadataUrl} failed: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, { pullSpec: tag.pullSpec, metadataUrl });
+    return fail(`Request to metadata url ${metadataUrl} failed: ${describeError(e instanceof Error && e.cause instanceof Error ? e.cause : e)}`, { pullSpec: tag.pullSpec, metadataUrl });
   }
 }
 

@@ -43,6 +43,27 @@ describe('OptionalSubsystem', () => {
     expect(sub.status().status).toBe('stopped');
   });
 
+  it("a refused connection to every address (AggregateError, empty message) still says why in /health's last_error", async () => {
+    // What Node throws when each of a host's addresses (IPv4 and IPv6) refuses the connection.
+    const refused = new AggregateError([new Error('connect ECONNREFUSED ::1:5672'), new Error('connect ECONNREFUSED 127.0.0.1:5672')]);
+    const sub = new OptionalSubsystem({
+      name: 'cki-notifier',
+      logger: silentLogger,
+      start: async () => {
+        throw partFailure('rabbitmq', refused);
+      },
+      stop: async () => undefined,
+    });
+    sub.begin();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sub.status()).toMatchObject({
+      status: 'degraded',
+      failing: 'rabbitmq',
+      last_error: 'rabbitmq: connect ECONNREFUSED ::1:5672; connect ECONNREFUSED 127.0.0.1:5672',
+    });
+    await sub.stop();
+  });
+
   it('a running subsystem that reports trouble is degraded with its own since and error', async () => {
     let connected = true;
     const sub = new OptionalSubsystem({

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 import type { Config } from '../../config/env.ts';
 import type { Logger } from '../../log.ts';
+import { describeError } from '../../describe-error.ts';
 
 export interface AmqpEndpoint {
   url: Options.Connect;
@@ -28,7 +29,7 @@ export function amqpEndpoint(config: Pick<Config, 'RABBITMQ_HOST' | 'RABBITMQ_PO
     try {
       ca = [readFileSync(config.RABBITMQ_CAFILE)];
     } catch (e) {
-      throw new Error(`RABBITMQ_CAFILE ${config.RABBITMQ_CAFILE} cannot be read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`RABBITMQ_CAFILE ${config.RABBITMQ_CAFILE} cannot be read: ${describeError(e)}`, { cause: e });
     }
   }
   return {
@@ -154,7 +155,7 @@ export class AmqpLink extends EventEmitter {
       await this.model.waitForConnect();
     } catch (e) {
       this.model = undefined;
-      throw new Error(`cannot connect to RabbitMQ at ${where}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`cannot connect to RabbitMQ at ${where}: ${describeError(e)}`, { cause: e });
     }
   }
 

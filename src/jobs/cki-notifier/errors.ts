@@ -1,4 +1,5 @@
 /** Failure classes the consumer settles differently. */
+import { describeError } from '../../describe-error.ts';
 
 /** Retrying cannot help (the message itself is bad): dead-letter at once. */
 export class PermanentError extends Error {
@@ -28,7 +29,7 @@ export type Stage = 'datawarehouse' | 'gitlab' | 'store' | 'publish' | 'notify';
 export class StageError extends Error {
   readonly stage: Stage;
   constructor(stage: Stage, cause: unknown) {
-    super(`${stage}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${stage}: ${describeError(cause)}`, { cause });
     this.name = 'StageError';
     this.stage = stage;
   }
@@ -50,6 +51,5 @@ export async function inStage<T>(stage: Stage, fn: () => Promise<T>): Promise<T>
  * reads that field and shows which part is down.
  */
 export function partFailure(failing: 'rabbitmq' | 'kafka' | 'datawarehouse', cause: unknown): Error & { failing: string } {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return Object.assign(new Error(`${failing}: ${message}`, { cause }), { failing });
+  return Object.assign(new Error(`${failing}: ${describeError(cause)}`, { cause }), { failing });
 }
