@@ -68,9 +68,19 @@ export interface ReleaseNotifierDeps {
   warn?(message: string): void;
 }
 
+/**
+ * One instance per run (a command's context builds one, a job takes its env's): mentions are
+ * memoised for the instance's life, so a run's notices resolve each group (and warn about it,
+ * or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
+ * instance per use (see releaseNoticeTargets).
+ */
 export class ReleaseNotifier {
   private readonly deps: ReleaseNotifierDeps;
   private readonly render: NoticeRenderer;
+  /** Group mentions resolved (or being resolved) by this instance, by handle; a lookup never rejects (it falls back). */
+  private readonly mentions = new Map<string, Promise<string>>();
+  /** Configuration warnings already given by this instance (a run's notices share one). */
+  private readonly warned = new Set<string>();
 
   constructor(deps: ReleaseNotifierDeps) {
     this.deps = deps;
@@ -81,12 +91,27 @@ export class ReleaseNotifier {
     this.deps.warn?.(message);
   }
 
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warn(message);
+  }
+
   /**
    * `<!subteam^ID>` of a group handle. A group Slack does not know is written as `@handle`, and
    * no handle at all as `fallback`: a notice is never lost over a mention.
    */
   async groupMention(handle: string | undefined, fallback: string): Promise<string> {
     if (!handle) return fallback;
+    let mention = this.mentions.get(handle);
+    if (!mention) {
+      mention = this.resolveGroup(handle);
+      this.mentions.set(handle, mention);
+    }
+    return mention;
+  }
+
+  private async resolveGroup(handle: string): Promise<string> {
     try {
       const slack = await this.deps.slack();
       if (!slack.userGroupMention) return `@${handle}`;
@@ -123,7 +148,7 @@ export class ReleaseNotifier {
   /** `{lead}`: the y-stream's release-lead group (`contacts.slack.qe-release[<y>]`), or `@qe-release`. */
   async leadMention(cs: NoticeConfig): Promise<string> {
     const handle = cs.releaseLeadGroup();
-    if (!handle) this.warn(`no release lead group is configured for ${cs.ystream} (contacts.slack.qe-release.${cs.ystream})`);
+    if (!handle) this.warnOnce(`no release lead group is configured for ${cs.ystream} (contacts.slack.qe-release.${cs.ystream})`);
     return this.groupMention(handle, LEAD_FALLBACK);
   }
 
@@ -219,7 +244,7 @@ export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTarge
       return undefined;
     }
   };
-  const notifier = new ReleaseNotifier({ slack: deps.slack });
+  // Long-lived (one per process): a fresh notifier per lookup, so its memoised mentions do not outlive it.
   return {
     async releaseChannel(release) {
       const cs = await configStore(release);
@@ -231,7 +256,7 @@ export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTarge
     },
     async leadMention(release) {
       const cs = await configStore(release);
-      return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
+      return cs ? new ReleaseNotifier({ slack: deps.slack }).leadMention(cs) : LEAD_FALLBACK;
     },
   };
 }
