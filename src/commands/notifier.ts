@@ -54,7 +54,7 @@ export const plainNoticeRenderer: NoticeRenderer = (n) => {
 export type NoticeResult = { sent: true; channel: string; posted: PostedNotice } | { sent: false; channel?: string; error: string };
 
 /** The part of the Slack notifier a notice needs (jobs hand a poster without group lookups). */
-export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention' | 'preloadUserGroups'>>;
+export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention' | 'preloadUserGroups' | 'mentionForEmail'>>;
 
 /** A posted notice; thread messages Slack refused are listed (the summary is out, so it is not retried whole). */
 export interface PostedNotice extends PostedMessage {
@@ -79,6 +79,8 @@ export class ReleaseNotifier {
   private readonly render: NoticeRenderer;
   /** Group mentions resolved (or being resolved) by this instance, by handle; a lookup never rejects (it falls back). */
   private readonly mentions = new Map<string, Promise<string>>();
+  /** User mentions by e-mail, as `mentions` (a failed lookup is dropped: Slack was unavailable). */
+  private readonly users = new Map<string, Promise<string>>();
   /** Configuration warnings already given by this instance (a run's notices share one). */
   private readonly warned = new Set<string>();
 
@@ -120,6 +122,21 @@ export class ReleaseNotifier {
       this.warn(`cannot resolve Slack user group ${handle}: ${userMessageOf(e)}`);
       return `@${handle}`;
     }
+  }
+
+  /**
+   * `<@USERID>` of a person by e-mail, looked up once per instance. Slack's notifier writes the
+   * e-mail itself (with a warning) when it has no such user; a poster without user lookups (a
+   * job's) writes the e-mail. Rejects when Slack is unavailable, as posting the notice would.
+   */
+  async userMention(email: string): Promise<string> {
+    let mention = this.users.get(email);
+    if (!mention) {
+      mention = this.deps.slack().then((slack) => (slack.mentionForEmail ? slack.mentionForEmail(email) : email));
+      mention.catch(() => this.users.delete(email));
+      this.users.set(email, mention);
+    }
+    return mention;
   }
 
   /**

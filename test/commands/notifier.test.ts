@@ -86,6 +86,21 @@ describe('ReleaseNotifier', () => {
     expect(slack.lookups.filter((h) => h === 'openshift-qe-release-4-19')).toHaveLength(2);
   });
 
+  it('userMention: each e-mail looked up once per instance (concurrent calls share it); without user lookups, the e-mail', async () => {
+    const slack = new FakeSlack();
+    const asked: string[] = [];
+    const withUsers = Object.assign(slack, { mentionForEmail: async (email: string) => (asked.push(email), email === 'qa@example.com' ? '<@U_QA>' : email) });
+    let down = true;
+    const n = new ReleaseNotifier({ slack: async () => (down ? Promise.reject(new Error('SLACK_BOT_TOKEN is missing')) : withUsers) });
+    // Slack unavailable: rejects (the notice fails as its post would), and is not remembered.
+    await expect(n.userMention('qa@example.com')).rejects.toThrow(/SLACK_BOT_TOKEN/);
+    down = false;
+    expect(await Promise.all([n.userMention('qa@example.com'), n.userMention('qa@example.com'), n.userMention('nobody@example.com')])).toEqual(['<@U_QA>', '<@U_QA>', 'nobody@example.com']);
+    expect(await n.userMention('qa@example.com')).toBe('<@U_QA>');
+    expect(asked.sort()).toEqual(['nobody@example.com', 'qa@example.com']);
+    expect(await new ReleaseNotifier({ slack: async () => new FakeSlack() }).userMention('qa@example.com')).toBe('qa@example.com');
+  });
+
   it('sendNotices: two notices without a lead group warn once into the run log', async () => {
     const slack = new FakeSlack();
     const log = { lines: [] as string[], info: (m: string) => void log.lines.push(`INFO ${m}`), warn: (m: string) => void log.lines.push(`WARN ${m}`), error: (m: string) => void log.lines.push(`ERROR ${m}`) };
