@@ -12,6 +12,8 @@ import { silentLogger } from '../src/log.ts';
 import { startGitHubSandbox } from '../src/sandbox/github/index.ts';
 import { SqliteStore } from '../src/store/index.ts';
 import { resultCheckerJob, RESULT_CHECKER_JOB } from '../src/jobs/result-checker.ts';
+import { renderTeamNotice } from '../src/blocks/notice.ts';
+import { ReleaseNotifier } from '../src/commands/notifier.ts';
 import { jobActor, type SlackPoster } from '../src/jobs/types.ts';
 import { emit, median, note } from './lib.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,6 +46,8 @@ const slack: SlackPoster = {
     return { channel: target.channel, ts: `1.${posts}`, parts: [`1.${posts}`] };
   },
 };
+// What the jobs' env hands the checker (src/jobs/env.ts): Block Kit notices.
+const notifier = new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice });
 const first: number[] = [];
 const second: number[] = [];
 const firstMs: number[] = [];
@@ -54,7 +58,7 @@ try {
     const store = new SqliteStore({ file: join(dir, 'oar.db') });
     await store.init();
     try {
-      const job = resultCheckerJob({ config: testConfig({ OAR_RESULT_CHECKER_CHANNEL: 'C1' }), store, github: async () => github, slack: async () => slack });
+      const job = resultCheckerJob({ config: testConfig({ OAR_RESULT_CHECKER_CHANNEL: 'C1' }), store, github: async () => github, slack: async () => slack, notifier });
       const ctx = { dryRun: false, trigger: 'schedule' as const, params: {}, signal: new AbortController().signal, logger: silentLogger, actor: jobActor(RESULT_CHECKER_JOB), now: () => new Date() };
       gh.clearCalls();
       let t = performance.now();

@@ -84,8 +84,7 @@ async function prodsecMention(ctx: CommandContext, cs: ConfigStore): Promise<str
   const emails = raw.split(',').map((s) => s.trim()).filter(Boolean);
   // As the original: several e-mails become user mentions, a single one is used as plain text.
   if (emails.length <= 1) return emails[0] ?? '@prodsec';
-  const slack = await ctx.services.get('slack');
-  return (await Promise.all(emails.map((e) => slack.mentionForEmail(e)))).join(' ');
+  return (await Promise.all(emails.map((e) => ctx.notifier.userMention(e)))).join(' ');
 }
 
 export default implement(dropBugs, {

@@ -54,7 +54,7 @@ export const plainNoticeRenderer: NoticeRenderer = (n) => {
 export type NoticeResult = { sent: true; channel: string; posted: PostedNotice } | { sent: false; channel?: string; error: string };
 
 /** The part of the Slack notifier a notice needs (jobs hand a poster without group lookups). */
-export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention' | 'preloadUserGroups'>>;
+export type NoticeSlack = Pick<SlackNotifier, 'post'> & Partial<Pick<SlackNotifier, 'userGroupMention' | 'preloadUserGroups' | 'mentionForEmail'>>;
 
 /** A posted notice; thread messages Slack refused are listed (the summary is out, so it is not retried whole). */
 export interface PostedNotice extends PostedMessage {
@@ -68,9 +68,21 @@ export interface ReleaseNotifierDeps {
   warn?(message: string): void;
 }
 
+/**
+ * One instance per run (a command's context builds one, a job takes its env's): mentions are
+ * memoised for the instance's life, so a run's notices resolve each group (and warn about it,
+ * or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
+ * instance per use (see releaseNoticeTargets).
+ */
 export class ReleaseNotifier {
   private readonly deps: ReleaseNotifierDeps;
   private readonly render: NoticeRenderer;
+  /** Group mentions resolved (or being resolved) by this instance, by handle; a lookup never rejects (it falls back). */
+  private readonly mentions = new Map<string, Promise<string>>();
+  /** User mentions by e-mail, as `mentions` (a failed lookup is dropped: Slack was unavailable). */
+  private readonly users = new Map<string, Promise<string>>();
+  /** Configuration warnings already given by this instance (a run's notices share one). */
+  private readonly warned = new Set<string>();
 
   constructor(deps: ReleaseNotifierDeps) {
     this.deps = deps;
@@ -81,12 +93,27 @@ export class ReleaseNotifier {
     this.deps.warn?.(message);
   }
 
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.warn(message);
+  }
+
   /**
    * `<!subteam^ID>` of a group handle. A group Slack does not know is written as `@handle`, and
    * no handle at all as `fallback`: a notice is never lost over a mention.
    */
   async groupMention(handle: string | undefined, fallback: string): Promise<string> {
     if (!handle) return fallback;
+    let mention = this.mentions.get(handle);
+    if (!mention) {
+      mention = this.resolveGroup(handle);
+      this.mentions.set(handle, mention);
+    }
+    return mention;
+  }
+
+  private async resolveGroup(handle: string): Promise<string> {
     try {
       const slack = await this.deps.slack();
       if (!slack.userGroupMention) return `@${handle}`;
@@ -95,6 +122,21 @@ export class ReleaseNotifier {
       this.warn(`cannot resolve Slack user group ${handle}: ${userMessageOf(e)}`);
       return `@${handle}`;
     }
+  }
+
+  /**
+   * `<@USERID>` of a person by e-mail, looked up once per instance. Slack's notifier writes the
+   * e-mail itself (with a warning) when it has no such user; a poster without user lookups (a
+   * job's) writes the e-mail. Rejects when Slack is unavailable, as posting the notice would.
+   */
+  async userMention(email: string): Promise<string> {
+    let mention = this.users.get(email);
+    if (!mention) {
+      mention = this.deps.slack().then((slack) => (slack.mentionForEmail ? slack.mentionForEmail(email) : email));
+      mention.catch(() => this.users.delete(email));
+      this.users.set(email, mention);
+    }
+    return mention;
   }
 
   /**
@@ -123,7 +165,7 @@ export class ReleaseNotifier {
   /** `{lead}`: the y-stream's release-lead group (`contacts.slack.qe-release[<y>]`), or `@qe-release`. */
   async leadMention(cs: NoticeConfig): Promise<string> {
     const handle = cs.releaseLeadGroup();
-    if (!handle) this.warn(`no release lead group is configured for ${cs.ystream} (contacts.slack.qe-release.${cs.ystream})`);
+    if (!handle) this.warnOnce(`no release lead group is configured for ${cs.ystream} (contacts.slack.qe-release.${cs.ystream})`);
     return this.groupMention(handle, LEAD_FALLBACK);
   }
 
@@ -219,7 +261,7 @@ export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTarge
       return undefined;
     }
   };
-  const notifier = new ReleaseNotifier({ slack: deps.slack });
+  // Long-lived (one per process): a fresh notifier per lookup, so its memoised mentions do not outlive it.
   return {
     async releaseChannel(release) {
       const cs = await configStore(release);
@@ -231,7 +273,7 @@ export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTarge
     },
     async leadMention(release) {
       const cs = await configStore(release);
-      return cs ? notifier.leadMention(cs) : LEAD_FALLBACK;
+      return cs ? new ReleaseNotifier({ slack: deps.slack }).leadMention(cs) : LEAD_FALLBACK;
     },
   };
 }

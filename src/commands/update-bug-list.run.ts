@@ -2,7 +2,7 @@
 import { lookupManagerEmail } from '../integrations/ldap.ts';
 import type { JiraIssue } from '../integrations/jira/model.ts';
 import { highSeverityReasons, isCveTracker, isOnQa, isVerifiedOrClosed } from '../integrations/jira/classify.ts';
-import type { SlackNotifier } from '../integrations/slack-notify.ts';
+import type { ReleaseNotifier } from './notifier.ts';
 import { CommandError } from './errors.ts';
 import { bugsToVerifyMessage, highSeverityBugsMessage, unverifiedCveToManagersMessage, type BugToVerify } from './bugs/messages.ts';
 import { collectReleaseBugs, fetchIssues } from './bugs/release-bugs.ts';
@@ -25,18 +25,9 @@ function bugLine(key: string, issue: JiraIssue | undefined): string {
   return issue ? `${key}  ${issue.status}  ${issue.qaContact?.emailAddress ?? 'Unknown'}` : `${key}  not readable with the Jira token`;
 }
 
-/** Slack mentions for e-mails, looked up once each. */
-function mentioner(slack: SlackNotifier): (email: string) => Promise<string> {
-  const cache = new Map<string, Promise<string>>();
-  return (email) => {
-    if (email === 'Unknown' || email === '') return Promise.resolve(email);
-    let m = cache.get(email);
-    if (!m) {
-      m = slack.mentionForEmail(email);
-      cache.set(email, m);
-    }
-    return m;
-  };
+/** A QA contact's or manager's mention (the notifier looks each e-mail up once per run); `Unknown` stays as it is. */
+function mention(notifier: ReleaseNotifier, email: string): Promise<string> {
+  return email === 'Unknown' || email === '' ? Promise.resolve(email) : notifier.userMention(email);
 }
 
 export default implement(updateBugList, {
@@ -50,7 +41,7 @@ export default implement(updateBugList, {
 
     let noticeError: string | undefined;
     let notified: string | undefined;
-    const notifyWith = async (build: (slack: SlackNotifier) => Promise<string>, what: string) => {
+    const notifyWith = async (build: (notifier: ReleaseNotifier) => Promise<string>, what: string) => {
       const r = await postNotice(ctx, cs, 'qe-forum', build);
       if (r.sent) notified = what;
       else {
@@ -58,10 +49,9 @@ export default implement(updateBugList, {
         ctx.log.error(`send slack message failed: ${r.error}`);
       }
     };
-    const toVerify = async (slack: SlackNotifier, list: JiraIssue[]): Promise<BugToVerify[]> => {
-      const mention = mentioner(slack);
+    const toVerify = async (notifier: ReleaseNotifier, list: JiraIssue[]): Promise<BugToVerify[]> => {
       const jira = await ctx.services.get('jira');
-      return Promise.all(list.map(async (i) => ({ key: i.key, url: jira.browseUrl(i.key), mention: await mention(qaContact(ctx, i)), cve: isCveTracker(i) })));
+      return Promise.all(list.map(async (i) => ({ key: i.key, url: jira.browseUrl(i.key), mention: await mention(notifier, qaContact(ctx, i)), cve: isCveTracker(i) })));
     };
 
     if (o.confirmDroppable) {
@@ -71,28 +61,27 @@ export default implement(updateBugList, {
         return reasons.length > 0;
       });
       if (high.length === 0) ctx.log.info('No high severity issues found.');
-      else await notifyWith(async (slack) => highSeverityBugsMessage(ctx.release, await toVerify(slack, high)), `${high.length} high-severity ON_QA bugs`);
+      else await notifyWith(async (notifier) => highSeverityBugsMessage(ctx.release, await toVerify(notifier, high)), `${high.length} high-severity ON_QA bugs`);
     } else if (o.notifyManagers) {
       const cves = onQa.filter(isCveTracker);
       if (cves.length === 0) ctx.log.info('No unverified CVE issues found.');
       else {
         const ldap = await ctx.services.get('ldap');
-        await notifyWith(async (slack) => {
-          const mention = mentioner(slack);
+        await notifyWith(async (notifier) => {
           const jira = await ctx.services.get('jira');
           const lines = [];
           for (const i of cves) {
             const qa = qaContact(ctx, i);
             const manager = qa === 'Unknown' ? null : await lookupManagerEmail(ldap, qa, ctx.logger);
             if (!manager) ctx.log.warn(`Manager email was not found for user ${qa}`);
-            lines.push({ key: i.key, url: jira.browseUrl(i.key), manager: manager ? await mention(manager) : '' });
+            lines.push({ key: i.key, url: jira.browseUrl(i.key), manager: manager ? await mention(notifier, manager) : '' });
           }
           return unverifiedCveToManagersMessage(ctx.release, lines);
         }, `${cves.length} unverified CVE trackers`);
       }
     } else if (o.notify) {
       if (onQa.length === 0) ctx.log.info('No ON_QA bugs to verify, nothing to notify.');
-      else await notifyWith(async (slack) => bugsToVerifyMessage(ctx.release, await toVerify(slack, onQa)), `${onQa.length} ON_QA bugs`);
+      else await notifyWith(async (notifier) => bugsToVerifyMessage(ctx.release, await toVerify(notifier, onQa)), `${onQa.length} ON_QA bugs`);
     }
 
     // The notice is what this command is for: without it the run failed.

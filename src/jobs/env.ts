@@ -11,6 +11,8 @@ import type { Runner } from '../commands/runner.ts';
 import type { Services } from '../commands/services.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import type { SlackNotifier } from '../integrations/slack-notify.ts';
+import { renderTeamNotice } from '../blocks/notice.ts';
+import { ReleaseNotifier } from '../commands/notifier.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import { createReleaseDiscovery, type ReleaseDiscovery } from '../release/discovery.ts';
@@ -46,6 +48,13 @@ export interface JobEnv {
   readonly services: Services;
   /** Slack, or undefined when it is not configured or cannot be built (logged). */
   slack(): Promise<SlackNotifier | undefined>;
+  /**
+   * The jobs' one team-notice poster: Block Kit (blocks/notice.ts), and what it cannot do (a
+   * thread message Slack refused, a group it cannot resolve) logged as a warning. Slack missing:
+   * post() throws (a job checks `slack()` first). Lives as long as the env: a job that writes
+   * mentions takes a fresh ReleaseNotifier per run (mentions are memoised per instance).
+   */
+  readonly notifier: ReleaseNotifier;
   /** `get()`, or undefined (logged) when it fails: for clients a job can do without. */
   optional<T>(name: string, get: () => Promise<T>): Promise<T | undefined>;
   /** Release discovery, fresh per call; undefined without GITHUB_TOKEN. */
@@ -80,6 +89,11 @@ export function createJobEnv(w: JobsWiring): JobEnv {
     if (!config.GITHUB_TOKEN) return undefined;
     return createReleaseDiscovery(config, await services.get('github'), { logger: log });
   };
+  const notifier = new ReleaseNotifier({
+    slack: async () => (await slack()) ?? Promise.reject(new Error('Slack is not configured')),
+    render: renderTeamNotice,
+    warn: (m) => log.warn(m),
+  });
   const poller = createWatchPoller({ store: w.store, statebox: w.statebox, slack, ...(w.watchHandlers ? { handlers: w.watchHandlers } : {}), logger: log });
   return {
     config,
@@ -87,6 +101,7 @@ export function createJobEnv(w: JobsWiring): JobEnv {
     logger: log,
     services,
     slack,
+    notifier,
     optional,
     discovery,
     ...(w.configStores ? { configStores: w.configStores } : {}),

@@ -17,8 +17,7 @@
 import type { Config } from '../config/env.ts';
 import type { GitHubClient } from '../integrations/github.ts';
 import { rejectedBuildMessage, rejectedBuildsSummary, type RejectedBuild } from '../blocks/result-checker.ts';
-import { renderTeamNotice } from '../blocks/notice.ts';
-import { ReleaseNotifier } from '../commands/notifier.ts';
+import type { ReleaseNotifier } from '../commands/notifier.ts';
 import type { Store } from '../store/types.ts';
 import { failedJobs, isAggregated, isRejected, latestActivity, parseResultFile, parseResultFileName, type ResultFileName } from './result-file.ts';
 import { defineJob } from './declare.ts';
@@ -36,6 +35,8 @@ export interface ResultCheckerDeps {
   store: Pick<Store, 'getJobState' | 'setJobState' | 'listJobStateKeys'>;
   github(): Promise<ResultCheckerGitHub>;
   slack(): Promise<SlackPoster | undefined>;
+  /** Posts the run's notice (the jobs' env's notifier: Block Kit, warnings logged). */
+  notifier: Pick<ReleaseNotifier, 'post'>;
   /** Notifications on the very first run (default 5, the original's --limit). */
   firstRunLimit?: number;
   /** Directory of the records (default `_releases`). */
@@ -67,7 +68,7 @@ export const resultChecker = defineJob<ResultCheckerDeps>({
   description: 'Posts one Slack notice per run for the rejected builds (nightly and stable) found in the Prow test-result records, each build in its thread',
   schedule: 'OAR_CRON_RESULT_CHECKER',
   lease: {},
-  deps: ({ config, store, services, slack }) => ({ config, store, github: () => services.get('github'), slack }),
+  deps: ({ config, store, services, slack, notifier }) => ({ config, store, github: () => services.get('github'), slack, notifier }),
   run: (ctx, deps) => checkerRun(deps)(ctx),
 });
 
@@ -155,12 +156,10 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
       counts.notified += toNotify.length;
     } else if (toNotify.length) {
       // One team notice for the run: the summary in the channel, each build's message in its thread.
-      const slack = await deps.slack();
-      if (!slack) throw new Error('Slack is not configured (SLACK_BOT_TOKEN): cannot post rejected builds');
-      const notifier = new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice, warn: (m) => ctx.logger.warn(m) });
+      if (!(await deps.slack())) throw new Error('Slack is not configured (SLACK_BOT_TOKEN): cannot post rejected builds');
       let failed: Map<number, string>;
       try {
-        const posted = await notifier.post(channel!, { text: toNotify.map((r) => r.message.text).join('\n'), summary: rejectedBuildsSummary(toNotify.map((r) => r.build)), details: toNotify.map((r) => r.message) });
+        const posted = await deps.notifier.post(channel!, { text: toNotify.map((r) => r.message.text).join('\n'), summary: rejectedBuildsSummary(toNotify.map((r) => r.build)), details: toNotify.map((r) => r.message) });
         failed = new Map(posted.threadFailures.map((f) => [f.index, f.error]));
       } catch (e) {
         failed = new Map(toNotify.map((_, i) => [i, errorText(e)]));

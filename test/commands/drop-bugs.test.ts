@@ -10,6 +10,7 @@ import { SHIPMENT_PROJECT, type SimulatedWorld } from '../../src/sandbox/world.t
 import { startBugsHarness, taskOf, type BugsHarness } from './update-bug-list.harness.ts';
 import { commandOf } from '../../src/commands/index.ts';
 import { ErrataClient } from '../../src/integrations/errata/index.ts';
+import { ConfigStore } from '../../src/release/configstore.ts';
 import { GitHubStateBoxBackend } from '../../src/release/statebox/github-backend.ts';
 import { LocalStateBoxBackend } from '../../src/release/statebox/local-backend.ts';
 
@@ -200,7 +201,31 @@ describe('drop-bugs (Errata flow)', () => {
       `[4.19.3] Hello <!subteam^S_DOCS>, Could you approve doc for advisories:[${RPM}], thanks!\n[4.19.3] Hello prodsec@example.com, Could you approve Prodsec for advisories:[${RPM}], thanks!`,
     ]);
   });
+  it('several ProdSec e-mails become user mentions through the run\'s notifier, each looked up once', async () => {
+    const seeded = h.world.seedRelease('4.19.5', { bugsPerAdvisory: 0 });
+    const RPM = seeded.advisories.rpm!;
+    const adv = h.world.errata.advisory(RPM);
+    Object.assign(adv, { type: 'RHSA', docComplete: true, securityApproved: true, jiraIssues: ['OCPBUGS-51'] });
+    h.world.jira.state.seedIssue({ key: 'OCPBUGS-51', status: 'ON_QA' });
+    h.slack.addUser({ id: 'U_PS1', name: 'ps.one', real_name: 'ProdSec One', email: 'ps1@example.com' });
+    const record = h.world.errata.server.record.bind(h.world.errata.server);
+    const spy = vi.spyOn(h.world.errata.server, 'record').mockImplementation((kind, subject, detail) => {
+      if (kind === 'advisory-updated' && detail?.jiraIssues && subject === `advisory ${RPM}`) Object.assign(adv, { securityApproved: null });
+      record(kind, subject, detail);
+    });
+    const prodsec = vi.spyOn(ConfigStore.prototype, 'prodsecId').mockReturnValue('ps1@example.com, nobody@example.com, ps1@example.com');
+    const before = h.slack.calls('users.lookupByEmail').length;
+    try {
+      await h.run(drop, '4.19.5');
+    } finally {
+      spy.mockRestore();
+      prodsec.mockRestore();
+    }
+    expect(h.posted('#ocp-approvers').at(-1)).toBe(`[4.19.5] Hello <@U_PS1> nobody@example.com <@U_PS1>, Could you approve Prodsec for advisories:[${RPM}], thanks!`);
+    expect(h.slack.calls('users.lookupByEmail').slice(before).map((c) => JSON.stringify(c)).filter((c) => c.includes('ps1'))).toHaveLength(1);
+  });
 });
+
 
 describe('drop-bugs (Konflux flow: shipment YAML)', () => {
   let h: BugsHarness;

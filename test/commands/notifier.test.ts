@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ART_FALLBACK, DOCS_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
 import { renderTeamNotice } from '../../src/blocks/notice.ts';
 import type { PostedMessage, SlackMessage, SlackTarget } from '../../src/integrations/slack-notify.ts';
+import { sendNotices, type Notice } from '../../src/commands/approval/notices.ts';
+import type { ConfigStore } from '../../src/release/configstore.ts';
 
 function config(lead?: string, art: string | null = 'art-team', docs: string | null = 'openshift-docs'): NoticeConfig {
   return {
@@ -32,7 +34,9 @@ class FakeSlack implements NoticeSlack {
     this.posts.push({ target, message, ts });
     return { channel: target.channel, ts, parts: [ts] };
   }
+  lookups: string[] = [];
   async userGroupMention(handle: string): Promise<string> {
+    this.lookups.push(handle);
     const m = this.groups.get(handle);
     if (!m) throw new Error(`cannot find slack group id by name ${handle}`);
     return m;
@@ -60,6 +64,55 @@ describe('ReleaseNotifier', () => {
     expect(await n.docsMention(config(undefined, 'art-team', null))).toBe(DOCS_FALLBACK);
     expect(DOCS_FALLBACK).toBe('@docs');
     expect(warnings).toHaveLength(3);
+  });
+
+  it('resolves each group once per instance: two notices look the lead up once', async () => {
+    const slack = new FakeSlack();
+    const warnings: string[] = [];
+    const n = make(slack, warnings);
+    const cs = config('openshift-qe-release-4-19');
+    const notice = async (m: ReleaseNotifier) => ({ text: `Hello ${await m.leadMention(cs)}, ${await m.artMention(cs)}` });
+    const [a, b] = await Promise.all([n.notifyTeam(cs, 'qe-release', notice), n.notifyTeam(cs, 'art', notice)]);
+    expect([a.sent, b.sent]).toEqual([true, true]);
+    expect(slack.posts.map((p) => p.message.text)).toEqual(['Hello <!subteam^S419>, <!subteam^S_ART>', 'Hello <!subteam^S419>, <!subteam^S_ART>']);
+    expect(slack.lookups.sort()).toEqual(['art-team', 'openshift-qe-release-4-19']);
+    // An unknown group is looked up, and warned about, once too.
+    expect(await n.groupMention('gone', '@x')).toBe('@gone');
+    expect(await n.groupMention('gone', '@x')).toBe('@gone');
+    expect(slack.lookups.filter((h) => h === 'gone')).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringMatching(/^cannot resolve Slack user group gone: .*cannot find slack group id by name gone$/)]);
+    // A new instance (the next run) looks again.
+    expect(await make(slack).leadMention(cs)).toBe('<!subteam^S419>');
+    expect(slack.lookups.filter((h) => h === 'openshift-qe-release-4-19')).toHaveLength(2);
+  });
+
+  it('userMention: each e-mail looked up once per instance (concurrent calls share it); without user lookups, the e-mail', async () => {
+    const slack = new FakeSlack();
+    const asked: string[] = [];
+    const withUsers = Object.assign(slack, { mentionForEmail: async (email: string) => (asked.push(email), email === 'qa@example.com' ? '<@U_QA>' : email) });
+    let down = true;
+    const n = new ReleaseNotifier({ slack: async () => (down ? Promise.reject(new Error('SLACK_BOT_TOKEN is missing')) : withUsers) });
+    // Slack unavailable: rejects (the notice fails as its post would), and is not remembered.
+    await expect(n.userMention('qa@example.com')).rejects.toThrow(/SLACK_BOT_TOKEN/);
+    down = false;
+    expect(await Promise.all([n.userMention('qa@example.com'), n.userMention('qa@example.com'), n.userMention('nobody@example.com')])).toEqual(['<@U_QA>', '<@U_QA>', 'nobody@example.com']);
+    expect(await n.userMention('qa@example.com')).toBe('<@U_QA>');
+    expect(asked.sort()).toEqual(['nobody@example.com', 'qa@example.com']);
+    expect(await new ReleaseNotifier({ slack: async () => new FakeSlack() }).userMention('qa@example.com')).toBe('qa@example.com');
+  });
+
+  it('sendNotices: two notices without a lead group warn once into the run log', async () => {
+    const slack = new FakeSlack();
+    const log = { lines: [] as string[], info: (m: string) => void log.lines.push(`INFO ${m}`), warn: (m: string) => void log.lines.push(`WARN ${m}`), error: (m: string) => void log.lines.push(`ERROR ${m}`) };
+    const n = new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice, warn: (m) => log.warn(m) });
+    const notices: Notice[] = [
+      { team: 'qe-release', text: ({ lead }) => `Hello ${lead}, take a look` },
+      { team: 'art', text: ({ art, lead }) => `Hello ${art}, ${lead} asks` },
+    ];
+    expect(await sendNotices(n, config(undefined) as unknown as ConfigStore, notices, log)).toEqual([]);
+    expect(slack.posts.map((p) => p.message.text)).toEqual([`Hello ${LEAD_FALLBACK}, take a look`, `Hello <!subteam^S_ART>, ${LEAD_FALLBACK} asks`]);
+    expect(log.lines.filter((l) => l.startsWith('WARN'))).toEqual(['WARN no release lead group is configured for 4.19 (contacts.slack.qe-release.4.19)']);
+    expect(slack.lookups).toEqual(['art-team']);
   });
 
   it('a long notice: a short summary in the channel, the whole text in its thread', async () => {

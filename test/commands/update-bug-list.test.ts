@@ -35,6 +35,8 @@ describe('update-bug-list (Errata flow)', () => {
     expect(h.world.jira.state.issues.get(cveKey)!.fields.summary).toMatch(/^CVE-/);
     const lines = [...onQa].sort().map((k) => `${link(k)} <@U_QELEAD>${k === cveKey ? ' This is a CVE bug and must be verified.' : ''}\n`);
     expect(h.posted('#forum-ocp-qe')).toEqual([`${ON_QA_HEADER}\n${lines.join('')}`]);
+    // Eight ON_QA bugs, one QA contact: the run's notifier looks the e-mail up once.
+    expect(h.slack.calls('users.lookupByEmail')).toHaveLength(1);
 
     const task = taskOf(await h.statebox('4.19.1'), 'update-bug-list');
     expect(task?.status).toBe('In Progress');

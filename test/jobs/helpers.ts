@@ -1,6 +1,14 @@
 /** Shared test doubles for the jobs: a Slack recorder and a deferred. */
 import type { SlackMessage, SlackTarget, PostedMessage } from '../../src/integrations/slack-notify.ts';
-import type { SlackThreadPoster } from '../../src/jobs/types.ts';
+import type { SlackNotifier } from '../../src/integrations/slack-notify.ts';
+import type { SlackPoster, SlackThreadPoster } from '../../src/jobs/types.ts';
+import { testConfig } from '../../src/config/env.ts';
+import { LazyServices } from '../../src/commands/services.ts';
+import { MemoryStateBox } from '../../src/commands/ports.ts';
+import type { ReleaseNotifier } from '../../src/commands/notifier.ts';
+import { createJobEnv } from '../../src/jobs/env.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
+import type { Store } from '../../src/store/types.ts';
 
 export interface RecordedPost {
   op: 'post' | 'update' | 'output';
@@ -9,6 +17,12 @@ export interface RecordedPost {
   ts?: string;
   text: string;
   blocks?: unknown[];
+}
+
+/** The jobs' env's notifier (what the scheduler hands every job) over this Slack, warning into `logger`. */
+export function envNotifier(slack: SlackPoster, logger: Logger = silentLogger): ReleaseNotifier {
+  const services = new LazyServices({ slack: () => slack as SlackNotifier });
+  return createJobEnv({ config: testConfig(), store: {} as Store, owner: 'test', logger, services, statebox: new MemoryStateBox() }).notifier;
 }
 
 /** Records every Slack call; `failNext(n)` makes the next n posts throw. */

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../../src/config/env.ts';
 import { GitHubClient } from '../../src/integrations/github.ts';
-import { silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
 import { startGitHubSandbox, type GitHubSandbox } from '../../src/sandbox/github/index.ts';
 import { resultCheckerJob, RESULT_CHECKER_JOB } from '../../src/jobs/result-checker.ts';
 import { failedJobs, jobVerdict, parseResultFile, parseResultFileName } from '../../src/jobs/result-file.ts';
 import { rejectedBuildMessage } from '../../src/blocks/result-checker.ts';
 import { jobActor, type JobReport } from '../../src/jobs/types.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
-import { SlackRecorder } from './helpers.ts';
+import { envNotifier, SlackRecorder } from './helpers.ts';
 import { fixturePath } from '../../src/sandbox/fixtures.ts';
 
 const RECORD = fixturePath('record');
@@ -68,6 +68,7 @@ describe('rejected-build checker on the real record branch', () => {
       store,
       github: async () => github,
       slack: async () => slack,
+      notifier: envNotifier(slack),
     });
   }
   const ctx = (dryRun = false) => ({ dryRun, trigger: 'schedule' as const, params: {}, signal: new AbortController().signal, logger: silentLogger, actor: jobActor(RESULT_CHECKER_JOB), now: () => new Date('2026-07-02T12:00:00Z') });
@@ -173,6 +174,22 @@ describe('rejected-build checker on the real record branch', () => {
     expect(new Set(postedFiles()).size).toBe(postedFiles().length);
   });
 
+  it('a refused thread message is logged as a warning by the jobs\' notifier (the env wires warn to the logger)', async () => {
+    await afterFirstRun();
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
+    const post = slack.post.bind(slack);
+    let calls = 0;
+    slack.post = async (target, message) => {
+      if (++calls === 2) throw new Error('Slack refused posting a message to C1: channel_not_found');
+      return post(target, message);
+    };
+    const def = resultCheckerJob({ config: testConfig({ OAR_RESULT_CHECKER_CHANNEL: CHANNEL }), store, github: async () => github, slack: async () => slack, notifier: envNotifier(slack, logger) });
+    await def.run(ctx());
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
+    expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(new RegExp(`^a thread message of the notice in ${CHANNEL} was not sent: .*channel_not_found$`))]);
+  });
+
   it('a summary Slack refused leaves every build of the run to the next run', async () => {
     await afterFirstRun();
     slack.failNext(1);
@@ -195,7 +212,7 @@ describe('rejected-build checker on the real record branch', () => {
   });
 
   it('refuses to run without a channel', async () => {
-    const def = resultCheckerJob({ config: testConfig(), store, github: async () => github, slack: async () => slack });
+    const def = resultCheckerJob({ config: testConfig(), store, github: async () => github, slack: async () => slack, notifier: envNotifier(slack) });
     await expect(def.run(ctx())).rejects.toThrow(/OAR_RESULT_CHECKER_CHANNEL is not set/);
   });
 });

@@ -5,8 +5,7 @@
  * captured log. Message texts live in messages.ts.
  */
 import type { ConfigStore } from '../../release/configstore.ts';
-import type { SlackNotifier } from '../../integrations/slack-notify.ts';
-import type { NoticeResult } from '../notifier.ts';
+import type { NoticeResult, ReleaseNotifier } from '../notifier.ts';
 import type { CommandContext } from '../types.ts';
 
 export type { NoticeResult } from '../notifier.ts';
@@ -33,11 +32,17 @@ export function leadMention(ctx: Pick<CommandContext, 'notifier'>, cs: ConfigSto
 
 /**
  * Post `text` to the team's channel (`qe-release`, `qe-forum`, `art`, `approver`): a long text
- * becomes a summary in the channel with the full text in its thread. Failures are returned,
+ * becomes a summary in the channel with the full text in its thread. A builder writes its
+ * mentions through the run's notifier (groups, people by e-mail: each looked up once per run). Failures are returned,
  * never thrown: each command logs them in its own words.
  */
-export async function postNotice(ctx: CommandContext, cs: ConfigStore, team: string, text: string | ((slack: SlackNotifier) => Promise<string>)): Promise<NoticeResult> {
-  const r = await ctx.notifier.notifyTeam(cs, team, async () => ({ text: typeof text === 'string' ? text : await text(await ctx.services.get('slack')) }));
+export async function postNotice(ctx: CommandContext, cs: ConfigStore, team: string, text: string | ((notifier: ReleaseNotifier) => Promise<string>)): Promise<NoticeResult> {
+  const r = await ctx.notifier.notifyTeam(cs, team, async (notifier) => {
+    if (typeof text === 'string') return { text };
+    // Slack first, as before: an unavailable Slack fails the notice before its mentions warn about it.
+    await ctx.services.get('slack');
+    return { text: await text(notifier) };
+  });
   if (r.sent) ctx.log.info(`sent slack message to <${r.channel}>`);
   return r;
 }

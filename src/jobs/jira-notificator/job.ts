@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
 import { notificatorNotice, notificatorSummaryMessage } from '../../blocks/notificator.ts';
-import { renderTeamNotice } from '../../blocks/notice.ts';
-import { ReleaseNotifier } from '../../commands/notifier.ts';
+import type { ReleaseNotifier } from '../../commands/notifier.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
@@ -31,6 +30,8 @@ export interface JiraNotificatorJobDeps {
   discovery?: () => Promise<YStreamSource | undefined>;
   /** Slack for the summary; undefined: the summary is only logged. */
   slack?: () => Promise<SlackPoster | undefined>;
+  /** Posts the summary (the jobs' env's notifier: Block Kit, warnings logged). */
+  notifier: Pick<ReleaseNotifier, 'post'>;
 }
 
 export function notificatorLines(r: NotificatorReport): string[] {
@@ -53,10 +54,11 @@ export const jiraNotificator = defineJob<JiraNotificatorJobDeps>({
   schedule: 'OAR_CRON_JIRA_NOTIFICATOR',
   // A long run over many issues: renewals keep it; the TTL bounds a dead replica's hold.
   lease: { ttlMs: 10 * 60_000 },
-  deps: ({ config, services, optional, discovery, slack }) => ({
+  deps: ({ config, services, optional, discovery, slack, notifier }) => ({
     config,
     discovery,
     slack,
+    notifier,
     async clients() {
       const jira = await services.get('jira');
       const ldap = services.has('ldap') ? await optional('LDAP', () => services.get('ldap')) : undefined;
@@ -81,7 +83,12 @@ export const jiraNotificator = defineJob<JiraNotificatorJobDeps>({
       const slack = channel ? await deps.slack?.() : undefined;
       if (channel && slack) {
         try {
-          await new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }).post(channel, notificatorNotice(summaryData));
+          const posted = await deps.notifier.post(channel, notificatorNotice(summaryData));
+          if (posted.threadFailures.length) {
+            const why = `${posted.threadFailures.length} thread message(s) of the notificator summary in ${channel} were not sent: ${posted.threadFailures.map((f) => f.error).join('; ')}`;
+            ctx.logger.warn({ channel, threadFailures: posted.threadFailures }, why);
+            lines.push(why);
+          }
         } catch (e) {
           // The Jira work is done and recorded; a lost summary is reported but does not undo it.
           ctx.logger.error({ err: e, channel }, `could not post the notificator summary: ${errorText(e)}`);

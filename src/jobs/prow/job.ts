@@ -11,13 +11,12 @@ import { aggregatorLine, runAggregatorPass, type AggregatorReport } from '../../
 import { controllerLine, failedTriggers, runControllerPass, type ControllerResult } from '../../commands/prow/controller.ts';
 import type { ProwDeps } from '../../commands/prow/deps.ts';
 import { assertProwCredentials, buildProwDeps, prowClientsFromServices, type ProwClients, type ProwConfig } from '../../commands/prow/factory.ts';
-import { ReleaseNotifier } from '../../commands/notifier.ts';
+import type { ReleaseNotifier } from '../../commands/notifier.ts';
 import { defineJob } from '../declare.ts';
 import { parseStateFile } from '../../commands/prow/record.ts';
 import { loadRegistry, type TestJobRegistry } from '../../commands/prow/registry.ts';
 import { archesOf, latestStatePath, parseProwStreams, streamKey, type Arch, type ProwStream } from '../../commands/prow/streams.ts';
 import type { TriggerStore } from '../../commands/prow/trigger-once.ts';
-import { renderTeamNotice } from '../../blocks/notice.ts';
 
 export const PROW_GATE_JOB = 'prow-release-gate';
 
@@ -26,6 +25,8 @@ export interface ProwGateJobDeps {
   store: TriggerStore;
   /** Clients, built when a run starts (missing credentials fail the run, not the bot). */
   clients(): Promise<ProwClients>;
+  /** Posts the verdicts (the jobs' env's notifier: Block Kit draws the verdict, warnings logged). */
+  notifier: Pick<ReleaseNotifier, 'post'>;
 }
 
 /** What a dry run reports: the builds a real run would act on; nothing is written or triggered. */
@@ -51,16 +52,15 @@ export const prowGate = defineJob<ProwGateJobDeps>({
   description: 'Prow release gate: triggers the registry jobs for new nightly/stable builds, retries failed jobs and records QE acceptance',
   schedule: 'OAR_CRON_PROW',
   lease: { ttlMs: 10 * 60_000 },
-  deps: ({ config, store, services, logger }) => ({ config, store, clients: () => prowClientsFromServices(services, config, logger) }),
+  deps: ({ config, store, services, logger, notifier }) => ({ config, store, notifier, clients: () => prowClientsFromServices(services, config, logger) }),
   async run(ctx: JobRunContext, d): Promise<JobReport> {
     const streams = parseProwStreams(d.config.OAR_PROW_STREAMS);
     if (streams.length === 0) return { summary: 'OAR_PROW_STREAMS is empty: no Prow streams to watch', counts: { streams: 0 } };
     assertProwCredentials(d.config);
     const clients = await d.clients();
-    const slack = clients.slack;
-    // The verdicts in Block Kit: the notice carries the verdict, blocks/ draws it.
-    const notifier = slack ? { notifier: new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice }) } : {};
-    const deps = buildProwDeps(d.config, clients, { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal, ...notifier });
+    // The verdicts in Block Kit: the notice carries the verdict, the notifier's renderer draws it
+    // (posted only when the clients have Slack and OAR_PROW_CHANNEL is set).
+    const deps = buildProwDeps(d.config, clients, { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal, notifier: d.notifier });
     if (ctx.dryRun) {
       const lines = await dryRun(deps, streams);
       return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };

@@ -9,6 +9,7 @@ import { buildProwDeps } from '../../../src/commands/prow/factory.ts';
 import { IntegrationError } from '../../../src/integrations/http.ts';
 import type { ReleaseControllerClient } from '../../../src/integrations/release-controller.ts';
 import { testConfig } from '../../../src/config/env.ts';
+import { createLogger } from '../../../src/log.ts';
 import { fixtureText, RECORD_DIR, REGISTRY_DIR, startProwWorld, triggeredJobs, type ProwWorld, type SlackRecorder } from './harness.ts';
 
 const RECORDS = readdirSync(RECORD_DIR).filter((f) => f.startsWith('ocp-test-result-'));
@@ -357,6 +358,21 @@ describe('aggregator: registry changes, optional jobs, failures', () => {
     const report = await runAggregatorPass(w.deps(), 'amd64');
     expect(report.files.find((f) => f.path === r.path)).toMatchObject({ kind: 'aggregated', accepted: true, label: 'failed' });
     expect(readBack(r.path)).toMatchObject({ aggregated: true, accepted: true });
+  });
+
+  it('a verdict whose thread message Slack refused is posted (not retried) and the lost thread message is logged', async () => {
+    const r = seedRecord([{ jobName: AWS, firstJob: done('t1', 'success') }]);
+    const lines: string[] = [];
+    const deps = w.deps();
+    deps.logger = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
+    deps.notices = {
+      channel: '#release-gate',
+      notifier: { post: async (channel) => ({ channel, ts: '1.1', parts: ['1.1'], threadFailures: [{ index: 0, error: 'msg_too_long' }] }) },
+    };
+    const report = await runAggregatorPass(deps, 'amd64');
+    expect(report.files.find((f) => f.path === r.path)).toMatchObject({ kind: 'aggregated', notice: 'posted' });
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warnings).toContainEqual(expect.stringMatching(/was posted, but 1 thread message\(s\) were not: msg_too_long$/));
   });
 
   it('without Kubernetes and Slack configured the verdict is only recorded', async () => {

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../../../src/config/env.ts';
 import { JiraClient, onQaJql, ONQA_TARGET_VERSIONS } from '../../../src/integrations/jira.ts';
-import { silentLogger } from '../../../src/log.ts';
+import { createLogger, silentLogger, type Logger } from '../../../src/log.ts';
 import { JIRA_FIELDS } from '../../../src/release/tasks.ts';
 import { startJiraSandbox, type JiraSandbox, type IssueSeed, type SandboxUser } from '../../../src/sandbox/jira/index.ts';
 import { SimulatedLdapDirectory } from '../../../src/sandbox/ldap.ts';
@@ -24,7 +24,7 @@ import {
   type PullRequestLabels,
 } from '../../../src/jobs/jira-notificator/index.ts';
 import { jobActor } from '../../../src/jobs/types.ts';
-import { SlackRecorder } from '../helpers.ts';
+import { envNotifier, SlackRecorder } from '../helpers.ts';
 
 const HOUR = 3_600_000;
 const MONDAY_10 = '2025-07-14T10:00:00.000Z';
@@ -302,13 +302,14 @@ describe('jira notificator against the simulated Jira', () => {
 
   describe('as a job', () => {
     const channel = 'C-NOTIFY';
-    function job(extra: { configured?: string; discovered?: string[]; slack?: SlackRecorder } = {}) {
+    function job(extra: { configured?: string; discovered?: string[]; slack?: SlackRecorder; logger?: Logger } = {}) {
       const slack = extra.slack ?? new SlackRecorder();
       const def = jiraNotificatorJob({
         config: testConfig({ OAR_NOTIFICATOR_CHANNEL: channel, ...(extra.configured ? { OAR_SUPPORTED_YSTREAMS: extra.configured } : {}) }),
         clients: async () => ({ jira, ldap }),
         ...(extra.discovered ? { discovery: async () => ({ supportedYStreams: async () => extra.discovered! }) } : {}),
         slack: async () => slack,
+        notifier: envNotifier(slack, extra.logger),
       });
       const ctx = (dryRun = false, params: Record<string, unknown> = {}) => ({ dryRun, trigger: 'manual' as const, params, signal: new AbortController().signal, logger: silentLogger, actor: jobActor('t'), now: () => clock });
       return { def, slack, ctx };
@@ -346,6 +347,25 @@ describe('jira notificator against the simulated Jira', () => {
       expect(slack.in(channel)).toHaveLength(1);
       expect(JSON.stringify(slack.in(channel)[0]!.blocks)).toContain('Errors* · 1');
       expect(sandbox.callsTo('/rest/api/2/search/jql', 'POST').length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('a thread message Slack refused is logged as a warning and reported in the run lines', async () => {
+      // More issues than the channel message lists inline: the lists go to the summary's thread.
+      for (let i = 1; i <= 11; i++) seed(`OCPBUGS-${i}`);
+      const lines: string[] = [];
+      const logger = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
+      const slack = new SlackRecorder();
+      const post = slack.post.bind(slack);
+      slack.post = async (target, message) => {
+        if (target.threadTs) throw new Error('Slack refused posting a message to C1: msg_too_long');
+        return post(target, message);
+      };
+      const { def, ctx } = job({ configured: '4.19', slack, logger });
+      const report = await def.run(ctx());
+      expect(slack.in(channel)).toHaveLength(1);
+      const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40).map((l) => l.msg);
+      expect(warnings).toEqual([expect.stringMatching(new RegExp(`^a thread message of the notice in ${channel} was not sent: .*msg_too_long$`))]);
+      expect(report.lines).toContainEqual(expect.stringMatching(new RegExp(`^1 thread message\\(s\\) of the notificator summary in ${channel} were not sent: .*msg_too_long$`)));
     });
 
     it('refuses bad manual parameters and a missing y-stream source', async () => {

@@ -3,6 +3,7 @@ import { createScheduler } from '../../../src/jobs/scheduler.ts';
 import { prowGateJob, PROW_GATE_JOB } from '../../../src/jobs/prow/job.ts';
 import { testConfig } from '../../../src/config/env.ts';
 import { GANGWAY_TOKEN, nightlyPullSpec, startProwWorld, triggeredJobs, type ProwWorld } from '../../commands/prow/harness.ts';
+import { envNotifier } from '../helpers.ts';
 
 let w: ProwWorld;
 const BUILD = '4.19.0-0.nightly-2026-07-04-000001';
@@ -20,6 +21,7 @@ function scheduler(streams: string, extra: Record<string, string> = {}) {
     config,
     store: w.store,
     clients: async () => ({ github: w.clients.github, prow: w.clients.prow, releaseController: w.clients.releaseController, labeler: w.clients.kube, slack: w.slack }),
+    notifier: envNotifier(w.slack),
   });
   return { job, sched: createScheduler({ config, store: w.store, jobs: [job], owner: 'replica-1', enabled: false }) };
 }
