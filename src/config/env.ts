@@ -214,6 +214,7 @@ export const VARS = {
   RABBITMQ_ROUTING_KEYS: { schema: z.string().default('datawarehouse.checkout.#'), description: 'Space-separated routing keys bound to the queue (DataWarehouse keys are datawarehouse.<object_type>.<status>; only checkout events matter to the notifier).', feature: 'cki' },
   DATAWAREHOUSE_URL: { schema: url(), description: 'DataWarehouse base URL.', feature: 'cki' },
   DATAWAREHOUSE_TOKEN: { schema: str(), description: 'DataWarehouse API token.', feature: 'cki', secret: true },
+  CKI_DATAWAREHOUSE_TREE: { schema: z.enum(['auto', 'tree', 'walk']).default('auto'), description: 'How the notifier reads a checkout: auto = the whole tree in one request (/api/1/kcidb/checkouts/<id>/all), falling back for good to checkout, builds and tests one by one once DataWarehouse shows it has no such endpoint; tree = always the one request; walk = never.', feature: 'cki' },
   CKI_DEPLOYMENT_ENVIRONMENT: { schema: z.string().default('development'), description: 'production publishes; anything else logs the message instead.', feature: 'cki' },
   CKI_LOGGING_LEVEL: { schema: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(['DEBUG', 'INFO', 'WARN', 'WARNING', 'ERROR', 'CRITICAL']).default('WARN')), description: 'CKI notifier log level (Python names), defaults to WARN; set INFO for meaningful command-line output.', feature: 'cki' },
   CKI_METRICS_ENABLED: { schema: bool(false), description: 'Expose CKI Prometheus metrics.', feature: 'cki' },

@@ -8,6 +8,9 @@
  * - issue occurrences of a whole checkout tree at `/api/1/kcidb/checkouts/$id/issueoccurrences`, each
  *   naming the object it is attached to (`checkout_id` / `build_id` / `test_id` / `testresult_id`)
  *   and whether the occurrence is a regression (`is_regression`);
+ * - the whole tree of one checkout in one answer at `/api/1/kcidb/checkouts/$id/all`, KCIDB style:
+ *   `{version, checkouts, builds, tests, issueoccurrences}` (cki-notifier.md §6: "prefer it if
+ *   present, otherwise walk checkout → builds → tests"); see `getCheckoutTree`;
  * - DRF token auth: `Authorization: Token <DATAWAREHOUSE_TOKEN>`.
  */
 import { Pool, type Dispatcher } from 'undici';
@@ -109,8 +112,45 @@ const buildPageSchema = pageSchema(dwBuildSchema);
 const testPageSchema = pageSchema(dwTestSchema);
 const occurrencePageSchema = pageSchema(dwIssueOccurrenceSchema);
 
+/**
+ * The answer of `/checkouts/$id/all`: the objects as the single-object endpoints serialise them.
+ * A plain object schema, so a `version` or anything else beside the lists is dropped, not copied.
+ */
+const treeSchema = z.object({
+  checkouts: z.array(dwCheckoutSchema),
+  builds: z.array(dwBuildSchema),
+  tests: z.array(dwTestSchema),
+  issueoccurrences: z.array(dwIssueOccurrenceSchema).optional(),
+});
+
+/** One checkout with everything under it, read in one request. */
+export interface DwCheckoutTree {
+  checkout: DwCheckout;
+  builds: DwBuild[];
+  /** The tests of those builds. */
+  tests: DwTest[];
+  /** Absent when the answer did not carry them: read them with `listIssueOccurrences`. */
+  issueOccurrences?: DwIssueOccurrence[];
+}
+
+/**
+ * What `getCheckoutTree` found: the tree; that DataWarehouse does not know the checkout; or that
+ * this DataWarehouse has no tree endpoint (configured so, or learned), so the caller walks
+ * checkout → builds → tests, starting from `checkout` when finding that out already read it.
+ */
+export type DwTreeAnswer = { kind: 'tree'; tree: DwCheckoutTree } | { kind: 'missing' } | { kind: 'walk'; checkout?: DwCheckout };
+
+/**
+ * CKI_DATAWAREHOUSE_TREE: `auto` asks `/all` and falls back to the walk for good once the server
+ * shows it has no such endpoint (a 404 for a checkout that exists, or an answer of another shape);
+ * `tree` always asks `/all` (another shape is an error); `walk` never does.
+ */
+export type DwTreeMode = 'auto' | 'tree' | 'walk';
+
 /** What the notifier needs from DataWarehouse; the fake in tests and the real client both fit it. */
 export interface DataWarehouseReader {
+  /** One request instead of 2–4; a reader without it is walked. */
+  getCheckoutTree?(id: string, signal?: AbortSignal): Promise<DwTreeAnswer>;
   /** undefined when DataWarehouse does not know the checkout (404). */
   getCheckout(id: string, signal?: AbortSignal): Promise<DwCheckout | undefined>;
   listBuilds(checkoutId: string, signal?: AbortSignal): Promise<DwBuild[]>;
@@ -125,9 +165,16 @@ export interface DataWarehouseClientOptions extends TransportOptions {
   pageSize?: number;
   /** Guard against a server whose `next` never ends. */
   maxPages?: number;
+  /** Whether to read a checkout's tree in one request (default `auto`). */
+  tree?: DwTreeMode;
+  /** Told once, when `auto` finds that this DataWarehouse has no tree endpoint. */
+  onNoTree?: (reason: string) => void;
 }
 
 const seg = (id: string) => encodeURIComponent(id);
+
+/** Statuses a server without a route answers with (Django: 404; proxies and others: 400, 405, 501). */
+const NO_ROUTE_STATUSES = new Set([400, 404, 405, 501]);
 
 const timeoutError = (ms: number) => Object.assign(new Error(`timed out after ${ms} ms`), { name: 'TimeoutError' });
 const abortError = (signal: AbortSignal) => Object.assign(new Error('cancelled', { cause: signal.reason }), { name: 'AbortError' });
@@ -223,6 +270,10 @@ export class DataWarehouseClient implements DataWarehouseReader {
   private readonly closeTransport: () => void;
   private readonly pageSize: number;
   private readonly maxPages: number;
+  private readonly treeMode: DwTreeMode;
+  /** What this client knows of the server's tree endpoint: `auto` starts unknown. */
+  private treeEndpoint: 'unknown' | 'present' | 'absent';
+  private readonly onNoTree: ((reason: string) => void) | undefined;
 
   constructor(opts: DataWarehouseClientOptions) {
     this.baseUrl = opts.baseUrl;
@@ -237,6 +288,9 @@ export class DataWarehouseClient implements DataWarehouseReader {
     this.http = new HttpClient({ system: SYSTEM, baseUrl: this.apiBase, headers: () => auth, ...transportOptions(opts), ...(transport ? { transport } : {}) });
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = opts.maxPages ?? 1000;
+    this.treeMode = opts.tree ?? 'auto';
+    this.treeEndpoint = this.treeMode === 'tree' ? 'present' : this.treeMode === 'walk' ? 'absent' : 'unknown';
+    this.onNoTree = opts.onNoTree;
   }
 
   /** Closes the kept-alive sockets. */
@@ -251,6 +305,54 @@ export class DataWarehouseClient implements DataWarehouseReader {
       if (e instanceof IntegrationError && e.status === 404) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * The checkout, its builds and their tests (and issue occurrences when the answer has them) in
+   * one request. Whether the endpoint exists is not documented (cki-notifier.md §6), so in `auto`
+   * a 404 or a 400/405/501 is ambiguous until the checkout endpoint says whether the checkout
+   * exists: if it does, the tree endpoint is absent and every later call walks.
+   */
+  async getCheckoutTree(id: string, signal?: AbortSignal): Promise<DwTreeAnswer> {
+    if (this.treeEndpoint === 'absent') return { kind: 'walk' };
+    const operation = `loading the tree of checkout ${id}`;
+    let body: unknown;
+    try {
+      body = await this.http.request(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, ...(signal ? { signal } : {}) });
+    } catch (e) {
+      const status = e instanceof IntegrationError ? e.status : undefined;
+      if (status === undefined || !NO_ROUTE_STATUSES.has(status)) throw e;
+      if (this.treeEndpoint === 'present') {
+        if (status === 404) return { kind: 'missing' };
+        throw e;
+      }
+      const checkout = await this.getCheckout(id, signal);
+      if (!checkout) return { kind: 'missing' };
+      this.noTree(`DataWarehouse answered ${status} to /all of checkout ${id}, which exists`);
+      return { kind: 'walk', checkout };
+    }
+    const parsed = treeSchema.safeParse(body);
+    const checkout = parsed.success ? (parsed.data.checkouts.find((c) => c.id === id) ?? parsed.data.checkouts.find((c) => String(c.misc?.iid) === id)) : undefined;
+    if (!parsed.success || !checkout) {
+      const detail = parsed.success
+        ? `the answer does not hold checkout ${id}`
+        : `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+      if (this.treeMode === 'tree') throw new IntegrationError({ system: SYSTEM, operation, status: 200, detail });
+      this.noTree(`/all of checkout ${id}: ${detail}`);
+      return { kind: 'walk' };
+    }
+    this.treeEndpoint = 'present';
+    const { builds: allBuilds, tests: allTests, issueoccurrences } = parsed.data;
+    const builds = allBuilds.filter((b) => b.checkout_id === checkout.id);
+    const buildIds = new Set(builds.map((b) => b.id));
+    const tests = allTests.filter((t) => buildIds.has(t.build_id));
+    return { kind: 'tree', tree: { checkout, builds, tests, ...(issueoccurrences ? { issueOccurrences: issueoccurrences } : {}) } };
+  }
+
+  private noTree(reason: string): void {
+    if (this.treeEndpoint === 'absent') return;
+    this.treeEndpoint = 'absent';
+    this.onNoTree?.(`${reason}: reading checkout, builds and tests one by one from now on`);
   }
 
   listBuilds(checkoutId: string, signal?: AbortSignal): Promise<DwBuild[]> {

@@ -20,7 +20,8 @@ import type { ReadyForTestPublisher } from './publisher.ts';
 import { buildReadyForTest, testableBuilds, validateReadyForTest, type ReadyForTestMessage } from './ready-for-test.ts';
 import { retriageAllows, routeMessage } from './routing.ts';
 import { notificationKey, type MessageKind, type OverallStatus, type RouteName, type SkipReason } from './types.ts';
-import { mapLimit, serialByKey } from '../../limit.ts';
+import { serialByKey } from '../../limit.ts';
+import { loadCheckoutData, type CheckoutData } from './checkout-data.ts';
 
 export type Outcome =
   | {
@@ -115,12 +116,13 @@ export class NotificationProcessor {
     const id = message.checkoutId;
     const skipIf = (v: Verdict) => (v.pass ? undefined : this.skip(v.reason, v.detail, id, message.status));
 
-    const checkout = await inStage('datawarehouse', () => datawarehouse.getCheckout(id, signal));
-    if (!checkout) return this.skip('checkout_not_found', `DataWarehouse does not know checkout ${id}`, id, message.status);
+    const data = await inStage('datawarehouse', () => loadCheckoutData(datawarehouse, id, { signal, testListConcurrency: this.deps.testListConcurrency ?? 4 }));
+    if (!data) return this.skip('checkout_not_found', `DataWarehouse does not know checkout ${id}`, id, message.status);
+    const { checkout } = data;
     const dropped = skipIf(filterCheckout(checkout));
     if (dropped) return dropped;
 
-    const builds = await inStage('datawarehouse', () => datawarehouse.listBuilds(checkout.id, signal));
+    const builds = await inStage('datawarehouse', () => data.builds());
     const noBuilds = skipIf(filterBuilds(checkout.id, builds));
     if (noBuilds) return noBuilds;
 
@@ -140,7 +142,7 @@ export class NotificationProcessor {
       if (announced.length === 0) return this.skip('no_successful_builds', `checkout ${id} has no successful build with packages`, id, message.status);
       status = 'success';
     } else {
-      verdict = await this.overallStatus(checkout, builds, signal);
+      verdict = await this.overallStatus(data, builds);
       status = verdict.status;
       if (route.route === 'retriage') {
         const allowed = retriageAllows(status);
@@ -171,15 +173,13 @@ export class NotificationProcessor {
    * so they are read only when a counted build or test failed: a passing checkout costs one
    * DataWarehouse call less, and the verdict is the same.
    */
-  private async overallStatus(checkout: DwCheckout, builds: DwBuild[], signal?: AbortSignal): Promise<StatusResult> {
-    const { datawarehouse } = this.deps;
-    const occurrences = () => inStage('datawarehouse', () => datawarehouse.listIssueOccurrences(checkout.id, signal));
-    const input = { checkoutOrigin: checkout.origin, builds, tests: [] as DwTest[], issueOccurrences: [] as DwIssueOccurrence[] };
+  private async overallStatus(data: CheckoutData, builds: DwBuild[]): Promise<StatusResult> {
+    const occurrences = () => inStage('datawarehouse', () => data.issueOccurrences());
+    const input = { checkoutOrigin: data.checkout.origin, builds, tests: [] as DwTest[], issueOccurrences: [] as DwIssueOccurrence[] };
     // A failing build is known before the tests: read its occurrences alongside them.
     const early = computeOverallStatus(input).status !== 'success' ? occurrences() : undefined;
     early?.catch(() => undefined);
-    const testLists = await inStage('datawarehouse', () => mapLimit(builds, this.deps.testListConcurrency ?? 4, (b) => datawarehouse.listTests(b.id, signal)));
-    input.tests = testLists.flat();
+    input.tests = await inStage('datawarehouse', () => data.tests(builds));
     if (!early) {
       const untriaged = computeOverallStatus(input);
       if (untriaged.status === 'success') return untriaged;

@@ -99,6 +99,8 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
       baseUrl: dw.url,
       token: dw.token,
       fetch: deps.fetch,
+      tree: config.CKI_DATAWAREHOUSE_TREE,
+      onNoTree: (reason) => logger.warn(reason),
       ...(deps.callObserver ? { observer: deps.callObserver } : {}),
       ...(tuning.dwRetries !== undefined ? { retries: tuning.dwRetries } : {}),
       ...(tuning.dwMinRetryDelayMs !== undefined ? { minRetryDelayMs: tuning.dwMinRetryDelayMs, maxRetryDelayMs: tuning.dwMinRetryDelayMs * 8 } : {}),

@@ -6,6 +6,9 @@
  *   GET /api/1/kcidb/checkouts/:id/builds             paginated (limit/offset, absolute `next`)
  *   GET /api/1/kcidb/builds/:id/tests                 paginated
  *   GET /api/1/kcidb/checkouts/:id/issueoccurrences   paginated, the whole checkout tree
+ *   GET /api/1/kcidb/checkouts/:id/all                the whole tree in one answer, KCIDB style
+ *                                                     (`treeEndpoint: false` answers 404, as a
+ *                                                     DataWarehouse without it would)
  *
  * plus the GitLab merge request endpoint the stale rule reads, so MR URLs seeded into checkouts can
  * point at this server:
@@ -61,6 +64,8 @@ export interface SimulatedDataWarehouseOptions {
   maxPageSize?: number;
   /** Latency added to every call. */
   latencyMs?: number;
+  /** Serve `/checkouts/:id/all` (default true). */
+  treeEndpoint?: boolean;
 }
 
 function index(map: Map<string, Set<string>>, key: string, id: string): void {
@@ -251,12 +256,16 @@ export class SimulatedDataWarehouse {
     if ((m = /^\/api\/1\/kcidb\/checkouts\/([^/]+)\/issueoccurrences\/?$/.exec(path))) {
       const c = this.findCheckout(m[1] as string);
       if (!c) return { status: 404, body: { detail: 'Not found.' } };
-      const buildIds = new Set(this.buildsOf(c.id).map((b) => b.id));
-      const testIds = new Set([...buildIds].flatMap((id) => this.testsOf(id).map((t) => t.id)));
-      const mine = this.occurrences.filter(
-        (o) => o.checkout_id === c.id || (o.build_id && buildIds.has(o.build_id)) || (o.test_id && testIds.has(o.test_id)),
-      );
-      return { status: 200, body: this.page(path, params, mine) };
+      return { status: 200, body: this.page(path, params, this.occurrencesOf(c.id)) };
+    }
+    if ((m = /^\/api\/1\/kcidb\/checkouts\/([^/]+)\/all\/?$/.exec(path)) && this.opts.treeEndpoint !== false) {
+      const c = this.findCheckout(m[1] as string);
+      if (!c) return { status: 404, body: { detail: 'Not found.' } };
+      const builds = this.buildsOf(c.id);
+      return {
+        status: 200,
+        body: { version: { major: 4, minor: 3 }, checkouts: [c], builds, tests: builds.flatMap((b) => this.testsOf(b.id)), issueoccurrences: this.occurrencesOf(c.id) },
+      };
     }
     if ((m = /^\/api\/v4\/projects\/(.+)\/merge_requests\/(\d+)\/?$/.exec(path))) {
       const mr = this.mrs.get(`${m[1]}!${m[2]}`);
@@ -279,6 +288,13 @@ export class SimulatedDataWarehouse {
   private findCheckout(idOrIid: string): DwCheckout | undefined {
     const byIid = this.checkoutByIid.get(idOrIid);
     return this.checkouts.get(idOrIid) ?? (byIid ? this.checkouts.get(byIid) : undefined);
+  }
+
+  /** Occurrences attached to the checkout, one of its builds or one of their tests. */
+  private occurrencesOf(checkoutId: string): DwIssueOccurrence[] {
+    const buildIds = new Set(this.buildsOf(checkoutId).map((b) => b.id));
+    const testIds = new Set([...buildIds].flatMap((id) => this.testsOf(id).map((t) => t.id)));
+    return this.occurrences.filter((o) => o.checkout_id === checkoutId || (o.build_id && buildIds.has(o.build_id)) || (o.test_id && testIds.has(o.test_id)));
   }
 
   private buildsOf(checkoutId: string): DwBuild[] {

@@ -87,12 +87,12 @@ describe('runCkiNotifierCli (simulated DataWarehouse over HTTP, no broker needed
 
   it('a DataWarehouse outage exits 1 naming the failure (no token in the text)', async () => {
     sim.seedTree(checkoutTree({ n: 7004 }));
-    sim.injectFault({ path: '/api/1/kcidb/checkouts/redhat:7004', status: 503, times: Infinity });
+    sim.injectFault({ path: '/api/1/kcidb/checkouts/redhat:7004/all', status: 503, times: Infinity });
     const s = io();
     const code = await runCkiNotifierCli(['--status', 'unknown', '--checkout-id', 'redhat:7004'], { config: config(), logger: silentLogger, store: new MemoryLedgerStore(), tuning: { dwRetries: 0 }, ...s });
     sim.clearFaults();
     expect(code).toBe(1);
-    expect(s.err.join('')).toMatch(/DataWarehouse did not answer loading checkout redhat:7004: 503/);
+    expect(s.err.join('')).toMatch(/DataWarehouse did not answer loading the tree of checkout redhat:7004: 503/);
     expect(s.err.join('')).not.toContain('dw-token');
   });
 });

@@ -207,7 +207,7 @@ describe('CKI notifier against the real RabbitMQ', () => {
     const r = await startRun({ CKI_MAX_ATTEMPTS: '3' });
     const poison = tree();
     const fine = tree();
-    sim.injectFault({ path: `/api/1/kcidb/checkouts/${poison.checkout.id}`, status: 500, times: Infinity });
+    sim.injectFault({ path: `/api/1/kcidb/checkouts/${poison.checkout.id}/all`, status: 500, times: Infinity });
     await r.publish(poison, 'ready_to_report');
     await publishConfirmed(broker.ch, r.names.webhooks, routingKeyFor('ready_to_report'), '{"object_type": "checkout", "status": ');
     await r.publish(fine, 'ready_to_report');
@@ -219,12 +219,12 @@ describe('CKI notifier against the real RabbitMQ', () => {
     expect(dead).toHaveLength(2);
     const byReason = Object.fromEntries(dead.map((m) => [m.properties.headers?.['x-cki-dead-letter-reason'], m]));
     expect(byReason.max_attempts?.properties.headers?.['x-cki-attempts']).toBe(3);
-    expect(byReason.max_attempts?.properties.headers?.['x-cki-error']).toMatch(/DataWarehouse did not answer loading checkout .*: 500/);
+    expect(byReason.max_attempts?.properties.headers?.['x-cki-error']).toMatch(/DataWarehouse did not answer loading the tree of checkout .*: 500/);
     expect(byReason.max_attempts?.properties.headers?.['x-cki-routing-key']).toBe(routingKeyFor('ready_to_report'));
     expect(JSON.parse(byReason.max_attempts!.content.toString()).id).toBe(poison.checkout.id);
     expect(byReason.malformed?.properties.headers?.['x-cki-attempts']).toBe(1);
     // Exactly CKI_MAX_ATTEMPTS attempts reached DataWarehouse for the poison checkout.
-    expect(sim.calls().filter((c) => c.path === `/api/1/kcidb/checkouts/${poison.checkout.id}`)).toHaveLength(3);
+    expect(sim.calls().filter((c) => c.path === `/api/1/kcidb/checkouts/${poison.checkout.id}/all`)).toHaveLength(3);
     expect(r.events.filter((e) => e.settlement === 'retry').map((e) => e.attempt).sort()).toEqual([1, 2]);
     expect((await r.results()).map((m) => body(m).checkout_id)).toEqual([fine.checkout.id]);
     expect(await r.registry.metrics()).toContain('cki_notifier_dead_lettered_total{reason="max_attempts"} 1');
@@ -234,7 +234,7 @@ describe('CKI notifier against the real RabbitMQ', () => {
   it('a transient DataWarehouse failure is retried and then succeeds (republished with the attempt header)', async () => {
     const r = await startRun();
     const t = tree();
-    sim.injectFault({ path: `/api/1/kcidb/checkouts/${t.checkout.id}/builds`, status: 503, times: 1 });
+    sim.injectFault({ path: `/api/1/kcidb/checkouts/${t.checkout.id}/all`, status: 503, times: 1 });
     await r.publish(t, 'ready_to_report');
     // The retry's event may be recorded after its copy was already processed: wait for both.
     await r.until((ev) => acks(1)(ev) && ev.some((e) => e.settlement === 'retry'));

@@ -1,0 +1,55 @@
+/**
+ * Where the processor reads one checkout's data from: the tree DataWarehouse hands over in one
+ * request (`/checkouts/$id/all`), or, when it has no such endpoint, the walk checkout → builds →
+ * tests with a request per level, each made only when a rule needs it (a retriggered checkout
+ * never lists its builds; a pre-test message never lists tests). The processor asks the same
+ * questions either way.
+ */
+import type { DataWarehouseReader, DwBuild, DwCheckout, DwIssueOccurrence, DwTest, DwTreeAnswer } from '../../integrations/datawarehouse.ts';
+import { mapLimit } from '../../limit.ts';
+
+export interface CheckoutData {
+  checkout: DwCheckout;
+  /** `tree` when one request brought everything, `walk` when each list is its own request. */
+  source: 'tree' | 'walk';
+  builds(): Promise<DwBuild[]>;
+  /** The tests of these builds. */
+  tests(builds: readonly DwBuild[]): Promise<DwTest[]>;
+  /** The checkout tree's issue occurrences. */
+  issueOccurrences(): Promise<DwIssueOccurrence[]>;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal | undefined;
+  /** Test listings in flight at once when walking (one per build). */
+  testListConcurrency: number;
+}
+
+/** undefined when DataWarehouse does not know the checkout. */
+export async function loadCheckoutData(dw: DataWarehouseReader, id: string, opts: LoadOptions): Promise<CheckoutData | undefined> {
+  const { signal } = opts;
+  const answer: DwTreeAnswer = dw.getCheckoutTree ? await dw.getCheckoutTree(id, signal) : { kind: 'walk' };
+  if (answer.kind === 'missing') return undefined;
+  if (answer.kind === 'tree') {
+    const { tree } = answer;
+    return {
+      checkout: tree.checkout,
+      source: 'tree',
+      builds: async () => tree.builds,
+      tests: async (builds) => {
+        const wanted = new Set(builds.map((b) => b.id));
+        return tree.tests.filter((t) => wanted.has(t.build_id));
+      },
+      issueOccurrences: () => (tree.issueOccurrences ? Promise.resolve(tree.issueOccurrences) : dw.listIssueOccurrences(tree.checkout.id, signal)),
+    };
+  }
+  const checkout = answer.checkout ?? (await dw.getCheckout(id, signal));
+  if (!checkout) return undefined;
+  return {
+    checkout,
+    source: 'walk',
+    builds: () => dw.listBuilds(checkout.id, signal),
+    tests: async (builds) => (await mapLimit(builds, opts.testListConcurrency, (b) => dw.listTests(b.id, signal))).flat(),
+    issueOccurrences: () => dw.listIssueOccurrences(checkout.id, signal),
+  };
+}
