@@ -10,8 +10,11 @@
  * - cpu_ms_per_msg: CPU time of this process per message (median), a figure that does not depend
  *   on how busy the machine is, unlike msgs_per_s.
  *
- * Half the messages are build_setups_finished (pre-test: 2 DataWarehouse calls), half
- * ready_to_report (post-test: 5 calls: checkout, builds, tests of 2 builds, issue occurrences).
+ * Half the messages are build_setups_finished, half ready_to_report (all passing). With the tree
+ * endpoint (CKI_DATAWAREHOUSE_TREE=auto, the default) each costs one DataWarehouse request;
+ * walking (CKI_BENCH_DW_TREE=walk), pre-test 2 (checkout, builds) and post-test 4 (checkout,
+ * builds, tests of 2 builds; issue occurrences are read only when something failed).
+ * dw_requests_per_msg counts what the simulated DataWarehouse served.
  * The simulated DataWarehouse runs in its own process (as the real one is another service), so
  * its HTTP serving does not compete with the notifier for the same event loop.
  * The ledger is the real operational store (SQLite, test/helpers/store.ts).
@@ -45,7 +48,10 @@ import { writeFileSync } from 'node:fs';
 
 const MESSAGES = 1000;
 const RUNS = 3;
-const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? '32';
+/** The notifier's default (CKI_PREFETCH) unless CKI_BENCH_PREFETCH says otherwise. */
+const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? String(testConfig().CKI_PREFETCH);
+/** CKI_BENCH_DW_TREE=walk|tree|auto (CKI_DATAWAREHOUSE_TREE, default auto): walk compares with reading checkout, builds and tests one by one. */
+const DW_TREE = process.env.CKI_BENCH_DW_TREE ?? 'auto';
 const SETTLE_TIMEOUT_MS = 120_000;
 /** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
 const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
@@ -111,6 +117,8 @@ async function drain(ch: ConfirmChannel, queue: string): Promise<string[]> {
 interface RemoteDw {
   url: string;
   seed(specs: CheckoutSpec[]): Promise<void>;
+  /** Requests served since the last call (and forget them). */
+  takeCalls(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -121,6 +129,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     const sim = await SimulatedDataWarehouse.start({ token: 'bench-token', latencyMs: ${DW_LATENCY_MS} });
     process.on('message', async (m) => {
       if (m.seed) { for (const spec of m.seed) sim.seedTree(checkoutTree(spec)); process.send({ seeded: m.id }); }
+      if (m.calls) { const n = sim.calls().length; sim.clearCalls(); process.send({ calls: n, id: m.id }); }
       if (m.close) { await sim.close(); process.disconnect(); }
     });
     process.send({ url: sim.url });`;
@@ -131,20 +140,24 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     child.once('message', (m) => resolve((m as { url: string }).url));
   });
   let seq = 0;
+  const ask = <T>(msg: Record<string, unknown>, pick: (m: Record<string, unknown>, id: number) => T | undefined) =>
+    new Promise<T>((resolve) => {
+      const id = ++seq;
+      const on = (m: unknown) => {
+        const got = pick(m as Record<string, unknown>, id);
+        if (got === undefined) return;
+        child.off('message', on);
+        resolve(got);
+      };
+      child.on('message', on);
+      child.send({ ...msg, id });
+    });
   return {
     url,
-    seed: (specs) =>
-      new Promise<void>((resolve) => {
-        const id = ++seq;
-        const on = (m: unknown) => {
-          if ((m as { seeded?: number }).seeded === id) {
-            child.off('message', on);
-            resolve();
-          }
-        };
-        child.on('message', on);
-        child.send({ seed: specs, id });
-      }),
+    takeCalls: () => ask({ calls: true }, (m, id) => (m.id === id && typeof m.calls === 'number' ? m.calls : undefined)),
+    seed: async (specs) => {
+      await ask({ seed: specs }, (m, id) => (m.seeded === id ? true : undefined));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
@@ -154,7 +167,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
   };
 }
 
-async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<{ rate: number; cpuMsPerMsg: number; lost: number; duplicated: number }> {
+async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<{ rate: number; cpuMsPerMsg: number; lost: number; duplicated: number; dwPerMsg: number }> {
   const id = randomUUID().slice(0, 8);
   const names = { webhooks: `bench.cki.webhooks.${id}`, queue: `bench.cki.queue.${id}`, rft: `bench.cki.ready-for-test.${id}`, results: `bench.cki.results.${id}` };
   const conn = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' });
@@ -178,6 +191,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   }
 
   await sim.seed(specs);
+  await sim.takeCalls();
   const { store, kind, close } = await openStore();
   let settled = 0;
   let resolveDone!: () => void;
@@ -195,6 +209,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
         CKI_PUBLISHER: 'amqp',
         CKI_READY_FOR_TEST_TOPIC: names.rft,
         CKI_PREFETCH: PREFETCH,
+        CKI_DATAWAREHOUSE_TREE: DW_TREE,
       }),
       logger: silentLogger,
       store,
@@ -205,11 +220,12 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
       },
     },
   );
-  if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; DataWarehouse latency ${DW_LATENCY_MS} ms; warm-up run of ${messages} messages not counted`);
+  if (run < 0) note(`# ledger: ${kind}; prefetch ${PREFETCH}; DataWarehouse latency ${DW_LATENCY_MS} ms, CKI_DATAWAREHOUSE_TREE=${DW_TREE}; warm-up run of ${messages} messages not counted`);
 
   const publish = () => timedPublish(ch, names.webhooks, bodies, done);
   const { timedOut, elapsed, cpuMsPerMsg } = run < 0 ? await publish() : await profiled(`run${run + 1}`, publish);
   await notifier.stop();
+  const dwPerMsg = (await sim.takeCalls()) / messages;
 
   const ids = await drain(ch, names.results);
   const unique = new Set(ids);
@@ -219,8 +235,8 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   for (const e of [names.webhooks, names.rft]) await ch.deleteExchange(e);
   await conn.close();
   await close();
-  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}`);
-  return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated };
+  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}, ${dwPerMsg.toFixed(2)} DataWarehouse requests/msg`);
+  return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated, dwPerMsg };
 }
 
 /** The bare consume-and-publish loop: what RabbitMQ and amqplib cost, with no notifier around them. */
@@ -285,7 +301,7 @@ async function floors(sim: RemoteDw): Promise<{ getUs: number; ledgerUs: number 
     let left = calls;
     const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: 32 }, async () => {
-      while (left-- > 0) await dw.getCheckout(id);
+      while (left-- > 0) await (DW_TREE === 'walk' ? dw.getCheckout(id) : dw.getCheckoutTree(id));
     }));
     const used = process.cpuUsage(cpu);
     return (used.user + used.system) / calls;
@@ -328,16 +344,19 @@ try {
     baseline.push(await baselineRun(run));
     results.push(await oneRun(run, sim));
   }
-  // Half pre-test (checkout, builds), half post-test (checkout, builds, tests of 2 builds): 3 GETs per message.
-  const floorMs = (3 * floor.getUs + floor.ledgerUs) / 1000 + median(baseline.map((r) => r.cpuMsPerMsg));
+  // Requests per message as DataWarehouse served them: 1 with the tree endpoint; walking, half
+  // pre-test (checkout, builds) and half post-test (checkout, builds, tests of 2 builds): 3.
+  const dwPerMsg = median(results.map((r) => r.dwPerMsg));
+  const floorMs = (dwPerMsg * floor.getUs + floor.ledgerUs) / 1000 + median(baseline.map((r) => r.cpuMsPerMsg));
   note(
-    `# floor of this design here: DataWarehouse GET ${floor.getUs.toFixed(0)} us CPU each (x3 per message), ledger ${floor.ledgerUs.toFixed(0)} us per notification, ` +
+    `# floor of this design here: DataWarehouse GET ${floor.getUs.toFixed(0)} us CPU each (x${dwPerMsg.toFixed(2)} per message), ledger ${floor.ledgerUs.toFixed(0)} us per notification, ` +
       `bare amqplib loop ${median(baseline.map((r) => r.cpuMsPerMsg)).toFixed(2)} ms: ${floorMs.toFixed(2)} ms CPU per message before any notifier logic`,
   );
   emit('cki-notifier', 'msgs_per_s', median(results.map((r) => r.rate)), 'msg/s (target >= 2000)');
   // Load-independent companion figure: CPU of the notifier process (publisher and results reader included) per message.
   emit('cki-notifier', 'cpu_ms_per_msg', median(results.map((r) => r.cpuMsPerMsg)), 'ms (target <= 0.4)');
   emit('cki-notifier', 'lost', Math.max(...results.map((r) => r.lost)), 'messages');
+  emit('cki-notifier', 'dw_requests_per_msg', dwPerMsg, `DataWarehouse requests per message (CKI_DATAWAREHOUSE_TREE=${DW_TREE})`);
   emit('cki-notifier', 'duplicated', Math.max(...results.map((r) => r.duplicated)), 'messages');
   emit('cki-notifier', 'baseline_msgs_per_s', median(baseline.map((r) => r.rate)), 'msg/s (bare amqplib)');
   emit('cki-notifier', 'baseline_cpu_ms_per_msg', median(baseline.map((r) => r.cpuMsPerMsg)), 'ms (bare amqplib)');
