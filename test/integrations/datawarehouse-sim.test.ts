@@ -50,6 +50,52 @@ describe('DataWarehouseClient against the simulated DataWarehouse over HTTP', ()
     expect(sim.calls()[0]?.fault).toBe('injected 503');
   });
 
+  it('/checkouts/:id/all answers the whole tree of one checkout in one KCIDB-style body, by id or iid', async () => {
+    const mine = checkoutTree({ n: 503, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }, { path: 'b', status: 'FAIL', triaged: true }, { path: 'c' }] }, { arch: 'aarch64', triaged: true }] });
+    const theirs = checkoutTree({ n: 504, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', triaged: true }] }] });
+    sim.seedTree(mine, theirs);
+    sim.addIssueOccurrence({ issue: { id: 50301 }, is_regression: false, checkout_id: 'redhat:503' });
+    sim.clearCalls();
+    const get = (id: string, token = 'dw-token') => fetch(`${sim.url}/api/1/kcidb/checkouts/${encodeURIComponent(id)}/all`, { headers: { authorization: `Token ${token}` } });
+    const res = await get('redhat:503');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, { id?: string; issue?: { id: number } }[]>;
+    expect(Object.keys(body).sort()).toEqual(['builds', 'checkouts', 'issueoccurrences', 'tests', 'version']);
+    expect(body.version).toEqual({ major: 4, minor: 3 });
+    expect(body.checkouts).toEqual([mine.checkout]);
+    // Not paginated (maxPageSize is 2 here), and only this checkout's objects.
+    expect(body.builds).toEqual(mine.builds);
+    expect(body.tests).toEqual(mine.tests);
+    expect(body.issueoccurrences!.map((o) => o.issue!.id).sort()).toEqual([...mine.issueOccurrences.map((o) => o.issue.id), 50301].sort());
+    const byIid = await get('503');
+    expect(byIid.status).toBe(200);
+    expect(await byIid.json()).toEqual(body);
+    expect((await get('redhat:50399')).status).toBe(404);
+    expect((await get('redhat:503', 'nope')).status).toBe(401);
+    expect(sim.calls().map((c) => [c.path, c.status])).toEqual([
+      ['/api/1/kcidb/checkouts/redhat:503/all', 200],
+      ['/api/1/kcidb/checkouts/503/all', 200],
+      ['/api/1/kcidb/checkouts/redhat:50399/all', 404],
+      ['/api/1/kcidb/checkouts/redhat:503/all', 401],
+    ]);
+  });
+
+  it('treeEndpoint: false answers 404 to /all, like a DataWarehouse without it, and serves the rest', async () => {
+    const bare = await SimulatedDataWarehouse.start({ token: 'dw-token', treeEndpoint: false });
+    try {
+      bare.seedTree(checkoutTree({ n: 505 }));
+      const get = (path: string) => fetch(`${bare.url}/api/1/kcidb/checkouts/${encodeURIComponent('redhat:505')}${path}`, { headers: { authorization: 'Token dw-token' } });
+      const all = await get('/all');
+      expect(all.status).toBe(404);
+      expect(await all.json()).toEqual({ detail: 'Not found.' });
+      expect((await get('')).status).toBe(200);
+      expect((await get('/builds')).status).toBe(200);
+      expect(bare.calls().map((c) => c.status)).toEqual([404, 200, 200]);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('serves merge requests the way GitLab does', async () => {
     sim.setMergeRequest('redhat/centos-stream/src/kernel/centos-stream-9', 7, { state: 'opened', draft: true, headPipelineId: 99 });
     const res = await fetch(`${sim.url}/api/v4/projects/${encodeURIComponent('redhat/centos-stream/src/kernel/centos-stream-9')}/merge_requests/7`);

@@ -7,11 +7,13 @@ import { SimulatedDataWarehouse, checkoutTree } from '../../../src/sandbox/dataw
 import { MemoryLedgerStore } from './memory-store.ts';
 
 let sim: SimulatedDataWarehouse;
+/** A DataWarehouse without /checkouts/<id>/all (answers 404 to it). */
+let bare: SimulatedDataWarehouse;
 beforeAll(async () => {
-  sim = await SimulatedDataWarehouse.start({ token: 'dw-token' });
+  [sim, bare] = await Promise.all([SimulatedDataWarehouse.start({ token: 'dw-token' }), SimulatedDataWarehouse.start({ token: 'dw-token', treeEndpoint: false })]);
 });
 afterAll(async () => {
-  await sim.close();
+  await Promise.all([sim.close(), bare.close()]);
 });
 
 function io() {
@@ -94,6 +96,64 @@ describe('runCkiNotifierCli (simulated DataWarehouse over HTTP, no broker needed
     expect(code).toBe(1);
     expect(s.err.join('')).toMatch(/DataWarehouse did not answer loading the tree of checkout redhat:7004: 503/);
     expect(s.err.join('')).not.toContain('dw-token');
+  });
+});
+
+describe('runCkiNotifierCli: how DataWarehouse is read (CKI_DATAWAREHOUSE_TREE)', () => {
+  const config = (server: SimulatedDataWarehouse, over: Record<string, string> = {}) => testConfig({ DATAWAREHOUSE_URL: server.url, DATAWAREHOUSE_TOKEN: 'dw-token', ...over });
+  /** A post-test checkout whose verdict needs its tests and issue occurrences (a triaged FAIL). */
+  const seeded = (n: number) => {
+    const t = checkoutTree({ n, misc: { ready_to_report: true }, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }, { path: 'ltp', status: 'FAIL', triaged: true }] }, { arch: 'aarch64', tests: [{ path: 'boot' }] }] });
+    sim.seedTree(t);
+    bare.seedTree(t);
+    return t;
+  };
+  const callsOf = (server: SimulatedDataWarehouse, id: string) => server.calls().filter((c) => c.path.includes(id)).map((c) => `${c.status} ${c.path}`);
+  /** A logger at info whose lines are kept (the notifier's own level, WARN by default, applies below it). */
+  const capture = () => {
+    const lines: { level: number; msg: string }[] = [];
+    return { lines, logger: createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(JSON.parse(l) as { level: number; msg: string }) } }) };
+  };
+  const dryRun = async (server: SimulatedDataWarehouse, id: string, over: Record<string, string> = {}) => {
+    const s = io();
+    const log = capture();
+    const code = await runCkiNotifierCli(['--status', 'ready_to_report', '--checkout-id', id, '--dry-run'], { config: config(server, over), logger: log.logger, store: new MemoryLedgerStore(), ...s });
+    return { code, out: s.out, err: s.err, warnings: log.lines.filter((l) => l.level === 40).map((l) => l.msg) };
+  };
+
+  it('auto (unset) against a DataWarehouse without /all: the walk, one warning, the same message as the tree', async () => {
+    const t = seeded(7010);
+    const id = t.checkout.id;
+    const viaTree = await dryRun(sim, id);
+    expect(viaTree.code).toBe(0);
+    expect(callsOf(sim, id)).toEqual([`200 /api/1/kcidb/checkouts/${id}/all`]);
+    expect(viaTree.warnings).toEqual([]);
+
+    const walked = await dryRun(bare, id);
+    expect(walked.code).toBe(0);
+    expect(walked.err).toEqual([]);
+    expect(walked.out[0]).toBe(`dry run: would send post_test success for checkout ${id}\n`);
+    expect(JSON.parse(walked.out[1]!)).toMatchObject({ checkout_id: id, cki_finished: true, status: 'success' });
+    expect(walked.out).toEqual(viaTree.out);
+    const calls = callsOf(bare, id);
+    expect(calls.slice(0, 3)).toEqual([`404 /api/1/kcidb/checkouts/${id}/all`, `200 /api/1/kcidb/checkouts/${id}`, `200 /api/1/kcidb/checkouts/${id}/builds`]);
+    // The two builds' tests are listed side by side: their order is not fixed.
+    expect(calls.slice(3, 5).sort()).toEqual(t.builds.map((b) => `200 /api/1/kcidb/builds/${b.id}/tests`).sort());
+    expect(calls.slice(5)).toEqual([`200 /api/1/kcidb/checkouts/${id}/issueoccurrences`]);
+    expect(walked.warnings).toEqual([expect.stringMatching(new RegExp(`404 to /all of checkout ${id}, which exists.*one by one`))]);
+  });
+
+  it('CKI_DATAWAREHOUSE_TREE=walk never asks /all, even of a DataWarehouse that has it', async () => {
+    const t = seeded(7011);
+    const id = t.checkout.id;
+    const walked = await dryRun(sim, id, { CKI_DATAWAREHOUSE_TREE: 'walk' });
+    expect(walked.code).toBe(0);
+    expect(walked.out[0]).toBe(`dry run: would send post_test success for checkout ${id}\n`);
+    const calls = callsOf(sim, id);
+    expect(calls.filter((c) => c.endsWith('/all'))).toEqual([]);
+    expect(calls[0]).toBe(`200 /api/1/kcidb/checkouts/${id}`);
+    expect(calls).toHaveLength(5);
+    expect(walked.warnings).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { ClaimHeldError, NotificationLedger } from '../../../src/jobs/cki-notifi
 import { LogReadyForTestPublisher } from '../../../src/jobs/cki-notifier/publisher.ts';
 import { createLogger } from '../../../src/log.ts';
 import { checkoutTree, dataWarehouseMessage } from '../../../src/sandbox/datawarehouse/index.ts';
-import { harness } from './fakes.ts';
+import { TreeFakeDataWarehouse, harness, type FakeTreeAnswer } from './fakes.ts';
 import { MemoryLedgerStore } from './memory-store.ts';
 
 const msg = (tree: ReturnType<typeof checkoutTree>, status: string, misc: Record<string, unknown> = {}) => Buffer.from(JSON.stringify(dataWarehouseMessage(tree.checkout, status, misc)));
@@ -273,5 +273,103 @@ describe('NotificationProcessor: failures, dedup and modes', () => {
     h.dw.add(t);
     expect(await h.processor.process(msg(t, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'fail' });
     expect(await h.registry.metrics()).toContain('cki_notifier_errors_total{stage="notify"} 1');
+  });
+});
+
+describe('NotificationProcessor reading the whole tree in one DataWarehouse call', () => {
+  const treeHarness = (answer: FakeTreeAnswer = 'tree') => {
+    const dw = new TreeFakeDataWarehouse(answer);
+    return { ...harness({ dw }), dw };
+  };
+
+  it('a pre-test message costs one call and is the message the walk produces', async () => {
+    const t = checkoutTree({ n: 201, builds: [{ arch: 'x86_64' }, { arch: 'aarch64' }, { arch: 'ppc64le', valid: false }] });
+    const h = treeHarness();
+    h.dw.add(t);
+    expect(await h.processor.process(msg(t, 'build_setups_finished'))).toMatchObject({ result: 'sent', kind: 'pre_test', status: 'success' });
+    expect(h.dw.calls).toEqual(['tree redhat:201']);
+    const walked = harness();
+    walked.dw.add(t);
+    await walked.processor.process(msg(t, 'build_setups_finished'));
+    expect(walked.dw.calls).toEqual(['checkout redhat:201', 'builds redhat:201']);
+    expect(h.publisher.published).toEqual(walked.publisher.published);
+  });
+
+  it('a passing post-test message costs one call and is the message the walk produces', async () => {
+    const t = checkoutTree({ n: 202, misc: { ready_to_report: true }, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }, { path: 'b', status: 'FAIL', waived: true }] }, { arch: 'aarch64', tests: [{ path: 'a' }] }] });
+    const h = treeHarness();
+    h.dw.add(t);
+    expect(await h.processor.process(msg(t, 'ready_to_report'))).toMatchObject({ result: 'sent', kind: 'post_test', status: 'success' });
+    expect(h.dw.calls).toEqual(['tree redhat:202']);
+    const walked = harness();
+    walked.dw.add(t);
+    await walked.processor.process(msg(t, 'ready_to_report'));
+    expect(walked.dw.calls).toHaveLength(4);
+    expect(h.publisher.published).toEqual(walked.publisher.published);
+  });
+
+  it('a failing post-test message takes its issue occurrences from the tree, no extra call', async () => {
+    const h = treeHarness();
+    const triagedTest = checkoutTree({ n: 203, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', triaged: true }] }] });
+    const triagedBuild = checkoutTree({ n: 204, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }] }, { arch: 'aarch64', valid: false, triaged: true }] });
+    const untriaged = checkoutTree({ n: 205, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL' }] }] });
+    h.dw.add(triagedTest, triagedBuild, untriaged);
+    // success needs the occurrences: without them the FAIL (the failed build) would count.
+    expect(await h.processor.process(msg(triagedTest, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(await h.processor.process(msg(triagedBuild, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(await h.processor.process(msg(untriaged, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'fail' });
+    expect(h.notices).toEqual([expect.stringContaining('untriaged redhat:205-x86_64-0-t0')]);
+    expect(h.dw.calls).toEqual(['tree redhat:203', 'tree redhat:204', 'tree redhat:205']);
+  });
+
+  it('a tree without issueoccurrences reads them with listIssueOccurrences only when something failed', async () => {
+    const h = treeHarness('tree-without-occurrences');
+    const pass = checkoutTree({ n: 206, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }] }] });
+    const failedTest = checkoutTree({ n: 207, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', triaged: true }] }] });
+    const failedBuild = checkoutTree({ n: 208, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }] }, { arch: 'aarch64', valid: false, triaged: true }] });
+    h.dw.add(pass, failedTest, failedBuild);
+    expect(await h.processor.process(msg(pass, 'build_setups_finished'))).toMatchObject({ result: 'sent', kind: 'pre_test' });
+    expect(await h.processor.process(msg(pass, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(h.dw.calls).toEqual(['tree redhat:206', 'tree redhat:206']);
+    expect(await h.processor.process(msg(failedTest, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(await h.processor.process(msg(failedBuild, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(h.dw.calls.slice(2)).toEqual(['tree redhat:207', 'occurrences redhat:207', 'tree redhat:208', 'occurrences redhat:208']);
+  });
+
+  it('walk with the checkout (auto just learned there is no /all): walks without reading the checkout again', async () => {
+    const h = treeHarness('walk-with-checkout');
+    const t = checkoutTree({ n: 209, builds: [{ arch: 'x86_64', tests: [{ path: 'a', status: 'FAIL', triaged: true }] }] });
+    h.dw.add(t);
+    expect(await h.processor.process(msg(t, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
+    expect(h.dw.calls).toEqual(['tree redhat:209', 'builds redhat:209', 'tests redhat:209-x86_64-kernel', 'occurrences redhat:209']);
+  });
+
+  it('a checkout the tree read does not find -> skipped checkout_not_found after one call', async () => {
+    const h = treeHarness();
+    const t = checkoutTree({ n: 210 });
+    expect(await h.processor.process(msg(t, 'ready_to_report'))).toMatchObject({ result: 'skipped', reason: 'checkout_not_found', checkoutId: 'redhat:210' });
+    expect(h.dw.calls).toEqual(['tree redhat:210']);
+    expect(h.publisher.published).toHaveLength(0);
+  });
+
+  it('a failing tree read is a transient StageError of the datawarehouse stage', async () => {
+    const h = treeHarness();
+    const t = checkoutTree({ n: 211 });
+    h.dw.add(t);
+    h.dw.failNext = new Error('DataWarehouse did not answer loading the tree of checkout redhat:211: 503');
+    const err = await h.processor.process(msg(t, 'ready_to_report')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageError);
+    expect((err as StageError).stage).toBe('datawarehouse');
+    expect(h.publisher.published).toHaveLength(0);
+  });
+
+  it('retriage reads the tree again: occurrences added since the fail are seen', async () => {
+    const h = treeHarness();
+    const t = checkoutTree({ n: 212, misc: { ready_to_report: true }, builds: [{ arch: 'x86_64', tests: [{ path: 'a' }, { path: 'b', status: 'FAIL' }] }] });
+    h.dw.add(t);
+    expect(await h.processor.process(msg(t, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'fail' });
+    h.dw.occurrences.push({ issue: { id: 2 }, is_regression: false, test_id: 'redhat:212-x86_64-0-t1' });
+    expect(await h.processor.process(msg(t, 'checkout_issueoccurrences_changed', { checkout_outcome_changed: true }))).toMatchObject({ result: 'sent', route: 'retriage', status: 'success' });
+    expect(h.dw.calls).toEqual(['tree redhat:212', 'tree redhat:212']);
   });
 });
