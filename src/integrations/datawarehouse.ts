@@ -143,7 +143,7 @@ export type DwTreeAnswer = { kind: 'tree'; tree: DwCheckoutTree } | { kind: 'mis
 /**
  * CKI_DATAWAREHOUSE_TREE: `auto` asks `/all` and falls back to the walk for good once the server
  * shows it has no such endpoint (a 404 for a checkout that exists, or an answer of another shape);
- * `tree` always asks `/all` (another shape is an error); `walk` never does.
+ * `tree` always asks `/all` (either finding is an error); `walk` never does.
  */
 export type DwTreeMode = 'auto' | 'tree' | 'walk';
 
@@ -289,7 +289,7 @@ export class DataWarehouseClient implements DataWarehouseReader {
     this.pageSize = opts.pageSize ?? 100;
     this.maxPages = opts.maxPages ?? 1000;
     this.treeMode = opts.tree ?? 'auto';
-    this.treeEndpoint = this.treeMode === 'tree' ? 'present' : this.treeMode === 'walk' ? 'absent' : 'unknown';
+    this.treeEndpoint = this.treeMode === 'walk' ? 'absent' : 'unknown';
     this.onNoTree = opts.onNoTree;
   }
 
@@ -309,16 +309,18 @@ export class DataWarehouseClient implements DataWarehouseReader {
 
   /**
    * The checkout, its builds and their tests (and issue occurrences when the answer has them) in
-   * one request. Whether the endpoint exists is not documented (cki-notifier.md §6), so in `auto`
-   * a 404 or a 400/405/501 is ambiguous until the checkout endpoint says whether the checkout
-   * exists: if it does, the tree endpoint is absent and every later call walks.
+   * one request. Whether the endpoint exists is not documented (cki-notifier.md §6), so until it
+   * has answered once a 404 (or 400/405/501) is ambiguous, and the checkout endpoint tells: the
+   * checkout exists -> there is no tree endpoint (`auto`: walk from now on; `tree`: an error, so a
+   * wrong setting is loud instead of skipping every message as unknown). An answer of another
+   * shape, not JSON included (a proxy's page), is the same finding.
    */
   async getCheckoutTree(id: string, signal?: AbortSignal): Promise<DwTreeAnswer> {
     if (this.treeEndpoint === 'absent') return { kind: 'walk' };
     const operation = `loading the tree of checkout ${id}`;
-    let body: unknown;
+    let text: string;
     try {
-      body = await this.http.request(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, ...(signal ? { signal } : {}) });
+      text = await this.http.request<string>(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, responseType: 'text', ...(signal ? { signal } : {}) });
     } catch (e) {
       const status = e instanceof IntegrationError ? e.status : undefined;
       if (status === undefined || !NO_ROUTE_STATUSES.has(status)) throw e;
@@ -328,15 +330,27 @@ export class DataWarehouseClient implements DataWarehouseReader {
       }
       const checkout = await this.getCheckout(id, signal);
       if (!checkout) return { kind: 'missing' };
-      this.noTree(`DataWarehouse answered ${status} to /all of checkout ${id}, which exists`);
+      const reason = `DataWarehouse answered ${status} to /all of checkout ${id}, which exists`;
+      if (this.treeMode === 'tree') {
+        const userMessage = `DataWarehouse has no tree endpoint (/all of checkout ${id} answered ${status}, the checkout exists): CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk read checkout, builds and tests one by one`;
+        throw new IntegrationError({ system: SYSTEM, operation, status, userMessage });
+      }
+      this.noTree(reason);
       return { kind: 'walk', checkout };
     }
-    const parsed = treeSchema.safeParse(body);
-    const checkout = parsed.success ? (parsed.data.checkouts.find((c) => c.id === id) ?? parsed.data.checkouts.find((c) => String(c.misc?.iid) === id)) : undefined;
-    if (!parsed.success || !checkout) {
-      const detail = parsed.success
-        ? `the answer does not hold checkout ${id}`
-        : `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    let parsed: ReturnType<typeof treeSchema.safeParse> | undefined;
+    try {
+      parsed = treeSchema.safeParse(text === '' ? undefined : JSON.parse(text));
+    } catch {
+      parsed = undefined;
+    }
+    const checkout = parsed?.success ? (parsed.data.checkouts.find((c) => c.id === id) ?? parsed.data.checkouts.find((c) => String(c.misc?.iid) === id)) : undefined;
+    if (!parsed?.success || !checkout) {
+      const detail = !parsed
+        ? 'the answer was not JSON'
+        : parsed.success
+          ? `the answer does not hold checkout ${id}`
+          : `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
       if (this.treeMode === 'tree') throw new IntegrationError({ system: SYSTEM, operation, status: 200, detail });
       this.noTree(`/all of checkout ${id}: ${detail}`);
       return { kind: 'walk' };

@@ -136,10 +136,15 @@ describe('getCheckoutTree: a DataWarehouse with /checkouts/<id>/all', () => {
     expect(noTree).toEqual([]);
   });
 
-  it('tree mode: an unknown checkout is missing after one request', async () => {
+  it('tree mode: an unknown checkout is missing; before /all ever answered, the checkout endpoint confirms it', async () => {
     const { dw, noTree } = client(sim, { tree: 'tree' });
     expect(await dw.getCheckoutTree('redhat:404406')).toEqual({ kind: 'missing' });
-    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404406')}`]);
+    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404406')}`, `404 ${CHECKOUT('redhat:404406')}`]);
+    const t = seeded();
+    expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
+    sim.clearCalls();
+    expect(await dw.getCheckoutTree('redhat:404408')).toEqual({ kind: 'missing' });
+    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404408')}`]);
     expect(noTree).toEqual([]);
   });
 
@@ -163,9 +168,14 @@ describe('getCheckoutTree: a DataWarehouse with /checkouts/<id>/all', () => {
     expect(calls(sim)).toEqual([`503 ${ALL(t.checkout.id)}`, `503 ${ALL(t.checkout.id)}`, `200 ${ALL(t.checkout.id)}`]);
   });
 
-  it('tree mode: a status other than 404 is an error, never a probe', async () => {
+  it('tree mode: a 405 is an error; before /all ever answered it names the missing endpoint, after that it is never probed', async () => {
     const t = seeded();
     const { dw, noTree } = client(sim, { tree: 'tree', retries: 0 });
+    sim.injectFault({ path: ALL(t.checkout.id), status: 405 });
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 405, message: expect.stringContaining('has no tree endpoint') });
+    expect(calls(sim)).toEqual([`405 ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
+    expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
+    sim.clearCalls();
     sim.injectFault({ path: ALL(t.checkout.id), status: 405 });
     await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 405 });
     expect(calls(sim)).toEqual([`405 ${ALL(t.checkout.id)}`]);
@@ -234,11 +244,15 @@ describe('getCheckoutTree: a DataWarehouse without /all (treeEndpoint: false)', 
     expect(noTree).toEqual([expect.stringContaining(`answered ${status} to /all`)]);
   });
 
-  it('tree mode: a server without /all answers missing for every checkout (the mode is forced)', async () => {
+  it('tree mode on a server without /all is an error naming the setting, not a checkout skipped as unknown', async () => {
     const t = seeded();
     const { dw, noTree } = client(bare, { tree: 'tree' });
-    expect(await dw.getCheckoutTree(t.checkout.id)).toEqual({ kind: 'missing' });
-    expect(calls(bare)).toEqual([`404 ${ALL(t.checkout.id)}`]);
+    const err = await dw.getCheckoutTree(t.checkout.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IntegrationError);
+    expect(err).toMatchObject({ status: 404, message: expect.stringMatching(/has no tree endpoint .*CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk/) });
+    expect(calls(bare)).toEqual([`404 ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
+    // Forced: every call asks again (and fails again), nothing is learned.
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toBeInstanceOf(IntegrationError);
     expect(noTree).toEqual([]);
   });
 });
@@ -258,6 +272,17 @@ describe('getCheckoutTree: answers of another shape', () => {
     expect(f.asked).toHaveLength(1);
     expect(sim.calls()).toEqual([]);
     expect(noTree).toHaveLength(1);
+  });
+
+  it('auto: a 200 that is not JSON (a proxy page) -> walk, told once; tree mode: IntegrationError', async () => {
+    const t = seeded();
+    const html: FetchLike = async (input, init) =>
+      new URL(urlOf(input)).pathname.endsWith('/all') ? new Response('<html>Welcome</html>', { status: 200, headers: { 'content-type': 'text/html' } }) : fetch(input, init);
+    const auto = client(sim, { fetch: html });
+    expect(await auto.dw.getCheckoutTree(t.checkout.id)).toEqual({ kind: 'walk' });
+    expect(auto.noTree).toEqual([expect.stringContaining(`/all of checkout ${t.checkout.id}: the answer was not JSON`)]);
+    const forced = client(sim, { fetch: html, tree: 'tree' });
+    await expect(forced.dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 200, message: expect.stringContaining('the answer was not JSON') });
   });
 
   it('tree mode: a paginated body is an IntegrationError, and the next call asks /all again', async () => {
