@@ -226,7 +226,7 @@ export const VARS = {
   KAFKA_BROKERS: { schema: list(), description: 'Kafka brokers (host:port, comma-separated) when CKI_PUBLISHER=kafka.', feature: 'cki' },
   CKI_FAIL_CHANNEL: { schema: str(), description: 'Optional Slack channel for post-test fail notices.', feature: 'cki' },
   CKI_MAX_ATTEMPTS: { schema: int(5, 1), description: 'Deliveries of one message before it is dead-lettered.', feature: 'cki' },
-  CKI_PREFETCH: { schema: int(32, 1), description: 'Unacknowledged DataWarehouse messages the notifier processes at once (AMQP prefetch).', feature: 'cki' },
+  CKI_PREFETCH: { schema: int(64, 1), description: 'Unacknowledged DataWarehouse messages the notifier processes at once (AMQP prefetch).', feature: 'cki' },
   KAFKA_SSL: { schema: bool(false), description: 'Use TLS to the Kafka brokers (CKI_PUBLISHER=kafka).', feature: 'cki' },
   KAFKA_SASL_MECHANISM: { schema: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(), description: 'Kafka SASL mechanism; unset means no SASL.', feature: 'cki' },
   KAFKA_SASL_USERNAME: { schema: str(), description: 'Kafka SASL user.', feature: 'cki' },
