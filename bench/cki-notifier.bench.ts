@@ -117,8 +117,8 @@ async function drain(ch: ConfirmChannel, queue: string): Promise<string[]> {
 interface RemoteDw {
   url: string;
   seed(specs: CheckoutSpec[]): Promise<void>;
-  /** Requests served since the last call (and forget them). */
-  takeCalls(): Promise<number>;
+  /** Requests served since the last call (and forget them), and the simulator's CPU time so far (us). */
+  takeCalls(): Promise<{ calls: number; cpuUs: number }>;
   close(): Promise<void>;
 }
 
@@ -129,7 +129,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     const sim = await SimulatedDataWarehouse.start({ token: 'bench-token', latencyMs: ${DW_LATENCY_MS} });
     process.on('message', async (m) => {
       if (m.seed) { for (const spec of m.seed) sim.seedTree(checkoutTree(spec)); process.send({ seeded: m.id }); }
-      if (m.calls) { const n = sim.calls().length; sim.clearCalls(); process.send({ calls: n, id: m.id }); }
+      if (m.calls) { const n = sim.calls().length; sim.clearCalls(); const u = process.cpuUsage(); process.send({ calls: n, cpuUs: u.user + u.system, id: m.id }); }
       if (m.close) { await sim.close(); process.disconnect(); }
     });
     process.send({ url: sim.url });`;
@@ -154,7 +154,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     });
   return {
     url,
-    takeCalls: () => ask({ calls: true }, (m, id) => (m.id === id && typeof m.calls === 'number' ? m.calls : undefined)),
+    takeCalls: () => ask({ calls: true }, (m, id) => (m.id === id && typeof m.calls === 'number' ? { calls: m.calls, cpuUs: Number(m.cpuUs) } : undefined)),
     seed: async (specs) => {
       await ask({ seed: specs }, (m, id) => (m.seeded === id ? true : undefined));
     },
@@ -191,7 +191,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   }
 
   await sim.seed(specs);
-  await sim.takeCalls();
+  const simBefore = await sim.takeCalls();
   const { store, kind, close } = await openStore();
   let settled = 0;
   let resolveDone!: () => void;
@@ -225,7 +225,9 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   const publish = () => timedPublish(ch, names.webhooks, bodies, done);
   const { timedOut, elapsed, cpuMsPerMsg } = run < 0 ? await publish() : await profiled(`run${run + 1}`, publish);
   await notifier.stop();
-  const dwPerMsg = (await sim.takeCalls()) / messages;
+  const simAfter = await sim.takeCalls();
+  const dwPerMsg = simAfter.calls / messages;
+  const simMsPerMsg = (simAfter.cpuUs - simBefore.cpuUs) / 1000 / messages;
 
   const ids = await drain(ch, names.results);
   const unique = new Set(ids);
@@ -235,7 +237,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   for (const e of [names.webhooks, names.rft]) await ch.deleteExchange(e);
   await conn.close();
   await close();
-  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}, ${dwPerMsg.toFixed(2)} DataWarehouse requests/msg`);
+  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}, ${dwPerMsg.toFixed(2)} DataWarehouse requests/msg (simulator CPU ${simMsPerMsg.toFixed(2)} ms/msg)`);
   return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated, dwPerMsg };
 }
 
