@@ -170,8 +170,8 @@ export class NotificationProcessor {
 
   /**
    * Issue occurrences only triage failures (they take FAIL/ERROR/MISS results out of the count),
-   * so they are read only when a counted build or test failed: a passing checkout costs one
-   * DataWarehouse call less, and the verdict is the same.
+   * so they are asked for only when a counted build or test failed: walking, a passing checkout
+   * costs one DataWarehouse call less, and the verdict is the same (the tree usually carries them).
    */
   private async overallStatus(data: CheckoutData, builds: DwBuild[]): Promise<StatusResult> {
     const occurrences = () => inStage('datawarehouse', () => data.issueOccurrences());
