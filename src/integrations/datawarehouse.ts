@@ -142,8 +142,8 @@ export type DwTreeAnswer = { kind: 'tree'; tree: DwCheckoutTree } | { kind: 'mis
 
 /**
  * CKI_DATAWAREHOUSE_TREE: `auto` asks `/all` and falls back to the walk for good once the server
- * shows it has no such endpoint (a 404 for a checkout that exists, or an answer of another shape);
- * `tree` always asks `/all` (either finding is an error); `walk` never does.
+ * shows, before `/all` ever answered, that it has no such endpoint (a 404 for a checkout that
+ * exists, or an answer of another shape); `tree` makes that finding an error; `walk` never asks.
  */
 export type DwTreeMode = 'auto' | 'tree' | 'walk';
 
@@ -169,12 +169,14 @@ export interface DataWarehouseClientOptions extends TransportOptions {
   tree?: DwTreeMode;
   /** Told once, when `auto` finds that this DataWarehouse has no tree endpoint. */
   onNoTree?: (reason: string) => void;
+  /** Told when the tree endpoint, known to work, gave nothing usable for one checkout (which is then walked). */
+  onTreeRefused?: (reason: string) => void;
 }
 
 const seg = (id: string) => encodeURIComponent(id);
 
-/** Statuses a server without a route answers with (Django: 404; proxies and others: 400, 405, 501). */
-const NO_ROUTE_STATUSES = new Set([400, 404, 405, 501]);
+/** Statuses a server without a route answers with (Django: 404; proxies and others: 400, 405). A 5xx is retried as any. */
+const NO_ROUTE_STATUSES = new Set([400, 404, 405]);
 
 const timeoutError = (ms: number) => Object.assign(new Error(`timed out after ${ms} ms`), { name: 'TimeoutError' });
 const abortError = (signal: AbortSignal) => Object.assign(new Error('cancelled', { cause: signal.reason }), { name: 'AbortError' });
@@ -274,6 +276,7 @@ export class DataWarehouseClient implements DataWarehouseReader {
   /** What this client knows of the server's tree endpoint: `auto` starts unknown. */
   private treeEndpoint: 'unknown' | 'present' | 'absent';
   private readonly onNoTree: ((reason: string) => void) | undefined;
+  private readonly onTreeRefused: ((reason: string) => void) | undefined;
 
   constructor(opts: DataWarehouseClientOptions) {
     this.baseUrl = opts.baseUrl;
@@ -291,6 +294,7 @@ export class DataWarehouseClient implements DataWarehouseReader {
     this.treeMode = opts.tree ?? 'auto';
     this.treeEndpoint = this.treeMode === 'walk' ? 'absent' : 'unknown';
     this.onNoTree = opts.onNoTree;
+    this.onTreeRefused = opts.onTreeRefused;
   }
 
   /** Closes the kept-alive sockets. */
@@ -309,11 +313,13 @@ export class DataWarehouseClient implements DataWarehouseReader {
 
   /**
    * The checkout, its builds and their tests (and issue occurrences when the answer has them) in
-   * one request. Whether the endpoint exists is not documented (cki-notifier.md §6), so until it
-   * has answered once a 404 (or 400/405/501) is ambiguous, and the checkout endpoint tells: the
-   * checkout exists -> there is no tree endpoint (`auto`: walk from now on; `tree`: an error, so a
-   * wrong setting is loud instead of skipping every message as unknown). An answer of another
-   * shape, not JSON included (a proxy's page), is the same finding.
+   * one request. Whether the endpoint exists is not documented (cki-notifier.md §6), so a 404 (or
+   * 400/405) is always checked against the checkout endpoint, whose 404 alone means the checkout
+   * is unknown. Before `/all` has ever answered, a checkout that exists means there is no tree
+   * endpoint (`auto`: walk from now on; `tree`: an error, so a wrong setting is loud instead of
+   * silent); an answer of another shape, not JSON included (a proxy's page), is the same finding.
+   * Once `/all` has answered well, either is a fault of that one answer: that checkout is walked
+   * (`onTreeRefused`) and the next one asks `/all` again.
    */
   async getCheckoutTree(id: string, signal?: AbortSignal): Promise<DwTreeAnswer> {
     if (this.treeEndpoint === 'absent') return { kind: 'walk' };
@@ -324,19 +330,9 @@ export class DataWarehouseClient implements DataWarehouseReader {
     } catch (e) {
       const status = e instanceof IntegrationError ? e.status : undefined;
       if (status === undefined || !NO_ROUTE_STATUSES.has(status)) throw e;
-      if (this.treeEndpoint === 'present') {
-        if (status === 404) return { kind: 'missing' };
-        throw e;
-      }
       const checkout = await this.getCheckout(id, signal);
       if (!checkout) return { kind: 'missing' };
-      const reason = `DataWarehouse answered ${status} to /all of checkout ${id}, which exists`;
-      if (this.treeMode === 'tree') {
-        const userMessage = `DataWarehouse has no tree endpoint (/all of checkout ${id} answered ${status}, the checkout exists): CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk read checkout, builds and tests one by one`;
-        throw new IntegrationError({ system: SYSTEM, operation, status, userMessage });
-      }
-      this.noTree(reason);
-      return { kind: 'walk', checkout };
+      return this.refused(operation, `DataWarehouse answered ${status} to /all of checkout ${id}, which exists`, status, checkout);
     }
     let parsed: ReturnType<typeof treeSchema.safeParse> | undefined;
     try {
@@ -351,11 +347,10 @@ export class DataWarehouseClient implements DataWarehouseReader {
         : parsed.success
           ? `the answer does not hold checkout ${id}`
           : `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-      if (this.treeMode === 'tree') throw new IntegrationError({ system: SYSTEM, operation, status: 200, detail });
-      this.noTree(`/all of checkout ${id}: ${detail}`);
-      return { kind: 'walk' };
+      return this.refused(operation, `/all of checkout ${id}: ${detail}`, 200);
     }
-    this.treeEndpoint = 'present';
+    // Only unknown -> present: an answer that was in flight when the endpoint was found absent changes nothing.
+    if (this.treeEndpoint === 'unknown') this.treeEndpoint = 'present';
     const { builds: allBuilds, tests: allTests, issueoccurrences } = parsed.data;
     const builds = allBuilds.filter((b) => b.checkout_id === checkout.id);
     const buildIds = new Set(builds.map((b) => b.id));
@@ -363,10 +358,22 @@ export class DataWarehouseClient implements DataWarehouseReader {
     return { kind: 'tree', tree: { checkout, builds, tests, ...(issueoccurrences ? { issueOccurrences: issueoccurrences } : {}) } };
   }
 
-  private noTree(reason: string): void {
-    if (this.treeEndpoint === 'absent') return;
-    this.treeEndpoint = 'absent';
-    this.onNoTree?.(`${reason}: reading checkout, builds and tests one by one from now on`);
+  /** `/all` gave nothing usable for a checkout that exists (or an unusable answer): walk it, and decide what that says about the endpoint. */
+  private refused(operation: string, reason: string, status: number, checkout?: DwCheckout): DwTreeAnswer {
+    const walk: DwTreeAnswer = checkout ? { kind: 'walk', checkout } : { kind: 'walk' };
+    if (this.treeEndpoint === 'present') {
+      this.onTreeRefused?.(`${reason}: walking this checkout`);
+      return walk;
+    }
+    if (this.treeMode === 'tree') {
+      const userMessage = `DataWarehouse has no usable tree endpoint (${reason}): CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk read checkout, builds and tests one by one`;
+      throw new IntegrationError({ system: SYSTEM, operation, status, userMessage });
+    }
+    if (this.treeEndpoint !== 'absent') {
+      this.treeEndpoint = 'absent';
+      this.onNoTree?.(`${reason}: reading checkout, builds and tests one by one from now on`);
+    }
+    return walk;
   }
 
   listBuilds(checkoutId: string, signal?: AbortSignal): Promise<DwBuild[]> {

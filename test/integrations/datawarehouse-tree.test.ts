@@ -35,9 +35,18 @@ afterAll(() => {
 /** A client on `server` that records what onNoTree was told. */
 function client(server: SimulatedDataWarehouse, opts: Partial<DataWarehouseClientOptions> = {}) {
   const noTree: string[] = [];
-  const dw = new DataWarehouseClient({ baseUrl: server.url, token: TOKEN, minRetryDelayMs: 1, maxRetryDelayMs: 2, onNoTree: (r) => void noTree.push(r), ...opts });
+  const refused: string[] = [];
+  const dw = new DataWarehouseClient({
+    baseUrl: server.url,
+    token: TOKEN,
+    minRetryDelayMs: 1,
+    maxRetryDelayMs: 2,
+    onNoTree: (r) => void noTree.push(r),
+    onTreeRefused: (r) => void refused.push(r),
+    ...opts,
+  });
   clients.push(dw);
-  return { dw, noTree };
+  return { dw, noTree, refused };
 }
 
 let seq = 9000;
@@ -126,14 +135,25 @@ describe('getCheckoutTree: a DataWarehouse with /checkouts/<id>/all', () => {
     expect(calls(sim)).toEqual([`200 ${ALL(t.checkout.id)}`]);
   });
 
-  it('auto: once /all has answered a tree, a 404 means missing without a probe', async () => {
+  it('auto: once /all has answered a tree, a 404 is still checked: an unknown checkout is missing, one that exists is walked alone', async () => {
     const t = seeded();
-    const { dw, noTree } = client(sim);
+    const other = seeded();
+    const { dw, noTree, refused } = client(sim);
     expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
     sim.clearCalls();
     expect(await dw.getCheckoutTree('redhat:404405')).toEqual({ kind: 'missing' });
-    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404405')}`]);
+    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404405')}`, `404 ${CHECKOUT('redhat:404405')}`]);
+    // /all 404s for a checkout the checkout endpoint knows (a lagging replica, say): that one is walked, not lost.
+    sim.clearCalls();
+    sim.injectFault({ path: ALL(other.checkout.id), status: 404 });
+    expect(await dw.getCheckoutTree(other.checkout.id)).toMatchObject({ kind: 'walk', checkout: { id: other.checkout.id } });
+    expect(calls(sim)).toEqual([`404 ${ALL(other.checkout.id)}`, `200 ${CHECKOUT(other.checkout.id)}`]);
+    expect(refused).toEqual([expect.stringMatching(new RegExp(`answered 404 to /all of checkout ${other.checkout.id}, which exists: walking this checkout`))]);
     expect(noTree).toEqual([]);
+    // The endpoint is still trusted: the next checkout asks /all again.
+    sim.clearCalls();
+    expect((await dw.getCheckoutTree(other.checkout.id)).kind).toBe('tree');
+    expect(calls(sim)).toEqual([`200 ${ALL(other.checkout.id)}`]);
   });
 
   it('tree mode: an unknown checkout is missing; before /all ever answered, the checkout endpoint confirms it', async () => {
@@ -144,7 +164,7 @@ describe('getCheckoutTree: a DataWarehouse with /checkouts/<id>/all', () => {
     expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
     sim.clearCalls();
     expect(await dw.getCheckoutTree('redhat:404408')).toEqual({ kind: 'missing' });
-    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404408')}`]);
+    expect(calls(sim)).toEqual([`404 ${ALL('redhat:404408')}`, `404 ${CHECKOUT('redhat:404408')}`]);
     expect(noTree).toEqual([]);
   });
 
@@ -168,17 +188,18 @@ describe('getCheckoutTree: a DataWarehouse with /checkouts/<id>/all', () => {
     expect(calls(sim)).toEqual([`503 ${ALL(t.checkout.id)}`, `503 ${ALL(t.checkout.id)}`, `200 ${ALL(t.checkout.id)}`]);
   });
 
-  it('tree mode: a 405 is an error; before /all ever answered it names the missing endpoint, after that it is never probed', async () => {
+  it('tree mode: a 405 before /all ever answered names the missing endpoint; after it answered, that checkout is walked', async () => {
     const t = seeded();
-    const { dw, noTree } = client(sim, { tree: 'tree', retries: 0 });
+    const { dw, noTree, refused } = client(sim, { tree: 'tree', retries: 0 });
     sim.injectFault({ path: ALL(t.checkout.id), status: 405 });
-    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 405, message: expect.stringContaining('has no tree endpoint') });
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 405, message: expect.stringContaining('has no usable tree endpoint') });
     expect(calls(sim)).toEqual([`405 ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
     expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
     sim.clearCalls();
     sim.injectFault({ path: ALL(t.checkout.id), status: 405 });
-    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 405 });
-    expect(calls(sim)).toEqual([`405 ${ALL(t.checkout.id)}`]);
+    expect(await dw.getCheckoutTree(t.checkout.id)).toMatchObject({ kind: 'walk', checkout: { id: t.checkout.id } });
+    expect(calls(sim)).toEqual([`405 ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
+    expect(refused).toHaveLength(1);
     expect(noTree).toEqual([]);
   });
 
@@ -234,10 +255,9 @@ describe('getCheckoutTree: a DataWarehouse without /all (treeEndpoint: false)', 
     expect(noTree).toHaveLength(1);
   });
 
-  it.each([400, 405, 501])('auto: a %i on /all for a checkout that exists also means no endpoint', async (status) => {
+  it.each([400, 405])('auto: a %i on /all for a checkout that exists also means no endpoint', async (status) => {
     const t = seeded();
-    // retries 0: 501 is a 5xx, which HttpClient would otherwise retry before the probe.
-    const { dw, noTree } = client(sim, { retries: 0 });
+    const { dw, noTree } = client(sim);
     sim.injectFault({ path: ALL(t.checkout.id), status });
     expect(await dw.getCheckoutTree(t.checkout.id)).toMatchObject({ kind: 'walk', checkout: { id: t.checkout.id } });
     expect(calls(sim)).toEqual([`${status} ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
@@ -249,7 +269,7 @@ describe('getCheckoutTree: a DataWarehouse without /all (treeEndpoint: false)', 
     const { dw, noTree } = client(bare, { tree: 'tree' });
     const err = await dw.getCheckoutTree(t.checkout.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrationError);
-    expect(err).toMatchObject({ status: 404, message: expect.stringMatching(/has no tree endpoint .*CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk/) });
+    expect(err).toMatchObject({ status: 404, message: expect.stringMatching(/has no usable tree endpoint .*CKI_DATAWAREHOUSE_TREE=tree needs it; auto or walk/) });
     expect(calls(bare)).toEqual([`404 ${ALL(t.checkout.id)}`, `200 ${CHECKOUT(t.checkout.id)}`]);
     // Forced: every call asks again (and fails again), nothing is learned.
     await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toBeInstanceOf(IntegrationError);
@@ -285,13 +305,74 @@ describe('getCheckoutTree: answers of another shape', () => {
     await expect(forced.dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 200, message: expect.stringContaining('the answer was not JSON') });
   });
 
+  it('a 501 is a server error like any 5xx (retried, then thrown), not a missing endpoint', async () => {
+    const t = seeded();
+    const { dw, noTree } = client(sim, { retries: 1 });
+    sim.injectFault({ path: ALL(t.checkout.id), status: 501, times: 2 });
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 501 });
+    expect(calls(sim)).toEqual([`501 ${ALL(t.checkout.id)}`, `501 ${ALL(t.checkout.id)}`]);
+    expect(noTree).toEqual([]);
+  });
+
+  it('once /all has answered, one unusable answer walks that checkout only and keeps the endpoint', async () => {
+    const good = seeded();
+    const bad = seeded();
+    // The simulator's own answer, but for `bad` a test lacks its required id.
+    const f = answeringAll(async (path) => {
+      const id = decodeURIComponent(path.split('/')[5]!);
+      const tree = await simTree(id);
+      if (id === bad.checkout.id) (tree.tests[0] as Record<string, unknown>).id = 42;
+      return tree;
+    });
+    const { dw, noTree, refused } = client(sim, { fetch: f.fetch });
+    expect((await dw.getCheckoutTree(good.checkout.id)).kind).toBe('tree');
+    expect(await dw.getCheckoutTree(bad.checkout.id)).toEqual({ kind: 'walk' });
+    expect(refused).toEqual([expect.stringMatching(new RegExp(`/all of checkout ${bad.checkout.id}: unexpected answer: tests.0.id.*walking this checkout`))]);
+    expect(noTree).toEqual([]);
+    expect((await dw.getCheckoutTree(good.checkout.id)).kind).toBe('tree');
+    expect(f.asked).toEqual([ALL(good.checkout.id), ALL(bad.checkout.id), ALL(good.checkout.id)]);
+  });
+
+  it('a good answer still in flight when the endpoint is found absent does not bring it back', async () => {
+    const slow = seeded();
+    const absent = seeded();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let askedSlow!: () => void;
+    const slowAsked = new Promise<void>((r) => (askedSlow = r));
+    const f = answeringAll(async (path) => {
+      const id = decodeURIComponent(path.split('/')[5]!);
+      askedSlow();
+      await gate;
+      return simTree(id);
+    });
+    // 404 for `absent` (a server without /all would answer so); `slow` is held until released.
+    const fetch404: FetchLike = async (input, init) => {
+      const url = new URL(urlOf(input));
+      if (url.pathname.endsWith('/all') && decodeURIComponent(url.pathname).includes(absent.checkout.id)) {
+        return new Response(JSON.stringify({ detail: 'Not found.' }), { status: 404, headers: { 'content-type': 'application/json' } });
+      }
+      return f.fetch(input, init);
+    };
+    const { dw, noTree } = client(sim, { fetch: fetch404 });
+    const pending = dw.getCheckoutTree(slow.checkout.id);
+    await slowAsked;
+    expect(await dw.getCheckoutTree(absent.checkout.id)).toMatchObject({ kind: 'walk', checkout: { id: absent.checkout.id } });
+    expect(noTree).toHaveLength(1);
+    release();
+    expect((await pending).kind).toBe('tree');
+    // Found absent for good: the next call asks nothing of /all.
+    expect(await dw.getCheckoutTree(slow.checkout.id)).toEqual({ kind: 'walk' });
+    expect(f.asked).toEqual([ALL(slow.checkout.id)]);
+  });
+
   it('tree mode: a paginated body is an IntegrationError, and the next call asks /all again', async () => {
     const t = seeded();
     const f = answeringAll(() => page);
     const { dw, noTree } = client(sim, { fetch: f.fetch, tree: 'tree' });
     const err = await dw.getCheckoutTree(t.checkout.id).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IntegrationError);
-    expect(err).toMatchObject({ system: 'DataWarehouse', status: 200, message: expect.stringMatching(/loading the tree of checkout .*unexpected answer/) });
+    expect(err).toMatchObject({ system: 'DataWarehouse', status: 200, message: expect.stringMatching(/no usable tree endpoint \(\/all of checkout .*: unexpected answer/) });
     await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toBeInstanceOf(IntegrationError);
     expect(f.asked).toHaveLength(2);
     expect(noTree).toEqual([]);

@@ -1,9 +1,11 @@
 /**
  * Where the processor reads one checkout's data from: the tree DataWarehouse hands over in one
- * request (`/checkouts/$id/all`), or, when it has no such endpoint, the walk checkout → builds →
- * tests with a request per level, each made only when a rule needs it (a retriggered checkout
- * never lists its builds; a pre-test message never lists tests). The processor asks the same
- * questions either way.
+ * request (`/checkouts/$id/all`), or the walk checkout → builds → tests with a request per level,
+ * each made only when a rule needs it (a retriggered checkout never lists its builds; a pre-test
+ * message never lists tests). The tree is asked for only when the tests may be needed: it carries
+ * every test of the checkout (planned ones too, hundreds on a real kernel checkout), which a
+ * pre-test message would download and parse for nothing, where its walk is two small reads.
+ * The processor asks the same questions either way.
  */
 import type { DataWarehouseReader, DwBuild, DwCheckout, DwIssueOccurrence, DwTest, DwTreeAnswer } from '../../integrations/datawarehouse.ts';
 import { mapLimit } from '../../limit.ts';
@@ -21,6 +23,8 @@ export interface CheckoutData {
 
 export interface LoadOptions {
   signal?: AbortSignal | undefined;
+  /** Whether the decisions may read the tests (post-test); without them the walk is cheaper. */
+  needsTests: boolean;
   /** Test listings in flight at once when walking (one per build). */
   testListConcurrency: number;
 }
@@ -28,7 +32,7 @@ export interface LoadOptions {
 /** undefined when DataWarehouse does not know the checkout. */
 export async function loadCheckoutData(dw: DataWarehouseReader, id: string, opts: LoadOptions): Promise<CheckoutData | undefined> {
   const { signal } = opts;
-  const answer: DwTreeAnswer = dw.getCheckoutTree ? await dw.getCheckoutTree(id, signal) : { kind: 'walk' };
+  const answer: DwTreeAnswer = opts.needsTests && dw.getCheckoutTree ? await dw.getCheckoutTree(id, signal) : { kind: 'walk' };
   if (answer.kind === 'missing') return undefined;
   if (answer.kind === 'tree') {
     const { tree } = answer;

@@ -18,7 +18,7 @@ import type { NotifierMetrics } from './metrics.ts';
 import { computeOverallStatus, type StatusResult } from './overall-status.ts';
 import type { ReadyForTestPublisher } from './publisher.ts';
 import { buildReadyForTest, testableBuilds, validateReadyForTest, type ReadyForTestMessage } from './ready-for-test.ts';
-import { retriageAllows, routeMessage } from './routing.ts';
+import { mayNeedTests, retriageAllows, routeMessage } from './routing.ts';
 import { notificationKey, type MessageKind, type OverallStatus, type RouteName, type SkipReason } from './types.ts';
 import { serialByKey } from '../../limit.ts';
 import { loadCheckoutData, type CheckoutData } from './checkout-data.ts';
@@ -116,7 +116,9 @@ export class NotificationProcessor {
     const id = message.checkoutId;
     const skipIf = (v: Verdict) => (v.pass ? undefined : this.skip(v.reason, v.detail, id, message.status));
 
-    const data = await inStage('datawarehouse', () => loadCheckoutData(datawarehouse, id, { signal, testListConcurrency: this.deps.testListConcurrency ?? 4 }));
+    const data = await inStage('datawarehouse', () =>
+      loadCheckoutData(datawarehouse, id, { signal, needsTests: mayNeedTests(message.status), testListConcurrency: this.deps.testListConcurrency ?? 4 }),
+    );
     if (!data) return this.skip('checkout_not_found', `DataWarehouse does not know checkout ${id}`, id, message.status);
     const { checkout } = data;
     const dropped = skipIf(filterCheckout(checkout));

@@ -47,6 +47,14 @@ export function routeMessage({ status, checkoutMisc, outcomeChanged }: RouteInpu
   }
 }
 
+/**
+ * Whether the decisions for a message of this status can need the checkout's tests: all but
+ * pre-test ones (build_setups_finished reads the checkout and its builds only).
+ */
+export function mayNeedTests(status: SupportedStatus): boolean {
+  return status !== 'build_setups_finished';
+}
+
 /** Third retriage condition: only fail -> pass is announced; a pass -> fail regression is not. */
 export function retriageAllows(current: OverallStatus): { allowed: true } | { allowed: false; skip: SkipReason; detail: string } {
   if (current === 'fail' || current === 'error') {

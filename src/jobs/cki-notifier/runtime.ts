@@ -101,6 +101,7 @@ export function buildRuntime(deps: CkiNotifierDeps, opts: { needConsumer: boolea
       fetch: deps.fetch,
       tree: config.CKI_DATAWAREHOUSE_TREE,
       onNoTree: (reason) => logger.warn(reason),
+      onTreeRefused: (reason) => logger.warn(reason),
       ...(deps.callObserver ? { observer: deps.callObserver } : {}),
       ...(tuning.dwRetries !== undefined ? { retries: tuning.dwRetries } : {}),
       ...(tuning.dwMinRetryDelayMs !== undefined ? { minRetryDelayMs: tuning.dwMinRetryDelayMs, maxRetryDelayMs: tuning.dwMinRetryDelayMs * 8 } : {}),

@@ -3,7 +3,7 @@ import { loadCheckoutData } from '../../../src/jobs/cki-notifier/checkout-data.t
 import { checkoutTree } from '../../../src/sandbox/datawarehouse/index.ts';
 import { FakeDataWarehouse, TreeFakeDataWarehouse } from './fakes.ts';
 
-const opts = { testListConcurrency: 4 };
+const opts = { needsTests: true, testListConcurrency: 4 };
 const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
 
 /** Two builds (x86_64 with a triaged FAIL, aarch64 with a PASS), and a second checkout beside it. */
@@ -69,6 +69,15 @@ describe('loadCheckoutData', () => {
     const walk = new TreeFakeDataWarehouse('walk');
     expect(await loadCheckoutData(walk, 'redhat:404', opts)).toBeUndefined();
     expect(walk.calls).toEqual(['tree redhat:404', 'checkout redhat:404']);
+  });
+
+  it('without tests to read (pre-test), the tree is not asked for: the walk reads the checkout and, when asked, the builds', async () => {
+    const t = checkoutTree({ n: 8101, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }] }] });
+    const dw = new TreeFakeDataWarehouse('tree').add(t);
+    const data = await loadCheckoutData(dw, t.checkout.id, { needsTests: false, testListConcurrency: 4 });
+    expect(data?.source).toBe('walk');
+    expect((await data!.builds()).map((b) => b.id)).toEqual(t.builds.map((b) => b.id));
+    expect(dw.calls).toEqual([`checkout ${t.checkout.id}`, `builds ${t.checkout.id}`]);
   });
 
   it("the caller's signal reaches every read", async () => {

@@ -282,12 +282,12 @@ describe('NotificationProcessor reading the whole tree in one DataWarehouse call
     return { ...harness({ dw }), dw };
   };
 
-  it('a pre-test message costs one call and is the message the walk produces', async () => {
+  it('a pre-test message walks its two small reads: the tree would carry every planned test for nothing', async () => {
     const t = checkoutTree({ n: 201, builds: [{ arch: 'x86_64' }, { arch: 'aarch64' }, { arch: 'ppc64le', valid: false }] });
     const h = treeHarness();
     h.dw.add(t);
     expect(await h.processor.process(msg(t, 'build_setups_finished'))).toMatchObject({ result: 'sent', kind: 'pre_test', status: 'success' });
-    expect(h.dw.calls).toEqual(['tree redhat:201']);
+    expect(h.dw.calls).toEqual(['checkout redhat:201', 'builds redhat:201']);
     const walked = harness();
     walked.dw.add(t);
     await walked.processor.process(msg(t, 'build_setups_finished'));
@@ -330,10 +330,10 @@ describe('NotificationProcessor reading the whole tree in one DataWarehouse call
     h.dw.add(pass, failedTest, failedBuild);
     expect(await h.processor.process(msg(pass, 'build_setups_finished'))).toMatchObject({ result: 'sent', kind: 'pre_test' });
     expect(await h.processor.process(msg(pass, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
-    expect(h.dw.calls).toEqual(['tree redhat:206', 'tree redhat:206']);
+    expect(h.dw.calls).toEqual(['checkout redhat:206', 'builds redhat:206', 'tree redhat:206']);
     expect(await h.processor.process(msg(failedTest, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
     expect(await h.processor.process(msg(failedBuild, 'ready_to_report'))).toMatchObject({ result: 'sent', status: 'success' });
-    expect(h.dw.calls.slice(2)).toEqual(['tree redhat:207', 'occurrences redhat:207', 'tree redhat:208', 'occurrences redhat:208']);
+    expect(h.dw.calls.slice(3)).toEqual(['tree redhat:207', 'occurrences redhat:207', 'tree redhat:208', 'occurrences redhat:208']);
   });
 
   it('walk with the checkout (auto just learned there is no /all): walks without reading the checkout again', async () => {
@@ -360,6 +360,8 @@ describe('NotificationProcessor reading the whole tree in one DataWarehouse call
     const err = await h.processor.process(msg(t, 'ready_to_report')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StageError);
     expect((err as StageError).stage).toBe('datawarehouse');
+    // It was the tree read that failed, and nothing was read or walked after it.
+    expect(h.dw.calls).toEqual(['tree redhat:211']);
     expect(h.publisher.published).toHaveLength(0);
   });
 

@@ -242,6 +242,19 @@ describe('CKI notifier against the real RabbitMQ', () => {
     expect((await r.results()).map((m) => body(m).checkout_id)).toEqual([t.checkout.id]);
   });
 
+  it('walking (CKI_DATAWAREHOUSE_TREE=walk), a transient failure of a list read is retried and then succeeds', async () => {
+    const r = await startRun({ CKI_DATAWAREHOUSE_TREE: 'walk' });
+    const t = tree();
+    sim.injectFault({ path: `/api/1/kcidb/checkouts/${t.checkout.id}/builds`, status: 503, times: 1 });
+    await r.publish(t, 'ready_to_report');
+    await r.until((ev) => acks(1)(ev) && ev.some((e) => e.settlement === 'retry'));
+    expect(r.events.map((e) => e.settlement).sort()).toEqual(['ack', 'retry']);
+    expect((await r.results()).map((m) => body(m).checkout_id)).toEqual([t.checkout.id]);
+    const mine = sim.calls().filter((c) => c.path.includes(t.checkout.id));
+    expect(mine.some((c) => c.path.endsWith('/all'))).toBe(false);
+    expect(mine.filter((c) => c.path.endsWith('/builds')).map((c) => c.status)).toEqual([503, 200]);
+  });
+
   it('survives a connection closed by the broker (rabbitmqctl close_connection) without losing messages', async () => {
     const r = await startRun();
     const first = Array.from({ length: 5 }, () => tree());
