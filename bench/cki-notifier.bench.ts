@@ -10,11 +10,14 @@
  * - cpu_ms_per_msg: CPU time of this process per message (median), a figure that does not depend
  *   on how busy the machine is, unlike msgs_per_s.
  *
- * Half the messages are build_setups_finished, half ready_to_report (all passing). With the tree
- * endpoint (CKI_DATAWAREHOUSE_TREE=auto, the default) each costs one DataWarehouse request;
- * walking (CKI_BENCH_DW_TREE=walk), pre-test 2 (checkout, builds) and post-test 4 (checkout,
- * builds, tests of 2 builds; issue occurrences are read only when something failed).
- * dw_requests_per_msg counts what the simulated DataWarehouse served.
+ * Half the messages are build_setups_finished, half ready_to_report (all passing). A pre-test
+ * message reads the checkout and its builds (2 requests); a post-test one the checkout's tree in
+ * one request (CKI_DATAWAREHOUSE_TREE=auto, the default) or, walking (CKI_BENCH_DW_TREE=walk), the
+ * checkout, builds and a test listing per build (4 with the default 2 builds; issue occurrences are
+ * read only when something failed). dw_requests_per_msg and dw_kb_per_msg count what the simulated
+ * DataWarehouse served. CKI_BENCH_BUILDS / CKI_BENCH_TESTS give the checkouts more builds and
+ * tests per build (default 2 builds with 2 and 1 tests); the simulator's latency is per request,
+ * whatever the size of the answer.
  * The simulated DataWarehouse runs in its own process (as the real one is another service), so
  * its HTTP serving does not compete with the notifier for the same event loop.
  * The ledger is the real operational store (SQLite, test/helpers/store.ts).
@@ -52,6 +55,25 @@ const RUNS = 3;
 const PREFETCH = process.env.CKI_BENCH_PREFETCH ?? String(testConfig().CKI_PREFETCH);
 /** CKI_BENCH_DW_TREE=walk|tree|auto (CKI_DATAWAREHOUSE_TREE, default auto): walk compares with reading checkout, builds and tests one by one. */
 const DW_TREE = process.env.CKI_BENCH_DW_TREE ?? 'auto';
+/**
+ * The checkouts' shape: CKI_BENCH_BUILDS builds of CKI_BENCH_TESTS tests each (default 2 builds,
+ * 2 and 1 tests). A real kernel checkout has more of both; a larger shape shows how the tree's one
+ * big answer compares with the walk's many small ones.
+ */
+const SHAPE_BUILDS = process.env.CKI_BENCH_BUILDS ? Number(process.env.CKI_BENCH_BUILDS) : undefined;
+const SHAPE_TESTS = process.env.CKI_BENCH_TESTS ? Number(process.env.CKI_BENCH_TESTS) : undefined;
+const ARCHES = ['x86_64', 'aarch64', 'ppc64le', 's390x'];
+function shape(n: number): CheckoutSpec {
+  if (SHAPE_BUILDS === undefined && SHAPE_TESTS === undefined) {
+    return { n, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }, { path: 'ltp' }] }, { arch: 'aarch64', tests: [{ path: 'boot' }] }] };
+  }
+  const builds = Array.from({ length: SHAPE_BUILDS ?? 2 }, (_, b) => ({
+    arch: ARCHES[b % ARCHES.length]!,
+    ...(b >= ARCHES.length ? { debug: true } : {}),
+    tests: Array.from({ length: SHAPE_TESTS ?? 2 }, (_, t) => ({ path: `suite/test-${t}` })),
+  }));
+  return { n, builds };
+}
 const SETTLE_TIMEOUT_MS = 120_000;
 /** Latency the simulated DataWarehouse adds to every call (issue 22: DataWarehouse at 5 ms). */
 const DW_LATENCY_MS = Number(process.env.CKI_BENCH_DW_LATENCY_MS ?? 5);
@@ -117,8 +139,8 @@ async function drain(ch: ConfirmChannel, queue: string): Promise<string[]> {
 interface RemoteDw {
   url: string;
   seed(specs: CheckoutSpec[]): Promise<void>;
-  /** Requests served since the last call (and forget them), and the simulator's CPU time so far (us). */
-  takeCalls(): Promise<{ calls: number; cpuUs: number }>;
+  /** Requests and answer bytes served since the last call (and forget them), and the simulator's CPU time so far (us). */
+  takeCalls(): Promise<{ calls: number; trees: number; bytes: number; cpuUs: number }>;
   close(): Promise<void>;
 }
 
@@ -129,7 +151,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     const sim = await SimulatedDataWarehouse.start({ token: 'bench-token', latencyMs: ${DW_LATENCY_MS} });
     process.on('message', async (m) => {
       if (m.seed) { for (const spec of m.seed) sim.seedTree(checkoutTree(spec)); process.send({ seeded: m.id }); }
-      if (m.calls) { const n = sim.calls().length; sim.clearCalls(); const u = process.cpuUsage(); process.send({ calls: n, cpuUs: u.user + u.system, id: m.id }); }
+      if (m.calls) { const all = sim.calls(); const n = all.length; const trees = all.filter((c) => c.path.endsWith('/all')).length; const bytes = sim.servedBytes(); sim.clearCalls(); const u = process.cpuUsage(); process.send({ calls: n, trees, bytes, cpuUs: u.user + u.system, id: m.id }); }
       if (m.close) { await sim.close(); process.disconnect(); }
     });
     process.send({ url: sim.url });`;
@@ -154,7 +176,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
     });
   return {
     url,
-    takeCalls: () => ask({ calls: true }, (m, id) => (m.id === id && typeof m.calls === 'number' ? { calls: m.calls, cpuUs: Number(m.cpuUs) } : undefined)),
+    takeCalls: () => ask({ calls: true }, (m, id) => (m.id === id && typeof m.calls === 'number' ? { calls: m.calls, trees: Number(m.trees), bytes: Number(m.bytes), cpuUs: Number(m.cpuUs) } : undefined)),
     seed: async (specs) => {
       await ask({ seed: specs }, (m, id) => (m.seeded === id ? true : undefined));
     },
@@ -167,7 +189,7 @@ async function startRemoteDataWarehouse(): Promise<RemoteDw> {
   };
 }
 
-async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<{ rate: number; cpuMsPerMsg: number; lost: number; duplicated: number; dwPerMsg: number }> {
+async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<{ rate: number; cpuMsPerMsg: number; lost: number; duplicated: number; dwPerMsg: number; dwKbPerMsg: number; treesPerMsg: number }> {
   const id = randomUUID().slice(0, 8);
   const names = { webhooks: `bench.cki.webhooks.${id}`, queue: `bench.cki.queue.${id}`, rft: `bench.cki.ready-for-test.${id}`, results: `bench.cki.results.${id}` };
   const conn = await connect({ protocol: 'amqp', hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' });
@@ -182,7 +204,7 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   for (let i = 0; i < messages; i++) {
     const n = (run + 1) * 1_000_000 + i;
     const post = i % 2 === 1;
-    const spec: CheckoutSpec = { n, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }, { path: 'ltp' }] }, { arch: 'aarch64', tests: [{ path: 'boot' }] }] };
+    const spec = shape(n);
     specs.push(spec);
     const tree = checkoutTree(spec);
     const status = post ? 'ready_to_report' : 'build_setups_finished';
@@ -227,6 +249,8 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   await notifier.stop();
   const simAfter = await sim.takeCalls();
   const dwPerMsg = simAfter.calls / messages;
+  const dwKbPerMsg = simAfter.bytes / 1024 / messages;
+  const treesPerMsg = simAfter.trees / messages;
   const simMsPerMsg = (simAfter.cpuUs - simBefore.cpuUs) / 1000 / messages;
 
   const ids = await drain(ch, names.results);
@@ -237,8 +261,8 @@ async function oneRun(run: number, sim: RemoteDw, messages = MESSAGES): Promise<
   for (const e of [names.webhooks, names.rft]) await ch.deleteExchange(e);
   await conn.close();
   await close();
-  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}, ${dwPerMsg.toFixed(2)} DataWarehouse requests/msg (simulator CPU ${simMsPerMsg.toFixed(2)} ms/msg)`);
-  return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated, dwPerMsg };
+  note(`${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${messages} messages in ${elapsed.toFixed(2)} s (${(messages / elapsed).toFixed(0)} msg/s, ${cpuMsPerMsg.toFixed(2)} ms CPU/msg), settled ${settled}${timedOut ? ' (TIMED OUT)' : ''}, ready-for-test ${ids.length}, lost ${lost}, duplicated ${duplicated}, ${dwPerMsg.toFixed(2)} DataWarehouse requests and ${dwKbPerMsg.toFixed(1)} KB/msg (simulator CPU ${simMsPerMsg.toFixed(2)} ms/msg)`);
+  return { rate: messages / elapsed, cpuMsPerMsg, lost, duplicated, dwPerMsg, dwKbPerMsg, treesPerMsg };
 }
 
 /** The bare consume-and-publish loop: what RabbitMQ and amqplib cost, with no notifier around them. */
@@ -293,23 +317,29 @@ async function baselineRun(run: number, messages = MESSAGES): Promise<{ rate: nu
  * of the ledger's store calls for one notification (claim, record; 32 at a time). With the bare amqplib loop's
  * CPU per message, what no notifier built this way can go below here.
  */
-async function floors(sim: RemoteDw): Promise<{ getUs: number; ledgerUs: number }> {
-  const spec: CheckoutSpec = { n: 9_999_999, builds: [{ arch: 'x86_64', tests: [{ path: 'boot' }] }] };
+async function floors(sim: RemoteDw): Promise<{ getUs: number; treeUs: number; ledgerUs: number }> {
+  // The messages' own shape: the floor's answers are as large as theirs.
+  const spec = shape(9_999_999);
   await sim.seed([spec]);
   const id = checkoutTree(spec).checkout.id;
   const dw = new DataWarehouseClient({ baseUrl: sim.url, token: 'bench-token' });
   const calls = 2000;
-  const getRound = async () => {
+  const getRound = async (read: () => Promise<unknown>) => {
     let left = calls;
     const cpu = process.cpuUsage();
     await Promise.all(Array.from({ length: 32 }, async () => {
-      while (left-- > 0) await (DW_TREE === 'walk' ? dw.getCheckout(id) : dw.getCheckoutTree(id));
+      while (left-- > 0) await read();
     }));
     const used = process.cpuUsage(cpu);
     return (used.user + used.system) / calls;
   };
-  await getRound();
-  const getUs = median([await getRound(), await getRound(), await getRound()]);
+  // A small GET (the checkout; the walk's list pages are alike) and the tree of the same checkout.
+  const small = () => dw.getCheckout(id);
+  const tree = () => dw.getCheckoutTree(id);
+  await getRound(small);
+  await getRound(tree);
+  const getUs = median([await getRound(small), await getRound(small), await getRound(small)]);
+  const treeUs = median([await getRound(tree), await getRound(tree), await getRound(tree)]);
   dw.close();
   const { store, close } = await openStore();
   const ledger = new NotificationLedger(store);
@@ -330,7 +360,7 @@ async function floors(sim: RemoteDw): Promise<{ getUs: number; ledgerUs: number 
   await ledgerRound(0);
   const ledgerUs = median([await ledgerRound(1), await ledgerRound(2), await ledgerRound(3)]);
   await close();
-  return { getUs, ledgerUs };
+  return { getUs, treeUs, ledgerUs };
 }
 
 const sim = await startRemoteDataWarehouse();
@@ -346,12 +376,16 @@ try {
     baseline.push(await baselineRun(run));
     results.push(await oneRun(run, sim));
   }
-  // Requests per message as DataWarehouse served them: 1 with the tree endpoint; walking, half
-  // pre-test (checkout, builds) and half post-test (checkout, builds, tests of 2 builds): 3.
+  // Requests per message as DataWarehouse served them: half pre-test (checkout, builds: 2), half
+  // post-test (the tree: 1; walking, checkout, builds and a test listing per build: 2 + builds).
   const dwPerMsg = median(results.map((r) => r.dwPerMsg));
-  const floorMs = (dwPerMsg * floor.getUs + floor.ledgerUs) / 1000 + median(baseline.map((r) => r.cpuMsPerMsg));
+  const treesPerMsg = median(results.map((r) => r.treesPerMsg));
+  const dwKbPerMsg = median(results.map((r) => r.dwKbPerMsg));
+  const dwUs = treesPerMsg * floor.treeUs + (dwPerMsg - treesPerMsg) * floor.getUs;
+  const floorMs = (dwUs + floor.ledgerUs) / 1000 + median(baseline.map((r) => r.cpuMsPerMsg));
   note(
-    `# floor of this design here: DataWarehouse GET ${floor.getUs.toFixed(0)} us CPU each (x${dwPerMsg.toFixed(2)} per message), ledger ${floor.ledgerUs.toFixed(0)} us per notification, ` +
+    `# floor of this design here: DataWarehouse ${dwPerMsg.toFixed(2)} requests per message (${treesPerMsg.toFixed(2)} trees at ${floor.treeUs.toFixed(0)} us CPU each, ` +
+      `the rest at ${floor.getUs.toFixed(0)} us), ledger ${floor.ledgerUs.toFixed(0)} us per notification, ` +
       `bare amqplib loop ${median(baseline.map((r) => r.cpuMsPerMsg)).toFixed(2)} ms: ${floorMs.toFixed(2)} ms CPU per message before any notifier logic`,
   );
   emit('cki-notifier', 'msgs_per_s', median(results.map((r) => r.rate)), 'msg/s (target >= 2000)');
@@ -359,6 +393,7 @@ try {
   emit('cki-notifier', 'cpu_ms_per_msg', median(results.map((r) => r.cpuMsPerMsg)), 'ms (target <= 0.4)');
   emit('cki-notifier', 'lost', Math.max(...results.map((r) => r.lost)), 'messages');
   emit('cki-notifier', 'dw_requests_per_msg', dwPerMsg, `DataWarehouse requests per message (CKI_DATAWAREHOUSE_TREE=${DW_TREE})`);
+  emit('cki-notifier', 'dw_kb_per_msg', dwKbPerMsg, 'KB of DataWarehouse answers per message');
   emit('cki-notifier', 'duplicated', Math.max(...results.map((r) => r.duplicated)), 'messages');
   emit('cki-notifier', 'baseline_msgs_per_s', median(baseline.map((r) => r.rate)), 'msg/s (bare amqplib)');
   emit('cki-notifier', 'baseline_cpu_ms_per_msg', median(baseline.map((r) => r.cpuMsPerMsg)), 'ms (bare amqplib)');

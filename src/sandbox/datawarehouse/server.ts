@@ -74,10 +74,13 @@ function index(map: Map<string, Set<string>>, key: string, id: string): void {
   set.add(id);
 }
 
-const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+/** Sends `body` as JSON; the size of the answer in bytes. */
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): number => {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text).toString(), ...headers });
+  const bytes = Buffer.byteLength(text);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes.toString(), ...headers });
   res.end(text);
+  return bytes;
 };
 
 export class SimulatedDataWarehouse {
@@ -96,6 +99,8 @@ export class SimulatedDataWarehouse {
   private readonly faults: (DwFault & { left: number })[] = [];
   private readonly log: DwCall[] = [];
   private seq = 0;
+  /** Bytes of the answer bodies served by the routes (not faults), since start or `clearCalls`. */
+  private bytesServed = 0;
 
   private constructor(server: Server, url: string, opts: SimulatedDataWarehouseOptions) {
     this.server = server;
@@ -184,6 +189,12 @@ export class SimulatedDataWarehouse {
 
   clearCalls(): void {
     this.log.length = 0;
+    this.bytesServed = 0;
+  }
+
+  /** Bytes of the answer bodies served since start or the last `clearCalls` (the benchmark's transfer figure). */
+  servedBytes(): number {
+    return this.bytesServed;
   }
 
   async close(): Promise<void> {
@@ -219,15 +230,17 @@ export class SimulatedDataWarehouse {
     }
     if (req.method !== 'GET') {
       record(405);
-      return json(res, 405, { detail: `Method "${req.method}" not allowed.` });
+      json(res, 405, { detail: `Method "${req.method}" not allowed.` });
+      return;
     }
     if (auth === 'missing' || auth === 'wrong') {
       record(401);
-      return json(res, 401, { detail: 'Invalid token.' });
+      json(res, 401, { detail: 'Invalid token.' });
+      return;
     }
     const answer = this.route(path, u.searchParams);
     record(answer.status);
-    json(res, answer.status, answer.body);
+    this.bytesServed += json(res, answer.status, answer.body);
   }
 
   private checkAuth(req: IncomingMessage): DwCall['auth'] {
