@@ -1,8 +1,7 @@
 /**
  * Where the processor reads one checkout's data from: the tree DataWarehouse hands over in one
- * request (`/checkouts/$id/all`), or the walk checkout → builds → tests with a request per level,
- * each made only when a rule needs it (a retriggered checkout never lists its builds; a pre-test
- * message never lists tests). The tree is asked for only when the tests may be needed: it carries
+ * request (`/checkouts/$id/all`), or the walk: the checkout and its builds side by side, then the
+ * tests of each build only when a rule needs them (a pre-test message never lists tests). The tree is asked for only when the tests may be needed: it carries
  * every test of the checkout (planned ones too, hundreds on a real kernel checkout), which a
  * pre-test message would download and parse for nothing, where its walk is two small reads.
  * The processor asks the same questions either way.
@@ -47,12 +46,18 @@ export async function loadCheckoutData(dw: DataWarehouseReader, id: string, opts
       issueOccurrences: () => (tree.issueOccurrences ? Promise.resolve(tree.issueOccurrences) : dw.listIssueOccurrences(tree.checkout.id, signal)),
     };
   }
-  const checkout = answer.checkout ?? (await dw.getCheckout(id, signal));
+  // The builds listing needs only the id: it is asked alongside the checkout, so a walk waits for
+  // one round trip less. The message was already screened for retriggered and foreign checkouts,
+  // so the listing is wasted only when DataWarehouse's checkout disagrees with the message's.
+  const checkoutRead = answer.checkout ? Promise.resolve(answer.checkout) : dw.getCheckout(id, signal);
+  const buildsRead = dw.listBuilds(id, signal);
+  buildsRead.catch(() => undefined); // not asked for when the checkout is dropped or unknown
+  const checkout = await checkoutRead;
   if (!checkout) return undefined;
   return {
     checkout,
     source: 'walk',
-    builds: () => dw.listBuilds(checkout.id, signal),
+    builds: () => buildsRead,
     tests: async (builds) => (await mapLimit(builds, opts.testListConcurrency, (b) => dw.listTests(b.id, signal))).flat(),
     issueOccurrences: () => dw.listIssueOccurrences(checkout.id, signal),
   };

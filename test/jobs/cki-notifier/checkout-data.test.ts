@@ -45,21 +45,46 @@ describe('loadCheckoutData', () => {
     const dw = new TreeFakeDataWarehouse('walk-with-checkout').add(t);
     const data = await loadCheckoutData(dw, t.checkout.id, opts);
     expect(data).toMatchObject({ source: 'walk', checkout: { id: t.checkout.id } });
-    expect(dw.calls).toEqual([`tree ${t.checkout.id}`]);
+    // The builds listing starts at once; the checkout is not read again.
+    expect(dw.calls).toEqual([`tree ${t.checkout.id}`, `builds ${t.checkout.id}`]);
     const builds = await data!.builds();
     expect(ids(await data!.tests(builds))).toEqual(ids(t.tests));
     await data!.issueOccurrences();
     expect(dw.calls).toEqual([`tree ${t.checkout.id}`, `builds ${t.checkout.id}`, ...t.builds.map((b) => `tests ${b.id}`), `occurrences ${t.checkout.id}`]);
   });
 
-  it('walk without the checkout reads it; a reader without getCheckoutTree walks from the start', async () => {
+  it('walk without the checkout reads it with its builds side by side; a reader without getCheckoutTree walks from the start', async () => {
     const { t } = trees(306);
     const treeless = new TreeFakeDataWarehouse('walk').add(t);
-    expect(await loadCheckoutData(treeless, t.checkout.id, opts)).toMatchObject({ source: 'walk', checkout: { id: t.checkout.id } });
-    expect(treeless.calls).toEqual([`tree ${t.checkout.id}`, `checkout ${t.checkout.id}`]);
+    const data = await loadCheckoutData(treeless, t.checkout.id, opts);
+    expect(data).toMatchObject({ source: 'walk', checkout: { id: t.checkout.id } });
+    expect(treeless.calls).toEqual([`tree ${t.checkout.id}`, `checkout ${t.checkout.id}`, `builds ${t.checkout.id}`]);
+    // The listing already asked is the one handed over: no second request.
+    expect((await data!.builds()).map((b) => b.id)).toEqual(t.builds.map((b) => b.id));
+    expect(treeless.calls).toHaveLength(3);
     const walking = new FakeDataWarehouse().add(t);
     expect(await loadCheckoutData(walking, t.checkout.id, opts)).toMatchObject({ source: 'walk', checkout: { id: t.checkout.id } });
-    expect(walking.calls).toEqual([`checkout ${t.checkout.id}`]);
+    expect(walking.calls).toEqual([`checkout ${t.checkout.id}`, `builds ${t.checkout.id}`]);
+  });
+
+  it('walking, a failed builds listing of a checkout that is unknown (or never asked for) is no unhandled rejection', async () => {
+    const { t } = trees(307);
+    const dw = new FakeDataWarehouse().add(t);
+    dw.listBuilds = () => Promise.reject(new Error('DataWarehouse did not answer listing builds: 503'));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => void unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      expect(await loadCheckoutData(dw, 'redhat:404307', opts)).toBeUndefined();
+      const data = await loadCheckoutData(dw, t.checkout.id, opts);
+      // Asked for, the failure reaches the caller.
+      await expect(data!.builds()).rejects.toThrow('503');
+      // Let a turn pass for Node to report unhandled rejections.
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('undefined for a checkout DataWarehouse does not know, whichever way it is read', async () => {
@@ -68,7 +93,7 @@ describe('loadCheckoutData', () => {
     expect(tree.calls).toEqual(['tree redhat:404']);
     const walk = new TreeFakeDataWarehouse('walk');
     expect(await loadCheckoutData(walk, 'redhat:404', opts)).toBeUndefined();
-    expect(walk.calls).toEqual(['tree redhat:404', 'checkout redhat:404']);
+    expect(walk.calls).toEqual(['tree redhat:404', 'checkout redhat:404', 'builds redhat:404']);
   });
 
   it('without tests to read (pre-test), the tree is not asked for: the walk reads the checkout and, when asked, the builds', async () => {

@@ -80,8 +80,9 @@ describe('NotificationProcessor: the spec section 9 vectors', () => {
     expect(await h.processor.process(msg(retrigger, 'ready_to_report'))).toMatchObject({ result: 'skipped', reason: 'retrigger' });
     expect(await h.processor.process(msg(foreign, 'ready_to_report'))).toMatchObject({ result: 'skipped', reason: 'origin' });
     expect(await h.processor.process(msg(invalid, 'ready_to_report'))).toMatchObject({ result: 'skipped', reason: 'invalid_checkout' });
-    // Retrigger and origin are read from the message object before DataWarehouse is asked.
-    expect(h.dw.calls).toEqual(['checkout redhat:63']);
+    // Retrigger and origin are read from the message object before DataWarehouse is asked; the
+    // invalid checkout's builds were asked alongside it (the message did not say it was invalid).
+    expect(h.dw.calls).toEqual(['checkout redhat:63', 'builds redhat:63']);
     expect(h.publisher.published).toHaveLength(0);
   });
 
