@@ -115,12 +115,14 @@ const occurrencePageSchema = pageSchema(dwIssueOccurrenceSchema);
 /**
  * The answer of `/checkouts/$id/all`: the objects as the single-object endpoints serialise them.
  * A plain object schema, so a `version` or anything else beside the lists is dropped, not copied.
+ * KCIDB documents leave empty lists out (a checkout whose builds all failed has no `tests`), so
+ * only `checkouts` is required; issue occurrences absent or null were not carried.
  */
 const treeSchema = z.object({
   checkouts: z.array(dwCheckoutSchema),
-  builds: z.array(dwBuildSchema),
-  tests: z.array(dwTestSchema),
-  issueoccurrences: z.array(dwIssueOccurrenceSchema).optional(),
+  builds: z.array(dwBuildSchema).nullish(),
+  tests: z.array(dwTestSchema).nullish(),
+  issueoccurrences: z.array(dwIssueOccurrenceSchema).nullish(),
 });
 
 /** One checkout with everything under it, read in one request. */
@@ -329,7 +331,14 @@ export class DataWarehouseClient implements DataWarehouseReader {
       text = await this.http.request<string>(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, responseType: 'text', ...(signal ? { signal } : {}) });
     } catch (e) {
       const status = e instanceof IntegrationError ? e.status : undefined;
-      if (status === undefined || !NO_ROUTE_STATUSES.has(status)) throw e;
+      if (status === undefined || !NO_ROUTE_STATUSES.has(status)) {
+        // The endpoint works, but this tree failed past its retries (a server error, a timeout:
+        // a large tree can be slow): the walk's small reads may still get through.
+        if (this.treeEndpoint === 'present' && e instanceof IntegrationError && e.retryable && status !== 429 && !signal?.aborted) {
+          return this.refused(operation, `/all of checkout ${id} failed (${e.message})`, status ?? 0);
+        }
+        throw e;
+      }
       const checkout = await this.getCheckout(id, signal);
       if (!checkout) return { kind: 'missing' };
       return this.refused(operation, `DataWarehouse answered ${status} to /all of checkout ${id}, which exists`, status, checkout);
@@ -352,9 +361,9 @@ export class DataWarehouseClient implements DataWarehouseReader {
     // Only unknown -> present: an answer that was in flight when the endpoint was found absent changes nothing.
     if (this.treeEndpoint === 'unknown') this.treeEndpoint = 'present';
     const { builds: allBuilds, tests: allTests, issueoccurrences } = parsed.data;
-    const builds = allBuilds.filter((b) => b.checkout_id === checkout.id);
+    const builds = (allBuilds ?? []).filter((b) => b.checkout_id === checkout.id);
     const buildIds = new Set(builds.map((b) => b.id));
-    const tests = allTests.filter((t) => buildIds.has(t.build_id));
+    const tests = (allTests ?? []).filter((t) => buildIds.has(t.build_id));
     return { kind: 'tree', tree: { checkout, builds, tests, ...(issueoccurrences ? { issueOccurrences: issueoccurrences } : {}) } };
   }
 

@@ -412,6 +412,40 @@ describe('getCheckoutTree: answers of another shape', () => {
     expect(noTree).toEqual([]);
   });
 
+  it('KCIDB leaves empty lists out: an answer without builds or tests (and null occurrences) is a tree with none', async () => {
+    const t = seeded();
+    const f = answeringAll(async (path) => {
+      const tree = await simTree(decodeURIComponent(path.split('/')[5]!));
+      return { version: { major: 4, minor: 3 }, checkouts: tree.checkouts, issueoccurrences: null };
+    });
+    const { dw, noTree, refused } = client(sim, { fetch: f.fetch, tree: 'tree' });
+    const got = treeOf(await dw.getCheckoutTree(t.checkout.id));
+    expect(got.checkout.id).toBe(t.checkout.id);
+    expect(got.builds).toEqual([]);
+    expect(got.tests).toEqual([]);
+    expect(got).not.toHaveProperty('issueOccurrences');
+    expect([...noTree, ...refused]).toEqual([]);
+  });
+
+  it('once /all works, a tree that fails past its retries (5xx, timeout) is walked; a 429 or an unknown endpoint still fails', async () => {
+    const t = seeded();
+    const { dw, noTree, refused } = client(sim, { retries: 1 });
+    // Unknown endpoint: a 503 says nothing about it, so it fails as any DataWarehouse failure.
+    sim.injectFault({ path: ALL(t.checkout.id), status: 503, retryAfterSeconds: 0, times: 2 });
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 503 });
+    expect((await dw.getCheckoutTree(t.checkout.id)).kind).toBe('tree');
+    sim.clearCalls();
+    sim.injectFault({ path: ALL(t.checkout.id), status: 503, retryAfterSeconds: 0, times: 2 });
+    expect(await dw.getCheckoutTree(t.checkout.id)).toEqual({ kind: 'walk' });
+    expect(calls(sim)).toEqual([`503 ${ALL(t.checkout.id)}`, `503 ${ALL(t.checkout.id)}`]);
+    expect(refused).toEqual([expect.stringMatching(new RegExp(`/all of checkout ${t.checkout.id} failed .*503.*: walking this checkout`))]);
+    expect(noTree).toEqual([]);
+    // Rate limited: walking would only ask more of a server that asked for less.
+    sim.injectFault({ path: ALL(t.checkout.id), status: 429, retryAfterSeconds: 0, times: 2 });
+    await expect(dw.getCheckoutTree(t.checkout.id)).rejects.toMatchObject({ name: 'IntegrationError', status: 429 });
+    expect(refused).toHaveLength(1);
+  });
+
   it('an answer without issueoccurrences is a tree whose occurrences are left to listIssueOccurrences', async () => {
     const t = seeded();
     const f = answeringAll(async () => {

@@ -48,7 +48,8 @@ export async function loadCheckoutData(dw: DataWarehouseReader, id: string, opts
   }
   // The builds listing needs only the id: it is asked alongside the checkout, so a walk waits for
   // one round trip less. The message was already screened for retriggered and foreign checkouts,
-  // so the listing is wasted only when DataWarehouse's checkout disagrees with the message's.
+  // so the listing is wasted only for a checkout DataWarehouse reports dropped (invalid, or a
+  // stale message) or unknown, and for manual triggers, which carry no object to screen.
   const checkoutRead = answer.checkout ? Promise.resolve(answer.checkout) : dw.getCheckout(id, signal);
   const buildsRead = dw.listBuilds(id, signal);
   buildsRead.catch(() => undefined); // not asked for when the checkout is dropped or unknown
