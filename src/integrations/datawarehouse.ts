@@ -326,15 +326,18 @@ export class DataWarehouseClient implements DataWarehouseReader {
   async getCheckoutTree(id: string, signal?: AbortSignal): Promise<DwTreeAnswer> {
     if (this.treeEndpoint === 'absent') return { kind: 'walk' };
     const operation = `loading the tree of checkout ${id}`;
-    let text: string;
+    let answer: z.output<typeof treeSchema>;
     try {
-      text = await this.http.request<string>(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, responseType: 'text', ...(signal ? { signal } : {}) });
+      answer = await this.http.request(operation, { path: `${this.apiBase}api/1/kcidb/checkouts/${seg(id)}/all`, schema: treeSchema, ...(signal ? { signal } : {}) });
     } catch (e) {
-      const status = e instanceof IntegrationError ? e.status : undefined;
+      if (!(e instanceof IntegrationError)) throw e;
+      const status = e.status;
+      // A 2xx HttpClient refused: not JSON (a proxy's page), or another shape.
+      if (status !== undefined && status >= 200 && status < 300) return this.refused(operation, `/all of checkout ${id}: ${e.detail ?? e.message}`, status);
       if (status === undefined || !NO_ROUTE_STATUSES.has(status)) {
         // The endpoint works, but this tree failed past its retries (a server error, a timeout:
         // a large tree can be slow): the walk's small reads may still get through.
-        if (this.treeEndpoint === 'present' && e instanceof IntegrationError && e.retryable && status !== 429 && !signal?.aborted) {
+        if (this.treeEndpoint === 'present' && e.retryable && status !== 429 && !signal?.aborted) {
           return this.refused(operation, `/all of checkout ${id} failed (${e.message})`, status ?? 0);
         }
         throw e;
@@ -343,24 +346,11 @@ export class DataWarehouseClient implements DataWarehouseReader {
       if (!checkout) return { kind: 'missing' };
       return this.refused(operation, `DataWarehouse answered ${status} to /all of checkout ${id}, which exists`, status, checkout);
     }
-    let parsed: ReturnType<typeof treeSchema.safeParse> | undefined;
-    try {
-      parsed = treeSchema.safeParse(text === '' ? undefined : JSON.parse(text));
-    } catch {
-      parsed = undefined;
-    }
-    const checkout = parsed?.success ? (parsed.data.checkouts.find((c) => c.id === id) ?? parsed.data.checkouts.find((c) => String(c.misc?.iid) === id)) : undefined;
-    if (!parsed?.success || !checkout) {
-      const detail = !parsed
-        ? 'the answer was not JSON'
-        : parsed.success
-          ? `the answer does not hold checkout ${id}`
-          : `unexpected answer: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-      return this.refused(operation, `/all of checkout ${id}: ${detail}`, 200);
-    }
+    const checkout = answer.checkouts.find((c) => c.id === id) ?? answer.checkouts.find((c) => String(c.misc?.iid) === id);
+    if (!checkout) return this.refused(operation, `/all of checkout ${id}: the answer does not hold checkout ${id}`, 200);
     // Only unknown -> present: an answer that was in flight when the endpoint was found absent changes nothing.
     if (this.treeEndpoint === 'unknown') this.treeEndpoint = 'present';
-    const { builds: allBuilds, tests: allTests, issueoccurrences } = parsed.data;
+    const { builds: allBuilds, tests: allTests, issueoccurrences } = answer;
     const builds = (allBuilds ?? []).filter((b) => b.checkout_id === checkout.id);
     const buildIds = new Set(builds.map((b) => b.id));
     const tests = (allTests ?? []).filter((t) => buildIds.has(t.build_id));

@@ -26,6 +26,8 @@ export class IntegrationError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly body: string | undefined;
+  /** What went wrong beyond the status, when known (e.g. "the answer was not JSON"). */
+  readonly detail: string | undefined;
   constructor(opts: {
     system: string;
     operation: string;
@@ -47,6 +49,7 @@ export class IntegrationError extends Error {
     this.retryable = opts.retryable ?? false;
     this.retryAfterMs = opts.retryAfterMs;
     this.body = opts.body;
+    this.detail = opts.detail;
   }
 }
 
