@@ -131,7 +131,9 @@ function dataWarehouseGate(inner: DataWarehouseReader) {
   const pass = async () => {
     if (closed) await closed.wait;
   };
+  const tree = inner.getCheckoutTree?.bind(inner);
   const reader: DataWarehouseReader = {
+    ...(tree ? { getCheckoutTree: async (id: string, signal?: AbortSignal) => (await pass(), tree(id, signal)) } : {}),
     getCheckout: async (id, signal) => (await pass(), inner.getCheckout(id, signal)),
     listBuilds: async (id, signal) => (await pass(), inner.listBuilds(id, signal)),
     listTests: async (id, signal) => (await pass(), inner.listTests(id, signal)),
@@ -272,7 +274,10 @@ describe('CKI notifier against the real RabbitMQ', () => {
   });
 
   it('prefetch 32, many checkouts at once (ledger group commit): each checkout in order, every notification once, also across a dropped connection', async () => {
-    const dw = new DataWarehouseClient({ baseUrl: sim.url, token: 'dw-token', retries: 0 });
+    // Walking: the ordering check below needs the post-test to take more DataWarehouse round trips
+    // than the pre-test (the tree would make them one each). The broker-restart test below reads
+    // the tree through the same redelivery.
+    const dw = new DataWarehouseClient({ baseUrl: sim.url, token: 'dw-token', retries: 0, tree: 'walk' });
     cleanups.push(async () => dw.close());
     const gate = dataWarehouseGate(dw);
     const r = await startRun({ CKI_PREFETCH: '32' }, {}, { datawarehouse: gate.reader });
@@ -319,6 +324,7 @@ describe('CKI notifier against the real RabbitMQ', () => {
     // DataWarehouse read, so what gets done around the restart is bounded by the prefetch window,
     // not by how fast this machine is (a 50 ms delay used to decide it, and a fast notifier got
     // through most of the stream while rabbitmqctl was stopping the broker).
+    // The production default: post-test messages read the checkout's tree in one request.
     const dw = new DataWarehouseClient({ baseUrl: sim.url, token: 'dw-token', retries: 0 });
     cleanups.push(async () => dw.close());
     const gate = dataWarehouseGate(dw);
@@ -363,6 +369,9 @@ describe('CKI notifier against the real RabbitMQ', () => {
     expect(r.notifier.state().reconnects).toBeGreaterThanOrEqual(1);
     const queue = await broker.ch.checkQueue(r.names.queue);
     expect(queue.messageCount).toBe(0);
+    // The post-test messages were read as trees (one request each), through the restart too.
+    const mine = new Set(trees.map((t) => `/api/1/kcidb/checkouts/${t.checkout.id}/all`));
+    expect(sim.calls().filter((c) => mine.has(c.path) && c.status === 200).length).toBeGreaterThanOrEqual(trees.filter((_, i) => i % 3).length);
   });
 
   it('serves its own /metrics on CKI_METRICS_PORT in standalone mode', async () => {
