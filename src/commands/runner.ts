@@ -459,6 +459,14 @@ export class Runner {
       this.runs.close(run);
       if (heartbeat) clearInterval(heartbeat);
     }
+    if (outcome.watch && !(command.followUpKinds ?? []).some((f) => f.kind === outcome.watch!.kind)) {
+      // No command owns such a watch, so no handler would ever poll it: it would sit until its
+      // deadline and the run would look in progress meanwhile. A defect in the command; nothing is stored.
+      const message = `${command.name} left a follow-up of kind ${outcome.watch.kind}, which it does not declare (it declares ${command.followUpKinds?.map((f) => f.kind).join(', ') || 'none'}); nothing is watching the work it started`;
+      log.error(message);
+      this.logger.error({ kind: outcome.watch.kind }, 'command returned a follow-up of a kind it does not declare; not stored');
+      outcome = { status: 'fail', summary: message, ...(outcome.links ? { links: outcome.links } : {}), ...(outcome.sections ? { sections: outcome.sections } : {}) };
+    }
     try {
       if (run.interrupted && task && safety !== 'read') {
         // Back to where this run found it: an interrupted run is not a verdict on the release.

@@ -122,6 +122,45 @@ export function isConnectionError(e: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|not queryable/i.test(msg);
 }
 
+/**
+ * Takes a dedup key that is absent or expired; RETURNING names the keys taken. markSeen and the
+ * claims of claimUnlessJobStates share it, so both mean the same by "seen".
+ */
+const TAKE_DEDUP_KEYS = `ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
+       WHERE dedup.expires_at <= excluded.seen_at
+       RETURNING dedup_key`;
+
+const MARK_SEEN_SQL = `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES ($1, $2, $3)
+       ${TAKE_DEDUP_KEYS}`;
+
+/**
+ * $1 state keys, $2 claim keys (one item per index), $3 job, $4 now, $5 claim expiry. One statement
+ * for the whole batch: an item whose job state exists answers its value and takes no claim; the
+ * others take their claim keys in claim-key order (so two replicas' overlapping batches lock rows in
+ * the same order and cannot deadlock). Rows come back in the items' order.
+ */
+const CLAIM_UNLESS_RECORDED_SQL = `WITH item AS (
+         SELECT state_key, claim_key, n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(state_key, claim_key, n)),
+       rec AS (
+         SELECT item.n, job_state.value FROM item JOIN job_state ON job_state.job = $3::text AND job_state.state_key = item.state_key),
+       claim AS (
+         INSERT INTO dedup (dedup_key, seen_at, expires_at)
+         SELECT claim_key, $4::timestamptz, $5::timestamptz FROM item WHERE NOT EXISTS (SELECT 1 FROM rec WHERE rec.n = item.n)
+         ORDER BY claim_key COLLATE "C"
+         ${TAKE_DEDUP_KEYS})
+       SELECT rec.n IS NOT NULL AS recorded, rec.value, claim.dedup_key IS NOT NULL AS claimed
+       FROM item LEFT JOIN rec ON rec.n = item.n LEFT JOIN claim ON claim.dedup_key = item.claim_key
+       ORDER BY item.n`;
+
+/**
+ * $1 job, $2 keys (distinct), $3 JSON texts, $4 updated_at. setJobState is the one-key case. Rows are
+ * written in key order, so concurrent batches lock them in the same order and cannot deadlock.
+ */
+const SET_JOB_STATES_SQL = `INSERT INTO job_state (job, state_key, value, updated_at)
+       SELECT $1::text, state_key, value::jsonb, $4::timestamptz FROM unnest($2::text[], $3::text[]) AS t(state_key, value)
+       ORDER BY state_key COLLATE "C"
+       ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export class PostgresStore implements Store {
@@ -546,14 +585,7 @@ export class PostgresStore implements Store {
   async markSeen(key: string, ttlMs: number, now?: Date): Promise<boolean> {
     validateDedup(key, ttlMs);
     const at = this.#now(now);
-    const { rows } = await this.#q(
-      `recording delivery ${key}`,
-      `INSERT INTO dedup (dedup_key, seen_at, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
-       WHERE dedup.expires_at <= excluded.seen_at
-       RETURNING dedup_key`,
-      [key, at, addMs(at, ttlMs)],
-    );
+    const { rows } = await this.#q(`recording delivery ${key}`, MARK_SEEN_SQL, [key, at, addMs(at, ttlMs)]);
     return rows.length > 0;
   }
 
@@ -561,29 +593,13 @@ export class PostgresStore implements Store {
     validateGuardedClaims(req);
     if (req.items.length === 0) return [];
     const at = this.#now(req.now);
-    const until = addMs(at, req.ttlMs);
-    // One statement per item (the claim is inserted only when no record exists), one commit for all.
-    // Rows are locked in claim-key order, so two replicas' overlapping batches cannot deadlock.
-    const order = req.items.map((_, i) => i).sort((x, y) => (req.items[x]!.claimKey < req.items[y]!.claimKey ? -1 : 1));
-    return this.#tx(`claiming ${req.items.length} key(s) of job ${req.job} unless recorded`, async (c) => {
-      const out: GuardedClaim<T>[] = new Array<GuardedClaim<T>>(req.items.length);
-      for (const i of order) {
-        const item = req.items[i]!;
-        const { rows } = await c.query<Row>(
-          `WITH rec AS (SELECT value FROM job_state WHERE job = $4 AND state_key = $5),
-           claim AS (
-             INSERT INTO dedup (dedup_key, seen_at, expires_at) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM rec)
-             ON CONFLICT (dedup_key) DO UPDATE SET seen_at = excluded.seen_at, expires_at = excluded.expires_at
-             WHERE dedup.expires_at <= excluded.seen_at
-             RETURNING dedup_key)
-           SELECT EXISTS (SELECT 1 FROM rec) AS recorded, (SELECT value FROM rec) AS value, EXISTS (SELECT 1 FROM claim) AS claimed`,
-          [item.claimKey, at, until, req.job, item.stateKey],
-        );
-        const r = rows[0]!;
-        out[i] = r.recorded === true ? { outcome: 'recorded', value: r.value as T } : r.claimed === true ? { outcome: 'claimed' } : { outcome: 'held' };
-      }
-      return out;
-    });
+    const { rows } = await this.#q(
+      `claiming ${req.items.length} key(s) of job ${req.job} unless recorded`,
+      CLAIM_UNLESS_RECORDED_SQL,
+      [req.items.map((i) => i.stateKey), req.items.map((i) => i.claimKey), req.job, at, addMs(at, req.ttlMs)],
+    );
+    if (rows.length !== req.items.length) throw new StoreError(`claiming ${req.items.length} key(s) of job ${req.job} unless recorded: PostgreSQL answered ${rows.length} row(s)`);
+    return rows.map((r): GuardedClaim<T> => (r.recorded === true ? { outcome: 'recorded', value: r.value as T } : r.claimed === true ? { outcome: 'claimed' } : { outcome: 'held' }));
   }
 
   // --- job state ------------------------------------------------------------------------------------
@@ -596,29 +612,15 @@ export class PostgresStore implements Store {
 
   async setJobState(job: string, key: string, value: unknown): Promise<void> {
     validateJobStateWrite(job, key, value);
-    await this.#q(
-      `writing state ${key} of job ${job}`,
-      `INSERT INTO job_state (job, state_key, value, updated_at) VALUES ($1, $2, $3::jsonb, $4)
-       ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      [job, key, JSON.stringify(value), this.#clock()],
-    );
+    await this.#q(`writing state ${key} of job ${job}`, SET_JOB_STATES_SQL, [job, [key], [JSON.stringify(value)], this.#clock()]);
   }
 
   async setJobStates(job: string, entries: readonly { key: string; value: unknown }[]): Promise<void> {
     for (const e of entries) validateJobStateWrite(job, e.key, e.value);
     if (entries.length === 0) return;
-    const at = this.#clock();
-    // In key order (stable: a later entry of a key still wins), so concurrent batches cannot deadlock.
-    const ordered = entries.map((e, i) => ({ e, i })).sort((x, y) => (x.e.key < y.e.key ? -1 : x.e.key > y.e.key ? 1 : x.i - y.i)).map((x) => x.e);
-    await this.#tx(`writing ${entries.length} state key(s) of job ${job}`, async (c) => {
-      for (const e of ordered) {
-        await c.query(
-          `INSERT INTO job_state (job, state_key, value, updated_at) VALUES ($1, $2, $3::jsonb, $4)
-           ON CONFLICT (job, state_key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-          [job, e.key, JSON.stringify(e.value), at],
-        );
-      }
-    });
+    // A later entry of a key wins; one statement cannot upsert the same row twice, so only the last one goes.
+    const last = new Map(entries.map((e) => [e.key, JSON.stringify(e.value)]));
+    await this.#q(`writing ${entries.length} state key(s) of job ${job}`, SET_JOB_STATES_SQL, [job, [...last.keys()], [...last.values()], this.#clock()]);
   }
 
   async listJobStateKeys(job: string, prefix = ''): Promise<string[]> {

@@ -160,6 +160,10 @@ describe('image-consistency-check -i: Errata image health', () => {
     ]);
     expect(asked.mock.calls.map((c) => c[0])).not.toContain('gitlab');
     expect(hh.world.gitlab.calls).toHaveLength(0);
+    // Each advisory's builds are read once, with the advisory, and graded from there.
+    const buildReads = hh.world.errata.callsTo('GET', /\/builds\.json$/).map((c) => c.path);
+    expect(buildReads).toContain('/advisory/151165/builds.json');
+    expect(new Set(buildReads).size).toBe(buildReads.length);
     expect((await hh.task('4.19.1', 'image-consistency-check'))?.status).toBe('Fail');
   });
 

@@ -42,6 +42,8 @@ const pushLike = defineCommand({
   task: 'push-to-cdn-staging',
   scope: 'zstream',
   options: z.object({ dryRun: z.boolean().default(false) }),
+  followUpKinds: [{ kind: 'cdn-push', summary: 'checks the pushes until they end' }],
+  followUps: { 'cdn-push': () => ({ poll: async () => ({ done: true, summary: 'pushed' }) }) },
   async plan() {
     return { summary: 'trigger 2 pushes', changes: [{ target: 'advisory 1', from: 'none', to: 'cdn_stage push' }, { target: 'advisory 2', to: 'cdn_stage push' }] };
   },
@@ -127,6 +129,44 @@ describe('runner pipeline', () => {
     expect(statebox.updates.map((u) => u.status)).toEqual(['In Progress', 'In Progress']);
     expect(store!.watches).toHaveLength(1);
     expect(store!.watches[0]).toMatchObject({ kind: 'cdn-push', release: '4.19.1', report: { channel: 'C1', threadTs: '1.1' } });
+  });
+
+  it('a follow-up of a kind the command does not declare is refused: nothing stored, the run fails and says why', async () => {
+    const { runner, store, statebox } = setup();
+    const leaves = (followUpKinds: { kind: string; summary: string }[]) =>
+      defineCommand({
+        name: 'stage-testing',
+        group: 'oar',
+        summary: 'x',
+        examples: [],
+        safety: 'write',
+        task: 'stage-testing',
+        scope: 'zstream',
+        options: z.object({}),
+        followUpKinds,
+        async run() {
+          return { status: 'in_progress', summary: 'build queued', links: [{ label: 'build', url: 'https://jenkins.example/1' }], watch: { kind: 'jenkins-build', subject: { queueId: 7 }, intervalMs: 60_000, deadline: new Date(Date.now() + 3600_000) } };
+        },
+      });
+    const none = await runner.execute({ command: leaves([]), release: '4.19.1', options: {}, actor: lead });
+    expect(none.kind).toBe('done');
+    if (none.kind !== 'done') return;
+    expect(none.outcome).toMatchObject({ status: 'fail', summary: 'stage-testing left a follow-up of kind jenkins-build, which it does not declare (it declares none); nothing is watching the work it started' });
+    expect(none.outcome.watch).toBeUndefined();
+    expect(none.outcome.watchId).toBeUndefined();
+    // The user still gets the link to what was started.
+    expect(none.outcome.links).toEqual([{ label: 'build', url: 'https://jenkins.example/1' }]);
+    expect(store!.watches).toEqual([]);
+    expect(statebox.updates.map((u) => u.status)).toEqual(['In Progress', 'Fail']);
+    expect(store!.locks.size).toBe(0);
+
+    const other = await runner.execute({ command: leaves([{ kind: 'prow-job', summary: 'x' }]), release: '4.19.2', options: {}, actor: lead });
+    expect(other.kind === 'done' && other.outcome.summary).toContain('(it declares prow-job)');
+    expect(store!.watches).toEqual([]);
+    // The same command declaring the kind gets its watch stored.
+    const owned = await runner.execute({ command: leaves([{ kind: 'jenkins-build', summary: 'x' }]), release: '4.19.3', options: {}, actor: lead });
+    expect(owned.kind === 'done' && owned.outcome).toMatchObject({ status: 'in_progress', watchId: '1' });
+    expect(store!.watches).toMatchObject([{ kind: 'jenkins-build', release: '4.19.3' }]);
   });
 
   it('--dry-run shows the plan and writes nothing', async () => {

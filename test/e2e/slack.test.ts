@@ -62,6 +62,8 @@ const watched = defineCommand({
   safety: 'write',
   scope: 'zstream',
   options: z.object({}),
+  followUpKinds: [{ kind: 'test-kind', summary: 'waits for job 42' }],
+  followUps: { 'test-kind': () => ({ poll: async () => ({ done: false, summary: 'job 42 still running' }) }) },
   async run() {
     return { status: 'in_progress', summary: 'job 42 triggered', watch: { kind: 'test-kind', subject: { job: 42 }, intervalMs: 600_000, deadline: new Date(Date.now() + 3600_000) } };
   },

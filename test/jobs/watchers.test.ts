@@ -411,6 +411,8 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
       task: 'change-advisory-status',
       scope: 'zstream',
       options: z.object({}),
+      // The runner stores only the kinds a command declares (string: this fake provides no handler factory).
+      followUpKinds: [{ kind: ASYNC_APPROVAL_KIND as string, summary: 'waits for the payload metadata URL' }],
       async run(ctx) {
         ctx.log.info('Background metadata checker process started. Task status will be updated when metadata URL becomes accessible.');
         return { status: 'in_progress', summary: 'scheduled', watch: asyncApprovalWatch(ctx.release, ctx.config, { now: ctx.now() }) };

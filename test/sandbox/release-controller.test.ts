@@ -6,7 +6,8 @@ import { ReleaseControllerClient } from '../../src/integrations/release-controll
 import { checkPayloadMetadataUrl, payloadMetadataCheckFromConfig } from '../../src/integrations/payload-metadata.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { CatalogClient, PyxisClient, RegistryClient, digestLookupOptions, SignatureClient, lookupPayloadDigest } from '../../src/integrations/images.ts';
-import { StageReleaseNotCompletedError, checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../src/commands/prow-jobs/image-health-check.ts';
+import { checkErrataAdvisoryGrades, checkKonfluxImageHealth } from '../../src/commands/prow-jobs/image-health-check.ts';
+import { CommandError } from '../../src/commands/errors.ts';
 import { GitLabClient } from '../../src/integrations/gitlab/client.ts';
 import { ErrataClient } from '../../src/integrations/errata/client.ts';
 import { noneAuth } from '../../src/integrations/errata/auth.ts';
@@ -108,10 +109,14 @@ describe('image health end to end (10.5, 11.7)', () => {
     const catalog = new CatalogClient({ baseUrl: rel.url, retries: 0 });
     const now = new Date('2026-07-01T00:00:00Z');
 
-    await expect(checkKonfluxImageHealth({ shipment: mr, catalog, now })).rejects.toBeInstanceOf(StageReleaseNotCompletedError);
+    // Not checkable yet is an answer, not an error; nothing is read from the catalog.
+    const before = rel.callsTo('GET', /./).length;
+    expect(await checkKonfluxImageHealth({ shipment: mr, catalog, now })).toEqual({ status: 'pending', reason: expect.stringMatching(/^Stage release pipeline is not completed yet \(status .+\)$/) as unknown });
+    expect(rel.callsTo('GET', /./)).toHaveLength(before);
 
     simMr.labels.push('stage-release-success');
     const health = await checkKonfluxImageHealth({ shipment: mr, catalog, now });
+    if (health.status !== 'graded') throw new Error(`expected a graded result, got ${health.reason}`);
     expect(health.data).toMatchObject({ total_scanned: 3, unhealthy_count: 2, unknown_count: 1 });
     expect(health.healthy).toBe(false);
     expect(health.message).toBe('Completed image health check. Scanned 3 images, found 2 unhealthy');
@@ -132,15 +137,22 @@ describe('image health end to end (10.5, 11.7)', () => {
       { architecture: 'arm64', freshness_grades: [{ grade: 'B', start_date: '2026-06-01T00:00:00Z' }] },
     ]);
     const lines: string[] = [];
-    const unhealthy = await checkErrataAdvisoryGrades(
-      { errata: new ErrataClient({ baseUrl: et.url, auth: noneAuth(), retries: 0 }), pyxis: new PyxisClient({ baseUrl: rel.url, retries: 0 }), now: new Date('2026-07-01T00:00:00Z'), log: (_l, line) => lines.push(line) },
-      [
-        { id: 100, impetus: 'image' },
-        { id: 101, impetus: 'extras' },
-        { id: 102, impetus: 'rpm' },
-      ],
-    );
+    const deps = { errata: new ErrataClient({ baseUrl: et.url, auth: noneAuth(), retries: 0 }), pyxis: new PyxisClient({ baseUrl: rel.url, retries: 0 }), now: new Date('2026-07-01T00:00:00Z'), log: (_l: string, line: string) => lines.push(line) };
+    const unhealthy = await checkErrataAdvisoryGrades(deps, [
+      { id: 100, impetus: 'image', builds: { pv: ['ok-1'] } },
+      { id: 101, impetus: 'extras', builds: { pv: ['ose-console-container-v4.19.0-1'] } },
+      { id: 102, impetus: 'rpm', builds: {} },
+    ]);
     expect(unhealthy).toEqual([{ errata_id: 101, ad_grade: 'C', unhealthy_builds: [{ nvr: 'ose-console-container-v4.19.0-1', arch: 'amd64', grade: 'C' }] }]);
     expect(lines).toEqual(['skipping RPM advisory - 102, it has no container']);
+    // The builds come with the advisories: Errata is asked only for the grades.
+    expect(et.callsTo('GET', /\/builds\.json$/)).toHaveLength(0);
+    expect(et.callsTo('GET', /^\/errata\/container\//).map((c) => c.path)).toEqual(['/errata/container/100', '/errata/container/101']);
+
+    // A container page without a grade: the advisory cannot be graded (the command's error, not Errata's).
+    et.seedAdvisory({ id: 103, builds: { pv: ['x-1'] } });
+    const err = await checkErrataAdvisoryGrades(deps, [{ id: 103, impetus: 'image', builds: { pv: ['x-1'] } }]).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).userMessage).toBe('cannot find overall advisory grade - 103');
   });
 });

@@ -477,6 +477,29 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         await expect(store.claimUnlessJobStates({ job: 'j', ttlMs: 0, items: [item] })).rejects.toThrow(RangeError);
       });
 
+      it('answers in the items\' order when that is not key order, and items may share a state key', async () => {
+        await store.setJobState('j', 'sent:z', { z: 1 });
+        expect(await store.markSeen('claim:a', MIN, T0)).toBe(true);
+        const items = [
+          { stateKey: 'sent:m', claimKey: 'claim:m' },
+          { stateKey: 'sent:z', claimKey: 'claim:z' },
+          { stateKey: 'sent:a', claimKey: 'claim:a' },
+          { stateKey: 'sent:c', claimKey: 'claim:c' },
+          { stateKey: 'sent:z', claimKey: 'claim:z2' },
+        ];
+        expect(await store.claimUnlessJobStates({ job: 'j', ttlMs: MIN, now: at(1), items })).toEqual([
+          { outcome: 'claimed' },
+          { outcome: 'recorded', value: { z: 1 } },
+          { outcome: 'held' },
+          { outcome: 'claimed' },
+          { outcome: 'recorded', value: { z: 1 } },
+        ]);
+        // Recorded items took no claim.
+        expect(await store.markSeen('claim:z', MIN, at(2))).toBe(true);
+        expect(await store.markSeen('claim:z2', MIN, at(2))).toBe(true);
+        expect(await store.markSeen('claim:m', MIN, at(2))).toBe(false);
+      });
+
       it('two replicas racing for the same keys: exactly one claims each; once recorded, both see the record', async () => {
         const other = await replica();
         const items = Array.from({ length: 20 }, (_, i) => ({ stateKey: `sent:${i}`, claimKey: `claim:${i}` }));
@@ -532,6 +555,21 @@ export function storeContract(engine: 'sqlite' | 'postgres', h: ContractHarness)
         // One bad entry writes nothing.
         await expect(store.setJobStates('result-checker', [{ key: 'num', value: 45 }, { key: 'k', value: undefined }])).rejects.toThrow(TypeError);
         expect(await store.getJobState('result-checker', 'num')).toBe(44);
+      });
+
+      it('setJobStates: the last entry of a key wins wherever it sits in the batch', async () => {
+        await store.setJobState('j', 'a', 'old');
+        await store.setJobStates('j', [
+          { key: 'b', value: 1 },
+          { key: 'a', value: 1 },
+          { key: 'c', value: null },
+          { key: 'b', value: { n: 2 } },
+          { key: 'a', value: 3 },
+        ]);
+        expect(await store.getJobState('j', 'a')).toBe(3);
+        expect(await store.getJobState('j', 'b')).toEqual({ n: 2 });
+        expect(await store.getJobState('j', 'c')).toBeNull();
+        expect(await store.listJobStateKeys('j')).toEqual(['a', 'b', 'c']);
       });
 
       it('lists keys by literal prefix (no wildcard surprises)', async () => {

@@ -11,7 +11,6 @@
  * The reads (shipment MR, stage advisories, catalog, Errata, Pyxis) are orchestrated here; the
  * grading rules are release/image-health.ts.
  */
-import { IntegrationError } from '../../integrations/http.ts';
 import type { ErrataClient } from '../../integrations/errata/client.ts';
 import type { ShipmentMergeRequest } from '../../integrations/gitlab/merge-request.ts';
 import type { AdvisoryImage } from '../../integrations/gitlab/shipment-yaml.ts';
@@ -30,7 +29,7 @@ import {
 } from '../../release/image-health.ts';
 import { describeError } from '../../describe-error.ts';
 import type { OutcomeLink, CommandContext } from '../types.ts';
-import { userMessageOf } from '../errors.ts';
+import { CommandError, userMessageOf } from '../errors.ts';
 import { DEFAULT_ERRATA_URL, notifyQeRelease, unhealthyAdvisoriesText } from './notify.ts';
 
 export type HealthVerdict = 'healthy' | 'unhealthy' | 'pending';
@@ -57,16 +56,13 @@ async function konfluxHealth(ctx: CommandContext, cs: ConfigStore): Promise<Imag
   const links = [{ label: `Shipment MR !${shipment.iid}`, url: shipment.url }];
   if (!shipment.isOpen) ctx.log.info(`Shipment MR ${shipment.iid} is ${shipment.state}; checking image health on it anyway`);
   const catalog = await ctx.services.get('catalogStage');
-  let health;
-  try {
-    health = await checkKonfluxImageHealth({ shipment, catalog, now: ctx.now() });
-  } catch (e) {
-    if (!(e instanceof StageReleaseNotCompletedError)) throw e;
-    ctx.log.warn(e.userMessage);
+  const health = await checkKonfluxImageHealth({ shipment, catalog, now: ctx.now() });
+  if (health.status === 'pending') {
+    ctx.log.warn(health.reason);
     return {
       verdict: 'pending',
-      summary: `Image health cannot be checked yet: ${e.userMessage}`,
-      lines: [e.userMessage],
+      summary: `Image health cannot be checked yet: ${health.reason}`,
+      lines: [health.reason],
       warnings: [],
       links,
       data: { flow: 'konflux', mergeRequest },
@@ -105,7 +101,7 @@ async function errataHealth(ctx: CommandContext, cs: ConfigStore): Promise<Image
   const advisories = await errata.getReleaseAdvisories(cs.advisories(), ctx.signal);
   const unhealthy = await checkErrataAdvisoryGrades(
     { errata, pyxis, now: ctx.now(), log: (level, line) => (level === 'warn' ? ctx.log.warn(line) : ctx.log.info(line)) },
-    advisories.map((a) => ({ id: a.id, impetus: a.impetus ?? '' })),
+    advisories.map((a) => ({ id: a.id, impetus: a.impetus ?? '', builds: a.builds })),
   );
   const errataUrl = ctx.config.ERRATA_URL ?? DEFAULT_ERRATA_URL;
   const links = advisories.map((a) => ({ label: `Advisory ${a.id}`, url: `${errataUrl.replace(/\/+$/, '')}/advisory/${a.id}` }));
@@ -131,6 +127,7 @@ export interface HealthFailure {
 }
 
 export interface KonfluxImageHealth {
+  status: 'graded';
   data: ImageHealthData;
   /** The MR comment (Markdown). */
   summary: string;
@@ -141,22 +138,22 @@ export interface KonfluxImageHealth {
   message: string;
 }
 
-export class StageReleaseNotCompletedError extends IntegrationError {
-  constructor(detail: string) {
-    super({ system: 'GitLab', operation: 'checking image health', userMessage: `Stage release pipeline is not completed yet (${detail})` });
-    this.name = 'StageReleaseNotCompletedError';
-  }
+/** The stage release has not succeeded yet: nothing is graded, the check is not possible yet (not a failure). */
+export interface KonfluxImageHealthPending {
+  status: 'pending';
+  /** `Stage release pipeline is not completed yet (status <status>)` */
+  reason: string;
 }
 
 /**
- * Konflux image health: requires the stage release to have succeeded, reads every non-FBC shipment
- * file's stage advisory, grades every image with a digest in the stage catalog, and fetches the
- * vulnerabilities of the unhealthy ones.
+ * Konflux image health: requires the stage release to have succeeded (else `pending`), reads every
+ * non-FBC shipment file's stage advisory, grades every image with a digest in the stage catalog,
+ * and fetches the vulnerabilities of the unhealthy ones.
  */
-export async function checkKonfluxImageHealth(deps: { shipment: ShipmentMergeRequest; catalog: CatalogClient; now?: Date }): Promise<KonfluxImageHealth> {
+export async function checkKonfluxImageHealth(deps: { shipment: ShipmentMergeRequest; catalog: CatalogClient; now?: Date }): Promise<KonfluxImageHealth | KonfluxImageHealthPending> {
   const now = deps.now ?? new Date();
   const stage = await deps.shipment.isStageReleaseSuccess();
-  if (!stage.success) throw new StageReleaseNotCompletedError(`status ${stage.status}`);
+  if (!stage.success) return { status: 'pending', reason: `Stage release pipeline is not completed yet (status ${stage.status})` };
   const { urls, failures: fileFailures } = await deps.shipment.stageAdvisoryUrls();
   const failures: HealthFailure[] = fileFailures.map((f) => ({ source: f.path, error: f.error }));
   const images: AdvisoryImage[] = [];
@@ -193,6 +190,7 @@ export async function checkKonfluxImageHealth(deps: { shipment: ShipmentMergeReq
   }
   const data = summarizeImageHealth(graded);
   return {
+    status: 'graded',
     data,
     summary: imageHealthSummary(data),
     healthy: data.unhealthy_count === 0,
@@ -204,10 +202,11 @@ export async function checkKonfluxImageHealth(deps: { shipment: ShipmentMergeReq
 /**
  * Errata-flow grades (11.7 "Errata"): per non-RPM advisory the overall container grade; for those
  * not A/B, the unhealthy builds per architecture from Pyxis. Returns the unhealthy advisories.
+ * The advisories come with their builds (getReleaseAdvisories read them already).
  */
 export async function checkErrataAdvisoryGrades(
-  deps: { errata: ErrataClient; pyxis: PyxisClient; now?: Date; log?: (level: 'info' | 'warn', line: string) => void },
-  advisories: readonly { id: number; impetus: string }[],
+  deps: { errata: Pick<ErrataClient, 'getContainerGrade'>; pyxis: PyxisClient; now?: Date; log?: (level: 'info' | 'warn', line: string) => void },
+  advisories: readonly { id: number; impetus: string; builds: Readonly<Record<string, readonly string[]>> }[],
 ): Promise<UnhealthyAdvisory[]> {
   const now = deps.now ?? new Date();
   const out: UnhealthyAdvisory[] = [];
@@ -217,11 +216,11 @@ export async function checkErrataAdvisoryGrades(
       continue;
     }
     const grade = await deps.errata.getContainerGrade(ad.id);
-    if (!grade) throw new IntegrationError({ system: 'Errata Tool', operation: `reading the grade of advisory ${ad.id}`, userMessage: `cannot find overall advisory grade - ${ad.id}` });
+    // The page was read; it names no grade. Not an Errata failure: the advisory cannot be graded.
+    if (!grade) throw new CommandError(`cannot find overall advisory grade - ${ad.id}`);
     if (isHealthyGrade(grade)) continue;
-    const builds = await deps.errata.getBuilds(ad.id);
     const unhealthy = [];
-    for (const nvr of Object.values(builds).flat()) unhealthy.push(...unhealthyBuildGrades(nvr, await deps.pyxis.imagesByNvr(nvr), now));
+    for (const nvr of Object.values(ad.builds).flat()) unhealthy.push(...unhealthyBuildGrades(nvr, await deps.pyxis.imagesByNvr(nvr), now));
     out.push({ errata_id: ad.id, ad_grade: grade, unhealthy_builds: unhealthy });
   }
   return out;
