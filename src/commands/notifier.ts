@@ -69,9 +69,9 @@ export interface ReleaseNotifierDeps {
 }
 
 /**
- * One instance per run (a command's context builds one, a job takes its env's): mentions are
- * memoised for the instance's life, so a run's notices resolve each group (and warn about it,
- * or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
+ * One instance per run (a command's context builds one, a job run takes a fresh one from its
+ * env): mentions are memoised for the instance's life, so a run's notices resolve each group (and
+ * warn about it, or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
  * instance per use (see releaseNoticeTargets).
  */
 export class ReleaseNotifier {
