@@ -46,8 +46,8 @@ const slack: SlackPoster = {
     return { channel: target.channel, ts: `1.${posts}`, parts: [`1.${posts}`] };
   },
 };
-// What the jobs' env hands the checker (src/jobs/env.ts): Block Kit notices.
-const notifier = new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice });
+// What the jobs' env hands the checker (src/jobs/env.ts): a Block Kit notice poster per run.
+const notifier = () => new ReleaseNotifier({ slack: async () => slack, render: renderTeamNotice });
 const first: number[] = [];
 const second: number[] = [];
 const firstMs: number[] = [];

@@ -8,6 +8,7 @@ import { loadConfig } from './config/env.ts';
 import { environmentReport, formatReport } from './config/report.ts';
 import { loggerFor, type Logger } from './log.ts';
 import { describeError } from './describe-error.ts';
+import { onFirstUse } from './lazy-import.ts';
 import { createEngine, type Engine } from './engine.ts';
 import { createRegistry } from './commands/index.ts';
 import type { AnyCommand } from './commands/types.ts';
@@ -153,14 +154,13 @@ export async function startApp(opts: AppOptions = {}): Promise<RunningApp> {
   // The MCP SDK (with hono, ajv, zod-to-json-schema: ~130 modules, ~20 MB) loads on the first
   // /mcp request or /health, not at startup (issue 22: footprint). A load that fails is not kept:
   // /mcp answers 503 naming the failure, /health carries it as a warning, the next request retries.
-  let mcpHandler: Promise<McpHttpHandler> | undefined;
-  const mcp = () =>
-    (mcpHandler ??= import('./mcp/http.ts')
+  const mcp = onFirstUse(() =>
+    import('./mcp/http.ts')
       .then((m) => m.createMcpHttpHandler({ engine, auth: mcpAuth, statusReader: engine.statebox }))
       .catch((e: unknown) => {
-        mcpHandler = undefined;
         throw new Error(`MCP is unavailable: ${describeError(e)}`, { cause: e });
-      }));
+      }),
+  );
   const mcpMount: MountHandler = async (req, res) => {
     let handler: McpHttpHandler;
     try {

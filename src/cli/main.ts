@@ -22,7 +22,6 @@ import { VERSION } from '../version.ts';
 import type { CliIO } from './io.ts';
 
 export type { CliIO };
-export { VERSION };
 
 /**
  * Next-step hints for a failure. Imported when something failed: they read config/env.ts, whose
@@ -182,16 +181,9 @@ async function runCliInner(group: CommandGroup, flags: TerminalFlags, io: CliIO,
     return 0;
   }
 
-  const { ConfigError, loadConfig } = await import('../config/env.ts');
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    io.stderr(`${group}: ${e.message}`);
-    io.stderr(`Next: fix the variables above; see README → "Configuration".`);
-    return 1;
-  }
+  // A ConfigError is reported by runCli's handler (the variables, then where to fix them).
+  const { loadConfig } = await import('../config/env.ts');
+  const config = loadConfig(env);
   const logger = await cliLogger(config, flags.debug, env);
   const { createEngine } = await opts.engine();
   let engine: Engine;

@@ -69,9 +69,9 @@ export interface ReleaseNotifierDeps {
 }
 
 /**
- * One instance per run (a command's context builds one, a job takes its env's): mentions are
- * memoised for the instance's life, so a run's notices resolve each group (and warn about it,
- * or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
+ * One instance per run (a command's context builds one, a job run takes a fresh one from its
+ * env): mentions are memoised for the instance's life, so a run's notices resolve each group (and
+ * warn about it, or about a missing lead group) once. A long-lived holder that writes mentions takes a fresh
  * instance per use (see releaseNoticeTargets).
  */
 export class ReleaseNotifier {
@@ -247,7 +247,8 @@ export interface NoticeTargetDeps {
   configStores?: { get(release: string): Promise<NoticeConfig> } | undefined;
   /** Slack, to resolve a group handle to its mention (failing: `@handle`). */
   slack(): Promise<NoticeSlack>;
-  warn?(message: string, err: unknown): void;
+  /** A fallback taken (no ConfigStore, no `qe-release` channel, no lead group, an unknown group): never a failure. */
+  warn?(message: string, err?: unknown): void;
 }
 
 /** The release channel and lead mention of a release, from its ConfigStore, with the one fallback rule. */
@@ -265,15 +266,17 @@ export function releaseNoticeTargets(deps: NoticeTargetDeps): ReleaseNoticeTarge
   return {
     async releaseChannel(release) {
       const cs = await configStore(release);
+      if (!cs) return deps.opsChannel;
       try {
-        return cs?.slackChannel('qe-release') ?? deps.opsChannel;
-      } catch {
+        return cs.slackChannel('qe-release');
+      } catch (e) {
+        deps.warn?.(`the qe-release channel of ${release} is not readable (${describeError(e)}): ${deps.opsChannel ? `using the ops channel ${deps.opsChannel}` : 'no ops channel to fall back to'}`, e);
         return deps.opsChannel;
       }
     },
     async leadMention(release) {
       const cs = await configStore(release);
-      return cs ? new ReleaseNotifier({ slack: deps.slack }).leadMention(cs) : LEAD_FALLBACK;
+      return cs ? new ReleaseNotifier({ slack: deps.slack, warn: (m) => deps.warn?.(m) }).leadMention(cs) : LEAD_FALLBACK;
     },
   };
 }

@@ -1,9 +1,9 @@
 /**
  * What every job may take its dependencies from: configuration, the store, one Services
- * instance, Slack (the notify integration), release discovery, the ConfigStore cache, the
- * command runner and the watch poller. Built once per scheduler; clients are resolved when a job
- * runs, so a missing credential fails that job's run (reported to ops once) instead of the
- * bot's start.
+ * instance, Slack (the notify integration), a team-notice poster per run, where a release's
+ * notices go, release discovery, the command runner and the watch poller. Built once per
+ * scheduler; clients are resolved when a job runs, so a missing credential fails that job's run
+ * (reported to ops once) instead of the bot's start.
  */
 import type { Config } from '../config/env.ts';
 import type { CommandRegistry } from '../commands/registry.ts';
@@ -12,9 +12,8 @@ import type { Services } from '../commands/services.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import type { SlackNotifier } from '../integrations/slack-notify.ts';
 import { renderTeamNotice } from '../blocks/notice.ts';
-import { ReleaseNotifier } from '../commands/notifier.ts';
+import { ReleaseNotifier, type ReleaseNoticeTargets } from '../commands/notifier.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import type { ConfigStore } from '../release/configstore.ts';
 import { createReleaseDiscovery, type ReleaseDiscovery } from '../release/discovery.ts';
 import type { Store } from '../store/types.ts';
 import { errorText, type JobMetrics } from './types.ts';
@@ -34,8 +33,8 @@ export interface JobsWiring {
   /** For the release detector's create-test-report (the detector fails its run without them). */
   runner?: Pick<Runner, 'execute'>;
   registry?: Pick<CommandRegistry, 'get' | 'has'>;
-  /** The release's ConfigStore: release channel and release-lead group. */
-  configStores?: { get(release: string): Promise<ConfigStore> };
+  /** Where a release's notices go (release channel, lead mention); wireJobs builds it once for the jobs and the follow-ups. */
+  notices: ReleaseNoticeTargets;
   metrics?: JobMetrics;
   /** The follow-up handlers of watches (the command registry's `followUps(deps)`). Default: none. */
   watchHandlers?: FollowUpLookup;
@@ -49,17 +48,18 @@ export interface JobEnv {
   /** Slack, or undefined when it is not configured or cannot be built (logged). */
   slack(): Promise<SlackNotifier | undefined>;
   /**
-   * The jobs' one team-notice poster: Block Kit (blocks/notice.ts), and what it cannot do (a
-   * thread message Slack refused, a group it cannot resolve) logged as a warning. Slack missing:
-   * post() throws (a job checks `slack()` first). Lives as long as the env: a job that writes
-   * mentions takes a fresh ReleaseNotifier per run (mentions are memoised per instance).
+   * A team-notice poster for one run (a ReleaseNotifier memoises mentions and warnings per
+   * instance, so a job takes a fresh one per run): Block Kit (blocks/notice.ts), and what it
+   * cannot do (a thread message Slack refused, a group it cannot resolve) warned into `logger`,
+   * the run's. Slack missing: post() throws (a job checks `slack()` first).
    */
-  readonly notifier: ReleaseNotifier;
+  notifier(logger: Logger): ReleaseNotifier;
+  /** Where a release's notices go outside a command run (release channel, lead mention). */
+  readonly notices: ReleaseNoticeTargets;
   /** `get()`, or undefined (logged) when it fails: for clients a job can do without. */
   optional<T>(name: string, get: () => Promise<T>): Promise<T | undefined>;
   /** Release discovery, fresh per call; undefined without GITHUB_TOKEN. */
   discovery(): Promise<ReleaseDiscovery | undefined>;
-  readonly configStores?: { get(release: string): Promise<ConfigStore> };
   readonly runner?: Pick<Runner, 'execute'>;
   readonly registry?: Pick<CommandRegistry, 'get' | 'has'>;
   readonly poller: WatchPoller;
@@ -89,11 +89,8 @@ export function createJobEnv(w: JobsWiring): JobEnv {
     if (!config.GITHUB_TOKEN) return undefined;
     return createReleaseDiscovery(config, await services.get('github'), { logger: log });
   };
-  const notifier = new ReleaseNotifier({
-    slack: async () => (await slack()) ?? Promise.reject(new Error('Slack is not configured')),
-    render: renderTeamNotice,
-    warn: (m) => log.warn(m),
-  });
+  const requireSlack = async (): Promise<SlackNotifier> => (await slack()) ?? Promise.reject(new Error('Slack is not configured'));
+  const notifier = (logger: Logger) => new ReleaseNotifier({ slack: requireSlack, render: renderTeamNotice, warn: (m) => logger.warn(m) });
   const poller = createWatchPoller({ store: w.store, statebox: w.statebox, slack, ...(w.watchHandlers ? { handlers: w.watchHandlers } : {}), logger: log });
   return {
     config,
@@ -104,7 +101,7 @@ export function createJobEnv(w: JobsWiring): JobEnv {
     notifier,
     optional,
     discovery,
-    ...(w.configStores ? { configStores: w.configStores } : {}),
+    notices: w.notices,
     ...(w.runner ? { runner: w.runner } : {}),
     ...(w.registry ? { registry: w.registry } : {}),
     poller,

@@ -11,7 +11,6 @@
 import type { Config } from '../config/env.ts';
 import type { NextStep, OutcomeLink } from '../commands/types.ts';
 import { FIRST_STEPS, newReleaseMessage } from '../blocks/detector.ts';
-import { releaseNoticeTargets } from '../commands/notifier.ts';
 import { compareReleases, parseRelease, parseYStream } from '../release/version.ts';
 import type { Store } from '../store/types.ts';
 import { resolveYStreams, type YStreamSource } from './ystreams.ts';
@@ -87,13 +86,7 @@ export const releaseDetector = defineJob<ReleaseDetectorDeps>({
   schedule: 'OAR_CRON_RELEASE_DETECTOR',
   lease: {},
   deps: (env) => {
-    const { config, services, runner, registry } = env;
-    const { releaseChannel, leadMention } = releaseNoticeTargets({
-      opsChannel: config.OAR_OPS_CHANNEL,
-      configStores: env.configStores,
-      slack: async () => (await env.slack()) ?? Promise.reject(new Error('Slack is not configured')),
-      warn: (message, err) => env.logger.warn({ err }, message),
-    });
+    const { config, services, runner, registry, notices } = env;
     return {
       config,
       store: env.store,
@@ -112,9 +105,9 @@ export const releaseDetector = defineJob<ReleaseDetectorDeps>({
         return runRegisteredCommand({ runner, registry }, 'create-test-report', { release, actor: ctx.actor, signal: ctx.signal });
       },
       announce: {
-        channel: releaseChannel,
+        channel: (release) => notices.releaseChannel(release),
         slack: env.slack,
-        leadMention,
+        leadMention: (release) => notices.leadMention(release),
         nextSteps: () => FIRST_STEPS.filter((s) => registry?.has(s.command) ?? false),
       },
     };

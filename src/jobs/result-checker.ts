@@ -18,6 +18,7 @@ import type { Config } from '../config/env.ts';
 import type { GitHubClient } from '../integrations/github.ts';
 import { rejectedBuildMessage, rejectedBuildsSummary, type RejectedBuild } from '../blocks/result-checker.ts';
 import type { ReleaseNotifier } from '../commands/notifier.ts';
+import type { Logger } from '../log.ts';
 import type { Store } from '../store/types.ts';
 import { failedJobs, isAggregated, isRejected, latestActivity, parseResultFile, parseResultFileName, type ResultFileName } from './result-file.ts';
 import { defineJob } from './declare.ts';
@@ -35,8 +36,8 @@ export interface ResultCheckerDeps {
   store: Pick<Store, 'getJobState' | 'setJobState' | 'listJobStateKeys'>;
   github(): Promise<ResultCheckerGitHub>;
   slack(): Promise<SlackPoster | undefined>;
-  /** Posts the run's notice (the jobs' env's notifier: Block Kit, warnings logged). */
-  notifier: Pick<ReleaseNotifier, 'post'>;
+  /** A poster of the run's notice for one run (the jobs' env's: Block Kit, warnings into the run's log). */
+  notifier(logger: Logger): Pick<ReleaseNotifier, 'post'>;
   /** Notifications on the very first run (default 5, the original's --limit). */
   firstRunLimit?: number;
   /** Directory of the records (default `_releases`). */
@@ -159,9 +160,11 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
       if (!(await deps.slack())) throw new Error('Slack is not configured (SLACK_BOT_TOKEN): cannot post rejected builds');
       let failed: Map<number, string>;
       try {
-        const posted = await deps.notifier.post(channel!, { text: toNotify.map((r) => r.message.text).join('\n'), summary: rejectedBuildsSummary(toNotify.map((r) => r.build)), details: toNotify.map((r) => r.message) });
+        const posted = await deps.notifier(ctx.logger).post(channel!, { text: toNotify.map((r) => r.message.text).join('\n'), summary: rejectedBuildsSummary(toNotify.map((r) => r.build)), details: toNotify.map((r) => r.message) });
+        // A build whose thread message Slack refused: the notifier has warned in the run's log.
         failed = new Map(posted.threadFailures.map((f) => [f.index, f.error]));
       } catch (e) {
+        ctx.logger.error({ err: e, channel }, `could not post the notice of ${toNotify.length} rejected build(s) to ${channel}: ${errorText(e)}`);
         failed = new Map(toNotify.map((_, i) => [i, errorText(e)]));
       }
       for (const [i, r] of toNotify.entries()) {
@@ -176,7 +179,6 @@ function checkerRun(deps: ResultCheckerDeps): (ctx: JobRunContext) => Promise<Jo
           delete nextSeen[c.name];
           counts.errors++;
           lines.push(`could not notify ${c.name}: ${error}`);
-          ctx.logger.error({ file: c.name }, `could not post the rejected build ${c.build}: ${error}`);
         }
       }
     }

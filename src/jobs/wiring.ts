@@ -11,7 +11,7 @@ import type { Runner } from '../commands/runner.ts';
 import type { Services } from '../commands/services.ts';
 import type { StateBoxPort } from '../commands/ports.ts';
 import type { FollowUpDeps, FollowUpLookup } from '../commands/types.ts';
-import { releaseNoticeTargets } from '../commands/notifier.ts';
+import { releaseNoticeTargets, type ReleaseNoticeTargets } from '../commands/notifier.ts';
 import type { Logger } from '../log.ts';
 import type { ConfigStore } from '../release/configstore.ts';
 import type { Store } from '../store/types.ts';
@@ -30,29 +30,38 @@ export interface JobsEngine {
   stateboxPort: StateBoxPort;
 }
 
-/** What every follow-up handler of this engine may use (FollowUpDeps, commands/types.ts). */
-export function followUpDeps(engine: JobsEngine, store: Store): FollowUpDeps {
+/**
+ * Where this engine's release notices go outside a command run (the async approval's end, the
+ * release detector): built once by {@link wireJobs} and shared by the follow-up handlers and the jobs.
+ */
+export function engineNoticeTargets(engine: JobsEngine): ReleaseNoticeTargets {
   const { config, logger } = engine;
   const services = engine.services();
+  return releaseNoticeTargets({
+    opsChannel: config.OAR_OPS_CHANNEL,
+    configStores: engine.configStores,
+    slack: () => services.get('slack'),
+    warn: (message, err) => logger.warn({ err }, message),
+  });
+}
+
+/** What every follow-up handler of this engine may use (FollowUpDeps, commands/types.ts). */
+export function followUpDeps(engine: JobsEngine, store: Store, notices: ReleaseNoticeTargets = engineNoticeTargets(engine)): FollowUpDeps {
   return {
     store,
     services: (release) => engine.services(release),
     execute: (req) => engine.runner.execute(req),
     command: (name) => engine.registry.get(name),
     configStores: engine.configStores,
-    notices: releaseNoticeTargets({
-      opsChannel: config.OAR_OPS_CHANNEL,
-      configStores: engine.configStores,
-      slack: () => services.get('slack'),
-      warn: (message, err) => logger.warn({ err }, message),
-    }),
+    notices,
   };
 }
 
 export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: JobMetrics } = {}): Jobs & { watchHandlers: FollowUpLookup } {
+  const notices = engineNoticeTargets(engine);
   // The handlers of this engine's watches, built by its registry for these deps (never a
   // process-wide registration: a second wiring, a test's or oarctl's, gets its own handlers).
-  const watchHandlers = engine.registry.followUps(followUpDeps(engine, store));
+  const watchHandlers = engine.registry.followUps(followUpDeps(engine, store, notices));
   const jobs = scheduleJobs({
     config: engine.config,
     store,
@@ -62,7 +71,7 @@ export function wireJobs(engine: JobsEngine, store: Store, opts: { metrics?: Job
     statebox: engine.stateboxPort,
     runner: engine.runner,
     registry: engine.registry,
-    configStores: engine.configStores,
+    notices,
     watchHandlers,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   });

@@ -4,4 +4,4 @@ export { createMcpHttpHandler, MCP_PATH, type McpHttpDeps, type McpHttpHandler }
 export { runMcpStdio, type McpStdioDeps, type McpStdioHandle } from './stdio.ts';
 export { createMcpRuntime, createMcpServer, MCP_SERVER_NAME, type McpDeps, type McpRuntime } from './server.ts';
 export { buildToolCatalog, toolNameOf, McpCatalogError, type ToolCatalog, type ToolSpec } from './catalog.ts';
-export type { ReleaseStatusReader } from './ports.ts';
+export type { ReleaseStatusReader } from '../commands/ports.ts';

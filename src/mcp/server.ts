@@ -11,7 +11,7 @@ import { apiCommands } from './api-commands.ts';
 import { callTool, type ToolCallContext } from './call.ts';
 import { buildToolCatalog, type ToolCatalog } from './catalog.ts';
 import { maxSafety } from './safety.ts';
-import type { ReleaseStatusReader } from './ports.ts';
+import type { ReleaseStatusReader } from '../commands/ports.ts';
 
 export const MCP_SERVER_NAME = 'oar-bot';
 

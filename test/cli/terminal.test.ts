@@ -191,6 +191,17 @@ describe('failures say what to do', () => {
 });
 
 describe('service failures are short too', () => {
+  it('a command with an invalid variable: the problem and the next step, once, no stack trace', async () => {
+    const t = io({ env: { OAR_HTTP_PORT: 'not-a-port' } });
+    expect(await runCli('oar', ['-r', '4.19.1', 'release-info'], t.io, COMPOSITION)).toBe(1);
+    const lines = t.err().split('\n');
+    expect(lines[0]).toBe('oar: Invalid configuration:');
+    expect(lines.filter((l) => l.startsWith('Next: '))).toEqual(['Next: fix the variables above; see README → "Configuration".']);
+    expect(lines.at(-1)).toBe('Next: fix the variables above; see README → "Configuration".');
+    expect(t.err()).toContain('OAR_HTTP_PORT');
+    expect(t.err()).not.toMatch(/^\s+at /m);
+  });
+
   it('oarctl cki-notifier with an invalid variable: the problem and the next step, no stack trace', async () => {
     const t = io({ env: { OAR_HTTP_PORT: 'not-a-port' } });
     expect(await runCli('oarctl', ['cki-notifier', '--status', 'unknown', '--checkout-id', 'redhat:1', '--dry-run'], t.io, COMPOSITION)).toBe(1);

@@ -3,7 +3,7 @@
  * channel with the detail in its thread, and a notice never lost over a mention.
  */
 import { describe, expect, it } from 'vitest';
-import { ART_FALLBACK, DOCS_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
+import { ART_FALLBACK, DOCS_FALLBACK, LEAD_FALLBACK, ReleaseNotifier, releaseNoticeTargets, type NoticeConfig, type NoticeSlack } from '../../src/commands/notifier.ts';
 import { renderTeamNotice } from '../../src/blocks/notice.ts';
 import type { PostedMessage, SlackMessage, SlackTarget } from '../../src/integrations/slack-notify.ts';
 import { sendNotices, type Notice } from '../../src/commands/approval/notices.ts';
@@ -156,5 +156,37 @@ describe('ReleaseNotifier', () => {
     const down = new ReleaseNotifier({ slack: async () => Promise.reject(new Error('SLACK_BOT_TOKEN is missing')) });
     expect(await down.unavailable()).toBe('SLACK_BOT_TOKEN is missing');
     expect(await down.notifyTeam(config(), 'qe-release', { text: 'x' })).toMatchObject({ sent: false, channel: '#qe-release' });
+  });
+});
+
+describe('releaseNoticeTargets (outside a command run: the async approval, the release detector)', () => {
+  it('every fallback it takes is warned: no lead group, an unknown group, no qe-release channel', async () => {
+    const slack = new FakeSlack();
+    const warnings: { message: string; err: unknown }[] = [];
+    const stores: Record<string, NoticeConfig> = {
+      '4.19.1': config('openshift-qe-release-4-19'),
+      '4.19.2': config(undefined),
+      '4.19.3': config('nobody-knows'),
+      '4.19.4': { ...config('openshift-qe-release-4-19'), slackChannel: () => { throw new Error('there is no slack channel configured for team qe-release'); } },
+    };
+    const targets = releaseNoticeTargets({
+      opsChannel: 'C-OPS',
+      configStores: { get: async (r) => stores[r]! },
+      slack: async () => slack,
+      warn: (message, err) => warnings.push({ message, err }),
+    });
+    expect(await targets.leadMention('4.19.1')).toBe('<!subteam^S419>');
+    expect(await targets.releaseChannel('4.19.1')).toBe('#qe-release');
+    expect(warnings).toEqual([]);
+
+    expect(await targets.leadMention('4.19.2')).toBe(LEAD_FALLBACK);
+    expect(await targets.leadMention('4.19.3')).toBe('@nobody-knows');
+    expect(await targets.releaseChannel('4.19.4')).toBe('C-OPS');
+    expect(warnings.map((w) => w.message)).toEqual([
+      'no release lead group is configured for 4.19 (contacts.slack.qe-release.4.19)',
+      expect.stringMatching(/^cannot resolve Slack user group nobody-knows: .*cannot find slack group id by name nobody-knows/),
+      expect.stringMatching(/^the qe-release channel of 4\.19\.4 is not readable \(.*no slack channel configured for team qe-release\): using the ops channel C-OPS$/),
+    ]);
+    expect(warnings[2]!.err).toBeInstanceOf(Error);
   });
 });

@@ -5,7 +5,7 @@ import type { SlackPoster, SlackThreadPoster } from '../../src/jobs/types.ts';
 import { testConfig } from '../../src/config/env.ts';
 import { LazyServices } from '../../src/commands/services.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
-import type { ReleaseNotifier } from '../../src/commands/notifier.ts';
+import { LEAD_FALLBACK, type ReleaseNoticeTargets, type ReleaseNotifier } from '../../src/commands/notifier.ts';
 import { createJobEnv } from '../../src/jobs/env.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -19,10 +19,13 @@ export interface RecordedPost {
   blocks?: unknown[];
 }
 
-/** The jobs' env's notifier (what the scheduler hands every job) over this Slack, warning into `logger`. */
-export function envNotifier(slack: SlackPoster, logger: Logger = silentLogger): ReleaseNotifier {
+/** Notice targets for a wiring whose jobs announce nothing: no release channel, the fallback lead. */
+export const NO_NOTICE_TARGETS: ReleaseNoticeTargets = { releaseChannel: async () => undefined, leadMention: async () => LEAD_FALLBACK };
+
+/** The jobs' env's notifier factory (what the scheduler hands every job) over this Slack: a run's poster warns into the run's logger. */
+export function envNotifier(slack: SlackPoster): (logger: Logger) => ReleaseNotifier {
   const services = new LazyServices({ slack: () => slack as SlackNotifier });
-  return createJobEnv({ config: testConfig(), store: {} as Store, owner: 'test', logger, services, statebox: new MemoryStateBox() }).notifier;
+  return createJobEnv({ config: testConfig(), store: {} as Store, owner: 'test', logger: silentLogger, services, statebox: new MemoryStateBox(), notices: NO_NOTICE_TARGETS }).notifier;
 }
 
 /** Records every Slack call; `failNext(n)` makes the next n posts throw. */

@@ -6,6 +6,7 @@ import { JOBS, scheduleJobs } from '../../src/jobs/index.ts';
 import { WatchHandlerRegistry } from '../../src/jobs/watchers.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
+import { NO_NOTICE_TARGETS } from './helpers.ts';
 
 describe('declared jobs (jobs/index.ts)', () => {
   let store: SqliteTestStore;
@@ -18,7 +19,7 @@ describe('declared jobs (jobs/index.ts)', () => {
 
   it('schedules every declared job, in the listed order, with its schedule variable and lease', async () => {
     const config = testConfig({ OAR_CRON_WATCHERS: '*/5 * * * *', OAR_CRON_PROW: '45 * * * *' });
-    const { scheduler, jobs } = scheduleJobs({ config, store, owner: 'replica-a', services: new LazyServices({}), statebox: new MemoryStateBox(), watchHandlers: new WatchHandlerRegistry() });
+    const { scheduler, jobs } = scheduleJobs({ config, store, owner: 'replica-a', services: new LazyServices({}), statebox: new MemoryStateBox(), notices: NO_NOTICE_TARGETS, watchHandlers: new WatchHandlerRegistry() });
     expect(scheduler.names()).toEqual(['jira-notificator', 'result-checker', 'release-detector', 'watchers', 'prow-release-gate', 'housekeeping']);
     expect(JOBS.map((j) => j.name)).toEqual(scheduler.names());
     expect(jobs.map((j) => [j.name, j.schedule, j.scheduleVar, j.leaseTtlMs])).toEqual([
@@ -47,7 +48,7 @@ describe('declared jobs (jobs/index.ts)', () => {
         return { summary: 'echoed' };
       },
     });
-    const { scheduler } = scheduleJobs({ config: testConfig({ OAR_OPS_CHANNEL: 'C-OPS' }), store, owner: 'replica-a', services: new LazyServices({}), statebox: new MemoryStateBox(), watchHandlers: new WatchHandlerRegistry() }, [echo]);
+    const { scheduler } = scheduleJobs({ config: testConfig({ OAR_OPS_CHANNEL: 'C-OPS' }), store, owner: 'replica-a', services: new LazyServices({}), statebox: new MemoryStateBox(), notices: NO_NOTICE_TARGETS, watchHandlers: new WatchHandlerRegistry() }, [echo]);
     const r = await scheduler.runNow('echo');
     expect(r).toMatchObject({ job: 'echo', outcome: 'ok', report: { summary: 'echoed' } });
     expect(seen).toEqual(['C-OPS:manual']);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { testConfig, type Config } from '../../src/config/env.ts';
 import { createRegistry } from '../../src/commands/index.ts';
 import { CommandParser } from '../../src/commands/parser.ts';
+import { releaseNoticeTargets } from '../../src/commands/notifier.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { Runner, TERMINAL_AUTHORIZER } from '../../src/commands/runner.ts';
 import { LazyServices, type ServiceFactories } from '../../src/commands/services.ts';
@@ -180,7 +181,7 @@ describe('release detector', () => {
         slack: () => slack as never,
       };
       const configStore = { slackChannel: () => CHANNEL, releaseLeadGroup: () => 'qe-release-leads-419' } as unknown as ConfigStore;
-      const jobs = scheduleJobs({ config, store, owner: 'replica-a', services: new LazyServices(factories), statebox: new MemoryStateBox(), runner, registry, configStores: { get: async () => configStore } });
+      const jobs = scheduleJobs({ config, store, owner: 'replica-a', services: new LazyServices(factories), statebox: new MemoryStateBox(), runner, registry, notices: releaseNoticeTargets({ configStores: { get: async () => configStore }, slack: async () => slack as never }) });
       scheduler = jobs.scheduler;
       schedulerRef = scheduler;
       parser = new CommandParser(registry);

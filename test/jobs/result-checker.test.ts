@@ -174,7 +174,7 @@ describe('rejected-build checker on the real record branch', () => {
     expect(new Set(postedFiles()).size).toBe(postedFiles().length);
   });
 
-  it('a refused thread message is logged as a warning by the jobs\' notifier (the env wires warn to the logger)', async () => {
+  it('a refused thread message is logged once, as a warning by the run\'s notifier (the env wires warn to the run\'s logger), and reported in the run', async () => {
     await afterFirstRun();
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
@@ -184,10 +184,13 @@ describe('rejected-build checker on the real record branch', () => {
       if (++calls === 2) throw new Error('Slack refused posting a message to C1: channel_not_found');
       return post(target, message);
     };
-    const def = resultCheckerJob({ config: testConfig({ OAR_RESULT_CHECKER_CHANNEL: CHANNEL }), store, github: async () => github, slack: async () => slack, notifier: envNotifier(slack, logger) });
-    await def.run(ctx());
-    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40);
-    expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(new RegExp(`^a thread message of the notice in ${CHANNEL} was not sent: .*channel_not_found$`))]);
+    const def = resultCheckerJob({ config: testConfig({ OAR_RESULT_CHECKER_CHANNEL: CHANNEL }), store, github: async () => github, slack: async () => slack, notifier: envNotifier(slack) });
+    const r = await def.run({ ...ctx(), logger });
+    // Warnings and errors: the notifier's one line, no second line from the job for the same failure.
+    const logged = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 40);
+    expect(logged).toEqual([{ level: 40, msg: expect.stringMatching(new RegExp(`^a thread message of the notice in ${CHANNEL} was not sent: .*channel_not_found$`)) }].map((w) => expect.objectContaining(w)));
+    expect(r.counts).toMatchObject({ errors: 1 });
+    expect(r.lines).toContainEqual(expect.stringMatching(/^could not notify ocp-test-result-.*channel_not_found$/));
   });
 
   it('a summary Slack refused leaves every build of the run to the next run', async () => {

@@ -7,7 +7,8 @@ import { LazyServices } from '../../src/commands/services.ts';
 import { MemoryStateBox } from '../../src/commands/ports.ts';
 import { declareCommand, implement, lazy, type FollowUpDeps } from '../../src/commands/types.ts';
 import type { CommandRegistry } from '../../src/commands/registry.ts';
-import { silentLogger } from '../../src/log.ts';
+import { createLogger, silentLogger } from '../../src/log.ts';
+import type { NoticeConfig } from '../../src/commands/notifier.ts';
 import { wireJobs, type JobsEngine } from '../../src/jobs/wiring.ts';
 import { openTestStore, type SqliteTestStore } from '../helpers/store.ts';
 
@@ -84,5 +85,27 @@ describe('wireJobs (jobs/wiring.ts)', () => {
     expect(given).toHaveLength(1);
     expect(given[0]!.store).toBe(store);
     expect(await given[0]!.notices.leadMention('4.19.37')).toBe('@qe-release');
+    // One set of notice targets per wiring: the follow-ups and the jobs (the release detector) share it.
+    expect(given[0]!.notices).toBe(jobs.env.notices);
+  });
+
+  it('each job run takes its own notifier, which warns into that run\'s log (mentions and warnings are memoised per instance)', async () => {
+    const jobs = wireJobs(engine('replica-a'), store);
+    const noLead: NoticeConfig = { ystream: '4.19', releaseLeadGroup: () => undefined, slackChannel: () => '#c', slackGroupId: () => undefined, slackUserGroup: () => undefined };
+    const runLog = () => {
+      const lines: string[] = [];
+      return { lines, logger: createLogger({ level: 'info', destination: { write: (l: string) => void lines.push((JSON.parse(l) as { msg: string }).msg) } }) };
+    };
+    const first = runLog();
+    const second = runLog();
+    const a = jobs.env.notifier(first.logger);
+    expect(await a.leadMention(noLead)).toBe('@qe-release');
+    expect(await a.leadMention(noLead)).toBe('@qe-release');
+    const b = jobs.env.notifier(second.logger);
+    expect(b).not.toBe(a);
+    expect(await b.leadMention(noLead)).toBe('@qe-release');
+    const warning = 'no release lead group is configured for 4.19 (contacts.slack.qe-release.4.19)';
+    expect(first.lines).toEqual([warning]);
+    expect(second.lines).toEqual([warning]);
   });
 });

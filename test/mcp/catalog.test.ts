@@ -7,7 +7,7 @@ import { apiCommands } from '../../src/mcp/api-commands.ts';
 import { buildToolCatalog, buildToolSpec, McpCatalogError, toolNameOf } from '../../src/mcp/catalog.ts';
 import { maxSafety } from '../../src/mcp/safety.ts';
 import type { ConfigStoreCache } from '../../src/release/configstore.ts';
-import type { ReleaseStatusReader } from '../../src/mcp/ports.ts';
+import type { ReleaseStatusReader } from '../../src/commands/ports.ts';
 import type { StateBoxService } from '../../src/release/statebox/service.ts';
 
 const fakeCache = { stats: () => ({}), invalidate: () => 0, warm: async () => ({ warmed: [], failed: [] }), maxSize: 50 } as unknown as ConfigStoreCache;

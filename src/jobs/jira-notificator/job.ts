@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../../config/env.ts';
 import { notificatorNotice, notificatorSummaryMessage } from '../../blocks/notificator.ts';
 import type { ReleaseNotifier } from '../../commands/notifier.ts';
+import type { Logger } from '../../log.ts';
 import { resolveYStreams, type YStreamSource } from '../ystreams.ts';
 import { errorText, type JobDefinition, type JobReport, type SlackPoster } from '../types.ts';
 import { reportCounts, runJiraNotificator, RUN_ERROR_MESSAGE, type NotificatorDeps, type NotificatorReport } from './run.ts';
@@ -30,8 +31,8 @@ export interface JiraNotificatorJobDeps {
   discovery?: () => Promise<YStreamSource | undefined>;
   /** Slack for the summary; undefined: the summary is only logged. */
   slack?: () => Promise<SlackPoster | undefined>;
-  /** Posts the summary (the jobs' env's notifier: Block Kit, warnings logged). */
-  notifier: Pick<ReleaseNotifier, 'post'>;
+  /** A poster of the summary for one run (the jobs' env's: Block Kit, warnings into the run's log). */
+  notifier(logger: Logger): Pick<ReleaseNotifier, 'post'>;
 }
 
 export function notificatorLines(r: NotificatorReport): string[] {
@@ -83,11 +84,10 @@ export const jiraNotificator = defineJob<JiraNotificatorJobDeps>({
       const slack = channel ? await deps.slack?.() : undefined;
       if (channel && slack) {
         try {
-          const posted = await deps.notifier.post(channel, notificatorNotice(summaryData));
+          const posted = await deps.notifier(ctx.logger).post(channel, notificatorNotice(summaryData));
+          // The notifier has warned about each one in the run's log; the run's record names them too.
           if (posted.threadFailures.length) {
-            const why = `${posted.threadFailures.length} thread message(s) of the notificator summary in ${channel} were not sent: ${posted.threadFailures.map((f) => f.error).join('; ')}`;
-            ctx.logger.warn({ channel, threadFailures: posted.threadFailures }, why);
-            lines.push(why);
+            lines.push(`${posted.threadFailures.length} thread message(s) of the notificator summary in ${channel} were not sent: ${posted.threadFailures.map((f) => f.error).join('; ')}`);
           }
         } catch (e) {
           // The Jira work is done and recorded; a lost summary is reported but does not undo it.

@@ -12,6 +12,7 @@ import { controllerLine, failedTriggers, runControllerPass, type ControllerResul
 import type { ProwDeps } from '../../commands/prow/deps.ts';
 import { assertProwCredentials, buildProwDeps, prowClientsFromServices, type ProwClients, type ProwConfig } from '../../commands/prow/factory.ts';
 import type { ReleaseNotifier } from '../../commands/notifier.ts';
+import type { Logger } from '../../log.ts';
 import { defineJob } from '../declare.ts';
 import { parseStateFile } from '../../commands/prow/record.ts';
 import { loadRegistry, type TestJobRegistry } from '../../commands/prow/registry.ts';
@@ -25,8 +26,8 @@ export interface ProwGateJobDeps {
   store: TriggerStore;
   /** Clients, built when a run starts (missing credentials fail the run, not the bot). */
   clients(): Promise<ProwClients>;
-  /** Posts the verdicts (the jobs' env's notifier: Block Kit draws the verdict, warnings logged). */
-  notifier: Pick<ReleaseNotifier, 'post'>;
+  /** A poster of the verdicts for one run (the jobs' env's: Block Kit draws the verdict, warnings into the run's log). */
+  notifier(logger: Logger): Pick<ReleaseNotifier, 'post'>;
 }
 
 /** What a dry run reports: the builds a real run would act on; nothing is written or triggered. */
@@ -60,7 +61,7 @@ export const prowGate = defineJob<ProwGateJobDeps>({
     const clients = await d.clients();
     // The verdicts in Block Kit: the notice carries the verdict, the notifier's renderer draws it
     // (posted only when the clients have Slack and OAR_PROW_CHANNEL is set).
-    const deps = buildProwDeps(d.config, clients, { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal, notifier: d.notifier });
+    const deps = buildProwDeps(d.config, clients, { store: d.store, logger: ctx.logger, now: ctx.now, signal: ctx.signal, notifier: d.notifier(ctx.logger) });
     if (ctx.dryRun) {
       const lines = await dryRun(deps, streams);
       return { summary: `dry run over ${streams.length} stream(s): nothing triggered or written`, lines, counts: { streams: streams.length } };
