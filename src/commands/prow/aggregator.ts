@@ -345,11 +345,8 @@ async function postNotice(deps: ProwDeps, ref: ResultFileRef, ev: Evaluation, la
   if (!(await deps.store.markSeen(`prow:notice:${ref.arch}:${ref.build}:${kind}`, CLAIM_TTL_MS, deps.now()))) return 'already-posted';
   try {
     const verdict = verdictOf(deps, ref, ev, label);
-    const posted = await deps.notices.notifier.post(deps.notices.channel, { text: verdictText(verdict), verdict });
-    // The verdict is out (not posted again); a lost thread message is only logged.
-    if (posted.threadFailures.length) {
-      deps.logger.warn({ channel: deps.notices.channel, threadFailures: posted.threadFailures }, `the verdict on ${ref.build} was posted, but ${posted.threadFailures.length} thread message(s) were not: ${posted.threadFailures.map((f) => f.error).join('; ')}`);
-    }
+    // The verdict is out (not posted again); a lost thread message is the notifier's to warn about.
+    await deps.notices.notifier.post(deps.notices.channel, { text: verdictText(verdict), verdict });
     return 'posted';
   } catch (e) {
     // Not retried (it could post twice); a rejection is still reported by the rejected-build checker.

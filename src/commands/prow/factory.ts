@@ -76,7 +76,7 @@ export function buildProwDeps(
     recordBranch: config.OAR_RECORD_BRANCH,
     registryBranch: config.OAR_REGISTRY_BRANCH,
     ...(clients.labeler ? { labeler: clients.labeler } : {}),
-    ...(slack && config.OAR_PROW_CHANNEL ? { notices: { notifier: ctx.notifier ?? new ReleaseNotifier({ slack: async () => slack }), channel: config.OAR_PROW_CHANNEL } } : {}),
+    ...(slack && config.OAR_PROW_CHANNEL ? { notices: { notifier: ctx.notifier ?? new ReleaseNotifier({ slack: async () => slack, warn: (m) => ctx.logger.warn(m) }), channel: config.OAR_PROW_CHANNEL } } : {}),
     ...(clients.qeReports ? { qeReports: clients.qeReports } : {}),
     ...(config.OAR_PROW_RETRY_ERROR ? { retryErrorRuns: true } : {}),
     logger: ctx.logger,

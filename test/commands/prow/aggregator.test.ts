@@ -6,6 +6,7 @@ import { parseRegistryFile } from '../../../src/commands/prow/registry.ts';
 import { allCompleted, countJob, emptyMetrics, jobVerdict, needsRetry, qeAccepted, retriesNeeded } from '../../../src/commands/prow/verdict.ts';
 import { QE_STATE_LABEL } from '../../../src/integrations/kubernetes.ts';
 import { buildProwDeps } from '../../../src/commands/prow/factory.ts';
+import { ReleaseNotifier } from '../../../src/commands/notifier.ts';
 import { IntegrationError } from '../../../src/integrations/http.ts';
 import type { ReleaseControllerClient } from '../../../src/integrations/release-controller.ts';
 import { testConfig } from '../../../src/config/env.ts';
@@ -365,14 +366,27 @@ describe('aggregator: registry changes, optional jobs, failures', () => {
     const lines: string[] = [];
     const deps = w.deps();
     deps.logger = createLogger({ level: 'info', destination: { write: (l: string) => void lines.push(l) } });
-    deps.notices = {
-      channel: '#release-gate',
-      notifier: { post: async (channel) => ({ channel, ts: '1.1', parts: ['1.1'], threadFailures: [{ index: 0, error: 'msg_too_long' }] }) },
-    };
+    // A real notifier (as a job run hands over: it warns into the run's log) whose renderer puts a
+    // detail in the thread, and a Slack that refuses thread messages.
+    const posts: string[] = [];
+    const notifier = new ReleaseNotifier({
+      slack: async () => ({
+        post: async (to: { channel: string; threadTs?: string }) => {
+          if (to.threadTs) throw new Error('msg_too_long');
+          posts.push(to.channel);
+          return { channel: to.channel, ts: '1.1', parts: ['1.1'] };
+        },
+      }),
+      render: (n) => ({ summary: { text: n.text }, thread: [{ text: 'detail' }] }),
+      warn: (m) => deps.logger.warn(m),
+    });
+    deps.notices = { channel: '#release-gate', notifier };
     const report = await runAggregatorPass(deps, 'amd64');
     expect(report.files.find((f) => f.path === r.path)).toMatchObject({ kind: 'aggregated', notice: 'posted' });
+    expect(posts).toEqual(['#release-gate']);
+    // Warned once (by the notifier), not a second time by the aggregator.
     const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40).map((l) => l.msg);
-    expect(warnings).toContainEqual(expect.stringMatching(/was posted, but 1 thread message\(s\) were not: msg_too_long$/));
+    expect(warnings).toEqual([expect.stringMatching(/a thread message of the notice in #release-gate was not sent: .*msg_too_long/)]);
   });
 
   it('without Kubernetes and Slack configured the verdict is only recorded', async () => {
