@@ -1,5 +1,6 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
-import { asyncApprovalFollowUp, asyncApprovalWatch, ASYNC_APPROVAL_KIND } from './approval/async-approval.ts';
+import { asyncApprovalFollowUp, asyncApprovalWatch } from './approval/async-approval.ts';
+import { resumeAsyncApproval, resumeRequestOf } from './approval/completion.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
 import { releaseAdvisoryEntries } from '../integrations/errata/index.ts';
 import { CommandError } from './errors.ts';
@@ -10,7 +11,7 @@ import { approvalState, approveShipment, openShipment, type OpenedShipment } fro
 import { closeQeSubtasks, findQeSubtasks, openQeSubtasks, readSubtasksToClose, type SubtasksToClose } from './approval/subtasks.ts';
 import { checkKernelTags, collectKernelChecks, startKernelChecks, stopShipHits, stopShipIssueText, stopShipRefusal, type KernelCheck } from './approval/kernel-guard.ts';
 import type { LineLog } from './approval/log.ts';
-import { changeAdvisoryStatus } from './change-advisory-status.ts';
+import { ASYNC_APPROVAL_KIND, changeAdvisoryStatus } from './change-advisory-status.ts';
 
 export const CHANGE_ADVISORY_STATUS_TASK = 'change-advisory-status';
 
@@ -119,7 +120,10 @@ export default implement(changeAdvisoryStatus, {
     };
   },
 
-  async run(ctx) {
+  async run(ctx, options) {
+    // The async-approval watch resuming a deferred approval (approval/async-approval.ts).
+    const resume = resumeRequestOf(options);
+    if (resume) return resumeAsyncApproval(ctx, resume);
     const cs = await ctx.configStore();
     const release = cs.release;
     const flow = cs.flow();

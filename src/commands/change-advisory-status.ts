@@ -10,8 +10,9 @@
  * 3. Konflux flow: when the payload metadata URL of THIS release (defect 10) is reachable, or in
  *    the Errata flow, the advisories move to REL_PREP and the ART QE subtasks are closed now.
  *    Otherwise the command returns In Progress with one `async-approval` watch per release that
- *    checks every OAR_APPROVAL_CHECK_INTERVAL_MS up to OAR_APPROVAL_MAX_WAIT_MS and then runs
- *    approval/completion.ts; the subtasks stay open until then (defect 9).
+ *    checks every OAR_APPROVAL_CHECK_INTERVAL_MS up to OAR_APPROVAL_MAX_WAIT_MS and then resumes
+ *    this command through the runner to run approval/completion.ts (lock, audit and task as for
+ *    any run); the subtasks stay open until then (defect 9).
  *
  * `-s/--status` (ignored by the original, defect 9) is honoured by rejecting anything but
  * REL_PREP before anything runs: this command is the QE approval and nothing else.
@@ -44,7 +45,10 @@ export const changeAdvisoryStatus = declareCommand({
   task: 'change-advisory-status',
   scope: 'zstream',
   longRunning: true,
-  options: (z) => z.object({ status: statusOption(z) }),
+  // Loose: the watch's internal resume request (approval/completion.ts ASYNC_APPROVAL_RESUME) passes
+  // validation without being an option: it is not in the shape, so help, the parser (unknown flags
+  // are errors) and MCP (a strict tool schema over the shape) never offer or accept it.
+  options: (z) => z.looseObject({ status: statusOption(z) }),
   aliases: { s: 'status' },
   followUpKinds: [{ kind: ASYNC_APPROVAL_KIND, summary: 'Checks the payload metadata URL until it is reachable, then moves the advisories to REL_PREP and tells the release channel' }],
 });

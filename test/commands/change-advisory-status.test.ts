@@ -214,7 +214,7 @@ describe('change-advisory-status', () => {
       for (const id of Object.values(seeded.advisories)) expect(h.world.errata.advisory(id).state).toBe('QE');
       for (const key of Object.values(keys)) expect(issueStatus(h.world, key)).toBe('To Do');
       const watches = await h.store.listWatches({ state: 'active', release: '4.19.10' });
-      expect(watches).toEqual([expect.objectContaining({ kind: 'async-approval', dedupKey: '4.19.10', intervalMs: h.engine.config.OAR_APPROVAL_CHECK_INTERVAL_MS, subject: { release: '4.19.10', task: 'change-advisory-status' } })]);
+      expect(watches).toEqual([expect.objectContaining({ kind: 'async-approval', dedupKey: '4.19.10', intervalMs: h.engine.config.OAR_APPROVAL_CHECK_INTERVAL_MS, subject: { release: '4.19.10' } })]);
       expect(watches[0]!.deadline.getTime() - watches[0]!.createdAt.getTime()).toBe(h.engine.config.OAR_APPROVAL_MAX_WAIT_MS);
       expect(taskOf(await h.statebox('4.19.10'), 'change-advisory-status')?.status).toBe('In Progress');
 

@@ -15,7 +15,8 @@ import { defineCommand } from '../../src/commands/types.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SqliteStore, type NewWatch, type Store, type Watch } from '../../src/store/index.ts';
 import { PostgresStore } from '../../src/store/postgres.ts';
-import { asyncApprovalWatch, createAsyncApprovalHandler, ASYNC_APPROVAL_KIND } from '../../src/commands/approval/async-approval.ts';
+import { asyncApprovalWatch, createAsyncApprovalHandler } from '../../src/commands/approval/async-approval.ts';
+import { ASYNC_APPROVAL_KIND } from '../../src/commands/change-advisory-status.ts';
 import { createWatchPoller, WatchHandlerRegistry, type WatchHandler, type WatchPollResult } from '../../src/jobs/watchers.ts';
 import { watchersJob } from '../../src/jobs/watchers-job.ts';
 import { jobActor } from '../../src/jobs/types.ts';
@@ -293,11 +294,48 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
   let statebox: MemoryStateBox;
   let slack: SlackRecorder;
   let handlers: WatchHandlerRegistry;
+  let runner: Runner;
   let accessible: boolean;
   let completions: string[];
   let completeError: Error | undefined;
   const config = testConfig();
   const THREAD = { channel: 'C-THREAD', threadTs: '1700000000.000500' };
+
+  /**
+   * A stand-in for change-advisory-status (the real one runs against the simulated world in
+   * test/commands/change-advisory-status-async.test.ts): it schedules the watch, and the watch
+   * resumes it through the runner with the internal resume request.
+   */
+  const approve = defineCommand({
+    name: 'change-advisory-status',
+    group: 'oar',
+    summary: 'fake approval',
+    examples: [],
+    safety: 'critical',
+    task: 'change-advisory-status',
+    scope: 'zstream',
+    options: z.looseObject({}),
+    // The runner stores only the kinds a command declares (string: this fake provides no handler factory).
+    followUpKinds: [{ kind: ASYNC_APPROVAL_KIND as string, summary: 'waits for the payload metadata URL' }],
+    async run(ctx, options) {
+      const resume = options.asyncApprovalResume as { step: 'complete' | 'timeout' } | undefined;
+      if (!resume) {
+        ctx.log.info('Background metadata checker process started. Task status will be updated when metadata URL becomes accessible.');
+        return { status: 'in_progress', summary: 'scheduled', watch: asyncApprovalWatch(ctx.release, ctx.config, { now: ctx.now() }) };
+      }
+      if (resume.step === 'timeout') {
+        ctx.log.warn('Timeout reached after 2 days, payload metadata URL still not accessible');
+        return { status: 'fail', summary: 'timeout' };
+      }
+      if (completeError) {
+        ctx.log.error(`Release approval failed with error: ${completeError.message}`);
+        return { status: 'fail', summary: completeError.message };
+      }
+      completions.push(ctx.release);
+      ctx.log.info('advisory 169348 moved to REL_PREP');
+      return { status: 'pass', summary: 'Release approval completed.' };
+    },
+  });
 
   beforeEach(async () => {
     store = await openTestStore();
@@ -307,15 +345,12 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
     accessible = false;
     completions = [];
     completeError = undefined;
+    runner = new Runner({ config, store, statebox, services: new LazyServices({}), configStores: { get: async () => { throw new Error('none'); } }, authorizer: TERMINAL_AUTHORIZER, now: () => clock });
     handlers = new WatchHandlerRegistry();
     handlers.register(ASYNC_APPROVAL_KIND, createAsyncApprovalHandler({
-      store,
       checkMetadata: async (release) => ({ accessible, reason: accessible ? 'The metadata url is accessible' : 'The metadata url is not accessible (HTTP 404)', lines: [`Checking accessiblity of metadata url https://example.com/${release}`] }),
-      async completeApproval(release) {
-        if (completeError) throw completeError;
-        completions.push(release);
-        return { lines: ['advisory 169348 moved to REL_PREP', 'advisory 169349 moved to REL_PREP'] };
-      },
+      execute: (req) => runner.execute(req),
+      command: (name) => (name === approve.name ? approve : undefined),
       releaseLeadMention: async () => '<!subteam^S419>',
       releaseChannel: async () => '#qe-release',
     }));
@@ -325,8 +360,8 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
   });
 
   const poller = () => createWatchPoller({ store, statebox, slack: async () => slack, handlers, logger: silentLogger, now: () => clock });
-  const schedule = async () => {
-    const r = await store.addWatch({ ...asyncApprovalWatch('4.19.37', config, { now: T0, report: THREAD }) });
+  const schedule = async (release = '4.19.37') => {
+    const r = await store.addWatch({ ...asyncApprovalWatch(release, config, { now: T0, report: THREAD }) });
     if (!r.created) throw new Error('not created');
     return r.watch;
   };
@@ -334,34 +369,35 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
   it('one watch per release, checked every 30 minutes (the first check after 30 minutes), up to 2 days', async () => {
     const w = await schedule();
     expect(w).toMatchObject({ kind: 'async-approval', dedupKey: '4.19.37', intervalMs: 30 * MIN, nextCheckAt: new Date(T0.getTime() + 30 * MIN), deadline: new Date(T0.getTime() + 2 * 24 * 60 * MIN) });
+    // No task on the watch: the resumed run records it, the poller must not write it again.
+    expect(w.subject).toEqual({ release: '4.19.37' });
     const again = await store.addWatch(asyncApprovalWatch('4.19.37', config, { now: T0 }));
     expect(again.created).toBe(false);
     expect((await store.addWatch(asyncApprovalWatch('4.19.38', config, { now: T0 }))).created).toBe(true);
   });
 
-  it('completes once the payload metadata URL is reachable: task Pass with the log, thread and release channel told', async () => {
+  it('completes once the payload metadata URL is reachable, through the runner: task Pass with the log, audited, thread and release channel told', async () => {
     const w = await schedule();
     expect((await poller().pollOnce()).claimed).toBe(0);
     clock = new Date(T0.getTime() + 30 * MIN);
     const first = await poller().pollOnce();
     expect(first.results[0]!.summary).toBe('Scheduler check #1: Payload metadata URL still not accessible (The metadata url is not accessible (HTTP 404))');
+    expect(statebox.updates).toEqual([]);
     accessible = true;
     clock = new Date(T0.getTime() + 60 * MIN);
     expect((await poller().pollOnce()).done).toBe(1);
     expect(completions).toEqual(['4.19.37']);
     const done = 'Hello <!subteam^S419>, Release approval completed for 4.19.37. Payload metadata URL is now accessible and advisories have been moved to REL_PREP.';
-    expect(statebox.updates).toHaveLength(1);
-    expect(statebox.updates[0]).toMatchObject({ release: '4.19.37', task: 'change-advisory-status', status: 'Pass' });
-    expect(statebox.updates[0]!.result).toBe([
-      'Scheduler check #2: Checking payload metadata URL accessibility for release 4.19.37',
-      'Checking accessiblity of metadata url https://example.com/4.19.37',
-      'Payload metadata URL is now accessible',
-      'advisory 169348 moved to REL_PREP',
-      'advisory 169349 moved to REL_PREP',
-      'Release approval completed. Payload metadata URL is now accessible and advisories have been moved to REL_PREP.',
-    ].join('\n'));
+    // Both writes are the runner's (In Progress at the start, Pass at the end); none is the poller's.
+    expect(statebox.updates.map((u) => [u.task, u.status])).toEqual([['change-advisory-status', 'In Progress'], ['change-advisory-status', 'Pass']]);
+    expect(statebox.updates[1]!.result).toContain('advisory 169348 moved to REL_PREP');
+    const audit = (await store.queryAudit({ release: '4.19.37', command: 'change-advisory-status' })).reverse();
+    expect(audit.map((a) => [a.event, a.actorId])).toEqual([['confirm', 'job:watchers'], ['intent', 'job:watchers'], ['run', 'job:watchers']]);
+    expect(audit[1]).toMatchObject({ channel: 'C-THREAD', options: { asyncApprovalResume: { watch: w.id, step: 'complete', check: 2 } } });
+    expect(await store.listLocks()).toEqual([]);
     expect(slack.in('C-THREAD').every((p) => p.threadTs === THREAD.threadTs)).toBe(true);
     expect(slack.in('C-THREAD').map((p) => p.op)).toEqual(['post', 'output']);
+    expect(slack.in('C-THREAD')[0]!.text).toBe(`[Pass] async-approval 4.19.37: ${done}`);
     expect(slack.in('#qe-release').map((p) => p.text)).toEqual([done]);
     expect(await store.getWatch(w.id)).toMatchObject({ state: 'done' });
     // Never twice for the same release.
@@ -370,64 +406,35 @@ describe('async approval (change-advisory-status, oar-commands 10.4)', () => {
     expect(completions).toEqual(['4.19.37']);
   });
 
-  it('the completion runs at most once per watch, even if a replica died before marking it done', async () => {
-    const w = await schedule();
-    accessible = true;
-    const handler = handlers.get(ASYNC_APPROVAL_KIND)!;
-    const ctx = { logger: silentLogger, signal: new AbortController().signal, attempt: 1, now: () => clock };
-    expect((await handler.poll(w, ctx)).status).toBe('Pass');
-    const second = await handler.poll(w, { ...ctx, attempt: 2 });
-    expect(second).toMatchObject({ done: true, status: 'Fail' });
-    expect(second.summary).toMatch(/^Hello <!subteam\^S419>, Release approval failed for 4.19.37. Error: the approval completion was already started/);
-    expect(completions).toEqual(['4.19.37']);
-  });
-
-  it('failure and timeout use the original wording and set the task to Fail', async () => {
+  it('failure and timeout use the original wording and the runner sets the task to Fail', async () => {
     await schedule();
     accessible = true;
     completeError = new Error('Errata refused the state change: advisory 169348 has unfinished bugs');
     clock = new Date(T0.getTime() + 30 * MIN);
     await poller().pollOnce();
     expect(slack.in('#qe-release')[0]!.text).toBe('Hello <!subteam^S419>, Release approval failed for 4.19.37. Error: Errata refused the state change: advisory 169348 has unfinished bugs');
-    expect(statebox.updates[0]).toMatchObject({ task: 'change-advisory-status', status: 'Fail' });
+    expect(statebox.updates.map((u) => u.status)).toEqual(['In Progress', 'Fail']);
 
-    const r = await store.addWatch(asyncApprovalWatch('4.20.28', config, { now: T0, report: THREAD }));
-    expect(r.created).toBe(true);
+    await schedule('4.20.28');
     accessible = false;
     clock = new Date(T0.getTime() + 2 * 24 * 60 * MIN);
     expect((await poller().pollOnce()).expired).toBe(1);
     expect(slack.in('#qe-release')[1]!.text).toBe('Hello <!subteam^S419>, Release approval timeout for 4.20.28. Payload metadata URL still not accessible');
-    expect(statebox.updates[1]).toMatchObject({ release: '4.20.28', task: 'change-advisory-status', status: 'Fail' });
-    expect(statebox.updates[1]!.result).toContain('Timeout reached after 2 days, payload metadata URL still not accessible');
+    const timeout = statebox.updates.filter((u) => u.release === '4.20.28');
+    expect(timeout.map((u) => [u.task, u.status])).toEqual([['change-advisory-status', 'In Progress'], ['change-advisory-status', 'Fail']]);
+    expect(timeout[1]!.result).toContain('Timeout reached after 2 days, payload metadata URL still not accessible');
   });
 
   it('a command returning the watch gets it registered by the runner and reported in the thread it was started from', async () => {
-    const approve = defineCommand({
-      name: 'change-advisory-status',
-      group: 'oar',
-      summary: 'fake approval',
-      examples: [],
-      safety: 'write',
-      task: 'change-advisory-status',
-      scope: 'zstream',
-      options: z.object({}),
-      // The runner stores only the kinds a command declares (string: this fake provides no handler factory).
-      followUpKinds: [{ kind: ASYNC_APPROVAL_KIND as string, summary: 'waits for the payload metadata URL' }],
-      async run(ctx) {
-        ctx.log.info('Background metadata checker process started. Task status will be updated when metadata URL becomes accessible.');
-        return { status: 'in_progress', summary: 'scheduled', watch: asyncApprovalWatch(ctx.release, ctx.config, { now: ctx.now() }) };
-      },
-    });
-    const runner = new Runner({ config, store, statebox, services: new LazyServices({}), configStores: { get: async () => { throw new Error('none'); } }, authorizer: TERMINAL_AUTHORIZER, now: () => clock });
     const req = { command: approve, release: '4.19.37', options: {}, actor: { id: 'U1', via: 'slack' as const }, slack: { channel: 'C-START', threadTs: '1700000000.000900' } };
-    await runner.execute(req);
-    const second = await runner.execute(req);
+    await runner.execute({ ...req, confirmation: { id: 'c1' } });
+    const second = await runner.execute({ ...req, confirmation: { id: 'c2' } });
     expect(second.kind === 'done' && second.log).toContain('already watching async-approval for 4.19.37');
     expect(await store.listWatches({ kind: 'async-approval' })).toHaveLength(1);
     accessible = true;
     clock = new Date(T0.getTime() + 30 * MIN);
     expect((await poller().pollOnce()).done).toBe(1);
     expect(slack.in('C-START').map((p) => p.threadTs)).toEqual(['1700000000.000900', '1700000000.000900']);
-    expect(statebox.updates.map((u) => u.status)).toEqual(['In Progress', 'In Progress', 'In Progress', 'In Progress', 'Pass']);
+    expect(statebox.updates.map((u) => u.status)).toEqual(['In Progress', 'In Progress', 'In Progress', 'In Progress', 'In Progress', 'Pass']);
   });
 });

@@ -5,23 +5,28 @@
  * - one watch per release (`dedupKey` = the release; the original locked per y-stream with a
  *   lock file that a crash left behind forever);
  * - every OAR_APPROVAL_CHECK_INTERVAL_MS (30 min) up to OAR_APPROVAL_MAX_WAIT_MS (2 days) the
- *   payload metadata URL of THAT release is checked;
- * - when it is reachable, the approval completion (advisories → REL_PREP; supplied by the command
- *   author) runs at most once per watch (a store dedup key guards a re-claim after a crash);
- * - the outcome sets the `change-advisory-status` task, is posted in the thread where the approval
- *   was started, and (as the original did) to the QE release channel mentioning the release leads.
+ *   payload metadata URL of THAT release is checked (a cheap read, outside any lock);
+ * - when it is reachable, change-advisory-status is resumed through the runner (like the
+ *   `prow-job` and `jenkins-build` follow-ups run their status modes): the runner takes the
+ *   release lock, audits the run as the watchers and records the `change-advisory-status` task;
+ *   the completion itself (approval/completion.ts) runs at most once per watch. A held lock
+ *   defers it to the next check. At the deadline the timeout is recorded the same way;
+ * - the outcome is posted in the thread where the approval was started and (as the original did)
+ *   to the QE release channel mentioning the release leads.
+ *
+ * The handler declares no `task` and its watches carry none: the runner has recorded the task
+ * when the resumed run ends, so the poller must not write it again (its `status` is for the
+ * report only).
  */
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/env.ts';
-import type { NewWatch, SlackTarget, Store, Watch } from '../../store/types.ts';
-import type { FollowUpContext, FollowUpDeps, FollowUpHandler, FollowUpResult } from '../types.ts';
+import type { NewWatch, SlackTarget, Watch } from '../../store/types.ts';
+import type { Actor, AnyCommand, FollowUpContext, FollowUpDeps, FollowUpHandler, FollowUpResult, RunRequest, RunResult } from '../types.ts';
 import { LEAD_FALLBACK } from '../notifier.ts';
-import { createApprovalCompletion } from './completion.ts';
-import { errorMessage } from './log.ts';
-
-import { ASYNC_APPROVAL_KIND } from '../change-advisory-status.ts';
-
-export { ASYNC_APPROVAL_KIND };
-export const ASYNC_APPROVAL_TASK = 'change-advisory-status';
+import { ASYNC_APPROVAL_KIND, changeAdvisoryStatus } from '../change-advisory-status.ts';
+import { WATCH_ACTOR } from '../prow-jobs/watch.ts';
+import { userMessageOf } from '../errors.ts';
+import { ASYNC_APPROVAL_RESUME, type AsyncApprovalResume } from './completion.ts';
 
 /** The metadata check result (release-controller.ts MetadataCheck has this shape). */
 export interface MetadataCheckLike {
@@ -33,13 +38,16 @@ export interface MetadataCheckLike {
 export interface AsyncApprovalDeps {
   /** Is the payload metadata URL of this release reachable? Never throws (checkPayloadMetadataUrl). */
   checkMetadata(release: string): Promise<MetadataCheckLike>;
-  /** Move the advisories to REL_PREP (the command author's function); throws on failure. */
-  completeApproval(release: string, ctx: FollowUpContext): Promise<{ lines?: string[] } | void>;
+  /** The runner (`FollowUpDeps.execute`): the resumed change-advisory-status runs through it. */
+  execute(req: RunRequest): Promise<RunResult>;
+  /** The registered change-advisory-status (`FollowUpDeps.command`). */
+  command(name: string): AnyCommand | undefined;
   /** `{lead}` of the y-stream (the ReleaseNotifier's one lead rule); absent or failing: its `@qe-release` fallback. */
   releaseLeadMention?(release: string): Promise<string | undefined>;
   /** The QE release channel (ConfigStore contact `qe-release`), when known. */
   releaseChannel?(release: string): Promise<string | undefined>;
-  store: Pick<Store, 'markSeen'>;
+  /** Who the resumed runs are audited as (and hold the lock as). Default `job:watchers`. */
+  actor?: Actor;
 }
 
 /** The watch `change-advisory-status` returns as its outcome's `watch` (the runner stores it). */
@@ -52,7 +60,8 @@ export function asyncApprovalWatch(
   return {
     kind: ASYNC_APPROVAL_KIND,
     release,
-    subject: { release, task: ASYNC_APPROVAL_TASK },
+    // No `task`: the resumed run records it through the runner (a task here would make the poller write it again).
+    subject: { release },
     intervalMs: config.OAR_APPROVAL_CHECK_INTERVAL_MS,
     deadline: new Date(now.getTime() + config.OAR_APPROVAL_MAX_WAIT_MS),
     createdAt: now,
@@ -71,8 +80,6 @@ export function approvalFailedText(group: string, release: string, error: string
 export function approvalTimeoutText(group: string, release: string): string {
   return `Hello ${group}, Release approval timeout for ${release}. Payload metadata URL still not accessible`;
 }
-
-const ONE_MONTH_MS = 31 * 24 * 3600_000;
 
 export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHandler {
   async function group(release: string, ctx: FollowUpContext): Promise<string> {
@@ -94,59 +101,96 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHan
   }
   const releaseOf = (w: Watch) => (typeof w.subject.release === 'string' ? w.subject.release : w.release);
 
+  /**
+   * change-advisory-status resumed through the runner. Critical, so it carries a confirmation:
+   * the person who ran the command confirmed this deferred half; the id is fresh per request
+   * because the once-per-watch guard lives in the run, under the lock.
+   */
+  async function resume(watch: Watch, release: string, step: AsyncApprovalResume['step'], ctx: FollowUpContext): Promise<RunResult> {
+    const command = deps.command(changeAdvisoryStatus.name);
+    if (!command) throw new Error(`${changeAdvisoryStatus.name} is not a registered command: cannot resume the approval`);
+    const request: AsyncApprovalResume = { watch: watch.id, step, check: ctx.attempt };
+    return deps.execute({
+      command,
+      release,
+      options: { [ASYNC_APPROVAL_RESUME]: request },
+      actor: deps.actor ?? WATCH_ACTOR,
+      confirmation: { id: `async-approval:${watch.id}:${step}:${randomUUID()}` },
+      signal: ctx.signal,
+      text: `oar -r ${release} ${command.name} (async approval ${step}, watch ${watch.id})`,
+      ...(watch.report ? { slack: watch.report } : {}),
+    });
+  }
+
+  /** The end of a resumed run in the original's words: thread summary, release channel notice. */
+  async function ended(release: string, r: Extract<RunResult, { kind: 'done' }>, ctx: FollowUpContext, timeout = false): Promise<Omit<FollowUpResult, 'done'>> {
+    const g = await group(release, ctx);
+    const pass = r.outcome.status === 'pass';
+    const text = pass ? approvalCompletedText(g, release) : timeout ? approvalTimeoutText(g, release) : approvalFailedText(g, release, r.outcome.summary);
+    return { status: pass ? 'Pass' : 'Fail', summary: text, result: r.log, notify: await notify(release, text, ctx) };
+  }
+
   return {
-    task: ASYNC_APPROVAL_TASK,
     async poll(watch, ctx) {
       const release = releaseOf(watch);
-      const lines = [`Scheduler check #${ctx.attempt}: Checking payload metadata URL accessibility for release ${release}`];
       const check = await deps.checkMetadata(release);
-      lines.push(...check.lines);
       if (!check.accessible) {
         return { done: false, summary: `Scheduler check #${ctx.attempt}: Payload metadata URL still not accessible (${check.reason})` };
       }
-      lines.push('Payload metadata URL is now accessible');
-      const g = await group(release, ctx);
-      // At most once per watch, even if this replica dies before the watch is marked done.
-      if (!(await deps.store.markSeen(`async-approval:complete:${watch.id}`, ONE_MONTH_MS))) {
-        const error = 'the approval completion was already started by an earlier check that did not finish; check the advisory states, then re-run change-advisory-status';
-        const text = approvalFailedText(g, release, error);
-        return { done: true, status: 'Fail', summary: text, result: [...lines, `Release approval failed with error: ${error}`].join('\n'), notify: await notify(release, text, ctx) };
-      }
+      let r: RunResult;
       try {
-        const out = await deps.completeApproval(release, ctx);
-        lines.push(...(out?.lines ?? []), 'Release approval completed. Payload metadata URL is now accessible and advisories have been moved to REL_PREP.');
-        const text = approvalCompletedText(g, release);
-        return { done: true, status: 'Pass', summary: text, result: lines.join('\n'), notify: await notify(release, text, ctx) };
+        r = await resume(watch, release, 'complete', ctx);
       } catch (e) {
-        const error = errorMessage(e);
-        lines.push(`Background metadata checker failed: ${error}`, `Release approval failed with error: ${error}`);
-        const text = approvalFailedText(g, release, error);
-        return { done: true, status: 'Fail', summary: text, result: lines.join('\n'), notify: await notify(release, text, ctx) };
+        return { done: false, summary: `Scheduler check #${ctx.attempt}: the approval completion could not run: ${userMessageOf(e)}` };
+      }
+      switch (r.kind) {
+        case 'done':
+          // Not reachable any more when checked again under the lock: keep waiting.
+          if (r.outcome.status === 'in_progress' || r.outcome.status === 'info') return { done: false, summary: r.outcome.summary };
+          return { done: true, ...(await ended(release, r, ctx)) };
+        case 'locked':
+        case 'refused':
+          // Another run holds the release (or the store is away): the completion waits for the next check.
+          return { done: false, summary: `Scheduler check #${ctx.attempt}: Payload metadata URL is accessible; the approval completion waits: ${r.message}` };
+        case 'pending-approval':
+          // OAR_SECOND_APPROVAL names change-advisory-status: the request is posted; its approval runs the completion.
+          return { done: true, summary: `Payload metadata URL of ${release} is accessible; moving the advisories to REL_PREP waits for a second approval: ${r.message}` };
+        case 'denied':
+        case 'duplicate':
+        case 'needs-confirmation': {
+          const error = `change-advisory-status could not be resumed from the watch: ${'message' in r ? r.message : 'it asks for a confirmation'}`;
+          const text = approvalFailedText(await group(release, ctx), release, error);
+          return { done: true, status: 'Fail', summary: text, notify: await notify(release, text, ctx) };
+        }
       }
     },
     async onExpire(watch, ctx) {
       const release = releaseOf(watch);
       const text = approvalTimeoutText(await group(release, ctx), release);
-      const days = Math.round((watch.deadline.getTime() - watch.createdAt.getTime()) / 86_400_000);
-      return {
-        status: 'Fail',
-        summary: text,
-        result: [`Timeout reached after ${days} days, payload metadata URL still not accessible`, `Release approval timeout. Payload metadata URL still not accessible after ${days} days.`].join('\n'),
-        notify: await notify(release, text, ctx),
-      };
+      let r: RunResult | undefined;
+      let why: string;
+      try {
+        r = await resume(watch, release, 'timeout', ctx);
+        why = 'message' in r ? r.message : r.kind;
+      } catch (e) {
+        why = userMessageOf(e);
+      }
+      if (r?.kind === 'done') return ended(release, r, ctx, true);
+      // The watch ends at its deadline whatever happens: say that the task was not recorded.
+      return { status: 'Fail', summary: `${text} (the change-advisory-status task was not recorded: ${why})`, notify: await notify(release, text, ctx) };
     },
   };
 }
 
 /**
  * change-advisory-status's follow-up factory (`followUps` of its implementation): the approval is
- * completed with the command's own completion, and announced in the release channel.
+ * completed by the command itself, resumed through the runner, and announced in the release channel.
  */
 export function asyncApprovalFollowUp(deps: FollowUpDeps): FollowUpHandler {
   const services = deps.services(); // one set of clients for every poll
   return createAsyncApprovalHandler({
-    store: deps.store,
-    completeApproval: createApprovalCompletion({ services: (r) => deps.services(r), configStores: deps.configStores }),
+    execute: (req) => deps.execute(req),
+    command: (name) => deps.command(name),
     async checkMetadata(release) {
       const check = await services.get('payloadMetadata');
       return check(release);

@@ -1,7 +1,7 @@
 /**
  * Where the approval helpers write the original's log lines: the command's captured log
- * (CommandLog) while a command runs, or a plain line collector when the watcher completes an
- * async approval outside any command.
+ * (CommandLog) while a command runs (the async approval's completion included, resumed through
+ * the runner), or a plain line collector where no command runs (tests of the helpers).
  */
 
 export interface LineLog {

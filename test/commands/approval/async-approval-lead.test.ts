@@ -12,9 +12,10 @@ const watch = { ...asyncApprovalWatch('4.19.37', config, { now: T0 }), id: 1, st
 describe('async approval: who the notice greets', () => {
   const handler = (releaseLeadMention?: () => Promise<string | undefined>) =>
     createAsyncApprovalHandler({
-      store: { markSeen: async () => true },
       checkMetadata: async () => ({ accessible: true, reason: 'ok', lines: [] }),
-      completeApproval: async () => undefined,
+      // The resumed change-advisory-status, as the runner answers it (passed, and for the timeout failed).
+      execute: async (req) => ({ kind: 'done', safety: 'critical', durationMs: 1, correlationId: 'c', log: '', outcome: { status: (req.options.asyncApprovalResume as { step: string }).step === 'timeout' ? 'fail' : 'pass', summary: '' } }),
+      command: (name) => ({ name }) as never,
       releaseChannel: async () => '#qe-release',
       ...(releaseLeadMention ? { releaseLeadMention } : {}),
     });
