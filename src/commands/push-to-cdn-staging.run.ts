@@ -2,8 +2,11 @@
 import type { ErrataClient } from '../integrations/errata/index.ts';
 import { implement, type CommandContext, type Plan } from './types.ts';
 import { loadReleaseAdvisories } from './approval/advisories.ts';
-import { CDN_PUSH_KIND, CDN_PUSH_TASK, cdnPushFollowUp, cdnPushSubject, decideAll, type PushAdvisory, type PushDecision } from './approval/push.ts';
-import { pushToCdnStaging } from './push-to-cdn-staging.ts';
+import { cdnPushFollowUp, cdnPushResumeOf, cdnPushSubject, decideAll, resumeCdnPush, type PushAdvisory, type PushDecision } from './approval/push.ts';
+import { CDN_PUSH_KIND, pushToCdnStaging } from './push-to-cdn-staging.ts';
+
+/** The task the plan reads (the runner records it: the declaration's `task`). */
+const CDN_PUSH_TASK = 'push-to-cdn-staging';
 
 async function releaseAdvisories(ctx: CommandContext): Promise<{ errata: ErrataClient; ads: PushAdvisory[] }> {
   const cs = await ctx.configStore();
@@ -45,7 +48,10 @@ export default implement(pushToCdnStaging, {
     };
   },
 
-  async run(ctx) {
+  async run(ctx, options) {
+    // The cdn-push watch resuming this command to trigger a waiting push or record the end (approval/push.ts).
+    const resume = cdnPushResumeOf(options);
+    if (resume) return resumeCdnPush(ctx, resume);
     const { errata, ads } = await releaseAdvisories(ctx);
     ctx.progress(`Checking the stage push jobs of ${ads.length} advisories`);
     const decisions = await decideAll(errata, ads, 'run', ctx.log, ctx.signal);

@@ -3,7 +3,8 @@
  * ones skipped) either nothing (every push COMPLETE, or pushes running), or trigger the Errata
  * Tool stage push. Pushes take 30-60 minutes: instead of asking people to re-run the command, the
  * outcome leaves a `cdn-push` watch that checks the jobs until every one is COMPLETE (or one
- * FAILED) and records the task. Re-running reports the jobs and never re-triggers a completed or
+ * FAILED); the watch resumes this command through the runner to trigger a push that waited for
+ * its blocking advisory and to record the task (lock, audit and task as for any run). Re-running reports the jobs and never re-triggers a completed or
  * running push; a FAILED push is triggered again.
  */
 import { declareCommand } from './types.ts';
@@ -23,6 +24,9 @@ export const pushToCdnStaging = declareCommand({
   task: 'push-to-cdn-staging',
   scope: 'zstream',
   longRunning: true,
-  options: (z) => z.object({}),
+  // Loose: the watch's internal resume request (approval/push.ts CDN_PUSH_RESUME) passes validation
+  // without being an option: it is not in the shape, so help, the parser (unknown flags are
+  // errors) and MCP (a strict tool schema over the shape) never offer or accept it.
+  options: (z) => z.looseObject({}),
   followUpKinds: [{ kind: CDN_PUSH_KIND, summary: 'Checks the stage push jobs until every one is COMPLETE (Pass) or one FAILED (Fail)' }],
 });

@@ -74,10 +74,18 @@ export function issueStatus(world: SimulatedWorld, key: string): string {
   return (world.jira.state.issues.get(key)!.fields.status as { name: string }).name;
 }
 
-/** A watch poller with only the cdn-push handler, on the harness's store and StateBox, at a test clock. */
+/**
+ * A watch poller with only the cdn-push handler, on the harness's store and StateBox, at a test
+ * clock; the handler resumes push-to-cdn-staging through the harness's runner.
+ */
 export function cdnPushPoller(h: ApprovalHarness, clock: { now: number }): WatchPoller {
   const handlers = new WatchHandlerRegistry();
-  handlers.register('cdn-push', createCdnPushWatchHandler({ errata: () => h.engine.services().get('errata') }));
+  const handler = createCdnPushWatchHandler({
+    errata: () => h.engine.services().get('errata'),
+    execute: (req) => h.engine.runner.execute(req),
+    command: (name) => h.engine.registry.get(name),
+  });
+  handlers.register('cdn-push', handler);
   return createWatchPoller({
     store: h.store,
     statebox: { updateTask: async (r, t, s, res) => void (await h.engine.statebox.updateTask(r, t, s, res ?? null)) },
