@@ -1,6 +1,6 @@
 /** What `changeAdvisoryStatus` does (declared in ./change-advisory-status.ts; the registry imports this module on its first run). */
 import { asyncApprovalFollowUp, asyncApprovalWatch } from './approval/async-approval.ts';
-import { resumeAsyncApproval, resumeRequestOf } from './approval/completion.ts';
+import { asyncApprovalResume, resumeAsyncApproval } from './approval/completion.ts';
 import type { MetadataCheck } from '../integrations/release-controller.ts';
 import { releaseAdvisoryEntries } from '../integrations/errata/index.ts';
 import { CommandError } from './errors.ts';
@@ -122,7 +122,7 @@ export default implement(changeAdvisoryStatus, {
 
   async run(ctx, options) {
     // The async-approval watch resuming a deferred approval (approval/async-approval.ts).
-    const resume = resumeRequestOf(options);
+    const resume = asyncApprovalResume.of(options);
     if (resume) return resumeAsyncApproval(ctx, resume);
     const cs = await ctx.configStore();
     const release = cs.release;

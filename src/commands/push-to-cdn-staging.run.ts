@@ -2,7 +2,7 @@
 import type { ErrataClient } from '../integrations/errata/index.ts';
 import { implement, type CommandContext, type Plan } from './types.ts';
 import { loadReleaseAdvisories } from './approval/advisories.ts';
-import { cdnPushFollowUp, cdnPushResumeOf, cdnPushSubject, decideAll, resumeCdnPush, type PushAdvisory, type PushDecision } from './approval/push.ts';
+import { cdnPushFollowUp, cdnPushResume, cdnPushSubject, decideAll, resumeCdnPush, type PushAdvisory, type PushDecision } from './approval/push.ts';
 import { CDN_PUSH_KIND, pushToCdnStaging } from './push-to-cdn-staging.ts';
 
 /** The task the plan reads (the runner records it: the declaration's `task`). */
@@ -50,7 +50,7 @@ export default implement(pushToCdnStaging, {
 
   async run(ctx, options) {
     // The cdn-push watch resuming this command to trigger a waiting push or record the end (approval/push.ts).
-    const resume = cdnPushResumeOf(options);
+    const resume = cdnPushResume.of(options);
     if (resume) return resumeCdnPush(ctx, resume);
     const { errata, ads } = await releaseAdvisories(ctx);
     ctx.progress(`Checking the stage push jobs of ${ads.length} advisories`);

@@ -18,15 +18,13 @@
  * when the resumed run ends, so the poller must not write it again (its `status` is for the
  * report only).
  */
-import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/env.ts';
 import type { NewWatch, SlackTarget, Watch } from '../../store/types.ts';
 import type { Actor, AnyCommand, FollowUpContext, FollowUpDeps, FollowUpHandler, FollowUpResult, RunRequest, RunResult } from '../types.ts';
 import { LEAD_FALLBACK } from '../notifier.ts';
-import { ASYNC_APPROVAL_KIND, changeAdvisoryStatus } from '../change-advisory-status.ts';
-import { WATCH_ACTOR } from '../prow-jobs/watch.ts';
+import { ASYNC_APPROVAL_KIND } from '../change-advisory-status.ts';
 import { userMessageOf } from '../errors.ts';
-import { ASYNC_APPROVAL_RESUME, type AsyncApprovalResume } from './completion.ts';
+import { asyncApprovalResume, type AsyncApprovalResume } from './completion.ts';
 
 /** The metadata check result (release-controller.ts MetadataCheck has this shape). */
 export interface MetadataCheckLike {
@@ -101,26 +99,8 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHan
   }
   const releaseOf = (w: Watch) => (typeof w.subject.release === 'string' ? w.subject.release : w.release);
 
-  /**
-   * change-advisory-status resumed through the runner. Critical, so it carries a confirmation:
-   * the person who ran the command confirmed this deferred half; the id is fresh per request
-   * because the once-per-watch guard lives in the run, under the lock.
-   */
-  async function resume(watch: Watch, release: string, step: AsyncApprovalResume['step'], ctx: FollowUpContext): Promise<RunResult> {
-    const command = deps.command(changeAdvisoryStatus.name);
-    if (!command) throw new Error(`${changeAdvisoryStatus.name} is not a registered command: cannot resume the approval`);
-    const request: AsyncApprovalResume = { watch: watch.id, step, check: ctx.attempt };
-    return deps.execute({
-      command,
-      release,
-      options: { [ASYNC_APPROVAL_RESUME]: request },
-      actor: deps.actor ?? WATCH_ACTOR,
-      confirmation: { id: `async-approval:${watch.id}:${step}:${randomUUID()}` },
-      signal: ctx.signal,
-      text: `oar -r ${release} ${command.name} (async approval ${step}, watch ${watch.id})`,
-      ...(watch.report ? { slack: watch.report } : {}),
-    });
-  }
+  /** change-advisory-status resumed through the runner (commands/watch-resume.ts). */
+  const resume = (watch: Watch, step: AsyncApprovalResume['step'], ctx: FollowUpContext): Promise<RunResult> => asyncApprovalResume.run(deps, watch, step, ctx.attempt, ctx.signal);
 
   /** The end of a resumed run in the original's words: thread summary, release channel notice. */
   async function ended(release: string, r: Extract<RunResult, { kind: 'done' }>, ctx: FollowUpContext, timeout = false): Promise<Omit<FollowUpResult, 'done'>> {
@@ -139,7 +119,7 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHan
       }
       let r: RunResult;
       try {
-        r = await resume(watch, release, 'complete', ctx);
+        r = await resume(watch, 'complete', ctx);
       } catch (e) {
         return { done: false, summary: `Scheduler check #${ctx.attempt}: the approval completion could not run: ${userMessageOf(e)}` };
       }
@@ -170,7 +150,7 @@ export function createAsyncApprovalHandler(deps: AsyncApprovalDeps): FollowUpHan
       let r: RunResult | undefined;
       let why: string;
       try {
-        r = await resume(watch, release, 'timeout', ctx);
+        r = await resume(watch, 'timeout', ctx);
         why = 'message' in r ? r.message : r.kind;
       } catch (e) {
         why = userMessageOf(e);

@@ -10,35 +10,25 @@
  * its option is not part of the command's option shape (change-advisory-status.ts), so no front
  * end can give it; only a RunRequest built in code (the follow-up) carries it.
  */
-import { z } from 'zod';
 import type { CommandContext, Outcome } from '../types.ts';
 import { loadReleaseAdvisories, moveAdvisoriesToRelPrep } from './advisories.ts';
 import { errorMessage, type LineLog } from './log.ts';
 import { closeQeSubtasks } from './subtasks.ts';
 import { openShipment } from './shipment.ts';
 import { CommandError } from '../errors.ts';
+import { defineWatchResume, type WatchResumeRequest } from '../watch-resume.ts';
+import { ASYNC_APPROVAL_KIND } from '../change-advisory-status.ts';
 
-/** The option key of a resume request (kept out of the option shape: internal). */
-export const ASYNC_APPROVAL_RESUME = 'asyncApprovalResume';
-
-const resumeSchema = z.strictObject({
-  /** The async-approval watch being completed. */
-  watch: z.string().min(1),
-  /** `complete`: the URL was reachable at the watch's check; `timeout`: the deadline passed. */
-  step: z.enum(['complete', 'timeout']),
-  /** The watch's check number (the original's `Scheduler check #n` lines). */
-  check: z.number().int().positive(),
+/** The async-approval watch's resume request (internal: not an option of the command's shape). */
+export const asyncApprovalResume = defineWatchResume({
+  key: 'asyncApprovalResume',
+  kind: ASYNC_APPROVAL_KIND,
+  command: 'change-advisory-status',
+  what: 'an async approval',
+  // `complete`: the URL was reachable at the watch's check; `timeout`: the deadline passed.
+  steps: ['complete', 'timeout'],
 });
-export type AsyncApprovalResume = z.output<typeof resumeSchema>;
-
-/** The resume request in `options`, validated; undefined when the run is not a resume. */
-export function resumeRequestOf(options: Record<string, unknown>): AsyncApprovalResume | undefined {
-  const raw = options[ASYNC_APPROVAL_RESUME];
-  if (raw === undefined) return undefined;
-  const r = resumeSchema.safeParse(raw);
-  if (!r.success) throw new CommandError(`invalid async approval resume request: ${r.error.issues.map((i) => i.message).join('; ')}`);
-  return r.data;
-}
+export type AsyncApprovalResume = WatchResumeRequest<'complete' | 'timeout'>;
 
 /** The original's final log lines of the completion (oar-commands 10.4 steps 5, 6, 8). */
 export const COMPLETED_LINE = 'Release approval completed. Payload metadata URL is now accessible and advisories have been moved to REL_PREP.';
@@ -77,10 +67,7 @@ export async function completeApproval(ctx: CompletionContext, log: LineLog): Pr
 export async function resumeAsyncApproval(ctx: CommandContext, resume: AsyncApprovalResume): Promise<Outcome> {
   const release = ctx.release;
   const log = ctx.log;
-  // Not reachable from a front end (see the header); refused anyway for anyone but a job.
-  if (ctx.actor.via !== 'job') throw new CommandError('resuming an async approval is internal to the watchers');
-  const watch = await ctx.store?.getWatch(resume.watch);
-  if (!watch || watch.kind !== 'async-approval' || watch.release !== release) throw new CommandError(`there is no async approval watch ${resume.watch} of ${release}`);
+  const watch = await asyncApprovalResume.watchOf(ctx, resume);
   const data = { release, resumed: resume.step, watch: watch.id };
 
   if (resume.step === 'timeout') {

@@ -19,15 +19,13 @@
  * lock defers it to the next check. The resume request is internal: its option is not part of
  * the command's option shape (push-to-cdn-staging.ts), and the run refuses it from anyone but a job.
  */
-import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { ErrataClient, PushJob } from '../../integrations/errata/index.ts';
 import { pushJobLine, summarizePushJobs } from '../../integrations/errata/push-jobs.ts';
 import type { Watch } from '../../store/types.ts';
 import type { Actor, AnyCommand, CommandContext, FollowUpContext, FollowUpDeps, FollowUpResult, Outcome, RunRequest, RunResult } from '../types.ts';
-import { CommandError, userMessageOf } from '../errors.ts';
-import { CDN_PUSH_KIND, pushToCdnStaging } from '../push-to-cdn-staging.ts';
-import { WATCH_ACTOR } from '../prow-jobs/watch.ts';
+import { userMessageOf } from '../errors.ts';
+import { CDN_PUSH_KIND } from '../push-to-cdn-staging.ts';
+import { defineWatchResume, type WatchResumeRequest } from '../watch-resume.ts';
 import { errorMessage, type LineLog } from './log.ts';
 import { mapLimit, SERVICE_CONCURRENCY } from '../../limit.ts';
 
@@ -177,27 +175,16 @@ function deadlineText(watch: Pick<Watch, 'kind' | 'release' | 'deadline'>): stri
 
 // --- the resumed run ------------------------------------------------------------------------------------------
 
-/** The option key of a resume request (kept out of the option shape: internal). */
-export const CDN_PUSH_RESUME = 'cdnPushResume';
-
-const resumeSchema = z.strictObject({
-  /** The cdn-push watch being resumed. */
-  watch: z.string().min(1),
-  /** `check`: a check would trigger a push or end the watch; `timeout`: the deadline passed. */
-  step: z.enum(['check', 'timeout']),
-  /** The watch's check number (`check #n` of the log). */
-  check: z.number().int().positive(),
+/** The cdn-push watch's resume request (internal: not an option of the command's shape). */
+export const cdnPushResume = defineWatchResume({
+  key: 'cdnPushResume',
+  kind: CDN_PUSH_KIND,
+  command: 'push-to-cdn-staging',
+  what: 'a CDN push watch',
+  // `check`: a check would trigger a push or end the watch; `timeout`: the deadline passed.
+  steps: ['check', 'timeout'],
 });
-export type CdnPushResume = z.output<typeof resumeSchema>;
-
-/** The resume request in `options`, validated; undefined when the run is not a resume. */
-export function cdnPushResumeOf(options: Record<string, unknown>): CdnPushResume | undefined {
-  const raw = options[CDN_PUSH_RESUME];
-  if (raw === undefined) return undefined;
-  const r = resumeSchema.safeParse(raw);
-  if (!r.success) throw new CommandError(`invalid cdn push resume request: ${r.error.issues.map((i) => i.message).join('; ')}`);
-  return r.data;
-}
+export type CdnPushResume = WatchResumeRequest<'check' | 'timeout'>;
 
 /**
  * push-to-cdn-staging resumed by its cdn-push watch, inside the runner (lock held, task In
@@ -208,10 +195,7 @@ export function cdnPushResumeOf(options: Record<string, unknown>): CdnPushResume
 export async function resumeCdnPush(ctx: CommandContext, resume: CdnPushResume): Promise<Outcome> {
   const release = ctx.release;
   const log = ctx.log;
-  // Not reachable from a front end (see the header); refused anyway for anyone but a job.
-  if (ctx.actor.via !== 'job') throw new CommandError('resuming a CDN push watch is internal to the watchers');
-  const watch = await ctx.store?.getWatch(resume.watch);
-  if (!watch || watch.kind !== CDN_PUSH_KIND || watch.release !== release) throw new CommandError(`there is no ${CDN_PUSH_KIND} watch ${resume.watch} of ${release}`);
+  const watch = await cdnPushResume.watchOf(ctx, resume);
   const data = { release, resumed: resume.step, watch: watch.id };
   if (resume.step === 'timeout') {
     const summary = deadlineText(watch);
@@ -263,22 +247,8 @@ export interface CdnPushWatchDeps {
  * Tool outage throws: the poller keeps the watch and tries again.
  */
 export function createCdnPushWatchHandler(deps: CdnPushWatchDeps): CdnPushWatchHandler {
-  /** Critical, so it carries a confirmation: the person who ran the command confirmed the pushes; fresh per request. */
-  async function resume(watch: Watch, step: CdnPushResume['step'], ctx: PollContext): Promise<RunResult> {
-    const command = deps.command(pushToCdnStaging.name);
-    if (!command) throw new Error(`${pushToCdnStaging.name} is not a registered command: cannot resume the CDN push watch`);
-    const request: CdnPushResume = { watch: watch.id, step, check: ctx.attempt };
-    return deps.execute({
-      command,
-      release: watch.release,
-      options: { [CDN_PUSH_RESUME]: request },
-      actor: deps.actor ?? WATCH_ACTOR,
-      confirmation: { id: `cdn-push:${watch.id}:${step}:${randomUUID()}` },
-      signal: ctx.signal,
-      text: `oar -r ${watch.release} ${command.name} (cdn push ${step}, watch ${watch.id})`,
-      ...(watch.report ? { slack: watch.report } : {}),
-    });
-  }
+  /** push-to-cdn-staging resumed through the runner (commands/watch-resume.ts). */
+  const resume = (watch: Watch, step: CdnPushResume['step'], ctx: PollContext): Promise<RunResult> => cdnPushResume.run(deps, watch, step, ctx.attempt, ctx.signal);
 
   return {
     async poll(watch, ctx) {
